@@ -1,0 +1,193 @@
+"""Agents on shifts: rostering, absence, breaks, and the state changes that feed the ledger.
+
+An agent always finishes the call in hand before a break or the end of the shift: the
+shift process asks for a pause and waits until the agent is actually free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from wfm.scenario import DAY_S, WEEKDAYS, Scenario
+from wfm.sim.ledger import State, TimeLedger
+
+
+@dataclass(frozen=True)
+class ShiftInstance:
+    """One agent's shift on one day, in absolute seconds of the run."""
+
+    day: int
+    start: float
+    end: float
+    breaks: tuple[tuple[float, float], ...]  # (start, duration)
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """Who an agent is: group, template, whether the ACD may route inbound calls to them."""
+
+    agent_id: int
+    group: str
+    group_index: int
+    shift: str
+    takes_inbound: bool
+    absence_rate: float
+    instances: tuple[ShiftInstance, ...]
+
+
+def build_roster(scenario: Scenario) -> list[RosterEntry]:
+    """Expand groups × shift templates × headcount into agents with their shift instances.
+
+    Agent order (group, template, index) is fixed by the scenario, which keeps per-agent
+    random draws attached to the same agent between runs.
+    """
+    cal = scenario.calendar
+    roster: list[RosterEntry] = []
+    for g_index, group in enumerate(scenario.groups):
+        for shift in group.shifts:
+            for k in range(shift.headcount):
+                instances = []
+                for day in range(cal.horizon_days):
+                    if cal.weekday_of(day) not in shift.days or cal.date_of(day) in cal.holidays:
+                        continue
+                    start = day * DAY_S + shift.start_s
+                    breaks = tuple(
+                        (
+                            start + 60 * (b.offset_min + b.stagger_min * k / max(shift.headcount, 1)),
+                            60 * b.duration_min,
+                        )
+                        for b in shift.breaks
+                    )
+                    instances.append(ShiftInstance(day, start, start + shift.length_s, breaks))
+                roster.append(
+                    RosterEntry(
+                        agent_id=len(roster), group=group.name, group_index=g_index, shift=shift.name,
+                        takes_inbound=group.takes_inbound, absence_rate=group.absence_rate,
+                        instances=tuple(instances),
+                    )
+                )
+    return roster
+
+
+class Agent:
+    """A live agent during the run: its state, and the hooks the ACD and shift process use."""
+
+    __slots__ = (
+        "entry", "agent_id", "takes_inbound", "env", "ledger", "state", "since",
+        "idle_token", "pause_request", "calls_handled", "shifts_worked", "shifts_absent",
+    )
+
+    def __init__(self, entry: RosterEntry, env: simpy.Environment, ledger: TimeLedger) -> None:
+        self.entry = entry
+        self.agent_id = entry.agent_id
+        self.takes_inbound = entry.takes_inbound
+        self.env = env
+        self.ledger = ledger
+        self.state = State.OFF
+        self.since = 0.0
+        self.idle_token = 0  # bumped whenever the agent stops being idle: stale idle-list entries
+        self.pause_request: tuple[simpy.Event, State] | None = None
+        self.calls_handled = 0
+        self.shifts_worked = 0
+        self.shifts_absent = 0
+
+    def switch(self, state: State) -> None:
+        """Close the current state's span in the ledger and enter `state`."""
+        now = self.env.now
+        self.ledger.book(self.agent_id, self.state, self.since, now)
+        if self.state is State.IDLE:
+            self.idle_token += 1
+        self.state = state
+        self.since = now
+
+    def close_books(self, horizon: float) -> None:
+        """Book the open span up to the horizon at the end of the run."""
+        self.ledger.book(self.agent_id, self.state, self.since, horizon)
+        self.since = horizon
+
+
+class Floor:
+    """The set of agents and the shift processes that log them in and out.
+
+    `on_free(agent)` is called whenever an agent becomes available for work; the ACD
+    decides whether to hand it a queued call or to put it on the idle list.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        roster: list[RosterEntry],
+        ledger: TimeLedger,
+        absence_rng: np.random.Generator,
+        horizon_days: int,
+    ) -> None:
+        self.env = env
+        self.agents = [Agent(entry, env, ledger) for entry in roster]
+        # One draw per agent per day in roster order, drawn up front: absence of agent i on day d
+        # does not depend on anything that happens during the run.
+        self.absence_draws = absence_rng.random((horizon_days, max(len(roster), 1)))
+        self.on_free: Callable[[Agent], None] = lambda agent: None
+
+    def start(self) -> None:
+        """Start one shift process per agent."""
+        for agent in self.agents:
+            if agent.entry.instances:
+                self.env.process(self._work_shifts(agent))
+
+    def finish_handling(self, agent: Agent) -> None:
+        """The agent has finished a call: honour a pending pause, otherwise look for work."""
+        request = agent.pause_request
+        if request is not None:
+            agent.pause_request = None
+            event, state = request
+            agent.switch(state)
+            event.succeed()
+        else:
+            agent.switch(State.IDLE)
+            self.on_free(agent)
+
+    def _pause(self, agent: Agent, state: State) -> simpy.Event:
+        """An event that fires when the agent is off the phone and in `state`."""
+        event = self.env.event()
+        if agent.state is State.BUSY:
+            agent.pause_request = (event, state)
+        else:
+            agent.switch(state)
+            event.succeed()
+        return event
+
+    def _available(self, agent: Agent) -> None:
+        agent.switch(State.IDLE)
+        self.on_free(agent)
+
+    def _work_shifts(self, agent: Agent) -> Generator[simpy.Event, None, None]:
+        env = self.env
+        for inst in agent.entry.instances:
+            if inst.start > env.now:
+                yield env.timeout(inst.start - env.now)
+            if self.absence_draws[inst.day, agent.agent_id] < agent.entry.absence_rate:
+                agent.shifts_absent += 1
+                agent.switch(State.ABSENT)
+                yield env.timeout(inst.end - env.now)
+                agent.switch(State.OFF)
+                continue
+            agent.shifts_worked += 1
+            self._available(agent)
+            for break_start, duration in inst.breaks:
+                if break_start > env.now:
+                    yield env.timeout(break_start - env.now)
+                yield self._pause(agent, State.BREAK)
+                yield env.timeout(duration)
+                self._available(agent)
+            if inst.end > env.now:
+                yield env.timeout(inst.end - env.now)
+            yield self._pause(agent, State.OFF)
+
+
+def weekday_index(name: str) -> int:
+    """0 for Monday … 6 for Sunday."""
+    return WEEKDAYS.index(name)
