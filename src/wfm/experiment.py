@@ -71,6 +71,7 @@ class Summary:
         seed: experiment seed.
         replications: number of replications.
         kpis: overall KPI estimates by key (see `wfm.kpi.KPI_DEFS`).
+        per_replication: overall KPI values by key, one per replication (replication order).
         daily: per-day KPI columns, each the mean over replications (plus `day`, `date`).
         intervals: per-interval KPI columns, each the mean over replications (plus `interval`, `start_s`).
         runs: the replications' raw results, in replication order.
@@ -81,6 +82,7 @@ class Summary:
     seed: int
     replications: int
     kpis: dict[str, Estimate]
+    per_replication: dict[str, np.ndarray]
     daily: dict[str, np.ndarray]
     intervals: dict[str, np.ndarray]
     runs: tuple[RunResult, ...]
@@ -110,6 +112,7 @@ def summarize(scenario: Scenario, seed: int, runs: Sequence[RunResult]) -> Summa
         seed=seed,
         replications=len(runs),
         kpis={k: Estimate.of([o[k] for o in overall]) for k in keys},
+        per_replication={k: np.array([o[k] for o in overall]) for k in keys},
         daily=_mean_table([kpi.by_day(r) for r in runs], ("day", "date")),
         intervals=_mean_table([kpi.by_interval(r) for r in runs], ("interval", "start_s")),
         runs=tuple(runs),
@@ -133,3 +136,17 @@ def replicate(
 
         runs.append(run(scenario, seed, share, cancel, replication=i))
     return summarize(scenario, seed, runs)
+
+
+def paired_difference(base: Summary, other: Summary, key: str) -> Estimate:
+    """CI of the mean of `other − base` for one KPI, pairing replication i with replication i.
+
+    Pairing is valid because both experiments ran on common random numbers (same seed, same
+    replication indices); it removes the noise the two scenarios share.
+    """
+    if base.seed != other.seed:
+        raise ValueError(
+            f"cannot pair experiments with different seeds ({base.seed} and {other.seed}); run both with one seed"
+        )
+    n = min(base.replications, other.replications)
+    return Estimate.of(other.per_replication[key][:n] - base.per_replication[key][:n])
