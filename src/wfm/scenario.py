@@ -70,11 +70,15 @@ class Duration(Model):
     """A random duration in seconds: fixed, exponential or lognormal (mean and CV)."""
 
     distribution: Literal["fixed", "exponential", "lognormal"] = "lognormal"
-    mean_s: float = Field(gt=0, le=86_400)
+    mean_s: float = Field(ge=0, le=86_400)
     cv: float = Field(default=0.5, ge=0, le=10)
 
     @model_validator(mode="after")
     def _cv_matches_distribution(self) -> Duration:
+        if self.mean_s == 0 and self.distribution != "fixed":
+            raise ValueError(
+                f"a {self.distribution} duration needs mean_s > 0; use distribution = \"fixed\" for none at all"
+            )
         if self.distribution == "lognormal" and self.cv == 0:
             raise ValueError("a lognormal duration needs cv > 0; use distribution = \"fixed\" for a constant")
         return self
