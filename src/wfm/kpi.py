@@ -58,7 +58,7 @@ _STAFF = ("idle_s", "busy_s", "break_s", "absent_s")
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den with NaN where the denominator is zero (no calls: no rate)."""
+    """Num / den with NaN where the denominator is zero (no calls: no rate)."""
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
     out = np.full(np.broadcast(num, den).shape, np.nan)

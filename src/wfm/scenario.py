@@ -194,8 +194,7 @@ DEFAULT_INTRADAY_SHAPE: tuple[float, ...] = (
 
 
 class Demand(Model):
-    """Expected inbound calls: a daily volume per weekday spread by an intraday shape,
-    or an explicit table of expected calls per interval and weekday.
+    """Expected inbound calls: daily volume × intraday shape, or a table per interval and weekday.
 
     Calls are only offered while the center is open; shape weights outside opening hours
     are ignored and the rest renormalised, so the daily volume is what the center receives.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from wfm.scenario import DAY_S, WEEKDAYS, Scenario
+from wfm.scenario import DAY_S, Scenario
 from wfm.sim.ledger import State, TimeLedger
 
 
@@ -104,6 +104,14 @@ class Agent:
         self.state = state
         self.since = now
 
+    def handle_factor(self) -> float:
+        """Multiplier on this agent's handle times (stress, learning curve); 1 for the plain model."""
+        return 1.0
+
+    def conversion_factor(self) -> float:
+        """Multiplier on this agent's promise-to-pay conversion (skill, stress, incentives); 1 by default."""
+        return 1.0
+
     def close_books(self, horizon: float) -> None:
         """Book the open span up to the horizon at the end of the run."""
         self.ledger.book(self.agent_id, self.state, self.since, horizon)
@@ -138,8 +146,12 @@ class Floor:
             if agent.entry.instances:
                 self.env.process(self._work_shifts(agent))
 
-    def finish_handling(self, agent: Agent) -> None:
-        """The agent has finished a call: honour a pending pause, otherwise look for work."""
+    def finish_handling(self, agent: Agent, outcome: str = "inbound") -> None:
+        """The agent has finished a call: honour a pending pause, otherwise look for work.
+
+        `outcome` says what kind of call it was ('inbound', or an outbound conversation result
+        such as 'ptp' or 'refusal'), for the models of the agent's state (stress) to react to.
+        """
         request = agent.pause_request
         if request is not None:
             agent.pause_request = None
@@ -186,8 +198,3 @@ class Floor:
             if inst.end > env.now:
                 yield env.timeout(inst.end - env.now)
             yield self._pause(agent, State.OFF)
-
-
-def weekday_index(name: str) -> int:
-    """0 for Monday … 6 for Sunday."""
-    return WEEKDAYS.index(name)
