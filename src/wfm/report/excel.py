@@ -257,9 +257,9 @@ def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
             _status_cell(ws, first + i, 6, goal.met_by(summary.kpis[key].mean), goal.inside(summary.kpis[key]))
         ws.cell(row=first + i, column=1).font = Font(bold=key in HEADLINE)
         ws.cell(row=first + i, column=7).alignment = Alignment(wrap_text=False)
-    note = ws.cell(row=last + 1, column=1, value=_sl_note(scenario))
+    note = ws.cell(row=last + 2, column=1, value=_sl_note(scenario))
     note.font = SUBTITLE_FONT
-    _dashboard(ws, rep, last + 3)
+    _dashboard(ws, rep, last + 4)
     set_print_layout(ws)
     return ws
 
