@@ -337,6 +337,16 @@ def test_targets_and_status():
     assert unit_of("not_yet_defined_kpi") == "number"
 
 
+def test_no_inbound_means_no_inbound_sheets(tmp_path):
+    scenario = short_baseline(1)
+    scenario = scenario.model_copy(update={"inbound": scenario.inbound.model_copy(update={"enabled": False})})
+    path = write_report(tmp_path / "r.xlsx", [replicate(scenario, REPS, SEED)], [scenario])
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Daily", "Inputs"]
+    _, rows = table(wb["Summary"], "KPI")
+    assert all(r[5].value is None for r in rows)  # no SL target without inbound
+
+
 # --------------------------------------------------------------------------- safe writing
 
 

@@ -132,7 +132,7 @@ def daily_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     top = write_title(ws, f"Daily KPIs — {rep.scenario.name}", _title_facts(rep),
                       subtitle="Each value is the mean over replications of that day's KPI.")
     keys = [k for k in _kpi_order(list(daily)) if k not in ("day", "date")]
-    columns = [Column("Date", "date", 12), Column("Weekday", "text", 10)]
+    columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center")]
     columns += [Column(_label(k), unit_of(k), 13) for k in keys]
     dates = [date.fromisoformat(str(d)) for d in daily["date"]]
     rows = [[d, WEEKDAY_LABELS[d.weekday()], *(daily[k][i] for k in keys)] for i, d in enumerate(dates)]
@@ -145,9 +145,12 @@ def daily_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
 
 
 def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
-    """Every reporting interval in which the center worked, with Erlang A required agents."""
+    """Every reporting interval in which the center worked, with Erlang A required agents.
+
+    Written only when the scenario has inbound traffic: without it there is no profile to show.
+    """
     table = rep.summary.intervals
-    if not table or len(table.get("interval", ())) == 0:
+    if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
         return None
     scenario = rep.scenario
     interval_s = scenario.calendar.interval_s
@@ -161,7 +164,7 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     )
     keys = [k for k in _kpi_order(list(table)) if k not in ("interval", "start_s")]
     required = required_agents(table["offered"][keep], scenario, interval_s)
-    columns = [Column("Date", "date", 12), Column("Weekday", "text", 10), Column("Time", "time", 8)]
+    columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center"), Column("Time", "time", 8)]
     columns += [Column(_label(k), unit_of(k), 13) for k in keys]
     columns.append(Column(REQUIRED_HEADER, "agents", 16))
     start = scenario.calendar.start_date
@@ -183,7 +186,7 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     report charts this averaged day instead (the Intervals sheet keeps every interval).
     """
     table = rep.summary.intervals
-    if not table or len(table.get("interval", ())) == 0:
+    if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
         return None
     scenario = rep.scenario
     interval_s = scenario.calendar.interval_s
@@ -209,7 +212,7 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     spec.append(("sl_target", Column("SL target", "ratio", 10), np.full(profile.start_s.size, sl_target)))
     spec.append(("required", Column(REQUIRED_HEADER, "agents", 16), required))
     if "agents_available" in cols:
-        spec.append(("gap", Column("Available − required", "agents", 13), cols["agents_available"] - required))
+        spec.append(("gap", Column("Available − required", "agents_gap", 13), cols["agents_available"] - required))
     rows = [[values[i] for _, _, values in spec] for i in range(profile.start_s.size)]
     first, last = write_table(ws, top, [c for _, c, _ in spec], rows)
     for j, (key, _, _) in enumerate(spec):

@@ -37,6 +37,7 @@ FORMATS: dict[str, str] = {
     "seconds_delta": '+0.0" s";-0.0" s";0.0" s"',
     "count_delta": "+#,##0.0;-#,##0.0;0.0",
     "ratio_delta": "+0.0%;-0.0%;0.0%",
+    "agents_gap": "+0.0;[Red]-0.0;0.0",  # understaffing stands out in red
     "datetime": "yyyy-mm-dd hh:mm",
     "text": "@",
 }
