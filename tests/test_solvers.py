@@ -125,5 +125,7 @@ def test_maximize_with_a_conservative_cap_and_with_no_feasible_point(queue):
 
 
 def test_pacing_needs_the_dialer_kpis(queue):
-    with pytest.raises(ValueError, match="'rpc_per_agent_hour' is not computed by this model"):
+    with pytest.raises(ValueError, match="pacing needs the outbound dialer's KPIs"):
         solve_pacing(queue, "groups[0].shifts[0].headcount", [9, 10], 2, 1)
+    with pytest.raises(ValueError, match="'rpc_per_agent_hour' is not computed by this model"):
+        maximize(queue, "groups[0].shifts[0].headcount", [9, 10], "rpc_per_agent_hour", Cap("abandon_rate", 0.1), 2, 1)

@@ -21,6 +21,7 @@ import numpy as np
 from wfm.analytic.erlang import erlang_a_staffing, erlang_c_staffing
 from wfm.execution import Backend
 from wfm.experiment import Summary, replicate
+from wfm.kpi import KPI_BY_KEY
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario_io import ScenarioError
 from wfm.sim.arrivals import SLOT_S, expected_calls
@@ -387,6 +388,9 @@ def maximize(
     lever, not noise. The grid is explicit: a planner's levers (dial ratios, drop targets) are
     set in coarse steps anyway, and every point stays inspectable in `Optimum.sweep`.
     """
+    for key in (objective, cap.key):
+        if key not in KPI_BY_KEY:
+            raise ValueError(f"KPI {key!r} is not computed by this model; use one of {', '.join(KPI_BY_KEY)}")
     result = sweep(scenario, [Axis(path, tuple(values))], replications, seed, progress, cancel, backend=backend)
     kpis = result.rows[0].kpis
     for key in (objective, cap.key):
@@ -423,6 +427,12 @@ def solve_pacing(
     Raises:
         ValueError: when the model does not compute the pacing KPIs (no outbound dialer).
     """
+    missing = [k for k in (PACING_OBJECTIVE, PACING_CAPPED) if k not in KPI_BY_KEY]
+    if missing:
+        raise ValueError(
+            f"pacing needs the outbound dialer's KPIs ({', '.join(missing)}), which this version does not compute;"
+            " add an outbound dialer to the model first"
+        )
     return maximize(
         scenario, path, values, PACING_OBJECTIVE, Cap(PACING_CAPPED, drop_cap, conservative),
         replications, seed, progress, cancel, backend=backend,
