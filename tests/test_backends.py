@@ -123,3 +123,19 @@ def test_dask_is_not_imported_by_the_experiment_api():
     code = "import sys, wfm.experiment, wfm.sweep, wfm.solvers, wfm.cli; print('distributed' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_connecting_to_a_running_scheduler_leaves_it_running(baseline, serial_summary, dask_backend):
+    address = dask_backend._cluster.scheduler_address
+    with make_backend("dask", scheduler=address) as client_backend:
+        assert client_backend.workers == 2
+        _assert_same_summary(serial_summary, replicate(baseline, REPS, SEED, backend=client_backend))
+    # the cluster belongs to someone else: closing our connection must not stop it
+    assert replicate(stationary_scenario(5, 40, 300, 180, hours=4), 2, 1, backend=dask_backend).replications == 2
+
+
+def test_serial_progress_moves_within_a_run():
+    scenario = stationary_scenario(5, 40, 300, 180, hours=4)
+    seen: list[float] = []
+    replicate(scenario, 2, 1, progress=seen.append)
+    assert len(seen) > 2 and any(0 < f < 0.5 for f in seen)
