@@ -1,8 +1,10 @@
-"""Replications of a scenario and their summary: KPI means with 95% confidence intervals.
+"""Experiments on scenarios: replications with 95% CIs, paired comparisons, and a precision stopping rule.
 
 Replication i of an experiment seeded with s always uses the streams of
 `SeedSequence(s, spawn_key=(i,))`, whatever the scenario, so two scenarios run with the same
-seed share their random numbers replication by replication.
+seed share their random numbers replication by replication (common random numbers) and their
+differences can be paired. Where the replications run is a `wfm.execution` backend's business;
+the numbers are the same on every backend.
 """
 
 from __future__ import annotations
