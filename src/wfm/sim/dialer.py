@@ -51,6 +51,7 @@ ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE = range(7)
 PTP, REFUSAL, DISPUTE, CALLBACK = range(len(RPC_RESULTS))
 RECHECK_S = 120.0  # when no account may be called, look again this much later
 GUARD = 0.9  # fall back to bound lines when the window drop rate reaches 90% of the cap
+MIN_LIVE = 100  # the guard's drop rate counts at least this many live answers
 EWMA_WEIGHT = 1 / 300  # recent drop rate: about the last 300 live answers
 
 
@@ -169,7 +170,7 @@ class Dialer:
         self.pool: deque[tuple[Agent, int]] = deque()  # free agents offered to the dialer
         self.pooled: dict[int, int] = {}  # agent_id -> idle token while in the pool
         self.avail_since: dict[int, float] = {}
-        self.in_conversation: dict[int, float] = {}  # agent_id -> connect time (soon-free estimate)
+        self.in_conversation: dict[int, float] = {}  # agent_id -> end of talk (soon-free estimate)
         self.lines_out = 0  # unbound lines not yet resolved or connected
         self.waiting_lines: deque[Line] = deque()
         d = spec.dialer
@@ -177,8 +178,6 @@ class Dialer:
         self.fixed_level = fixed
         self.level = fixed or d.initial_level
         self.hit_rate = 0.25  # prior of live-or-machine-to-agent answers per line; learned as the run goes
-        self.mean_handle = conv.rpc_talk.mean_s + conv.acw.mean_s
-        self.mean_answer = spec.attempts.answer_delay.mean_s
         self.drop_ewma = 0.0
         self.fallback = False
 
@@ -188,6 +187,7 @@ class Dialer:
         self.amd_fp = [0] * ni
         self.rpc_results = [[0] * len(RPC_RESULTS) for _ in range(ni)]
         self.ptp_full = [0] * ni
+        self.first_rpc = [0] * ni
         self.handled = [0] * ni
         self.talk_s = [0.0] * ni
         self.acw_s = [0.0] * ni
@@ -368,11 +368,15 @@ class Dialer:
         return None
 
     def _soon_free(self) -> int:
-        """Agents in conversation expected to be free by the time a line dialed now is answered."""
+        """Agents expected to be free by the time a line dialed now is answered.
+
+        The dialer sees when an agent starts wrap-up and knows the mean wrap-up time, so an
+        agent counts when the expected end of wrap-up is within the mean answer delay.
+        """
         if not self.in_conversation:
             return 0
-        threshold = self.env.now - max(self.mean_handle - self.mean_answer, 0.0)
-        return sum(1 for since in self.in_conversation.values() if since <= threshold)
+        horizon = self.env.now + self.spec.attempts.answer_delay.mean_s - self.spec.conversation.acw.mean_s
+        return sum(1 for talk_end in self.in_conversation.values() if talk_end <= horizon)
 
     # ------------------------------------------------------------------------------------------
     # Pacing
@@ -443,18 +447,22 @@ class Dialer:
         self.level = min(d.max_level, max(1.0, self.level * math.exp(d.gain * error)))
         self._check_guard()
 
-    def window_drop_rate(self) -> float:
-        """Dropped / live answers over the regulatory window ending now (calendar days)."""
+    def window_drop_rate(self, min_live: int = 0) -> float:
+        """Dropped / live answers over the regulatory window ending now (calendar days).
+
+        `min_live` floors the denominator, so that the guard does not react to the first
+        drop of a window as if it were a 100% rate.
+        """
         day = min(int(self.env.now // DAY_S), self.n_days - 1)
         first = max(0, day - self.rules.drop_window_days + 1)
-        live = sum(self.day_live[first:day + 1])
+        live = max(sum(self.day_live[first:day + 1]), min_live)
         return sum(self.day_dropped[first:day + 1]) / live if live else 0.0
 
     def _check_guard(self) -> None:
         """Fall back to bound lines near the drop cap; return to pacing well below it."""
         if self.mode not in ("power", "predictive"):
             return
-        rate = self.window_drop_rate()
+        rate = self.window_drop_rate(MIN_LIVE)
         cap = self.rules.drop_cap
         if not self.fallback and rate >= GUARD * cap:
             self.fallback = True
@@ -559,7 +567,10 @@ class Dialer:
         self._close(line)
         self._release_account(line)
         if line.agent is not None:
+            # The agent keeps waiting for a conversation: their wait runs on from when it began.
+            since = self.avail_since.get(line.agent.agent_id, self.env.now)
             self.floor.finish_handling(line.agent, "no_contact")
+            self.avail_since[line.agent.agent_id] = since
         else:
             self.lines_out -= 1
             self.pace()
@@ -599,7 +610,6 @@ class Dialer:
         agent.switch(State.BUSY)
         self.connects[slot] += 1
         self.agent_wait_s[slot] += now - self.avail_since.get(agent.agent_id, now)
-        self.in_conversation[agent.agent_id] = now
         conv = self.spec.conversation
         a = line.account
         result = -1
@@ -622,6 +632,7 @@ class Dialer:
                 rest = (u - p_ptp) / (1.0 - p_ptp) if p_ptp < 1 else 0.0
                 result = REFUSAL if rest < self.p_refusal else (
                     DISPUTE if rest < self.p_refusal + self.p_dispute else CALLBACK)
+        self.in_conversation[agent.agent_id] = now + talk  # the dialer sees when wrap-up starts
         timer = self.env.timeout(talk + acw, (line, agent, result, talk, acw))
         timer.callbacks.append(self._hang_up)
 
@@ -634,7 +645,6 @@ class Dialer:
         self.acw_s[slot] += acw
         agent.calls_handled += 1
         self.in_conversation.pop(agent.agent_id, None)
-        self.mean_handle += 0.01 * (talk + acw - self.mean_handle)
         self._close(line)
         self._release_account(line)
         outcome = OUTCOMES[line.outcome]
@@ -651,7 +661,9 @@ class Dialer:
         self.contact_rules.record_rpc(a, now, line.local_day)
         self.auditor.rpc(a, now, line.local_day)
         self.seg_counts["rpc"][seg] += 1
-        self.had_rpc[a] = True
+        if not self.had_rpc[a]:
+            self.had_rpc[a] = True
+            self.first_rpc[line.slot] += 1
         if result == PTP:
             self.seg_counts["ptp"][seg] += 1
             u_full, u_due, u_kept = self.acct.u(), self.acct.u(), self.acct.u()
@@ -706,6 +718,7 @@ class Dialer:
             amd_false_positive=np.asarray(self.amd_fp, dtype=np.int64),
             rpc_results=np.asarray(self.rpc_results, dtype=np.int64).reshape(self.n_intervals, len(RPC_RESULTS)),
             ptp_full=np.asarray(self.ptp_full, dtype=np.int64),
+            first_rpc=np.asarray(self.first_rpc, dtype=np.int64),
             handled=np.asarray(self.handled, dtype=np.int64),
             talk_s=np.asarray(self.talk_s), acw_s=np.asarray(self.acw_s),
             connects=np.asarray(self.connects, dtype=np.int64),

@@ -93,6 +93,7 @@ class OutboundSeries:
         amd_false_positive: live answers hung up on by AMD (also counted in `dropped`).
         rpc_results: RPC conversations by result, shape (intervals, len(RPC_RESULTS)).
         ptp_full: promises for the full balance (the rest of `ptp` are instalments).
+        first_rpc: RPCs that were the account's first of the run (penetration).
         handled: outbound calls finished by an agent (RPC, third party, undetected machine).
         talk_s: talk time of handled outbound calls (seconds).
         acw_s: after-call work of handled outbound calls (seconds).
@@ -124,6 +125,7 @@ class OutboundSeries:
     amd_false_positive: np.ndarray
     rpc_results: np.ndarray
     ptp_full: np.ndarray
+    first_rpc: np.ndarray
     handled: np.ndarray
     talk_s: np.ndarray
     acw_s: np.ndarray
