@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from outbound_scenarios import outbound_scenario
 
+from outbound_scenarios import outbound_scenario
 from wfm.scenario_outbound import parse_tz
 from wfm.sim import make_streams, run
 from wfm.sim.outbound_result import OUTCOMES

@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 import pytest
-from outbound_scenarios import outbound_scenario
 from scipy import stats
 
+from outbound_scenarios import outbound_scenario
 from wfm.sim import run
 from wfm.sim.outbound_result import OUTCOMES
 

@@ -91,7 +91,7 @@ class Line:
     """One dial attempt in progress."""
 
     __slots__ = ("account", "agent", "dialed", "slot", "outcome", "live", "waiting", "local_day", "log_index",
-                 "wait_from")
+                 "wait_from", "amd_drop")
 
     def __init__(self, account: int, agent: Agent | None, dialed: float, slot: int, local_day: int) -> None:
         self.account = account
@@ -104,6 +104,7 @@ class Line:
         self.local_day = local_day
         self.log_index = -1
         self.wait_from = 0.0
+        self.amd_drop = False
 
 
 class Dialer:
@@ -179,6 +180,7 @@ class Dialer:
         self.level = fixed or d.initial_level
         self.hit_rate = 0.25  # prior of live-or-machine-to-agent answers per line; learned as the run goes
         self.drop_ewma = 0.0
+        self.amd_ewma = 0.0
         self.fallback = False
 
         # Counters.
@@ -442,7 +444,8 @@ class Dialer:
     def _adapt(self) -> None:
         """Move the dial level toward the target drop rate (multiplicative P-controller on the recent rate)."""
         d = self.spec.dialer
-        error = (d.target_drop_rate - self.drop_ewma) / d.target_drop_rate
+        target = max(d.target_drop_rate - self.amd_ewma, 0.1 * d.target_drop_rate)
+        error = (target - self.drop_ewma) / target
         error = max(-3.0, min(1.0, error))
         self.level = min(d.max_level, max(1.0, self.level * math.exp(d.gain * error)))
         self._check_guard()
@@ -518,6 +521,7 @@ class Dialer:
                 line.live = True
                 if amd.enabled and u_amd < amd.false_positive:
                     line.outcome = DROPPED
+                    line.amd_drop = True
                     self.amd_fp[slot] += 1
                 else:
                     to_agent = True
@@ -550,7 +554,10 @@ class Dialer:
             self.day_live[day] += 1
             self.seg_counts["live"][self.seg[line.account]] += 1
             dropped = line.outcome == DROPPED
-            self.drop_ewma += EWMA_WEIGHT * ((1.0 if dropped else 0.0) - self.drop_ewma)
+            # The pacing controls only drops for want of an agent; AMD false positives eat into its target.
+            fp = line.amd_drop
+            self.drop_ewma += EWMA_WEIGHT * ((1.0 if dropped and not fp else 0.0) - self.drop_ewma)
+            self.amd_ewma += EWMA_WEIGHT * ((1.0 if fp else 0.0) - self.amd_ewma)
             if dropped:
                 self.day_dropped[day] += 1
                 self.seg_counts["dropped"][self.seg[line.account]] += 1
