@@ -370,6 +370,9 @@ class RunSettings(Model):
 # Scenario
 # --------------------------------------------------------------------------------------------
 
+# Imported here, not at the top: the outbound models build on Model and Duration above.
+from wfm.scenario_outbound import Outbound  # noqa: E402
+
 
 class Scenario(Model):
     """Everything a run needs; a run is a pure function of (scenario, seed)."""
@@ -381,6 +384,7 @@ class Scenario(Model):
     inbound: Inbound = Inbound()
     groups: tuple[AgentGroup, ...] = Field(min_length=1)
     run: RunSettings = RunSettings()
+    outbound: Outbound = Outbound()
 
     @field_validator("groups")
     @classmethod
@@ -397,6 +401,15 @@ class Scenario(Model):
             raise ValueError(
                 "inbound is enabled but no inbound or blended group has agents;"
                 " add headcount to such a group or set inbound.enabled = false"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _someone_dials(self) -> Scenario:
+        if self.outbound.enabled and not any(g.kind != "inbound" and g.headcount > 0 for g in self.groups):
+            raise ValueError(
+                "outbound is enabled but no outbound or blended group has agents;"
+                " add headcount to such a group or set outbound.enabled = false"
             )
         return self
 

@@ -210,6 +210,20 @@ def _emit_table(lines: list[str], prefix: str, table: dict[str, Any], array: boo
                 _emit_table(lines, f"{prefix}.{key}" if prefix else key, item, array=True)
 
 
+def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
+    """TOML has no null and writes times as text: drop unset compliance keys, format windows."""
+    compliance = outbound["compliance"]
+    for key in [k for k, v in compliance.items() if v is None]:
+        del compliance[key]
+    if "windows" in compliance:
+        compliance["windows"] = {
+            day: ({"start": format_time_of_day(w["start"]), "end": format_time_of_day(w["end"])} if w else {})
+            for day, w in compliance["windows"].items()
+        }
+    if not outbound["portfolio"]["imported"]:
+        del outbound["portfolio"]["imported"]
+
+
 def scenario_to_toml(scenario: Scenario) -> str:
     """Serialise a scenario to TOML text that `parse_scenario` reads back to an equal Scenario."""
     data = scenario.model_dump(mode="python")
@@ -223,6 +237,7 @@ def scenario_to_toml(scenario: Scenario) -> str:
             shift["start"] = format_time_of_day(shift["start"])
     if data["inbound"]["demand"]["interval_table"] is None:
         del data["inbound"]["demand"]["interval_table"]
+    _outbound_to_toml_data(data["outbound"])
     lines: list[str] = [f"# {scenario.name}", "# Written by wfm; every key is documented in scenarios/baseline.toml."]
     _emit_table(lines, "", data)
     return "\n".join(lines) + "\n"

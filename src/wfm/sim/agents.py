@@ -165,7 +165,8 @@ class Floor:
     def _pause(self, agent: Agent, state: State) -> simpy.Event:
         """An event that fires when the agent is off the phone and in `state`."""
         event = self.env.event()
-        if agent.state is State.BUSY:
+        # A line dialed for the agent may still be answered: wait for it like for a call in hand.
+        if agent.state is State.BUSY or agent.state is State.DIALING:
             agent.pause_request = (event, state)
         else:
             agent.switch(state)

@@ -14,6 +14,8 @@ import simpy
 from wfm.scenario import DAY_S, Scenario
 from wfm.sim.agents import Floor, build_roster
 from wfm.sim.arrivals import arrival_times
+from wfm.sim.blending import BlendingRouter
+from wfm.sim.dialer import Dialer
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.result import AgentRow, RunResult, StaffSeries
@@ -49,7 +51,7 @@ def run(
         progress: called with the fraction of simulated time done, after each chunk.
         cancel: polled after each chunk; when it returns True the run raises `Cancelled`.
         replication: index of this replication within an experiment (selects its streams).
-        record_calls: keep a record per inbound call (for tests and traces; costs memory).
+        record_calls: keep a record per inbound call and per dial attempt (for tests and traces; costs memory).
     """
     cal = scenario.calendar
     streams = make_streams(seed, replication)
@@ -61,6 +63,11 @@ def run(
     acd = InboundACD(env, scenario, floor, streams.handle_times, streams.patience, streams.redials,
                      record_calls=record_calls)
     floor.on_free = acd.agent_free
+    dialer = None
+    if scenario.outbound.enabled:
+        dialer = Dialer(env, scenario, floor, streams.dial_outcomes, streams.accounts, record=record_calls)
+        floor.on_free = BlendingRouter(scenario, acd, dialer, floor.agents).agent_free
+        dialer.start()
     floor.start()
     if scenario.inbound.enabled:
         env.process(_feed_days(env, scenario, acd, streams.arrivals))
@@ -94,6 +101,7 @@ def run(
             busy_s=ledger.interval_array(State.BUSY),
             break_s=ledger.interval_array(State.BREAK),
             absent_s=ledger.interval_array(State.ABSENT),
+            dialing_s=ledger.interval_array(State.DIALING),
         ),
         agents=tuple(
             AgentRow(
@@ -104,12 +112,14 @@ def run(
                 absent_s=ledger.by_agent[a.agent_id][State.ABSENT],
                 off_s=ledger.by_agent[a.agent_id][State.OFF],
                 calls_handled=a.calls_handled, shifts_worked=a.shifts_worked, shifts_absent=a.shifts_absent,
+                dialing_s=ledger.by_agent[a.agent_id][State.DIALING],
             )
             for a in floor.agents
         ),
         in_queue_end=acd.n_waiting,
         in_service_end=acd.in_service(),
         calls=acd.records(),
+        outbound=dialer.freeze() if dialer is not None else None,
     )
 
 

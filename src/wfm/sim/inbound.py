@@ -157,6 +157,25 @@ class InboundACD:
                     return
             self.idle.append((agent, agent.idle_token))
 
+    def serve_waiting(self, agent: Agent) -> bool:
+        """Connect the agent to the oldest waiting caller, if any (blending: inbound first)."""
+        waiting = self.waiting
+        while waiting:
+            call = waiting.popleft()
+            if call.status is WAITING:
+                self.n_waiting -= 1
+                self._connect(call, agent)
+                return True
+        return False
+
+    def park(self, agent: Agent) -> None:
+        """Put an idle agent on the idle list, where the next arriving call finds them."""
+        self.idle.append((agent, agent.idle_token))
+
+    def idle_agents(self) -> list[Agent]:
+        """Agents currently idle on the list (stale entries skipped)."""
+        return [a for a, token in self.idle if a.idle_token == token and a.state is State.IDLE]
+
     def _connect(self, call: Call, agent: Agent) -> None:
         now = self.env.now
         call.status = IN_SERVICE

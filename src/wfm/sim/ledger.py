@@ -19,10 +19,13 @@ class State(IntEnum):
     BUSY = 2
     BREAK = 3
     ABSENT = 4
+    # Reserved by the dialer for one line: previewing the account or listening to it ring.
+    # Waiting time like IDLE for occupancy, but the ACD may not route a call to the agent.
+    DIALING = 5
 
 
 # States whose time is also tabulated per interval (OFF is the rest of the clock).
-INTERVAL_STATES = (State.IDLE, State.BUSY, State.BREAK, State.ABSENT)
+INTERVAL_STATES = (State.IDLE, State.BUSY, State.BREAK, State.ABSENT, State.DIALING)
 
 
 class TimeLedger:

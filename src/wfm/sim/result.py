@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from wfm.sim.outbound_result import OutboundSeries
+
 
 @dataclass(frozen=True)
 class InboundSeries:
@@ -52,23 +54,30 @@ class StaffSeries:
         busy_s: handling a call (talk and after-call work).
         break_s: on a scheduled break or lunch.
         absent_s: rostered but absent that day.
+        dialing_s: reserved by the dialer for one line (previewing, listening to it ring);
+            waiting time like `idle_s` (zero without outbound).
     """
 
     idle_s: np.ndarray
     busy_s: np.ndarray
     break_s: np.ndarray
     absent_s: np.ndarray
+    dialing_s: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.dialing_s is None:  # older constructors: no dialer, no dialing time
+            object.__setattr__(self, "dialing_s", np.zeros_like(self.idle_s))
 
 
 @dataclass(frozen=True)
 class AgentRow:
-    """One agent's totals over the horizon; the five times add up to the horizon.
+    """One agent's totals over the horizon; the six times add up to the horizon.
 
     Attributes:
         agent_id: index of the agent in the roster (stable for a scenario).
         group: name of the agent group.
         shift: name of the shift template.
-        idle_s, busy_s, break_s, absent_s, off_s: seconds in each state.
+        idle_s, busy_s, break_s, absent_s, off_s, dialing_s: seconds in each state.
         calls_handled: calls whose handling the agent finished.
         shifts_worked: shift instances the agent was present for.
         shifts_absent: shift instances the agent missed.
@@ -85,6 +94,7 @@ class AgentRow:
     calls_handled: int
     shifts_worked: int
     shifts_absent: int
+    dialing_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ class RunResult:
         in_queue_end: callers still waiting when the horizon ended.
         in_service_end: calls still being handled when the horizon ended.
         calls: per-call records if requested, else an empty tuple.
+        outbound: outbound campaign counters, or None when the scenario has no outbound.
     """
 
     seed: int
@@ -147,6 +158,7 @@ class RunResult:
     in_queue_end: int
     in_service_end: int
     calls: tuple[CallRecord, ...] = ()
+    outbound: OutboundSeries | None = None
 
     @property
     def n_intervals(self) -> int:

@@ -1,0 +1,490 @@
+"""The outbound (collections) part of a scenario: portfolio, dial outcomes, dialer, compliance.
+
+Kept apart from `wfm.scenario` because the dialer has many knobs of its own; `Scenario`
+imports `Outbound` from here. Disabled by default, so inbound-only scenarios are unaffected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, timedelta, timezone
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from wfm.scenario import ClosingTime, Duration, Model, TimeOfDay, Weekday, format_time_of_day
+
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$")
+
+
+def parse_tz(value: str) -> ZoneInfo | timezone:
+    """An IANA zone name ("America/Bogota") or a fixed UTC offset ("UTC-05:00", "+01")."""
+    match = _OFFSET.match(value.strip())
+    if match:
+        sign, hours, minutes = match.group(1), int(match.group(2)), int(match.group(3) or 0)
+        if hours > 14 or minutes > 59:
+            raise ValueError(f"{value!r} is not a UTC offset; use one between UTC-12:00 and UTC+14:00")
+        delta = timedelta(hours=hours, minutes=minutes)
+        return timezone(-delta if sign == "-" else delta)
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a known time zone; use an IANA name such as \"America/Bogota\" or an offset"
+            " such as \"UTC-05:00\""
+        ) from None
+
+
+def _probability_curve(value: tuple[float, ...]) -> tuple[float, ...]:
+    if len(value) != 24:
+        raise ValueError(f"has {len(value)} values; give 24, one multiplier per local hour 00-23")
+    if any(not math.isfinite(v) or v < 0 for v in value):
+        raise ValueError("multipliers must be finite numbers >= 0")
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Portfolio
+# --------------------------------------------------------------------------------------------
+
+
+class Segment(Model):
+    """A risk segment: how to draw its accounts and how its debtors behave.
+
+    `contact` is the chance that someone picks up a valid number (before the hour-of-day
+    multiplier), `right_party` the chance that a live answer is the debtor. The promise
+    probability decays with days past due: `ptp × 0.5 ** (dpd / ptp_halflife_days)`.
+    """
+
+    name: str
+    share: float = Field(gt=0, le=1)
+    balance_mean: float = Field(default=1_000.0, gt=0)
+    balance_cv: float = Field(default=0.8, gt=0, le=10)
+    dpd_min: int = Field(default=30, ge=0, le=3650)
+    dpd_max: int = Field(default=180, ge=0, le=3650)
+    contact: float = Field(default=0.45, ge=0, le=1)
+    right_party: float = Field(default=0.7, ge=0, le=1)
+    ptp: float = Field(default=0.4, ge=0, le=1)
+    ptp_halflife_days: float = Field(default=365.0, gt=0)
+    kept: float = Field(default=0.65, ge=0, le=1)
+    full_payment: float = Field(default=0.4, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _dpd_range(self) -> Segment:
+        if self.dpd_max < self.dpd_min:
+            raise ValueError(
+                f"dpd_max {self.dpd_max} is below dpd_min {self.dpd_min}; give dpd_min <= dpd_max"
+            )
+        return self
+
+
+def _default_segments() -> tuple[Segment, ...]:
+    return (
+        Segment(name="early", share=0.4, balance_mean=800, dpd_min=30, dpd_max=90, contact=0.5,
+                right_party=0.75, ptp=0.45, kept=0.7),
+        Segment(name="mid", share=0.35, balance_mean=1_500, dpd_min=90, dpd_max=360, contact=0.4,
+                right_party=0.65, ptp=0.35, kept=0.6),
+        Segment(name="late", share=0.25, balance_mean=2_500, dpd_min=360, dpd_max=1_080, contact=0.3,
+                right_party=0.55, ptp=0.25, kept=0.5),
+    )
+
+
+class ImportedAccount(Model):
+    """One account read from a portfolio file (see `wfm.portfolio_io`)."""
+
+    account_id: str
+    balance: float = Field(gt=0)
+    dpd: int = Field(ge=0)
+    segment: str
+    phones: int = Field(default=1, ge=1, le=10)
+    timezone: str = ""
+
+
+class Portfolio(Model):
+    """The debtor accounts placed with the center: generated from distributions or imported.
+
+    Attributes:
+        accounts: how many accounts to generate (ignored when `imported` is given).
+        segments: risk segments with their shares (must add up to 1).
+        phones: probability of an account having 1, 2, … phone numbers.
+        invalid_number_share: share of phone numbers that are disconnected or wrong.
+        do_not_call_share: share of accounts flagged do-not-call (never dialed).
+        timezones: share of accounts per time zone (IANA name or UTC offset); empty = the center's.
+        file: portfolio file (CSV/XLSX) to import, relative to the scenario; loaded by `wfm.portfolio_io`.
+        imported: the imported accounts (filled by the loader from `file`, or given inline).
+    """
+
+    accounts: int = Field(default=20_000, ge=1, le=2_000_000)
+    segments: tuple[Segment, ...] = Field(default_factory=_default_segments, min_length=1)
+    phones: tuple[float, ...] = (0.55, 0.3, 0.15)
+    invalid_number_share: float = Field(default=0.12, ge=0, le=1)
+    do_not_call_share: float = Field(default=0.02, ge=0, le=1)
+    timezones: dict[str, float] = Field(default_factory=dict)
+    file: str = ""
+    imported: tuple[ImportedAccount, ...] = ()
+
+    @field_validator("segments")
+    @classmethod
+    def _shares_add_up(cls, value: tuple[Segment, ...]) -> tuple[Segment, ...]:
+        total = sum(s.share for s in value)
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"segment shares add up to {total:g}; make them add up to 1")
+        names = [s.name for s in value]
+        if len(set(names)) != len(names):
+            raise ValueError(f"segment names {names} repeat; give each segment its own name")
+        return value
+
+    @field_validator("phones")
+    @classmethod
+    def _phone_distribution(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if not 1 <= len(value) <= 10 or any(p < 0 for p in value) or abs(sum(value) - 1) > 1e-6:
+            raise ValueError(
+                f"{list(value)} is not a distribution of phone counts; give P(1 phone), P(2), … (up to 10)"
+                " as numbers >= 0 adding up to 1"
+            )
+        return value
+
+    @field_validator("timezones")
+    @classmethod
+    def _timezone_shares(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, share in value.items():
+            parse_tz(name)
+            if not share > 0:
+                raise ValueError(f"{name}: share {share} must be > 0; drop zones with no accounts")
+        if value and abs(sum(value.values()) - 1) > 1e-6:
+            raise ValueError(f"time-zone shares add up to {sum(value.values()):g}; make them add up to 1")
+        return value
+
+    @model_validator(mode="after")
+    def _imported_segments_known(self) -> Portfolio:
+        known = {s.name for s in self.segments}
+        for i, acc in enumerate(self.imported):
+            if acc.segment not in known:
+                raise ValueError(
+                    f"imported[{i}] (account {acc.account_id}): segment {acc.segment!r} is not one of"
+                    f" {sorted(known)}; add it to outbound.portfolio.segments or fix the file"
+                )
+            if acc.timezone:
+                parse_tz(acc.timezone)
+        return self
+
+    @property
+    def size(self) -> int:
+        """Number of accounts in the portfolio."""
+        return len(self.imported) if self.imported else self.accounts
+
+
+# --------------------------------------------------------------------------------------------
+# Dial attempts and answering-machine detection
+# --------------------------------------------------------------------------------------------
+
+
+def _flat_hours() -> tuple[float, ...]:
+    return (1.0,) * 24
+
+
+class Attempts(Model):
+    """What happens when a number is dialed.
+
+    A valid number is busy with probability `busy`; otherwise someone (person or machine)
+    picks up with the segment's contact probability × `live_by_hour[local hour]`, after an
+    answer delay; a pick-up later than `ring_timeout_s` is a no-answer. A pick-up is an
+    answering machine with probability `machine`, otherwise a live person.
+    """
+
+    ring_timeout_s: float = Field(default=25.0, ge=15, le=120)
+    answer_delay: Duration = Duration(distribution="lognormal", mean_s=9.0, cv=0.5)
+    busy: float = Field(default=0.05, ge=0, le=1)
+    machine: float = Field(default=0.25, ge=0, le=1)
+    invalid_s: float = Field(default=4.0, gt=0, le=60)
+    busy_s: float = Field(default=6.0, gt=0, le=60)
+    live_by_hour: Annotated[tuple[float, ...], BeforeValidator(tuple)] = Field(default_factory=_flat_hours)
+
+    _curve = field_validator("live_by_hour")(_probability_curve)
+
+
+class Amd(Model):
+    """Answering-machine detection: listening time, true-detection and false-positive rates.
+
+    A machine detected in time is hung up on; an undetected machine goes to an agent. A live
+    person classified as a machine (false positive) is hung up on: a dropped call.
+    """
+
+    enabled: bool = False
+    detection_s: float = Field(default=2.5, ge=0, le=10)
+    true_detection: float = Field(default=0.85, ge=0, le=1)
+    false_positive: float = Field(default=0.04, ge=0, le=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Dialer
+# --------------------------------------------------------------------------------------------
+
+
+class Dialer(Model):
+    """How lines are dialed for the agents.
+
+    Attributes:
+        mode: preview, progressive, power or predictive.
+        preview_s: preview mode: seconds the agent reviews the account before the dial.
+        lines_per_agent: power mode: lines dialed per free agent.
+        fixed_level: pin power/predictive to this many lines per available agent (0 = off; for tests).
+        initial_level: predictive: dial level at the start of the campaign.
+        max_level: predictive: upper clamp of the dial level (lines per available agent).
+        target_drop_rate: predictive: drop rate the pacing aims at (below the compliance cap).
+        adapt_every_s: predictive: seconds between two adjustments of the dial level.
+        gain: predictive: proportional gain of the level controller (per unit of relative error).
+        connect_wait_s: how long a live answer may wait for an agent before it is dropped.
+        agent_gap_s: pause of an agent between a call and being offered the next line.
+    """
+
+    mode: Literal["preview", "progressive", "power", "predictive"] = "predictive"
+    preview_s: float = Field(default=20.0, ge=0, le=600)
+    lines_per_agent: float = Field(default=2.0, ge=1, le=10)
+    fixed_level: float = Field(default=0.0, ge=0, le=10)
+    initial_level: float = Field(default=1.5, ge=1, le=10)
+    max_level: float = Field(default=4.0, ge=1, le=10)
+    target_drop_rate: float = Field(default=0.02, gt=0, lt=0.5)
+    adapt_every_s: float = Field(default=60.0, gt=0, le=3600)
+    gain: float = Field(default=0.15, gt=0, le=5)
+    connect_wait_s: float = Field(default=2.0, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _levels_ordered(self) -> Dialer:
+        if self.initial_level > self.max_level:
+            raise ValueError(
+                f"initial_level {self.initial_level:g} is above max_level {self.max_level:g};"
+                " lower initial_level or raise max_level"
+            )
+        if self.fixed_level and self.fixed_level < 1:
+            raise ValueError(f"fixed_level {self.fixed_level:g} is below 1 line per agent; use >= 1 or 0 for off")
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Conversations and promises
+# --------------------------------------------------------------------------------------------
+
+
+class Conversation(Model):
+    """Talk times and how a right-party conversation ends.
+
+    PTP probability = segment ptp × DPD decay × agent conversion factor (clipped to [0, 1]); the
+    rest of the RPCs split into refusal, dispute and callback in proportion to their weights.
+    """
+
+    rpc_talk: Duration = Duration(distribution="lognormal", mean_s=240, cv=0.6)
+    third_party_talk: Duration = Duration(distribution="lognormal", mean_s=40, cv=0.5)
+    machine_talk: Duration = Duration(distribution="fixed", mean_s=15, cv=0)
+    acw: Duration = Duration(distribution="fixed", mean_s=30, cv=0)
+    refusal: float = Field(default=0.6, ge=0)
+    dispute: float = Field(default=0.1, ge=0)
+    callback: float = Field(default=0.3, ge=0)
+    callback_delay_h: float = Field(default=48.0, gt=0, le=24 * 60)
+    instalment_fraction: float = Field(default=0.25, gt=0, le=1)
+    due_days_min: int = Field(default=3, ge=0, le=90)
+    due_days_max: int = Field(default=14, ge=0, le=90)
+    retry_after_refusal_h: float = Field(default=72.0, ge=0, le=24 * 90)
+
+    @model_validator(mode="after")
+    def _weights_and_due(self) -> Conversation:
+        if self.refusal + self.dispute + self.callback <= 0:
+            raise ValueError("refusal, dispute and callback weights are all zero; give one of them a weight > 0")
+        if self.due_days_max < self.due_days_min:
+            raise ValueError(
+                f"due_days_max {self.due_days_max} is below due_days_min {self.due_days_min}; swap them"
+            )
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Compliance
+# --------------------------------------------------------------------------------------------
+
+
+class Window(Model):
+    """Calling window on one weekday, in the account's local time."""
+
+    start: TimeOfDay
+    end: ClosingTime
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Window:
+        if self.end <= self.start:
+            raise ValueError(
+                f"end {format_time_of_day(self.end)} must be after start {format_time_of_day(self.start)};"
+                " a calling window cannot run past midnight"
+            )
+        return self
+
+
+PresetName = Literal["reg_f", "italy", "colombia", "uk"]
+
+
+def _w(start: str, end: str) -> dict[str, str]:
+    return {"start": start, "end": end}
+
+
+_EVERY_DAY_8_21 = {d: _w("08:00", "21:00") for d in WEEKDAY_NAMES}
+
+# Preset rules; `Compliance.rules()` combines the chosen presets (strictest wins) and the custom keys.
+PRESETS: dict[str, dict[str, object]] = {
+    # US CFPB Regulation F (12 CFR 1006.14): 7 calls in 7 days, none for 7 days after a
+    # conversation; FDCPA inconvenient times before 08:00 and after 21:00 local.
+    "reg_f": {"windows": _EVERY_DAY_8_21, "max_attempts_7d": 7, "rest_after_rpc_days": 7.0},
+    # Italy-style code of conduct: at most 4 attempts a day over all numbers, no Sundays.
+    "italy": {"windows": {**{d: _w("08:00", "21:00") for d in WEEKDAY_NAMES[:6]}, "sun": None},
+              "max_attempts_day": 4, "no_holidays": True},
+    # Colombia Ley 2300 de 2023: Mon–Fri 07–19, Sat 08–15, never Sundays or holidays, one contact a day.
+    "colombia": {"windows": {**{d: _w("07:00", "19:00") for d in WEEKDAY_NAMES[:5]}, "sat": _w("08:00", "15:00"),
+                             "sun": None},
+                 "max_contacts_day": 1, "no_holidays": True},
+    # UK Ofcom persistent-misuse policy: no repeat call within 72 h of an abandoned call, 3% over 24 h.
+    "uk": {"windows": _EVERY_DAY_8_21, "no_redial_after_drop_h": 72.0, "drop_cap": 0.03, "drop_window_days": 1},
+}
+
+
+class Rules(Model):
+    """The resolved contact rules the dialer enforces on every attempt (0 = no such rule).
+
+    Attributes:
+        windows: calling window per local weekday (missing or None = no calls that day).
+        no_holidays: never call on the calendar's holidays.
+        max_attempts_7d: attempts per account in any rolling 7 days (dropped calls count).
+        rest_after_rpc_days: days without calls after a right-party conversation.
+        max_attempts_day: attempts per account per day over all its numbers.
+        max_contacts_day: right-party conversations per account per day.
+        no_redial_after_drop_h: hours without calls after a dropped call to the account.
+        min_gap_min: minutes between two attempts to the same account.
+        drop_cap: cap on dropped / live answers over the regulatory window.
+        drop_window_days: length of the drop-rate window (30 for the US TSR, 1 for Ofcom).
+    """
+
+    windows: dict[Weekday, Window | None]
+    no_holidays: bool = False
+    max_attempts_7d: int = 0
+    rest_after_rpc_days: float = 0.0
+    max_attempts_day: int = 0
+    max_contacts_day: int = 0
+    no_redial_after_drop_h: float = 0.0
+    min_gap_min: float = 0.0
+    drop_cap: float = 0.03
+    drop_window_days: int = 30
+
+
+def _strictest(key: str, values: list[object]) -> object:
+    if key == "no_holidays":
+        return any(values)
+    if key in ("max_attempts_7d", "max_attempts_day", "max_contacts_day", "drop_cap"):
+        positive = [v for v in values if v]
+        return min(positive) if positive else 0  # type: ignore[type-var]
+    if key == "drop_window_days":
+        return min(values)  # type: ignore[type-var]
+    return max(values)  # type: ignore[type-var]
+
+
+def _intersect(a: Window | None, b: Window | None) -> Window | None:
+    if a is None or b is None:
+        return None
+    start, end = max(a.start, b.start), min(a.end, b.end)
+    return Window(start=start, end=end) if end > start else None
+
+
+class Compliance(Model):
+    """Contact strategy and regulatory rules: presets plus custom keys (custom replaces preset).
+
+    Attributes:
+        presets: any of reg_f, italy, colombia, uk; several combine, the strictest rule winning.
+        windows: custom calling windows per local weekday ({} = no calls that day).
+        no_holidays, max_attempts_7d, rest_after_rpc_days, max_attempts_day, max_contacts_day,
+        no_redial_after_drop_h, min_gap_min, drop_cap, drop_window_days: see `Rules`; unset keys
+            come from the presets or from the defaults (08:00–21:00 every day, 3% over 30 days).
+    """
+
+    presets: tuple[PresetName, ...] = ()
+    windows: dict[Weekday, Window | None] | None = None
+    no_holidays: bool | None = None
+    max_attempts_7d: int | None = Field(default=None, ge=0, le=1000)
+    rest_after_rpc_days: float | None = Field(default=None, ge=0, le=365)
+    max_attempts_day: int | None = Field(default=None, ge=0, le=100)
+    max_contacts_day: int | None = Field(default=None, ge=0, le=100)
+    no_redial_after_drop_h: float | None = Field(default=None, ge=0, le=24 * 365)
+    min_gap_min: float | None = Field(default=None, ge=0, le=24 * 60 * 30)
+    drop_cap: float | None = Field(default=None, gt=0, lt=1)
+    drop_window_days: int | None = Field(default=None, ge=1, le=365)
+
+    @field_validator("windows", mode="before")
+    @classmethod
+    def _empty_means_closed(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: (None if v in ({}, [], "closed") else v) for k, v in value.items()}
+        return value
+
+    def rules(self) -> Rules:
+        """The rules in force: presets combined (strictest wins), then custom keys on top."""
+        merged: dict[str, object] = {}
+        windows: dict[str, Window | None] | None = None
+        for name in self.presets:
+            preset = PRESETS[name]
+            for key, value in preset.items():
+                if key == "windows":
+                    parsed = {d: (Window(**w) if w else None) for d, w in value.items()}  # type: ignore[union-attr]
+                    windows = parsed if windows is None else {
+                        d: _intersect(windows.get(d), parsed.get(d)) for d in WEEKDAY_NAMES
+                    }
+                else:
+                    merged[key] = value if key not in merged else _strictest(key, [merged[key], value])
+        for key in Rules.model_fields:
+            custom = getattr(self, key)
+            if custom is not None:
+                if key == "windows":
+                    windows = custom
+                else:
+                    merged[key] = custom
+        if windows is None:
+            windows = {d: Window(start=8 * 3600, end=21 * 3600) for d in WEEKDAY_NAMES}
+        return Rules(windows=windows, **merged)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# Selection, blending, the section
+# --------------------------------------------------------------------------------------------
+
+
+class Selection(Model):
+    """Which account the dialer calls next among those the rules allow."""
+
+    priority: Literal["expected_value", "oldest_dpd", "fewest_attempts"] = "expected_value"
+
+
+class Blending(Model):
+    """How blended agents share their time: inbound first, with an optional idle reserve.
+
+    `inbound_reserve` idle blended agents are kept off the dialer so that an arriving
+    inbound call finds someone at once.
+    """
+
+    inbound_reserve: int = Field(default=0, ge=0, le=1000)
+
+
+class Outbound(Model):
+    """The collections campaign: portfolio, dial outcomes, dialer, conversations and rules."""
+
+    enabled: bool = False
+    portfolio: Portfolio = Portfolio()
+    attempts: Attempts = Attempts()
+    amd: Amd = Amd()
+    dialer: Dialer = Dialer()
+    conversation: Conversation = Conversation()
+    compliance: Compliance = Compliance()
+    selection: Selection = Selection()
+    blending: Blending = Blending()
+
+
+def local_weekday(start: date, local_day: int) -> str:
+    """Weekday name of local calendar day `local_day` counted from `start`."""
+    return WEEKDAY_NAMES[(start.weekday() + local_day) % 7]

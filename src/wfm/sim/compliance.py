@@ -1,0 +1,164 @@
+"""Contact rules enforced on every attempt, and an independent audit of the attempts made.
+
+`ContactRules` is what the dialer asks before each dial ("may I call account a now?"); it
+keeps the per-account state the rules need in flat lists sized by the portfolio (O(1) per
+check: the rolling 7-day cap is a ring of the last k attempt times). `Auditor` re-checks every
+attempt with separate, deliberately plain bookkeeping, so a bug in the fast path shows up
+as a violation instead of going unnoticed.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from wfm.scenario import DAY_S
+from wfm.scenario_outbound import WEEKDAY_NAMES, Rules
+from wfm.sim.outbound_result import RULES
+
+WINDOW, HOLIDAY, MAX_7D, REST_RPC, MAX_DAY, MAX_CONTACTS, DROP_REDIAL, MIN_GAP, DROP_CAP = range(len(RULES))
+WEEK_S = 7 * DAY_S
+NEVER = -math.inf
+
+
+class LocalCalendar:
+    """Calling windows by local weekday and the holidays, as plain tuples for the hot path."""
+
+    def __init__(self, rules: Rules, start: date, holidays: tuple[date, ...]) -> None:
+        self.start_weekday = start.weekday()
+        self.windows: list[tuple[int, int] | None] = []
+        for name in WEEKDAY_NAMES:
+            w = rules.windows.get(name)  # type: ignore[call-overload]
+            self.windows.append((int(w.start), int(w.end)) if w is not None else None)
+        self.holiday_days = {(h - start).days for h in holidays} if rules.no_holidays else set()
+
+    def weekday(self, local_day: int) -> int:
+        """0 = Monday, for local day `local_day` counted from the run's first date."""
+        return (self.start_weekday + local_day) % 7
+
+    def closed_rule(self, local_day: int, local_s: float) -> int:
+        """WINDOW or HOLIDAY when no call is allowed at this local time, else -1."""
+        if local_day in self.holiday_days:
+            return HOLIDAY
+        w = self.windows[(self.start_weekday + local_day) % 7]
+        if w is None or not w[0] <= local_s < w[1]:
+            return WINDOW
+        return -1
+
+
+class ContactRules:
+    """Per-account rule state and the check the dialer makes before every attempt."""
+
+    def __init__(self, rules: Rules, n_accounts: int) -> None:
+        self.max_7d = rules.max_attempts_7d
+        self.rest_rpc_s = rules.rest_after_rpc_days * DAY_S
+        self.max_day = rules.max_attempts_day
+        self.max_contacts = rules.max_contacts_day
+        self.drop_gap_s = rules.no_redial_after_drop_h * 3600
+        self.min_gap_s = rules.min_gap_min * 60
+        self.last_attempt = [NEVER] * n_accounts
+        self.last_rpc = [NEVER] * n_accounts
+        self.last_drop = [NEVER] * n_accounts
+        self.day_stamp = [-(10**9)] * n_accounts  # local day of the counts below
+        self.day_attempts = [0] * n_accounts
+        self.day_contacts = [0] * n_accounts
+        # Ring of the last `max_7d` attempt times; the slot at `ring_pos` is the oldest.
+        self.ring = [[NEVER] * self.max_7d for _ in range(n_accounts)] if self.max_7d else []
+        self.ring_pos = [0] * n_accounts if self.max_7d else []
+
+    def account_rule(self, a: int, now: float, local_day: int) -> int:
+        """The first per-account rule that forbids calling `a` now, or -1."""
+        if self.rest_rpc_s and now - self.last_rpc[a] < self.rest_rpc_s:
+            return REST_RPC
+        if self.drop_gap_s and now - self.last_drop[a] < self.drop_gap_s:
+            return DROP_REDIAL
+        if self.max_7d and now - self.ring[a][self.ring_pos[a]] < WEEK_S:
+            return MAX_7D
+        if self.day_stamp[a] == local_day:
+            if self.max_day and self.day_attempts[a] >= self.max_day:
+                return MAX_DAY
+            if self.max_contacts and self.day_contacts[a] >= self.max_contacts:
+                return MAX_CONTACTS
+        if self.min_gap_s and now - self.last_attempt[a] < self.min_gap_s:
+            return MIN_GAP
+        return -1
+
+    def _today(self, a: int, local_day: int) -> None:
+        if self.day_stamp[a] != local_day:
+            self.day_stamp[a] = local_day
+            self.day_attempts[a] = 0
+            self.day_contacts[a] = 0
+
+    def record_attempt(self, a: int, now: float, local_day: int) -> None:
+        """An attempt to `a` was dialed (dropped calls count like any other)."""
+        self.last_attempt[a] = now
+        self._today(a, local_day)
+        self.day_attempts[a] += 1
+        if self.max_7d:
+            pos = self.ring_pos[a]
+            self.ring[a][pos] = now
+            self.ring_pos[a] = (pos + 1) % self.max_7d
+
+    def record_rpc(self, a: int, end: float, local_day: int) -> None:
+        """A right-party conversation with `a` ended at `end` (dialed on local day `local_day`)."""
+        self.last_rpc[a] = end
+        self._today(a, local_day)
+        self.day_contacts[a] += 1
+
+    def record_drop(self, a: int, now: float) -> None:
+        """A live answer of `a` was dropped."""
+        self.last_drop[a] = now
+
+
+class Auditor:
+    """Independent re-check of each attempt against the rules, from the history of the account.
+
+    Keeps full recent histories (lists of times) rather than the dialer's rings and stamps,
+    and counts every attempt that breaks a rule; a correct dialer leaves every count at 0.
+    """
+
+    def __init__(self, rules: Rules, calendar: LocalCalendar) -> None:
+        self.rules = rules
+        self.calendar = calendar
+        self.attempts: dict[int, list[tuple[float, int]]] = {}  # account -> [(time, local day)]
+        self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end, local day of the dial)]
+        self.drops: dict[int, float] = {}
+        self.violations = [0] * len(RULES)
+
+    def check(self, a: int, now: float, local_day: int, local_s: float) -> None:
+        """Count the rules that an attempt to `a` dialed now would break."""
+        r, v = self.rules, self.violations
+        weekday = WEEKDAY_NAMES[self.calendar.weekday(local_day)]
+        window = r.windows.get(weekday)  # type: ignore[call-overload]
+        if window is None or not (window.start <= local_s < window.end):
+            v[WINDOW] += 1
+        if local_day in self.calendar.holiday_days:
+            v[HOLIDAY] += 1
+        history = [t for t, _ in self.attempts.get(a, []) if now - t < WEEK_S]
+        if r.max_attempts_7d and len(history) + 1 > r.max_attempts_7d:
+            v[MAX_7D] += 1
+        rpcs = self.rpcs.get(a, [])
+        if r.rest_after_rpc_days and any(now - end < r.rest_after_rpc_days * DAY_S for end, _ in rpcs):
+            v[REST_RPC] += 1
+        today = [t for t, d in self.attempts.get(a, []) if d == local_day]
+        if r.max_attempts_day and len(today) + 1 > r.max_attempts_day:
+            v[MAX_DAY] += 1
+        if r.max_contacts_day and sum(1 for _, d in rpcs if d == local_day) >= r.max_contacts_day:
+            v[MAX_CONTACTS] += 1
+        if r.no_redial_after_drop_h and now - self.drops.get(a, NEVER) < r.no_redial_after_drop_h * 3600:
+            v[DROP_REDIAL] += 1
+        if r.min_gap_min and history and now - max(history) < r.min_gap_min * 60:
+            v[MIN_GAP] += 1
+        # Keep only what a future check can need: 8 days of attempts.
+        self.attempts[a] = [(t, d) for t, d in self.attempts.get(a, []) if now - t < WEEK_S + DAY_S]
+        self.attempts[a].append((now, local_day))
+
+    def rpc(self, a: int, end: float, local_day: int) -> None:
+        """Note a right-party conversation that ended at `end`."""
+        keep = [(t, d) for t, d in self.rpcs.get(a, []) if end - t < 400 * DAY_S]
+        keep.append((end, local_day))
+        self.rpcs[a] = keep
+
+    def drop(self, a: int, now: float) -> None:
+        """Note a dropped live answer."""
+        self.drops[a] = now

@@ -1,0 +1,175 @@
+"""Plain-data results of the outbound campaign: per-interval, per-day and per-segment counters.
+
+Memory stays flat in the horizon: the dialer aggregates as it goes; nothing per attempt is
+kept unless a trace was asked for (`AttemptLog`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Attempt outcomes, in the order of `OUTCOMES`; an attempt has exactly one.
+OUTCOMES: tuple[str, ...] = ("no_answer", "busy", "invalid", "machine", "dropped", "third_party", "rpc")
+NO_ANSWER, BUSY, INVALID, MACHINE, DROPPED, THIRD_PARTY, RPC = range(len(OUTCOMES))
+
+# How a right-party conversation ends.
+RPC_RESULTS: tuple[str, ...] = ("ptp", "refusal", "dispute", "callback")
+
+# Contact rules whose blocks are counted (`OutboundSeries.blocked`, `violations`).
+RULES: tuple[str, ...] = (
+    "window", "holiday", "max_attempts_7d", "rest_after_rpc", "max_attempts_day", "max_contacts_day",
+    "redial_after_drop", "min_gap", "drop_cap",
+)
+
+
+@dataclass(frozen=True)
+class AttemptLog:
+    """Every dial attempt, kept only when a run records calls (tests, traces).
+
+    Attributes:
+        time: when the line was dialed (seconds from the start of the run).
+        account: index of the account in the portfolio.
+        outcome: index into `OUTCOMES`.
+        local_s: the account's local time of day (seconds after midnight) at the dial.
+        local_weekday: the account's local weekday at the dial (0 = Monday).
+        local_day: the account's local calendar day at the dial (0 = the run's first date).
+        end: when the attempt ended (hang-up, drop, or connection to an agent).
+    """
+
+    time: np.ndarray
+    account: np.ndarray
+    outcome: np.ndarray
+    local_s: np.ndarray
+    local_weekday: np.ndarray
+    local_day: np.ndarray
+    end: np.ndarray
+
+
+@dataclass(frozen=True)
+class SegmentTable:
+    """Campaign totals per risk segment (one entry per segment, in scenario order).
+
+    Attributes:
+        names: segment names.
+        accounts: accounts placed.
+        balance_placed: balance placed (money).
+        attempts: dial attempts.
+        live: live answers (dropped + third party + RPC).
+        dropped: dropped live answers (no agent in time or AMD false positive).
+        rpc: right-party contacts.
+        ptp: promises to pay.
+        promises_due: promises whose due date fell within the horizon.
+        promises_kept: promises paid on their due date.
+        collected: amount collected (money).
+        accounts_with_rpc: accounts with at least one RPC.
+    """
+
+    names: tuple[str, ...]
+    accounts: np.ndarray
+    balance_placed: np.ndarray
+    attempts: np.ndarray
+    live: np.ndarray
+    dropped: np.ndarray
+    rpc: np.ndarray
+    ptp: np.ndarray
+    promises_due: np.ndarray
+    promises_kept: np.ndarray
+    collected: np.ndarray
+    accounts_with_rpc: np.ndarray
+
+
+@dataclass(frozen=True)
+class OutboundSeries:
+    """Everything the outbound campaign measured in one run.
+
+    Per reporting interval (attempts are counted in the interval they were dialed in,
+    conversations in the interval they ended in):
+
+    Attributes:
+        mode: dialer mode of the run.
+        outcomes: attempts by outcome, shape (intervals, len(OUTCOMES)); attempts = row sums.
+        amd_false_positive: live answers hung up on by AMD (also counted in `dropped`).
+        rpc_results: RPC conversations by result, shape (intervals, len(RPC_RESULTS)).
+        ptp_full: promises for the full balance (the rest of `ptp` are instalments).
+        first_rpc: RPCs that were the account's first of the run (penetration).
+        handled: outbound calls finished by an agent (RPC, third party, undetected machine).
+        talk_s: talk time of handled outbound calls (seconds).
+        acw_s: after-call work of handled outbound calls (seconds).
+        connects: live lines connected to an agent.
+        agent_wait_s: agent waiting time (idle in the dialer pool, previewing, ringing) before those connects.
+        ring_s: line time before the answer or the hang-up, summed over attempts (telephony).
+        dial_level: the predictive dial level at the end of the interval (lines per available agent).
+        fallback_attempts: attempts dialed one line per agent because the drop-rate cap was near.
+        promises_due, promises_kept, promises_broken: promises falling due per day.
+        amount_promised: amount promised per day (money).
+        amount_collected: amount paid per day (money).
+        accounts_paid_off: accounts that paid their full balance, per day.
+        drop_rate_window: drop rate over the regulatory window ending with each day.
+        drop_cap: the cap on that rate; `drop_window_days`: the window's length.
+        drop_windows_over_cap: days whose window rate broke the cap (must be 0).
+        blocked: candidate accounts the rules kept the dialer from calling, by rule (`RULES` order).
+        violations: attempts an independent audit found breaking a rule, by rule (must be all 0).
+        accounts: accounts in the portfolio; `callable_accounts`: not flagged do-not-call.
+        balance_placed: total balance placed (money).
+        accounts_with_rpc: accounts with at least one RPC.
+        min_balance: lowest balance any account reached (never negative).
+        segments: totals per risk segment.
+        in_flight_end: attempts still ringing or in conversation at the horizon (no outcome yet).
+        log: per-attempt trace when requested, else None.
+    """
+
+    mode: str
+    outcomes: np.ndarray
+    amd_false_positive: np.ndarray
+    rpc_results: np.ndarray
+    ptp_full: np.ndarray
+    first_rpc: np.ndarray
+    handled: np.ndarray
+    talk_s: np.ndarray
+    acw_s: np.ndarray
+    connects: np.ndarray
+    agent_wait_s: np.ndarray
+    ring_s: np.ndarray
+    dial_level: np.ndarray
+    fallback_attempts: np.ndarray
+    promises_due: np.ndarray
+    promises_kept: np.ndarray
+    promises_broken: np.ndarray
+    amount_promised: np.ndarray
+    amount_collected: np.ndarray
+    accounts_paid_off: np.ndarray
+    drop_rate_window: np.ndarray
+    drop_cap: float
+    drop_window_days: int
+    drop_windows_over_cap: int
+    blocked: np.ndarray
+    violations: np.ndarray
+    accounts: int
+    callable_accounts: int
+    balance_placed: float
+    accounts_with_rpc: int
+    min_balance: float
+    segments: SegmentTable
+    in_flight_end: int = 0
+    log: AttemptLog | None = None
+
+    @property
+    def attempts(self) -> np.ndarray:
+        """Dial attempts per interval (= the sum of the outcomes)."""
+        return self.outcomes.sum(axis=1)
+
+    def outcome(self, name: str) -> np.ndarray:
+        """Attempts per interval that ended with outcome `name` (one of `OUTCOMES`)."""
+        return self.outcomes[:, OUTCOMES.index(name)]
+
+    @property
+    def live(self) -> np.ndarray:
+        """Live answers per interval: dropped + third party + RPC (AMD false positives included)."""
+        return self.outcome("dropped") + self.outcome("third_party") + self.outcome("rpc")
+
+    @property
+    def ptp(self) -> np.ndarray:
+        """Promises to pay per interval."""
+        return self.rpc_results[:, RPC_RESULTS.index("ptp")]

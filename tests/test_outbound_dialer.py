@@ -1,0 +1,135 @@
+"""Dialer modes against independent references: progressive cycle, binomial drops, pacing."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from outbound_scenarios import outbound_scenario
+from wfm.sim import run
+from wfm.sim.outbound_result import OUTCOMES
+
+
+def _agent_hours(result, group: str = "Outbound") -> float:
+    rows = [a for a in result.agents if a.group == group]
+    return sum(a.busy_s + a.idle_s + a.dialing_s for a in rows) / 3600
+
+
+# -- progressive ---------------------------------------------------------------------------------
+
+PROGRESSIVE = dict(
+    agents=8, days=1, mode="progressive", accounts=30_000,
+    attempts={"busy": 0.1, "machine": 0.2, "ring_timeout_s": 25,
+              "answer_delay": {"distribution": "exponential", "mean_s": 12}},
+    conversation={"rpc_talk": {"distribution": "fixed", "mean_s": 200},
+                  "third_party_talk": {"distribution": "fixed", "mean_s": 40},
+                  "machine_talk": {"distribution": "fixed", "mean_s": 15},
+                  "acw": {"distribution": "fixed", "mean_s": 30}},
+)
+
+
+def progressive_cycle_s(contact: float = 0.5, right_party: float = 0.7, busy: float = 0.1, machine: float = 0.2,
+                        timeout: float = 25, mu: float = 12, busy_s: float = 6, rpc: float = 200, tp: float = 40,
+                        machine_talk: float = 15, acw: float = 30) -> float:
+    """Mean agent time per attempt in progressive mode (renewal-reward, hand-derived)."""
+    in_time = 1 - math.exp(-timeout / mu)
+    answered = contact * in_time
+    mean_delay = mu - timeout * math.exp(-timeout / mu) / in_time  # E[D | D < T], D exponential
+    handle = machine * machine_talk + (1 - machine) * (right_party * (rpc + acw) + (1 - right_party) * (tp + acw))
+    return busy * busy_s + (1 - busy) * (answered * (mean_delay + handle) + (1 - answered) * timeout)
+
+
+def test_progressive_never_drops_and_matches_its_analytic_cycle() -> None:
+    scenario = outbound_scenario(**PROGRESSIVE)
+    rates = []
+    for rep in range(6):
+        result = run(scenario, 11, replication=rep)
+        ob = result.outbound
+        assert ob.outcome("dropped").sum() == 0
+        assert ob.fallback_attempts.sum() == 0
+        rates.append(ob.attempts.sum() / _agent_hours(result))
+    analytic = 3600 / progressive_cycle_s()
+    mean, se = float(np.mean(rates)), float(np.std(rates, ddof=1) / math.sqrt(len(rates)))
+    assert abs(mean - analytic) <= 4 * se + 0.005 * analytic, (mean, se, analytic)
+    # A reference that forgets the after-call work is rejected.
+    wrong = 3600 / progressive_cycle_s(acw=0)
+    assert abs(mean - wrong) > 4 * se + 0.005 * analytic
+
+
+# -- power ---------------------------------------------------------------------------------------
+
+
+def test_power_drop_rate_rises_with_the_ratio() -> None:
+    drops = []
+    for ratio in (1.0, 1.5, 2.0, 2.5, 3.0):
+        scenario = outbound_scenario(agents=10, days=1, mode="power", accounts=20_000,
+                                     dialer={"lines_per_agent": ratio},
+                                     compliance={"drop_cap": 0.99})
+        results = [run(scenario, 5, replication=r).outbound for r in range(2)]
+        live = sum(int(o.live.sum()) for o in results)
+        drops.append(sum(int(o.outcome("dropped").sum()) for o in results) / live)
+    assert all(b > a for a, b in zip(drops, drops[1:], strict=False)), drops
+    assert drops[0] < 0.03 < drops[-1]
+
+
+def test_one_shot_batch_drops_match_the_binomial() -> None:
+    """n idle agents, N = n / p lines at once, every agent then busy for hours: drops = max(X - n, 0)."""
+    n, p, level = 20, 0.25, 4.0
+    scenario = outbound_scenario(
+        agents=n, days=1, mode="power", accounts=400, shift_start="09:00", shift_h=1,
+        dialer={"fixed_level": level}, compliance={"drop_cap": 0.99},
+        portfolio={"segments": [{"name": "all", "share": 1.0, "contact": p, "right_party": 0.7}]},
+        attempts={"busy": 0, "machine": 0, "answer_delay": {"distribution": "fixed", "mean_s": 5}},
+        conversation={"rpc_talk": {"distribution": "fixed", "mean_s": 36_000},
+                      "third_party_talk": {"distribution": "fixed", "mean_s": 36_000}},
+    )
+    big_n = int(level * n)
+    dropped, live = [], []
+    for rep in range(300):
+        log = run(scenario, 3, replication=rep, record_calls=True).outbound.log
+        first = log.time == 9 * 3600
+        assert first.sum() == big_n
+        outcome = log.outcome[first]
+        dropped.append(int((outcome == OUTCOMES.index("dropped")).sum()))
+        live.append(int(np.isin(outcome, [OUTCOMES.index(k) for k in ("dropped", "third_party", "rpc")]).sum()))
+    k = np.arange(big_n + 1)
+    pmf = stats.binom.pmf(k, big_n, p)
+    expected_drops = float((np.maximum(k - n, 0) * pmf).sum())
+    mean, se = float(np.mean(dropped)), float(np.std(dropped, ddof=1) / math.sqrt(len(dropped)))
+    assert abs(np.mean(live) - big_n * p) <= 4 * np.std(live, ddof=1) / math.sqrt(len(live))
+    assert abs(mean - expected_drops) <= 4 * se, (mean, se, expected_drops)
+    # The exact drop fraction of a batch, E[max(X - n, 0)] / E[X], from the same counts.
+    assert abs(sum(dropped) / sum(live) - expected_drops / (big_n * p)) <= 4 * se / (big_n * p)
+
+
+# -- predictive ----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_predictive_beats_progressive_under_the_drop_cap_over_30_days() -> None:
+    common = dict(agents=20, days=30, accounts=40_000, compliance={"drop_cap": 0.03, "drop_window_days": 30})
+    gains = []
+    for seed in (7, 8):
+        pred = run(outbound_scenario(mode="predictive", **common), seed)
+        prog = run(outbound_scenario(mode="progressive", **common), seed)
+        ob = pred.outbound
+        assert ob.drop_windows_over_cap == 0
+        assert ob.outcome("dropped").sum() / ob.live.sum() < 0.03
+        assert np.nanmax(ob.drop_rate_window) < 0.03
+        assert ob.violations.sum() == 0 and prog.outbound.violations.sum() == 0
+        rpc_pred = ob.outcome("rpc").sum() / _agent_hours(pred)
+        rpc_prog = prog.outbound.outcome("rpc").sum() / _agent_hours(prog)
+        assert rpc_pred > rpc_prog
+        gains.append(rpc_pred / rpc_prog - 1)
+    assert np.mean(gains) > 0.03, gains
+
+
+def test_predictive_stops_dialing_without_agents() -> None:
+    result = run(outbound_scenario(agents=4, days=1, mode="predictive", shift_start="10:00", shift_h=2), 1)
+    attempts = result.outbound.attempts
+    per_hour = attempts.reshape(24, -1).sum(axis=1)
+    assert per_hour[:10].sum() == 0 and per_hour[13:].sum() == 0
+    assert per_hour[10:12].sum() > 0
