@@ -7,6 +7,7 @@ the inputs; this module is the only place that touches scenario files.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from wfm.scenario import Scenario, format_time_of_day
 
 DEFAULT_SCENARIO_NAME = "baseline.toml"
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,12 @@ def default_scenario() -> Scenario:
 # Writing
 # --------------------------------------------------------------------------------------------
 
+def _toml_key(key: str) -> str:
+    """A key as TOML accepts it: bare when it can be (`mean_s`), quoted otherwise (`"Europe/Rome"`)."""
+    key = str(key)
+    return key if _BARE_KEY.fullmatch(key) else _toml_value(key)
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -187,7 +195,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
@@ -201,13 +209,14 @@ def _emit_table(lines: list[str], prefix: str, table: dict[str, Any], array: boo
         lines.append("")
         lines.append(f"[[{prefix}]]" if array else f"[{prefix}]")
     for key, value in scalars.items():
-        lines.append(f"{key} = {_toml_value(value)}")
+        lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     for key, value in table.items():
+        name = f"{prefix}.{_toml_key(key)}" if prefix else _toml_key(key)
         if isinstance(value, dict):
-            _emit_table(lines, f"{prefix}.{key}" if prefix else key, value)
+            _emit_table(lines, name, value)
         elif _is_table_list(value):
             for item in value:
-                _emit_table(lines, f"{prefix}.{key}" if prefix else key, item, array=True)
+                _emit_table(lines, name, item, array=True)
 
 
 def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
