@@ -121,12 +121,13 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._worker: SimulationWorker | None = None
+        self._running = False
         self._threads: dict[QThread, SimulationWorker] = {}
 
     @property
     def busy(self) -> bool:
-        """Whether the current task is still running."""
-        return self._worker is not None
+        """Whether the current task is still running (false as soon as its outcome arrived)."""
+        return self._running
 
     @property
     def worker(self) -> SimulationWorker | None:
@@ -151,12 +152,13 @@ class TaskRunner(QObject):
         thread.finished.connect(self._on_thread_finished)
         self._threads[thread] = worker
         self._worker = worker
+        self._running = True
         thread.start()
         return worker
 
     def cancel(self) -> None:
         """Stop the current task (it emits `cancelled`, never `result`)."""
-        if self._worker is not None:
+        if self._worker is not None and self._running:
             self._worker.cancel()
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
@@ -184,22 +186,25 @@ class TaskRunner(QObject):
     @Slot(object)
     def _on_result(self, value: object) -> None:
         if self._current():
+            self._running = False
             self.result.emit(value)
 
     @Slot(object)
     def _on_error(self, exc: object) -> None:
         if self._current():
+            self._running = False
             self.error.emit(exc)
 
     @Slot()
     def _on_cancelled(self) -> None:
         if self._current():
+            self._running = False
             self.cancelled.emit()
 
     @Slot()
     def _on_finished(self) -> None:
         if self._current():
-            self._worker = None
+            self._running = False
             self.finished.emit()
 
     @Slot()
@@ -207,6 +212,8 @@ class TaskRunner(QObject):
         thread = self.sender()
         worker = self._threads.pop(thread, None)  # type: ignore[call-overload]
         if worker is not None:
+            if worker is self._worker:
+                self._worker = None
             worker.deleteLater()
         if isinstance(thread, QThread):
             thread.deleteLater()
