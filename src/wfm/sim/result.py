@@ -137,8 +137,8 @@ class WorkforceSeries:
         overrun_s: time agents spent finishing a call after their shift end, [day, group].
         stress_mean: mean end-of-shift stress of the agents who worked (NaN if none).
         stress_p90: 90th percentile of end-of-shift stress (NaN if none).
-        stress_histogram: end-of-shift stress of every worked shift over the horizon, in
-            `STRESS_BINS` equal bins over [0, 1].
+        stress_histogram: end-of-shift stress of every worked shift over the horizon: bin 0 counts
+            the exact zeros, bins 1..`STRESS_BINS` split (0, 1] evenly.
         productivity_mean: mean learning-curve productivity of the agents who worked (NaN if none).
         euros_collected: money collected credited to agents (by the outbound model).
         kept_ptps: kept promises to pay credited to agents.
@@ -161,7 +161,7 @@ class WorkforceSeries:
     overrun_s: np.ndarray = field(default_factory=lambda: _empty(0, 0))
     stress_mean: np.ndarray = field(default_factory=lambda: _empty(0))
     stress_p90: np.ndarray = field(default_factory=lambda: _empty(0))
-    stress_histogram: np.ndarray = field(default_factory=lambda: _empty(STRESS_BINS))
+    stress_histogram: np.ndarray = field(default_factory=lambda: _empty(STRESS_BINS + 1))
     productivity_mean: np.ndarray = field(default_factory=lambda: _empty(0))
     euros_collected: np.ndarray = field(default_factory=lambda: _empty(0))
     kept_ptps: np.ndarray = field(default_factory=lambda: _empty(0))

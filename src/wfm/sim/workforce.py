@@ -169,7 +169,7 @@ class _DayBook:
         self.stress_mean = np.full(days, np.nan)
         self.stress_p90 = np.full(days, np.nan)
         self.productivity_mean = np.full(days, np.nan)
-        self.stress_histogram = np.zeros(STRESS_BINS, dtype=np.int64)
+        self.stress_histogram = np.zeros(STRESS_BINS + 1, dtype=np.int64)
         self.euros_collected = np.zeros(days)
         self.kept_ptps = np.zeros(days)
         self.bonus = np.zeros(days)
@@ -367,7 +367,7 @@ class WorkforceFloor(Floor):
             book.add("overrun_s", day, group, max(0.0, self.env.now - inst.end))
             stress = agent.stress_now()
             book.open_stress.setdefault(day, []).append(stress)
-            book.stress_histogram[min(int(stress * STRESS_BINS), STRESS_BINS - 1)] += 1
+            book.stress_histogram[0 if stress <= 0.0 else min(math.ceil(stress * STRESS_BINS), STRESS_BINS)] += 1
             agent.chronic += (stress - agent.chronic) * self.rules.chronic_weight
         elif attendance is State.ABSENT:
             book.add("absent", day, group)
