@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from workforce_cases import back_office
+import pytest
 
 from wfm import kpi
 from wfm.sim import run
+from workforce_cases import back_office
 
 
 def _turnover_office(annual_rate: float, early_multiplier: float, tenure_days: float):
@@ -33,6 +34,7 @@ def _attrition(scenario, reps: int, seed: int) -> tuple[float, float]:
     return float(values.mean()), float(values.std(ddof=1) / math.sqrt(reps))
 
 
+@pytest.mark.slow
 def test_constant_hazard_matches_the_configured_annual_rate():
     mean, se = _attrition(_turnover_office(0.35, 1.0, 720), reps=12, seed=11)
     assert abs(mean - 0.35) <= 4 * se, (mean, se)
@@ -40,6 +42,7 @@ def test_constant_hazard_matches_the_configured_annual_rate():
     assert abs(mean - 0.45) > 4 * se, (mean, se)
 
 
+@pytest.mark.slow
 def test_early_tenure_hazard_is_multiplied():
     # Everybody hired at day 0 and the horizon within the first 90 days: hazard × 2 all along
     # (hires also stay within their first 90 days).

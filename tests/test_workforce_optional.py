@@ -11,7 +11,6 @@ import math
 import numpy as np
 import pytest
 import simpy
-from workforce_cases import baseline_with
 
 from wfm.scenario_io import ScenarioError
 from wfm.sim import run, same_values
@@ -20,6 +19,7 @@ from wfm.sim.engine import _feed_days
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.streams import make_streams
+from workforce_cases import baseline_with
 
 OFF_BUT_PRESENT = {
     "initial_tenure_mean_days": 30,
