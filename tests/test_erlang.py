@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from fractions import Fraction
 from itertools import pairwise
 
@@ -263,14 +262,9 @@ def test_erlang_a_overload_is_stable():
     assert result.mean_queue == pytest.approx((50 / 300 - 10 / 300) * 600, rel=1e-12)
 
 
-def test_erlang_a_large_n_is_fast_and_finite():
-    erlang_a(**BIG_A, threshold=20.0)
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        result = erlang_a(**BIG_A, threshold=20.0)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.05
+def test_erlang_a_large_n_is_finite():
+    # Speed is measured in benchmarks/, not here.
+    result = erlang_a(**BIG_A, threshold=20.0)
     assert isinstance(result, ErlangAResult)
     for value in (result.p_wait, result.p_abandon, result.service_level, result.occupancy):
         assert math.isfinite(value) and 0 < value < 1

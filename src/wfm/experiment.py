@@ -8,15 +8,24 @@ seed share their random numbers replication by replication.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
 from wfm import kpi
+from wfm.execution import Backend, SerialBackend, Task
 from wfm.scenario import Scenario
-from wfm.sim import RunResult, run
+from wfm.sim import RunResult
+
+
+def _noop(fraction: float) -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -119,23 +128,51 @@ def summarize(scenario: Scenario, seed: int, runs: Sequence[RunResult]) -> Summa
     )
 
 
+def _backend_or_serial(backend: Backend | None) -> Backend:
+    return SerialBackend() if backend is None else backend
+
+
+def run_replications(
+    scenario: Scenario,
+    seed: int,
+    indices: Sequence[int],
+    progress: Callable[[float], None] = _noop,
+    cancel: Callable[[], bool] = _never,
+    backend: Backend | None = None,
+) -> list[RunResult]:
+    """Raw results of the given replication indices of one scenario, in index order."""
+    tasks = [Task(scenario, seed, i) for i in indices]
+    return _backend_or_serial(backend).run_tasks(tasks, progress, cancel)
+
+
 def replicate(
     scenario: Scenario,
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = lambda fraction: None,
-    cancel: Callable[[], bool] = lambda: False,
+    progress: Callable[[float], None] = _noop,
+    cancel: Callable[[], bool] = _never,
+    *,
+    backend: Backend | None = None,
 ) -> Summary:
-    """Run `replications` independent replications serially and summarise them."""
+    """Run `replications` independent replications and summarise them.
+
+    Args:
+        scenario: the validated input.
+        replications: how many, >= 1; replication i uses `SeedSequence(seed, spawn_key=(i,))`.
+        seed: experiment seed.
+        progress: called with the fraction done.
+        cancel: polled; when it returns True the experiment raises `wfm.sim.Cancelled`.
+        backend: where to run (see `wfm.execution`); serial in this process when None. The
+            summary is the same whichever backend runs it.
+    """
+    _check_replications(replications)
+    runs = run_replications(scenario, seed, range(replications), progress, cancel, backend)
+    return summarize(scenario, seed, runs)
+
+
+def _check_replications(replications: int) -> None:
     if replications < 1:
         raise ValueError(f"replications must be at least 1, but got {replications}")
-    runs = []
-    for i in range(replications):
-        def share(fraction: float, i: int = i) -> None:
-            progress((i + fraction) / replications)
-
-        runs.append(run(scenario, seed, share, cancel, replication=i))
-    return summarize(scenario, seed, runs)
 
 
 def paired_difference(base: Summary, other: Summary, key: str) -> Estimate:
@@ -150,3 +187,231 @@ def paired_difference(base: Summary, other: Summary, key: str) -> Estimate:
         )
     n = min(base.replications, other.replications)
     return Estimate.of(other.per_replication[key][:n] - base.per_replication[key][:n])
+
+
+def welch_difference(base: Summary, other: Summary, key: str, confidence: float = 0.95) -> Estimate:
+    """CI of `mean(other) − mean(base)` treating the two experiments as independent (Welch).
+
+    This is the interval one would get without common random numbers; it is reported next to
+    the paired one to show how much the pairing gains.
+    """
+    a = base.per_replication[key][~np.isnan(base.per_replication[key])]
+    b = other.per_replication[key][~np.isnan(other.per_replication[key])]
+    if a.size < 2 or b.size < 2:
+        return Estimate(float(b.mean() - a.mean()) if a.size and b.size else math.nan, math.nan, math.nan, 0)
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    se = math.sqrt(va + vb)
+    if se == 0.0:
+        return Estimate(float(b.mean() - a.mean()), 0.0, 0.0, int(min(a.size, b.size)))
+    dof = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
+    t = float(stats.t.ppf(0.5 + confidence / 2, dof))
+    return Estimate(float(b.mean() - a.mean()), t * se, float(se), int(min(a.size, b.size)))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One KPI of one scenario against the base, paired replication by replication.
+
+    Attributes:
+        scenario_index: position of the compared scenario in the comparison (>= 1; 0 is the base).
+        scenario_name: the compared scenario.
+        key: KPI key (see `wfm.kpi.KPI_DEFS`).
+        base_mean: the base scenario's mean.
+        other_mean: the compared scenario's mean.
+        paired: CI of the mean paired difference other − base (common random numbers).
+        unpaired: Welch CI of the same difference, as if the runs were independent.
+        significant: whether the paired 95% CI excludes zero.
+    """
+
+    scenario_index: int
+    scenario_name: str
+    key: str
+    base_mean: float
+    other_mean: float
+    paired: Estimate
+    unpaired: Estimate
+    significant: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Scenarios run on common random numbers, and their differences from the first.
+
+    Attributes:
+        summaries: one summary per scenario, in the order given; the first is the base.
+        differences: one row per (compared scenario, KPI), scenario-major.
+    """
+
+    summaries: tuple[Summary, ...]
+    differences: tuple[Difference, ...]
+
+    def difference(self, scenario_index: int, key: str) -> Difference:
+        """The row of scenario `scenario_index` (>= 1) for KPI `key`."""
+        for row in self.differences:
+            if row.scenario_index == scenario_index and row.key == key:
+                return row
+        raise KeyError(f"no difference for scenario {scenario_index} and KPI {key!r}")
+
+
+def _differences(summaries: Sequence[Summary], keys: Sequence[str]) -> tuple[Difference, ...]:
+    base = summaries[0]
+    rows = []
+    for index, other in enumerate(summaries[1:], start=1):
+        for key in keys:
+            paired = paired_difference(base, other, key)
+            rows.append(Difference(
+                scenario_index=index,
+                scenario_name=other.scenario_name,
+                key=key,
+                base_mean=base.kpis[key].mean,
+                other_mean=other.kpis[key].mean,
+                paired=paired,
+                unpaired=welch_difference(base, other, key),
+                significant=bool(paired.half_width < abs(paired.mean)),
+            ))
+    return tuple(rows)
+
+
+def run_many(
+    scenarios: Sequence[Scenario],
+    replications: int,
+    seed: int,
+    progress: Callable[[float], None] = _noop,
+    cancel: Callable[[], bool] = _never,
+    backend: Backend | None = None,
+) -> tuple[Summary, ...]:
+    """Summaries of several scenarios on common random numbers, submitted as one batch.
+
+    One batch keeps every worker busy across scenario boundaries; replication i of every
+    scenario shares its random streams, which is what makes their differences paired.
+    """
+    _check_replications(replications)
+    if not scenarios:
+        raise ValueError("no scenario given; pass at least one")
+    tasks = [Task(s, seed, i) for s in scenarios for i in range(replications)]
+    runs = _backend_or_serial(backend).run_tasks(tasks, progress, cancel)
+    return tuple(
+        summarize(s, seed, runs[k * replications:(k + 1) * replications]) for k, s in enumerate(scenarios)
+    )
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    replications: int,
+    seed: int,
+    progress: Callable[[float], None] = _noop,
+    cancel: Callable[[], bool] = _never,
+    *,
+    backend: Backend | None = None,
+    keys: Sequence[str] | None = None,
+) -> Comparison:
+    """Run scenarios on common random numbers and pair each with the first.
+
+    Args:
+        scenarios: two or more; the first is the base.
+        replications: replications per scenario, >= 2 for confidence intervals.
+        seed: experiment seed shared by all scenarios.
+        progress: called with the fraction done.
+        cancel: polled; when it returns True the experiment raises `wfm.sim.Cancelled`.
+        backend: where to run; serial when None.
+        keys: KPIs to compare (default: every KPI).
+    """
+    if len(scenarios) < 2:
+        raise ValueError(f"compare needs at least two scenarios (a base and another), but got {len(scenarios)}")
+    summaries = run_many(scenarios, replications, seed, progress, cancel, backend)
+    chosen = list(summaries[0].kpis) if keys is None else list(keys)
+    unknown = [k for k in chosen if k not in summaries[0].kpis]
+    if unknown:
+        raise ValueError(f"unknown KPI(s) {unknown}; use some of {', '.join(summaries[0].kpis)}")
+    return Comparison(summaries=summaries, differences=_differences(summaries, chosen))
+
+
+@dataclass(frozen=True)
+class Precision:
+    """Outcome of `replicate_to_precision`.
+
+    Attributes:
+        summary: the experiment with every replication run.
+        targets: the requested CI half-width per KPI key.
+        reached: whether every target half-width was reached (False when stopped at the cap).
+    """
+
+    summary: Summary
+    targets: dict[str, float]
+    reached: bool
+
+
+def _precise_enough(summary: Summary, targets: Mapping[str, float]) -> bool:
+    return all(
+        not math.isnan(summary.kpis[k].half_width) and summary.kpis[k].half_width <= t for k, t in targets.items()
+    )
+
+
+def _replications_needed(summary: Summary, targets: Mapping[str, float]) -> int:
+    """Next experiment size: where each half-width should reach its target, at most 4× the current size.
+
+    Solves z·s/√n ≤ target with the current standard deviations; the normal quantile slightly
+    undershoots the t-interval, which only costs one more small batch, while the 4× bound keeps
+    a noisy early variance estimate from overshooting by hundreds of replications.
+    """
+    n = summary.replications
+    z = float(stats.norm.ppf(0.975))
+    needed = n + 1
+    for key, target in targets.items():
+        est = summary.kpis[key]
+        if math.isnan(est.half_width) or est.half_width > target:
+            std = est.std if not math.isnan(est.std) else 0.0
+            needed = max(needed, math.ceil((z * std / target) ** 2))
+    return min(needed, 4 * n)
+
+
+def replicate_to_precision(
+    scenario: Scenario,
+    seed: int,
+    targets: Mapping[str, float],
+    progress: Callable[[float], None] = _noop,
+    cancel: Callable[[], bool] = _never,
+    *,
+    initial: int = 5,
+    max_replications: int = 200,
+    backend: Backend | None = None,
+) -> Precision:
+    """Add replications until each chosen KPI's 95% CI half-width is at most its target.
+
+    Replications are added in batches sized from the current half-widths (half-width falls
+    like 1/√n), never past `max_replications`. Replication i is always the same run, so the
+    result equals `replicate(scenario, n, seed)` for the final n.
+
+    Args:
+        scenario: the validated input.
+        seed: experiment seed.
+        targets: KPI key → largest acceptable half-width, in the KPI's unit (0.01 = one point of SL).
+        progress: called with the fraction of `max_replications` run so far.
+        cancel: polled; when it returns True the experiment raises `wfm.sim.Cancelled`.
+        initial: replications of the first batch, >= 2.
+        max_replications: upper bound on the total.
+        backend: where to run; serial when None.
+    """
+    if initial < 2:
+        raise ValueError(f"initial must be at least 2 to estimate a variance, but got {initial}")
+    if max_replications < initial:
+        raise ValueError(f"max_replications ({max_replications}) must be at least initial ({initial})")
+    for key, target in targets.items():
+        if not target > 0:
+            raise ValueError(f"target half-width of {key!r} must be positive, but got {target}")
+    runs: list[RunResult] = []
+    goal = initial
+    while True:
+        done = len(runs)
+
+        def share(fraction: float, done: int = done, goal: int = goal) -> None:
+            progress((done + fraction * (goal - done)) / max_replications)
+
+        runs += run_replications(scenario, seed, range(done, goal), share, cancel, backend)
+        summary = summarize(scenario, seed, runs)
+        unknown = [k for k in targets if k not in summary.kpis]
+        if unknown:
+            raise ValueError(f"unknown KPI(s) {unknown}; use some of {', '.join(summary.kpis)}")
+        if _precise_enough(summary, targets) or goal >= max_replications:
+            return Precision(summary, dict(targets), _precise_enough(summary, targets))
+        goal = min(max_replications, _replications_needed(summary, targets))

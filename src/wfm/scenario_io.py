@@ -86,9 +86,14 @@ def _describe(value: Any) -> str:
 def problems_from(error: ValidationError, model: type[BaseModel] = Scenario) -> list[Problem]:
     """Translate pydantic's errors into messages that name the value and the fix."""
     problems = []
-    for err in error.errors(include_url=False):
-        loc = tuple(err["loc"])
+    errors = error.errors(include_url=False)
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if p != "[key]")  # a bad dict key: the key itself ends the path
         kind = err["type"]
+        if kind == "too_short" and _has_nested_error(errors, loc):
+            # pydantic counts only the items that validated, so one bad shift also makes the list
+            # "too short": that echo would hide the real problem, which is reported on its own.
+            continue
         value = err.get("input")
         if kind == "extra_forbidden":
             allowed = _allowed_keys(model, loc)
@@ -96,6 +101,9 @@ def problems_from(error: ValidationError, model: type[BaseModel] = Scenario) -> 
             message = f"unknown key {str(loc[-1])!r}; remove it or fix its spelling{hint}"
         elif kind == "missing":
             message = "is required but missing; add it"
+        elif kind == "too_short":
+            need = err["ctx"]["min_length"]
+            message = f"has {err['ctx']['actual_length']} entries; give at least {need}"
         elif kind == "value_error":
             message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
         elif kind == "literal_error":
@@ -105,6 +113,11 @@ def problems_from(error: ValidationError, model: type[BaseModel] = Scenario) -> 
         # pydantic adds the function name of a tagged union / validator to loc; drop internals
         problems.append(Problem(format_loc(p for p in loc if not str(p).startswith("function-")), message))
     return problems
+
+
+def _has_nested_error(errors: Iterable[Mapping[str, Any]], loc: tuple[int | str, ...]) -> bool:
+    """Whether another error points inside the value at `loc`."""
+    return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
 
 
 def scenario_from_mapping(data: Mapping[str, Any], source: str = "<scenario>") -> Scenario:

@@ -203,12 +203,16 @@ class Floor:
                 continue
             agent.shifts_worked += 1
             self._available(agent)
-            for break_start, duration in inst.breaks:
+            for k, (break_start, duration) in enumerate(inst.breaks):
                 if break_start > env.now:
                     yield env.timeout(break_start - env.now)
                 yield self._pause(agent, State.BREAK)
                 yield env.timeout(duration)
-                self._available(agent)
+                # A break pushed back by a long call may end when the next break or the shift end is
+                # already due: the agent then goes straight on to it instead of taking one more call.
+                next_due = inst.breaks[k + 1][0] if k + 1 < len(inst.breaks) else inst.end
+                if env.now < next_due:
+                    self._available(agent)
             if inst.end > env.now:
                 yield env.timeout(inst.end - env.now)
             yield self._pause(agent, State.OFF)

@@ -1,0 +1,310 @@
+"""Where replications run: serially, in a local process pool, or on a Dask cluster.
+
+Every backend runs the same pure task — `wfm.sim.run(scenario, seed, replication=i)` — and
+returns the results in task order, so an experiment's numbers do not depend on where it ran:
+serial, parallel and distributed runs are bit-identical for the same seeds.
+
+All backends report progress (completed replications; serial runs also report within a run)
+and poll a `cancel` callable: on cancel they stop submitting, cancel what is still pending and
+raise `wfm.sim.Cancelled`. Parallel backends keep only a bounded number of replications in
+flight, which keeps cancellation prompt and memory flat however many replications are asked.
+
+Dask is optional (`pip install wfm[dask]`) and imported only when its backend is built.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import queue
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from wfm.scenario import Scenario
+from wfm.sim import Cancelled, RunResult, run
+
+BackendName = Literal["serial", "processes", "dask"]
+BACKENDS: tuple[str, ...] = ("serial", "processes", "dask")
+
+# How often a parallel backend wakes up to poll `cancel` while waiting for results (seconds).
+_POLL_S = 0.05
+# Replications in flight per worker: enough to keep workers busy between polls, few enough
+# that a cancel leaves little work behind.
+_IN_FLIGHT_PER_WORKER = 2
+
+
+def _noop(fraction: float) -> None:
+    return None
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replication to run.
+
+    Attributes:
+        scenario: the validated input.
+        seed: experiment seed.
+        replication: replication index; with `seed` it selects the random streams.
+    """
+
+    scenario: Scenario
+    seed: int
+    replication: int
+
+
+def run_task(task: Task) -> RunResult:
+    """Run one task; module-level so process pools and Dask workers can import it by name."""
+    return run(task.scenario, task.seed, replication=task.replication)
+
+
+class Backend(Protocol):
+    """Runs tasks and returns their results in task order."""
+
+    name: str
+
+    def run_tasks(
+        self,
+        tasks: Sequence[Task],
+        progress: Callable[[float], None] = _noop,
+        cancel: Callable[[], bool] = _never,
+    ) -> list[RunResult]:
+        """Run every task; progress in [0, 1]; raise `Cancelled` when `cancel()` turns true."""
+        ...
+
+    def close(self) -> None:
+        """Release workers and connections (idempotent)."""
+        ...
+
+
+class _Closing:
+    """Context-manager support shared by the backends."""
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SerialBackend(_Closing):
+    """Runs replications one after the other in this process, with progress within each run."""
+
+    name = "serial"
+    workers = 1
+
+    def run_tasks(
+        self,
+        tasks: Sequence[Task],
+        progress: Callable[[float], None] = _noop,
+        cancel: Callable[[], bool] = _never,
+    ) -> list[RunResult]:
+        """Run the tasks in order; the engine itself polls `cancel` between chunks of simulated time."""
+        results = []
+        n = len(tasks)
+        for i, task in enumerate(tasks):
+            if cancel():
+                raise Cancelled(f"cancelled after {i} of {n} replication(s)")
+
+            def share(fraction: float, i: int = i) -> None:
+                progress((i + fraction) / n)
+
+            results.append(run(task.scenario, task.seed, share, cancel, replication=task.replication))
+        return results
+
+
+def _drive(
+    tasks: Sequence[Task],
+    submit: Callable[[Task], Any],
+    in_flight: int,
+    progress: Callable[[float], None],
+    cancel: Callable[[], bool],
+) -> list[RunResult]:
+    """Submit with a bounded window, collect in task order, and honour `cancel` between waits.
+
+    Shared by the process-pool and Dask backends: both futures offer `add_done_callback`,
+    `result` and `cancel`, so finished futures arrive on one queue whatever ran them, and the
+    wait for them times out every `_POLL_S` to poll `cancel`.
+    """
+    n = len(tasks)
+    results: list[RunResult | None] = [None] * n
+    index_of: dict[Any, int] = {}
+    finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    next_task = done = 0
+    try:
+        while done < n:
+            if cancel():
+                raise Cancelled(f"cancelled after {done} of {n} replication(s)")
+            while next_task < n and len(index_of) < in_flight:
+                future = submit(tasks[next_task])
+                index_of[future] = next_task
+                future.add_done_callback(finished.put)
+                next_task += 1
+            try:
+                future = finished.get(timeout=_POLL_S)
+            except queue.Empty:
+                continue
+            results[index_of.pop(future)] = future.result()
+            done += 1
+            progress(done / n)
+    except BaseException:
+        for future in index_of:
+            future.cancel()
+        raise
+    return [r for r in results if r is not None]
+
+
+class ProcessBackend(_Closing):
+    """A local pool of worker processes (default: one per core).
+
+    Workers start with "spawn" (or "forkserver"), never "fork": forking a process that has Qt
+    loaded is unsafe, and the GUI drives experiments from a QThread. The pool starts on first
+    use and is kept until `close()`, so repeated experiments pay the start-up once.
+    """
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None, context: Literal["spawn", "forkserver"] = "spawn") -> None:
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1, but got {workers}; omit it to use every core")
+        if context not in ("spawn", "forkserver"):
+            raise ValueError(f"context {context!r} is not allowed; use 'spawn' or 'forkserver' (never 'fork')")
+        self.workers = workers or os.cpu_count() or 1
+        self._context = context
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def _ensure_pool(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context(self._context)
+            )
+        return self._pool
+
+    def warm_up(self) -> None:
+        """Start every worker now (imports included), so the first experiment is not slowed by it."""
+        pool = self._ensure_pool()
+        list(pool.map(_ready, range(self.workers)))
+
+    def run_tasks(
+        self,
+        tasks: Sequence[Task],
+        progress: Callable[[float], None] = _noop,
+        cancel: Callable[[], bool] = _never,
+    ) -> list[RunResult]:
+        """Run the tasks on the pool; progress counts completed replications."""
+        pool = self._ensure_pool()
+        return _drive(
+            tasks, lambda task: pool.submit(run_task, task), self.workers * _IN_FLIGHT_PER_WORKER, progress, cancel
+        )
+
+    def close(self) -> None:
+        """Shut the pool down, dropping replications that have not started."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _ready(_: int) -> bool:
+    """A trivial task that forces a worker to start and import the simulator."""
+    import wfm.sim  # noqa: F401
+
+    return True
+
+
+def _import_distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise ImportError(
+            "the Dask backend needs dask.distributed, which is not installed; run `pip install wfm[dask]`"
+            " or choose the 'processes' backend"
+        ) from None
+    return distributed
+
+
+class DaskBackend(_Closing):
+    """Replications on a Dask cluster: a running scheduler (`tcp://host:port`) or a LocalCluster.
+
+    With `scheduler=None` an in-process `LocalCluster` of `workers` single-threaded worker
+    processes is started (and stopped by `close()`); with an address the backend connects as a
+    client and leaves the cluster running when it closes.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, processes: bool = True) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1, but got {workers}; omit it to use every core")
+        if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+            raise ValueError(
+                f"scheduler {scheduler!r} is not a Dask scheduler address; use e.g. tcp://host:8786"
+            )
+        distributed = _import_distributed()
+        self._cluster = None
+        if scheduler is None:
+            self._cluster = distributed.LocalCluster(
+                n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
+                dashboard_address=None,
+            )
+            self._client = distributed.Client(self._cluster, set_as_default=False)
+        else:
+            self._client = distributed.Client(scheduler, set_as_default=False)
+        self.workers = max(1, sum(self._client.nthreads().values()))
+
+    def run_tasks(
+        self,
+        tasks: Sequence[Task],
+        progress: Callable[[float], None] = _noop,
+        cancel: Callable[[], bool] = _never,
+    ) -> list[RunResult]:
+        """Run the tasks on the cluster; progress counts completed replications."""
+        client = self._client
+        if client is None:
+            raise RuntimeError("this Dask backend is closed; build a new one")
+        return _drive(
+            tasks, lambda task: client.submit(run_task, task, pure=False), self.workers * _IN_FLIGHT_PER_WORKER,
+            progress, cancel,
+        )
+
+    def close(self) -> None:
+        """Disconnect, and stop the LocalCluster if this backend started it."""
+        if self._client is not None:
+            if self._cluster is not None:
+                # shutdown() stops workers before the scheduler; closing the cluster directly
+                # leaves workers logging failed heartbeats to a scheduler that is gone.
+                self._client.shutdown()
+            else:
+                self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def make_backend(
+    name: str = "serial", workers: int | None = None, scheduler: str | None = None
+) -> SerialBackend | ProcessBackend | DaskBackend:
+    """Build a backend by name, as the CLI and GUI choose them.
+
+    Args:
+        name: 'serial', 'processes' or 'dask'.
+        workers: worker processes for 'processes' and a local Dask cluster (default: every core).
+        scheduler: a Dask scheduler address; implies the 'dask' backend.
+    """
+    if scheduler is not None and name not in ("dask", "serial"):
+        raise ValueError(f"--scheduler {scheduler} needs the 'dask' backend, but {name!r} was chosen")
+    if scheduler is not None or name == "dask":
+        return DaskBackend(scheduler=scheduler, workers=workers)
+    if name == "processes":
+        return ProcessBackend(workers=workers)
+    if name == "serial":
+        return SerialBackend()
+    raise ValueError(f"backend {name!r} is not known; use one of {', '.join(BACKENDS)}")

@@ -1,0 +1,222 @@
+"""Scenario comparison: kept results side by side, paired deltas with significance, overlays.
+
+Differences are paired replication by replication (`wfm.experiment.paired_difference`),
+which is valid because experiments run on common random numbers when they share a seed; a
+pair with different seeds says so instead of showing an unpaired number as if it were one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wfm.experiment import paired_difference
+from wfm.gui.analysis import Outcome, intraday_profile, is_significant, open_days
+from wfm.gui.dashboards import SERIES_COLORS, TimeOfDayAxis, active_range, make_plot
+from wfm.gui.formatting import format_delta, format_value
+from wfm.gui.kpi_table import left, ordered_defs, right
+from wfm.kpi import KpiDef
+
+BETTER = QColor("#1b7f3b")
+WORSE = QColor("#b00020")
+
+
+class ComparisonPanel(QWidget):
+    """Kept results, a KPI table with deltas against a chosen base, and overlaid profiles."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: list[Outcome] = []
+        self.names = QListWidget()
+        self.names.setMaximumHeight(110)
+        self.base = QComboBox()
+        self.base.setMinimumWidth(220)
+        self.base.currentIndexChanged.connect(lambda _i: self.redraw())
+        remove = QPushButton("Remove selected")
+        remove.clicked.connect(self._remove_selected)
+        clear = QPushButton("Clear all")
+        clear.clicked.connect(self.clear)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Compare against:"))
+        top.addWidget(self.base)
+        top.addStretch(1)
+        top.addWidget(remove)
+        top.addWidget(clear)
+        self.table = QTableWidget(0, 1)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.hint = QLabel("Keep results with “Keep for comparison” after a run; deltas are paired "
+                           "(common random numbers) and marked ▲/▼ when the 95% CI excludes zero.")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.sl_plot = make_plot("Service level per interval (average open day)", "service level (%)",
+                                 "time of day", TimeOfDayAxis("bottom"))
+        self.calls_plot = make_plot("Calls offered per interval (average open day)", "calls per interval",
+                                    "time of day", TimeOfDayAxis("bottom"))
+        self.sl_plot.setXLink(self.calls_plot)
+        plots = QWidget()
+        plot_lay = QHBoxLayout(plots)
+        plot_lay.setContentsMargins(0, 0, 0, 0)
+        plot_lay.addWidget(self.calls_plot)
+        plot_lay.addWidget(self.sl_plot)
+        upper = QWidget()
+        up = QVBoxLayout(upper)
+        up.setContentsMargins(0, 0, 0, 0)
+        up.addLayout(top)
+        up.addWidget(self.names)
+        up.addWidget(self.hint)
+        up.addWidget(self.table)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(plots)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(split)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+
+    def unique_name(self, name: str) -> str:
+        """`name`, or `name (2)`, … so that every kept result has its own label."""
+        taken = {o.name for o in self.outcomes}
+        if name not in taken:
+            return name
+        return next(f"{name} ({i})" for i in range(2, 10_000) if f"{name} ({i})" not in taken)
+
+    def keep(self, outcome: Outcome) -> None:
+        """Add a result to the comparison."""
+        self.outcomes.append(outcome)
+        self._refresh_lists()
+        self.redraw()
+        self.changed.emit()
+
+    def clear(self) -> None:
+        """Forget every kept result."""
+        self.outcomes.clear()
+        self._refresh_lists()
+        self.redraw()
+        self.changed.emit()
+
+    def _remove_selected(self) -> None:
+        row = self.names.currentRow()
+        if 0 <= row < len(self.outcomes):
+            del self.outcomes[row]
+            self._refresh_lists()
+            self.redraw()
+            self.changed.emit()
+
+    def _refresh_lists(self) -> None:
+        current = self.base.currentText()
+        self.names.clear()
+        self.base.blockSignals(True)
+        self.base.clear()
+        for o in self.outcomes:
+            s = o.summary
+            self.names.addItem(f"{o.name} — {s.replications} replication(s), seed {s.seed}, "
+                               f"hash {s.scenario_hash}")
+            self.base.addItem(o.name)
+        index = self.base.findText(current)
+        self.base.setCurrentIndex(index if index >= 0 else 0)
+        self.base.blockSignals(False)
+
+    def redraw(self) -> None:
+        """Rebuild the KPI table and the overlays."""
+        self._fill_table()
+        self._draw_overlays()
+
+    def _fill_table(self) -> None:
+        outcomes = self.outcomes
+        base_index = max(self.base.currentIndex(), 0)
+        headers = ["KPI"]
+        for i, o in enumerate(outcomes):
+            headers.append(f"{o.name}{' (base)' if i == base_index else ''}")
+            if i != base_index:
+                headers.append(f"Δ {o.name} vs base")
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        if not outcomes:
+            self.table.setRowCount(0)
+            return
+        base = outcomes[base_index]
+        common = set.intersection(*(set(o.summary.kpis) for o in outcomes))
+        defs = ordered_defs(common)
+        self.table.setRowCount(len(defs))
+        for row, definition in enumerate(defs):
+            self.table.setItem(row, 0, left(definition.label))
+            column = 1
+            for i, o in enumerate(outcomes):
+                est = o.summary.kpis[definition.key]
+                ci = "" if math.isnan(est.half_width) else f" ± {format_value(est.half_width, definition)}"
+                if definition.unit == "ratio" and ci:
+                    ci = f" ± {est.half_width * 100:.1f} pp"
+                self.table.setItem(row, column, right(format_value(est.mean, definition) + ci))
+                column += 1
+                if i == base_index:
+                    continue
+                self.table.setItem(row, column, self._delta_item(base, o, definition))
+                column += 1
+
+    @staticmethod
+    def _delta_item(base: Outcome, other: Outcome, definition: KpiDef) -> QTableWidgetItem:
+        key = definition.key
+        if base.summary.seed != other.summary.seed:
+            item = right("n/a: different seeds")
+            item.setToolTip("Paired differences need both experiments on one seed (common random numbers)")
+            return item
+        diff = paired_difference(base.summary, other.summary, key)
+        significant = is_significant(diff.low, diff.high)
+        text = format_delta(diff.mean, definition)
+        if not math.isnan(diff.half_width):
+            half = diff.half_width * 100 if definition.unit == "ratio" else diff.half_width
+            unit = " pp" if definition.unit == "ratio" else ""
+            text += f" (± {half:.1f}{unit})"
+        marker = ("▲ " if diff.mean > 0 else "▼ ") if significant else ""
+        item = right(marker + text)
+        better = definition.higher_is_better
+        if significant and better is not None:
+            good = (diff.mean > 0) == better
+            item.setForeground(QBrush(BETTER if good else WORSE))
+        item.setToolTip("significant: the 95% CI of the paired difference excludes zero" if significant
+                        else "not significant: the 95% CI of the paired difference includes zero")
+        return item
+
+    def _draw_overlays(self) -> None:
+        self.sl_plot.clear()
+        self.calls_plot.clear()
+        self.curves.clear()
+        spans = []
+        for i, o in enumerate(self.outcomes):
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            profile = intraday_profile(o.summary, open_days(o.scenario))
+            x = profile.hours
+            self.curves[f"{o.name}:offered"] = self.calls_plot.plot(
+                x, profile.offered.mean, name=o.name, stepMode="right", pen=pg.mkPen(color, width=2))
+            self.curves[f"{o.name}:service_level"] = self.sl_plot.plot(
+                x, profile.service_level.mean * 100, name=o.name, stepMode="right", connect="finite",
+                pen=pg.mkPen(color, width=2))
+            spans.append(active_range(x, profile.offered.mean, profile.agents.mean))
+        if spans:
+            arr = np.array(spans)
+            self.calls_plot.setXRange(arr[:, 0].min(), arr[:, 1].max(), padding=0)
+            self.sl_plot.setYRange(0, 105, padding=0)

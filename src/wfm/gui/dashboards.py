@@ -1,0 +1,263 @@
+"""pyqtgraph dashboards of one result: inbound by interval, staffing vs requirement, by day.
+
+Every curve is the mean over replications; a translucent band is its 95% confidence
+interval when there are replications to compute one from. Tests read the `curves` dicts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from wfm.gui.analysis import Band, Outcome, daily_bands, intraday_profile, open_days, required_agents
+
+COLORS = {"offered": "#1f77b4", "answered": "#2ca02c", "service_level": "#d62728", "agents": "#1f77b4",
+          "required": "#ff7f0e", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
+SERIES_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+
+
+class TimeOfDayAxis(pg.AxisItem):
+    """An axis in hours after midnight, labelled as clock times."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        """Hours as HH:MM."""
+        out = []
+        for v in values:
+            minutes = int(round(v * 60))
+            out.append(f"{minutes // 60:02d}:{minutes % 60:02d}" if 0 <= minutes <= 24 * 60 else "")
+        return out
+
+
+class DayAxis(pg.AxisItem):
+    """An axis of simulation days labelled with their dates."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labels: list[str] = []
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        """Day index → 'Mon 05-01'."""
+        out = []
+        for v in values:
+            i = int(round(v))
+            out.append(self.labels[i] if abs(v - i) < 1e-6 and 0 <= i < len(self.labels) else "")
+        return out
+
+
+def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = None) -> pg.PlotWidget:
+    """A white plot with a title, labelled axes, a grid and a legend."""
+    axis_items = {"bottom": axis} if axis is not None else None
+    plot = pg.PlotWidget(axisItems=axis_items)
+    plot.setBackground("w")
+    item = plot.getPlotItem()
+    item.setTitle(f"<span style='font-size:11pt; color:#222'>{title}</span>")
+    item.setLabel("left", left)
+    item.setLabel("bottom", bottom)
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.addLegend(offset=(-10, 10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
+    item.setMenuEnabled(False)
+    plot.setMinimumHeight(200)
+    return plot
+
+
+def draw_band(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str, name: str, *,
+              step: bool = True, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine,
+              symbol: str | None = None) -> pg.PlotDataItem:
+    """Plot a mean curve with its CI band (skipped where the band is degenerate)."""
+    mode = "right" if step else None
+    # Step curves carry no NaN (a closed interval is drawn at zero); rates keep NaN as gaps.
+    y, low, high = (band.mean, band.low, band.high) if not step else (
+        np.nan_to_num(band.mean), np.nan_to_num(band.low), np.nan_to_num(band.high))
+    mean = plot.plot(x, y, pen=pg.mkPen(color, width=width, style=style), name=name, stepMode=mode,
+                     connect="finite", symbol=symbol, symbolSize=5, symbolBrush=color, symbolPen=color)
+    if np.nanmax(np.abs(band.high - band.low), initial=0) > 0:
+        keep = ~np.isnan(low) & ~np.isnan(high)
+        lo = pg.PlotDataItem(x[keep], low[keep], pen=pg.mkPen(None), stepMode=mode)
+        hi = pg.PlotDataItem(x[keep], high[keep], pen=pg.mkPen(None), stepMode=mode)
+        fill_color = pg.mkColor(color)
+        fill_color.setAlpha(45)
+        fill = pg.FillBetweenItem(lo, hi, brush=pg.mkBrush(fill_color))
+        plot.addItem(fill)
+        fill.setZValue(-10)
+    return mean
+
+
+def active_range(hours: np.ndarray, *series: np.ndarray) -> tuple[float, float]:
+    """Hours spanned by intervals with any activity, padded by half an hour, for the x range."""
+    active = np.zeros(len(hours), dtype=bool)
+    for s in series:
+        active |= np.nan_to_num(np.asarray(s, dtype=float)) > 0
+    if not active.any():
+        return 0.0, 24.0
+    step = hours[1] - hours[0] if len(hours) > 1 else 1.0
+    idx = np.flatnonzero(active)
+    return max(0.0, hours[idx[0]] - 0.5), min(24.0, hours[idx[-1]] + step + 0.5)
+
+
+class DaySelector(QWidget):
+    """'Average of open days' or one simulated day, for multi-day runs."""
+
+    def __init__(self, on_change: Any) -> None:
+        super().__init__()
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(QLabel("Day shown:"))
+        self.combo = QComboBox()
+        self.combo.setMinimumWidth(200)
+        lay.addWidget(self.combo)
+        lay.addStretch(1)
+        self.combo.currentIndexChanged.connect(lambda _i: on_change())
+
+    def fill(self, outcome: Outcome) -> None:
+        """List the open days of the outcome's scenario (keeps the choice when possible)."""
+        current = self.combo.currentData()
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        cal = outcome.scenario.calendar
+        days = open_days(outcome.scenario)
+        self.combo.addItem(f"Average of {len(days)} open day(s)", None)
+        for d in days:
+            self.combo.addItem(cal.date_of(d).strftime("%a %d %b %Y"), d)
+        index = self.combo.findData(current)
+        self.combo.setCurrentIndex(index if index >= 0 else 0)
+        self.combo.blockSignals(False)
+        self.setVisible(len(days) > 1)
+
+    def days(self, outcome: Outcome) -> list[int]:
+        """The selected day, or every open day."""
+        day = self.combo.currentData()
+        return open_days(outcome.scenario) if day is None else [int(day)]
+
+
+class InboundDashboard(QWidget):
+    """Offered and answered calls, service level and staffing by interval of the day."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcome: Outcome | None = None
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.selector = DaySelector(self.redraw)
+        self.calls = make_plot("Inbound calls per interval", "calls per interval", "time of day",
+                               TimeOfDayAxis("bottom"))
+        self.sl = make_plot("Service level per interval", "service level (%)", "time of day",
+                            TimeOfDayAxis("bottom"))
+        self.staff = make_plot("Agents available vs required (Erlang A)", "agents", "time of day",
+                               TimeOfDayAxis("bottom"))
+        self.sl.setXLink(self.calls)
+        self.staff.setXLink(self.calls)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.selector)
+        lay.addWidget(self.calls, 3)
+        lay.addWidget(self.sl, 2)
+        lay.addWidget(self.staff, 3)
+        self._required: dict[tuple[str, int | None], np.ndarray] = {}
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Draw a new result."""
+        self.outcome = outcome
+        self.selector.fill(outcome)
+        self.redraw()
+
+    def required(self, outcome: Outcome, day: int | None) -> np.ndarray:
+        """Erlang A requirement for the average day (from the worker) or one day (cached here)."""
+        if day is None:
+            return outcome.required_avg
+        key = (outcome.summary.scenario_hash, day)
+        if key not in self._required:
+            self._required[key] = required_agents(outcome.scenario, [day])
+        return self._required[key]
+
+    def redraw(self) -> None:
+        """Redraw every plot for the selected day."""
+        outcome = self.outcome
+        if outcome is None:
+            return
+        for plot in (self.calls, self.sl, self.staff):
+            plot.clear()
+        days = self.selector.days(outcome)
+        profile = intraday_profile(outcome.summary, days)
+        x = profile.hours
+        xs = x
+        self.curves["offered"] = draw_band(self.calls, xs, profile.offered, COLORS["offered"], "offered")
+        self.curves["answered"] = draw_band(self.calls, xs, profile.answered, COLORS["answered"], "answered")
+        sl = Band(profile.service_level.mean * 100, profile.service_level.low * 100,
+                  profile.service_level.high * 100)
+        # SL is a rate, not a volume: points at interval midpoints joined by lines read better than steps.
+        mid = xs + (xs[1] - xs[0] if len(xs) > 1 else 1.0) / 2
+        self.curves["service_level"] = draw_band(self.sl, mid, sl, COLORS["service_level"], "service level",
+                                                 step=False, symbol="o")
+        target = outcome.scenario.inbound.service_level
+        self.curves["target"] = self.sl.plot(
+            [0, 24], [target.target * 100] * 2, name=f"target {target.target:.0%} in {target.threshold_s:g} s",
+            pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.sl.setYRange(0, 105, padding=0)
+        self.curves["agents"] = draw_band(self.staff, xs, profile.agents, COLORS["agents"], "available (simulated)")
+        req = self.required(outcome, None if len(days) > 1 else days[0])
+        self.curves["required"] = self.staff.plot(
+            xs, req, name="required for SL target", stepMode="right",
+            pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
+        lo, hi = active_range(x, profile.offered.mean, profile.agents.mean)
+        self.calls.setXRange(lo, hi, padding=0)
+
+
+class DailyDashboard(QWidget):
+    """Per-day offered volume and service level, with replication CIs as error bars."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.volume_axis = DayAxis("bottom")
+        self.sl_axis = DayAxis("bottom")
+        self.volume = make_plot("Inbound calls per day", "calls per day", "day", self.volume_axis)
+        self.rates = make_plot("Service level and abandon rate per day", "% of offered", "day", self.sl_axis)
+        self.rates.setXLink(self.volume)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.volume)
+        lay.addWidget(self.rates)
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Draw a new result."""
+        bands = daily_bands(outcome.summary)
+        labels = [str(d) for d in outcome.summary.daily["date"]]
+        nice = [date.fromisoformat(d).strftime("%a %d/%m") for d in labels]
+        self.volume_axis.labels = nice
+        self.sl_axis.labels = nice
+        days = np.arange(len(nice), dtype=float)
+        for plot in (self.volume, self.rates):
+            plot.clear()
+            plot.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(nice)]])
+        bars = pg.BarGraphItem(x=days, height=np.nan_to_num(bands["offered"].mean), width=0.6,
+                               brush=pg.mkBrush(COLORS["offered"] + "99"), pen=pg.mkPen(COLORS["offered"]),
+                               name="offered")
+        self.volume.addItem(bars)
+        self.curves["offered"] = bars
+        self.curves["answered"] = self.volume.plot(
+            days, bands["answered"].mean, name="answered", pen=pg.mkPen(COLORS["answered"], width=2),
+            symbol="o", symbolBrush=COLORS["answered"], symbolSize=7)
+        self._error_bars(self.volume, days, bands["offered"], COLORS["offered"])
+        for key, name in (("service_level", "service level"), ("abandon_rate", "abandon rate")):
+            scaled = Band(bands[key].mean * 100, bands[key].low * 100, bands[key].high * 100)
+            self.curves[key] = self.rates.plot(days, scaled.mean, name=name, pen=pg.mkPen(COLORS[key], width=2),
+                                               symbol="o", symbolBrush=COLORS[key], symbolSize=7,
+                                               connect="finite")
+            self._error_bars(self.rates, days, scaled, COLORS[key])
+        target = outcome.scenario.inbound.service_level.target * 100
+        self.rates.plot([-0.5, len(days) - 0.5], [target, target], name=f"SL target {target:.0f}%",
+                        pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.rates.setYRange(0, 105, padding=0)
+        self.volume.setXRange(-0.6, len(days) - 0.4, padding=0)
+
+    @staticmethod
+    def _error_bars(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str) -> None:
+        if np.nanmax(np.abs(band.high - band.low), initial=0) <= 0:
+            return
+        plot.addItem(pg.ErrorBarItem(x=x, y=np.nan_to_num(band.mean), top=np.nan_to_num(band.high - band.mean),
+                                     bottom=np.nan_to_num(band.mean - band.low), beam=0.15,
+                                     pen=pg.mkPen(color, width=1.5)))

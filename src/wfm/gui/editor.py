@@ -1,0 +1,410 @@
+"""The scenario editor: a dict of the scenario, edited through tabs, validated on every change.
+
+The editor keeps `scenario.model_dump()` as a plain dict (times of day as "HH:MM") and
+validates it through `wfm.scenario_io.scenario_from_mapping` after each edit, so the messages
+a planner sees are exactly the ones the command line prints. Each problem is shown next to
+the field it names (the longest registered path that prefixes it) and in a problems list.
+
+Adding a tab for a new scenario section is one small `SectionTab` subclass listed in
+`wfm.gui.sections.SECTION_TABS`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wfm.gui.widgets import INVALID_FIELD_STYLE, ClockEdit, error_label
+from wfm.scenario import Scenario, format_time_of_day
+from wfm.scenario_io import Problem, ScenarioError, format_loc, scenario_from_mapping
+
+Path = tuple[str | int, ...]
+
+
+def get_in(data: Any, path: Path) -> Any:
+    """The value at `path` in nested dicts and lists."""
+    for part in path:
+        data = data[part]
+    return data
+
+
+def set_in(data: Any, path: Path, value: Any) -> None:
+    """Replace the value at `path` in nested dicts and lists."""
+    get_in(data, path[:-1])[path[-1]] = value
+
+
+def _mutable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _mutable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mutable(v) for v in value]
+    return value
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """The editable dict of a scenario: lists instead of tuples, times of day as "HH:MM"."""
+    data = _mutable(scenario.model_dump(mode="python"))
+    hours = data["calendar"]["opening_hours"]
+    for day, h in hours.items():
+        if h is not None:
+            hours[day] = {"open": format_time_of_day(h["open"]), "close": format_time_of_day(h["close"])}
+    for group in data["groups"]:
+        for shift in group["shifts"]:
+            shift["start"] = format_time_of_day(shift["start"])
+    return data
+
+
+class ErrorSink:
+    """Where the problems of one path show up: a red label, and a red frame on the field."""
+
+    def __init__(self, tab: SectionTab, label: QLabel, widget: QWidget | None = None) -> None:
+        self.tab = tab
+        self.label = label
+        self.widget = widget
+
+    def show(self, problems: Sequence[Problem]) -> None:
+        """Display the problems routed here (none hides the label)."""
+        self.label.setText("\n".join(p.message for p in problems))
+        self.label.setVisible(bool(problems))
+        if self.widget is not None:
+            self.widget.setStyleSheet(INVALID_FIELD_STYLE if problems else "")
+
+
+class LocatedErrorSink(ErrorSink):
+    """A sink for a table region: each message is prefixed with where in the table it is."""
+
+    def __init__(self, tab: SectionTab, label: QLabel, locate: Callable[[str], str]) -> None:
+        super().__init__(tab, label)
+        self._locate = locate
+
+    def show(self, problems: Sequence[Problem]) -> None:
+        """Display every problem of the region with a readable location."""
+        self.label.setText("\n".join(f"{self._locate(p.path)}: {p.message}" for p in problems))
+        self.label.setVisible(bool(problems))
+
+
+@dataclass
+class Binding:
+    """A widget bound to one path of the scenario dict."""
+
+    path: Path
+    load: Callable[[Any], None]
+
+
+class SectionTab(QWidget):
+    """One editor tab for one or more scenario sections.
+
+    Subclasses set `title` and implement `build()` using the `bind_*` helpers; `refresh()`
+    reloads the widgets from the editor's dict (after Open or a what-if edit).
+    """
+
+    title: ClassVar[str] = ""
+
+    def __init__(self, editor: ScenarioEditor) -> None:
+        super().__init__()
+        self.editor = editor
+        self._bindings: list[Binding] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body = QWidget()
+        self.layout_ = QVBoxLayout(self.body)
+        self.layout_.setContentsMargins(8, 8, 8, 8)
+        scroll.setWidget(self.body)
+        outer.addWidget(scroll)
+        self.build()
+        self.layout_.addStretch(1)
+
+    def build(self) -> None:
+        """Create the widgets of the tab."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload every bound widget from the editor's dict without emitting edits."""
+        for binding in self._bindings:
+            try:
+                value = get_in(self.editor.data, binding.path)
+            except (KeyError, IndexError, TypeError):
+                continue
+            binding.load(value)
+
+    # ---- layout helpers ----------------------------------------------------------------
+
+    def group(self, title: str, path: Path | None = None) -> QFormLayout:
+        """A titled box of form rows; with `path`, problems of that section show at its foot."""
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.layout_.addWidget(box)
+        if path is not None:
+            label = error_label()
+            form.addRow(label)
+            self.editor.register_sink(path, ErrorSink(self, label))
+        return form
+
+    def row(self, form: QFormLayout, text: str, path: Path, widget: QWidget, tooltip: str = "") -> None:
+        """Add a labelled field with its inline error line underneath."""
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(widget)
+        label = error_label()
+        lay.addWidget(label)
+        if tooltip:
+            widget.setToolTip(tooltip)
+        form.addRow(text, box)
+        self.editor.register_sink(path, ErrorSink(self, label, widget))
+
+    # ---- bindings ------------------------------------------------------------------------
+
+    def _add(self, path: Path, load: Callable[[Any], None]) -> None:
+        self._bindings.append(Binding(path, load))
+
+    def _quiet(self, widget: QWidget, action: Callable[[], None]) -> None:
+        widget.blockSignals(True)
+        try:
+            action()
+        finally:
+            widget.blockSignals(False)
+
+    def bind_spin(self, path: Path, box: QSpinBox | QDoubleSpinBox, scale: float = 1.0) -> QWidget:
+        """Bind a spin box; `scale` shows e.g. a ratio as a percentage (scale 100)."""
+        is_int = isinstance(box, QSpinBox) and scale == 1.0
+
+        def load(value: Any) -> None:
+            if isinstance(value, int | float):
+                self._quiet(box, lambda: box.setValue(value * scale if not is_int else int(value)))
+
+        def edited(value: float) -> None:
+            self.editor.set_value(path, int(value) if is_int else round(value / scale, 10), source=self)
+
+        box.valueChanged.connect(edited)
+        self._add(path, load)
+        return box
+
+    def bind_combo(self, path: Path, combo: QComboBox, options: Iterable[tuple[Any, str]]) -> QWidget:
+        """Bind a combo box of (value, label) options."""
+        options = list(options)
+        for value, text in options:
+            combo.addItem(text, value)
+
+        def load(value: Any) -> None:
+            index = combo.findData(value)
+            self._quiet(combo, lambda: combo.setCurrentIndex(index))
+
+        combo.currentIndexChanged.connect(lambda i: self.editor.set_value(path, combo.itemData(i), source=self))
+        self._add(path, load)
+        return combo
+
+    def bind_check(self, path: Path, check: QCheckBox) -> QWidget:
+        """Bind a check box to a boolean."""
+        self._add(path, lambda v: self._quiet(check, lambda: check.setChecked(bool(v))))
+        check.toggled.connect(lambda on: self.editor.set_value(path, bool(on), source=self))
+        return check
+
+    def bind_text(self, path: Path, edit: QLineEdit | QPlainTextEdit) -> QWidget:
+        """Bind a single- or multi-line text field to a string."""
+        if isinstance(edit, QLineEdit):
+            self._add(path, lambda v: self._quiet(edit, lambda: edit.setText(str(v))))
+            edit.textEdited.connect(lambda text: self.editor.set_value(path, text, source=self))
+        else:
+            def load(value: Any) -> None:
+                if edit.toPlainText() != str(value):
+                    self._quiet(edit, lambda: edit.setPlainText(str(value)))
+
+            self._add(path, load)
+            edit.textChanged.connect(lambda: self.editor.set_value(path, edit.toPlainText(), source=self))
+        return edit
+
+    def bind_clock(self, path: Path, clock: ClockEdit) -> QWidget:
+        """Bind a time-of-day editor to an "HH:MM" string."""
+        self._add(path, lambda v: self._quiet(clock, lambda: clock.set_time_text(v)))
+        clock.valueChanged.connect(lambda _v: self.editor.set_value(path, clock.time_text(), source=self))
+        return clock
+
+
+class ScenarioEditor(QWidget):
+    """Tabs over a scenario dict, with inline validation and a problems list.
+
+    Signals:
+        edited: the user (or a what-if control) changed a value.
+        validity_changed(bool): the scenario became valid or invalid.
+        problems_changed(list): the current problems (empty when valid).
+    """
+
+    edited = Signal()
+    validity_changed = Signal(bool)
+    problems_changed = Signal(list)
+
+    def __init__(self, tab_classes: Sequence[type[SectionTab]], scenario: Scenario,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data: dict[str, Any] = scenario_to_data(scenario)
+        self._scenario: Scenario | None = scenario
+        self._problems: list[Problem] = []
+        self._sinks: dict[str, ErrorSink] = {}
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.section_tabs: list[SectionTab] = []
+        for cls in tab_classes:
+            tab = cls(self)
+            self.section_tabs.append(tab)
+            self.tabs.addTab(tab, cls.title)
+        self.problem_list = QTreeWidget()
+        self.problem_list.setHeaderLabels(["Where", "Problem"])
+        self.problem_list.setRootIsDecorated(False)
+        self.problem_list.setColumnWidth(0, 220)
+        self.problem_list.setWordWrap(True)
+        self.problem_list.itemActivated.connect(self._go_to_problem)
+        self.status = QLabel()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.tabs)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.status)
+        lay.addWidget(self.problem_list)
+        split.addWidget(box)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self._refresh_tabs()
+        self._validate()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    @property
+    def scenario(self) -> Scenario | None:
+        """The validated scenario, or None while there are problems."""
+        return self._scenario
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every current problem, as `scenario_from_mapping` reports them."""
+        return list(self._problems)
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether the dict validates (Run and Save need it)."""
+        return self._scenario is not None
+
+    def set_scenario(self, scenario: Scenario) -> None:
+        """Load a scenario, replacing every edit (the caller asked about unsaved changes)."""
+        self.data = scenario_to_data(scenario)
+        self._refresh_tabs()
+        self._validate()
+
+    def set_value(self, path: Path, value: Any, source: SectionTab | None = None) -> None:
+        """Change one value; tabs other than `source` reload so they show it."""
+        set_in(self.data, path, value)
+        self._after_edit(source)
+
+    def replace_data(self, data: dict[str, Any], source: SectionTab | None = None) -> None:
+        """Change several values at once (structural edits such as adding a shift)."""
+        self.data = data
+        self._after_edit(source)
+
+    def _after_edit(self, source: SectionTab | None) -> None:
+        for tab in self.section_tabs:
+            if tab is not source:
+                tab.refresh()
+        self._validate()
+        self.edited.emit()
+
+    def _refresh_tabs(self) -> None:
+        for tab in self.section_tabs:
+            tab.refresh()
+
+    # ---- validation ----------------------------------------------------------------------
+
+    def register_sink(self, path: Path | str, sink: ErrorSink) -> None:
+        """Show problems whose path starts with `path` (the longest match wins) in `sink`."""
+        key = path if isinstance(path, str) else format_loc(path)
+        self._sinks[key] = sink
+
+    def field(self, path: Path) -> QWidget | None:
+        """The input widget bound to `path` (None for table cells and whole sections)."""
+        sink = self._sinks.get(format_loc(path))
+        return sink.widget if sink is not None else None
+
+    def error_text(self, path: Path | str) -> str:
+        """The inline error text shown for `path` (empty when hidden), as the planner reads it."""
+        sink = self._sinks.get(path if isinstance(path, str) else format_loc(path))
+        return sink.label.text() if sink is not None and not sink.label.isHidden() else ""
+
+    def _sink_for(self, problem_path: str) -> str | None:
+        best = None
+        for key in self._sinks:
+            if problem_path == key or problem_path.startswith((key + ".", key + "[")):
+                if best is None or len(key) > len(best):
+                    best = key
+        return best
+
+    def _validate(self) -> None:
+        was_valid = self._scenario is not None
+        try:
+            self._scenario = scenario_from_mapping(copy.deepcopy(self.data), "scenario")
+            self._problems = []
+        except ScenarioError as exc:
+            self._scenario = None
+            self._problems = list(exc.problems)
+        routed: dict[str, list[Problem]] = {key: [] for key in self._sinks}
+        self.problem_list.clear()
+        flagged: set[int] = set()
+        for problem in self._problems:
+            key = self._sink_for(problem.path)
+            item = QTreeWidgetItem([problem.path or "scenario", problem.message])
+            item.setToolTip(1, problem.message)
+            self.problem_list.addTopLevelItem(item)
+            if key is not None:
+                routed[key].append(problem)
+                item.setData(0, Qt.ItemDataRole.UserRole, key)
+                flagged.add(self.tabs.indexOf(self._sinks[key].tab))
+        for key, sink in self._sinks.items():
+            sink.show(routed[key])
+        for i, tab in enumerate(self.section_tabs):
+            mark = " ⚠" if i in flagged else ""
+            self.tabs.setTabText(i, tab.title + mark)
+        n = len(self._problems)
+        self.status.setText("✔ Scenario is valid" if n == 0 else f"⚠ {n} problem(s): fix them to run or save")
+        self.status.setStyleSheet("color: #1b7f3b;" if n == 0 else "color: #b00020; font-weight: bold;")
+        self.problem_list.setVisible(n > 0)
+        if was_valid != (self._scenario is not None):
+            self.validity_changed.emit(self._scenario is not None)
+        self.problems_changed.emit(self.problems)
+
+    def _go_to_problem(self, item: QTreeWidgetItem) -> None:
+        key = item.data(0, Qt.ItemDataRole.UserRole)
+        sink = self._sinks.get(key) if key else None
+        if sink is not None:
+            self.tabs.setCurrentWidget(sink.tab)
+            if sink.widget is not None:
+                sink.widget.setFocus()

@@ -1,0 +1,47 @@
+"""How numbers read in the GUI: KPI values in the unit a planner thinks in."""
+
+from __future__ import annotations
+
+import math
+
+from wfm.kpi import KpiDef
+
+UNIT_SUFFIX: dict[str, str] = {"ratio": "%", "seconds": "s", "count": "calls", "agents": "agents", "money": "€"}
+
+
+def format_value(value: float | None, definition: KpiDef) -> str:
+    """A KPI value with its unit; an en dash when there is no value (no calls, no rate)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if definition.unit == "ratio":
+        return f"{value:.1%}"
+    if definition.unit == "seconds":
+        return f"{value:.1f} s"
+    if definition.unit == "money":
+        return f"€{value:,.2f}"
+    if definition.unit == "agents":
+        return f"{value:.1f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
+def format_delta(value: float, definition: KpiDef) -> str:
+    """A signed difference; ratios as percentage points because "+2%" of a rate is ambiguous."""
+    if math.isnan(value):
+        return "–"
+    if definition.unit == "ratio":
+        return f"{value * 100:+.1f} pp"
+    if definition.unit == "seconds":
+        return f"{value:+.1f} s"
+    if definition.unit == "money":
+        return f"{value:+,.2f} €"
+    return f"{value:+,.1f}"
+
+
+def format_duration(seconds: float) -> str:
+    """A wall-clock duration for the ETA: '42 s', '3 min 05 s'."""
+    if math.isnan(seconds) or seconds < 0:
+        return "–"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min {seconds % 60:02d} s"

@@ -1,0 +1,78 @@
+"""The KPI table of one result: every `wfm.kpi.KPI_DEFS` entry with its mean and 95% CI."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from wfm.experiment import Summary
+from wfm.gui.formatting import format_value
+from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS, KpiDef
+
+
+def ordered_defs(keys: set[str] | None = None) -> list[KpiDef]:
+    """Headline KPIs first, then the rest in definition order (limited to `keys` if given)."""
+    rest = [d.key for d in KPI_DEFS if d.key not in HEADLINE]
+    out = [KPI_BY_KEY[k] for k in (*HEADLINE, *rest) if k in KPI_BY_KEY]
+    return [d for d in out if keys is None or d.key in keys]
+
+
+def right(text: str) -> QTableWidgetItem:
+    """A read-only, right-aligned cell."""
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def left(text: str) -> QTableWidgetItem:
+    """A read-only, left-aligned cell."""
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    return item
+
+
+class KpiTable(QTableWidget):
+    """KPI | mean | 95% CI | definition, for the current result."""
+
+    HEADERS = ("KPI", "Mean", "95% CI", "Definition")
+
+    def __init__(self) -> None:
+        super().__init__(0, len(self.HEADERS))
+        self.setHorizontalHeaderLabels(self.HEADERS)
+        self.verticalHeader().hide()
+        self.setAlternatingRowColors(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.keys: list[str] = []
+
+    def show_summary(self, summary: Summary) -> None:
+        """Fill one row per KPI of the summary."""
+        defs = ordered_defs(set(summary.kpis))
+        self.keys = [d.key for d in defs]
+        self.setRowCount(len(defs))
+        bold = QFont()
+        bold.setBold(True)
+        for row, definition in enumerate(defs):
+            est = summary.kpis[definition.key]
+            name = left(definition.label)
+            if definition.key in HEADLINE:
+                name.setFont(bold)
+            self.setItem(row, 0, name)
+            self.setItem(row, 1, right(format_value(est.mean, definition)))
+            ci = "" if math.isnan(est.half_width) else (
+                f"{format_value(est.low, definition)} – {format_value(est.high, definition)}")
+            self.setItem(row, 2, right(ci or "n/a (1 run)"))
+            self.setItem(row, 3, left(definition.definition))
+            for column in range(4):
+                self.item(row, column).setToolTip(definition.definition)
+        self.resizeColumnsToContents()
+
+    def mean_text(self, key: str) -> str:
+        """The mean cell of a KPI as shown (for tests and copy-paste)."""
+        return self.item(self.keys.index(key), 1).text()

@@ -1,0 +1,480 @@
+"""The main window: scenario editor, runs in the background, dashboards, comparison, export.
+
+Collaborators are injected — the experiment `runner` (normally `wfm.experiment.replicate`
+bound to a process pool), the `Dialogs` that ask the planner questions, and the QSettings
+that keep recent files — so tests drive the real window without monkeypatching.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wfm.experiment import Summary, replicate
+from wfm.gui.analysis import Outcome, open_days, required_agents
+from wfm.gui.comparison import ComparisonPanel
+from wfm.gui.dashboards import DailyDashboard, InboundDashboard
+from wfm.gui.dialogs import EXCEL_FILTER, SCENARIO_FILTER, Dialogs, QtDialogs, Unsaved, describe_exception
+from wfm.gui.editor import ScenarioEditor
+from wfm.gui.kpi_table import KpiTable
+from wfm.gui.sections import SECTION_TABS
+from wfm.gui.whatif import WhatIfPanel
+from wfm.gui.worker import TaskRunner, describe_replications
+from wfm.scenario import Scenario
+from wfm.scenario_io import ScenarioError, default_scenario, load_scenario, save_scenario
+
+Runner = Callable[..., Summary]
+"""`replicate`-compatible: runner(scenario, replications, seed, progress=..., cancel=...) -> Summary."""
+
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    """The wfm desktop application window.
+
+    Signals:
+        result_ready(Outcome): a run finished and every view shows it.
+        run_cancelled: a run was stopped (no result is shown).
+        run_failed(object): a run raised; the exception was shown in a dialog.
+    """
+
+    result_ready = Signal(object)
+    run_cancelled = Signal()
+    run_failed = Signal(object)
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        path: Path | None = None,
+        *,
+        runner: Runner = replicate,
+        dialogs: Dialogs | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self.dialogs: Dialogs = dialogs if dialogs is not None else QtDialogs(self)
+        self.settings = settings if settings is not None else QSettings("wfm", "wfm")
+        self.path: Path | None = path
+        self.outcome: Outcome | None = None
+        self._run_count = 0
+        self._run_started = 0.0
+        self.tasks = TaskRunner(self)
+        self.editor = ScenarioEditor(SECTION_TABS, scenario or default_scenario())
+        self._build_results()
+        self._build_actions()
+        self._build_status()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.editor)
+        split.addWidget(self.results_area)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([600, 840])
+        self.setCentralWidget(split)
+        self.editor.edited.connect(lambda: self.setWindowModified(True))
+        self.editor.edited.connect(self._update_title)
+        self.editor.validity_changed.connect(lambda _ok: self._update_actions())
+        self.tasks.started.connect(self._on_started)
+        self.tasks.progress.connect(self._on_progress)
+        self.tasks.result.connect(self._on_result)
+        self.tasks.error.connect(self._on_error)
+        self.tasks.cancelled.connect(self._on_cancelled)
+        self.tasks.finished.connect(self._update_actions)
+        self.resize(1440, 900)
+        self._update_title()
+        self._update_actions()
+        self._rebuild_recent_menu()
+
+    # ---- construction --------------------------------------------------------------------
+
+    def _build_results(self) -> None:
+        self.whatif = WhatIfPanel(self.editor)
+        self.whatif.rerun.connect(self.run)
+        self.inbound_view = InboundDashboard()
+        self.daily_view = DailyDashboard()
+        self.kpi_table = KpiTable()
+        self.comparison = ComparisonPanel()
+        self.comparison.changed.connect(self._update_actions)
+        self.result_tabs = QTabWidget()
+        self.result_tabs.addTab(self.kpi_table, "KPIs")
+        self.result_tabs.addTab(self.inbound_view, "Inbound by interval")
+        self.result_tabs.addTab(self.daily_view, "By day")
+        self.result_tabs.addTab(self.comparison, "Comparison")
+        # Dialer, funnel and workforce dashboards join this tab widget with their model sections.
+        placeholder = QLabel("No results yet.\n\nPress Run (F5) to simulate the scenario;\n"
+                             "the KPIs, dashboards and comparison appear here.")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setStyleSheet("color: #666; font-size: 12pt;")
+        self.result_stack = QStackedWidget()
+        self.result_stack.addWidget(placeholder)
+        self.result_stack.addWidget(self.result_tabs)
+        self.results_header = QLabel()
+        self.results_header.setStyleSheet("font-weight: bold; padding: 2px;")
+        self.results_area = QWidget()
+        lay = QVBoxLayout(self.results_area)
+        lay.setContentsMargins(4, 0, 0, 0)
+        lay.addWidget(self.whatif)
+        lay.addWidget(self.results_header)
+        lay.addWidget(self.result_stack, 1)
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, icon: Any = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_new = self._action("&New", self.new_scenario, QKeySequence.StandardKey.New, sp.SP_FileIcon,
+                                    "Start from the built-in baseline scenario")
+        self.act_open = self._action("&Open…", self.open_scenario, QKeySequence.StandardKey.Open,
+                                     sp.SP_DialogOpenButton, "Open a scenario file (.toml)")
+        self.act_save = self._action("&Save", self.save, QKeySequence.StandardKey.Save, sp.SP_DialogSaveButton,
+                                     "Save the scenario (the previous file is kept as .bak)")
+        self.act_save_as = self._action("Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
+        self.act_run = self._action("&Run", self.run, "F5", sp.SP_MediaPlay, "Simulate the scenario (F5)")
+        self.act_stop = self._action("S&top", self.stop, "Esc", sp.SP_MediaStop, "Stop the running simulation")
+        self.act_keep = self._action("&Keep for comparison", self.keep_result, "Ctrl+K", sp.SP_DialogApplyButton,
+                                     "Add the current result to the scenario comparison")
+        self.act_export = self._action("&Export results to Excel…", self.export_excel, "Ctrl+E",
+                                       sp.SP_DriveFDIcon, "Write the current result to an Excel workbook")
+        self.act_export_cmp = self._action("Export &comparison to Excel…", lambda: self.export_excel(comparison=True),
+                                           tip="Write every kept result, side by side, to one workbook")
+        self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = QMenu("Open &Recent", self)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_export, self.act_export_cmp])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        run_menu = bar.addMenu("&Simulation")
+        run_menu.addActions([self.act_run, self.act_stop, self.act_keep])
+
+        tools = QToolBar("Main")
+        tools.setObjectName("main-toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.addActions([self.act_new, self.act_open, self.act_save])
+        tools.addSeparator()
+        tools.addActions([self.act_run, self.act_stop])
+        tools.addSeparator()
+        tools.addActions([self.act_keep, self.act_export])
+        self.addToolBar(tools)
+
+    def _build_status(self) -> None:
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFixedWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p%")
+        self.progress.hide()
+        self.progress_text = QLabel()
+        self.status_label = QLabel("Ready")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.statusBar().addPermanentWidget(self.progress_text)
+        self.statusBar().addPermanentWidget(self.progress)
+
+    # ---- title, actions, recent files ----------------------------------------------------
+
+    def _update_title(self) -> None:
+        name = self.editor.data.get("name") or "Untitled scenario"
+        where = self.path.name if self.path else "not saved"
+        self.setWindowTitle(f"{name} ({where})[*] — wfm")
+
+    def _update_actions(self) -> None:
+        busy = self.tasks.busy
+        valid = self.editor.is_valid
+        self.act_run.setEnabled(valid and not busy)
+        self.whatif.button.setEnabled(valid and not busy)
+        self.act_stop.setEnabled(busy)
+        self.act_save.setEnabled(valid)
+        self.act_save_as.setEnabled(valid)
+        self.act_keep.setEnabled(self.outcome is not None)
+        self.act_export.setEnabled(self.outcome is not None)
+        self.act_export_cmp.setEnabled(len(self.comparison.outcomes) >= 1)
+        if not valid:
+            self.act_run.setToolTip("Fix the problems listed under the editor to run")
+        else:
+            self.act_run.setToolTip("Simulate the scenario (F5)")
+
+    def recent_files(self) -> list[str]:
+        """Recently opened or saved scenario files, newest first."""
+        value = self.settings.value("recent_files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember(self, path: Path) -> None:
+        files = [str(path.resolve())] + [f for f in self.recent_files() if f != str(path.resolve())]
+        self.settings.setValue("recent_files", files[:MAX_RECENT])
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.recent_files()
+        for f in files:
+            self.recent_menu.addAction(f, lambda f=f: self.open_scenario(Path(f)))
+        self.recent_menu.setEnabled(bool(files))
+
+    def show_status(self, text: str) -> None:
+        """A message in the status bar (kept until the next one)."""
+        self.status_label.setText(text)
+
+    # ---- files ---------------------------------------------------------------------------
+
+    def maybe_keep_edits(self) -> bool:
+        """Before edits would be replaced: save them, drop them, or cancel. True to proceed."""
+        if not self.isWindowModified():
+            return True
+        answer = self.dialogs.unsaved(
+            f"“{self.editor.data.get('name', 'The scenario')}” has unsaved changes. Save them first?")
+        if answer is Unsaved.SAVE:
+            return self.save()
+        return answer is Unsaved.DISCARD
+
+    def _load_into_editor(self, scenario: Scenario, path: Path | None) -> None:
+        self.editor.set_scenario(scenario)
+        self.path = path
+        self.setWindowModified(False)
+        self.whatif.sync()
+        self._update_title()
+        self._update_actions()
+
+    def new_scenario(self) -> None:
+        """Start again from the built-in baseline."""
+        if self.maybe_keep_edits():
+            self._load_into_editor(default_scenario(), None)
+            self.show_status("New scenario from the built-in baseline")
+
+    def open_scenario(self, path: Path | None = None) -> bool:
+        """Open a scenario file; problems in the file are listed in a dialog."""
+        if not self.maybe_keep_edits():
+            return False
+        if path is None:
+            folder = str(self.path.parent) if self.path else str(Path.cwd() / "scenarios")
+            path = self.dialogs.open_path("Open scenario", folder, SCENARIO_FILTER)
+            if path is None:
+                return False
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            lines = "\n".join(f"• {p}" for p in exc.problems)
+            self.dialogs.error("Cannot open scenario", f"{exc.source} has {len(exc.problems)} problem(s):\n\n{lines}")
+            return False
+        self._load_into_editor(scenario, Path(path))
+        self._remember(Path(path))
+        self.show_status(f"Opened {path}")
+        return True
+
+    def save(self) -> bool:
+        """Save to the current file, or ask for one."""
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self, path: Path | None = None) -> bool:
+        """Save under a new name (asks before replacing an existing file)."""
+        if path is None:
+            suggested = str(self.path or Path.cwd() / "scenarios" / "scenario.toml")
+            path = self.dialogs.save_path("Save scenario as", suggested, SCENARIO_FILTER)
+            if path is None:
+                return False
+            if path.suffix.lower() != ".toml":
+                path = path.with_suffix(".toml")
+            if path.exists() and not self.dialogs.confirm(
+                    "Replace file?", f"{path} already exists. Replace it? (The old file is kept as .bak.)"):
+                return False
+        return self._write(Path(path))
+
+    def _write(self, path: Path) -> bool:
+        scenario = self.editor.scenario
+        if scenario is None:
+            self.dialogs.error("Cannot save", "The scenario has problems; fix the ones listed under the editor "
+                               "first. Your edits are kept in the window.")
+            return False
+        try:
+            save_scenario(scenario, path)
+        except OSError as exc:
+            self.dialogs.error("Cannot save", f"{path} could not be written: {exc.strerror or exc}. "
+                               "Choose another folder or close the program that locks it.")
+            return False
+        self.path = path
+        self.setWindowModified(False)
+        self._remember(path)
+        self._update_title()
+        self.show_status(f"Saved {path}")
+        return True
+
+    # ---- runs ----------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Simulate the edited scenario in the background (a running one is cancelled first)."""
+        scenario = self.editor.scenario
+        if scenario is None:
+            self.dialogs.error("Cannot run", "The scenario has problems; fix the ones listed under the editor.")
+            return
+        reps, seed = scenario.run.replications, scenario.run.seed
+        self._run_count += 1
+        name = self.comparison.unique_name(f"#{self._run_count} {scenario.name}")
+        runner = self.runner
+
+        def job(progress: Callable[[float], None], cancel: Callable[[], bool]) -> Outcome:
+            summary = runner(scenario, reps, seed, progress=progress, cancel=cancel)
+            return Outcome(name, scenario, summary, required_agents(scenario, open_days(scenario)))
+
+        self.tasks.start(job, describe_replications(reps))
+        self._update_actions()
+
+    def stop(self) -> None:
+        """Cancel the running simulation."""
+        if self.tasks.busy:
+            self.tasks.cancel()
+            self.show_status("Stopping…")
+
+    def _on_started(self) -> None:
+        self._run_started = time.monotonic()
+        self.progress.setValue(0)
+        self.progress.show()
+        self.progress_text.setText("Starting…")
+        self.show_status("Simulating…")
+        self._update_actions()
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.progress_text.setText(text)
+
+    def _finish_progress(self) -> None:
+        self.progress.hide()
+        self.progress_text.clear()
+
+    def _on_result(self, outcome: Outcome) -> None:
+        self._finish_progress()
+        self.outcome = outcome
+        self.show_outcome(outcome)
+        elapsed = time.monotonic() - self._run_started
+        s = outcome.summary
+        self.show_status(f"Finished {outcome.name}: {s.replications} replication(s), seed {s.seed}, "
+                         f"{elapsed:.1f} s")
+        self._update_actions()
+        self.result_ready.emit(outcome)
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Show a result in the KPI table and the dashboards."""
+        s = outcome.summary
+        cal = outcome.scenario.calendar
+        self.results_header.setText(
+            f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
+            f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
+        self.kpi_table.show_summary(s)
+        self.inbound_view.show_outcome(outcome)
+        self.daily_view.show_outcome(outcome)
+        self.result_stack.setCurrentIndex(1)
+
+    def _on_error(self, exc: object) -> None:
+        self._finish_progress()
+        self.show_status("The run failed")
+        if isinstance(exc, BaseException):
+            text, details = describe_exception(exc)
+        else:
+            text, details = str(exc), ""
+        self.dialogs.error("Simulation failed", f"The run stopped with an error:\n\n{text}", details)
+        self._update_actions()
+        self.run_failed.emit(exc)
+
+    def _on_cancelled(self) -> None:
+        self._finish_progress()
+        self.show_status("Run stopped; no result was produced")
+        self._update_actions()
+        self.run_cancelled.emit()
+
+    # ---- comparison and export -----------------------------------------------------------
+
+    def keep_result(self) -> None:
+        """Add the current result to the comparison."""
+        if self.outcome is None:
+            return
+        if any(o is self.outcome for o in self.comparison.outcomes):
+            self.show_status(f"{self.outcome.name} is already in the comparison")
+            return
+        self.comparison.keep(self.outcome)
+        self.result_tabs.setCurrentWidget(self.comparison)
+        self.show_status(f"Kept {self.outcome.name} for comparison ({len(self.comparison.outcomes)} result(s))")
+
+    def export_excel(self, path: Path | None = None, comparison: bool = False) -> Path | None:
+        """Write the current result (or the comparison) to a workbook via `wfm.report.excel`."""
+        outcomes = list(self.comparison.outcomes) if comparison else ([self.outcome] if self.outcome else [])
+        if not outcomes:
+            self.dialogs.error("Nothing to export", "Run the scenario first (or keep results for a comparison).")
+            return None
+        if path is None:
+            stem = "comparison" if comparison else outcomes[0].scenario.name.lower().replace(" ", "_")
+            path = self.dialogs.save_path("Export to Excel", str(Path.cwd() / "reports" / f"{stem}.xlsx"),
+                                          EXCEL_FILTER)
+            if path is None:
+                return None
+        path = Path(path)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        overwrite = False
+        if path.exists():
+            if not self.dialogs.confirm("Replace workbook?", f"{path} already exists. Replace it?"):
+                return None
+            overwrite = True
+        try:
+            from wfm.report.excel import ReportError, write_report
+        except ImportError as exc:
+            self.dialogs.error("Export not available", f"The Excel report module cannot be loaded: {exc}")
+            return None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = write_report(path, [o.summary for o in outcomes], [o.scenario for o in outcomes],
+                                   overwrite=overwrite)
+        except ReportError as exc:
+            self.dialogs.error("Export failed", str(exc))
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_status(f"Workbook written to {written}")
+        return Path(written)
+
+    # ---- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Offer to save edits, then stop and wait for the background run."""
+        if not self.maybe_keep_edits():
+            event.ignore()
+            return
+        self.tasks.shutdown()
+        event.accept()

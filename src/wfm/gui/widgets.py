@@ -1,0 +1,133 @@
+"""Small input widgets the scenario editor is built from: clock times, weekdays, inline errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
+
+from wfm.scenario import WEEKDAYS
+
+ERROR_STYLE = "color: #b00020;"
+INVALID_FIELD_STYLE = "border: 1px solid #b00020; border-radius: 2px;"
+
+
+class ClockEdit(QSpinBox):
+    """A time of day as HH:MM, stepping by 15 minutes; 24:00 is allowed for closing times.
+
+    A spin box rather than QTimeEdit because QTimeEdit cannot show 24:00, which the scenario
+    uses for "open until midnight".
+    """
+
+    def __init__(self, allow_24: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(0, 24 * 60 if allow_24 else 24 * 60 - 1)
+        self.setSingleStep(15)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.setKeyboardTracking(False)
+        self.setToolTip("Time of day (HH:MM, local time of the center); arrows step 15 minutes")
+
+    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt override
+        """Minutes after midnight as HH:MM."""
+        return f"{value // 60:02d}:{value % 60:02d}"
+
+    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt override
+        """HH:MM as minutes after midnight."""
+        hours, _, minutes = text.strip().partition(":")
+        return int(hours or 0) * 60 + int(minutes or 0)
+
+    def validate(self, text: str, pos: int) -> object:
+        """Accept HH:MM within the range, let partial input through while typing."""
+        hours, sep, minutes = text.strip().partition(":")
+        if not (hours.isdigit() or hours == "") or not (minutes.isdigit() or minutes == ""):
+            return QValidator.State.Invalid, text, pos
+        if not sep or len(minutes) != 2 or not hours:
+            return QValidator.State.Intermediate, text, pos
+        value = int(hours) * 60 + int(minutes)
+        if int(minutes) > 59 or not self.minimum() <= value <= self.maximum():
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Acceptable, text, pos
+
+    def time_text(self) -> str:
+        """The value as the scenario writes it ("HH:MM")."""
+        return self.textFromValue(self.value())
+
+    def set_time_text(self, text: str | int) -> None:
+        """Show a scenario time ("HH:MM" or seconds after midnight)."""
+        if isinstance(text, int):
+            self.setValue(text // 60)
+        else:
+            self.setValue(self.valueFromText(text))
+
+
+class DaysEdit(QWidget):
+    """Seven toggle buttons, Monday to Sunday, for the weekdays a shift is worked."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(1)
+        self.setStyleSheet(
+            "QToolButton { background: #f3f3f3; color: #555; border: 1px solid #c4c4c4; border-radius: 3px; }"
+            "QToolButton:checked { background: #2d6cdf; color: white; border-color: #1d4fa8; }")
+        self._buttons: dict[str, QToolButton] = {}
+        for day in WEEKDAYS:
+            button = QToolButton(self)
+            button.setText(day[:2].title())
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.setFixedWidth(25)
+            button.setToolTip(f"Worked on {day.title()}")
+            button.toggled.connect(self.changed)
+            layout.addWidget(button)
+            self._buttons[day] = button
+
+    def days(self) -> list[str]:
+        """Selected weekdays, Monday first."""
+        return [d for d in WEEKDAYS if self._buttons[d].isChecked()]
+
+    def set_days(self, days: Sequence[str]) -> None:
+        """Select exactly `days` without emitting `changed`."""
+        for day, button in self._buttons.items():
+            button.blockSignals(True)
+            button.setChecked(day in days)
+            button.blockSignals(False)
+
+
+def spin(minimum: float, maximum: float, suffix: str = "", decimals: int = 0, step: float = 1.0,
+         tooltip: str = "") -> QSpinBox | QDoubleSpinBox:
+    """A right-aligned spin box with its unit as a suffix; integer when `decimals` is 0."""
+    box: QSpinBox | QDoubleSpinBox
+    if decimals == 0:
+        box = QSpinBox()
+        box.setRange(int(minimum), int(min(maximum, 2**31 - 1)))
+        box.setSingleStep(int(step))
+    else:
+        box = QDoubleSpinBox()
+        box.setDecimals(decimals)
+        box.setRange(minimum, maximum)
+        box.setSingleStep(step)
+    if suffix:
+        box.setSuffix(suffix)
+    box.setAlignment(Qt.AlignmentFlag.AlignRight)
+    box.setKeyboardTracking(False)
+    box.setAccelerated(True)
+    box.setMinimumWidth(110)
+    if tooltip:
+        box.setToolTip(tooltip)
+    return box
+
+
+def error_label() -> QLabel:
+    """The red line under a field that repeats the validation message for it."""
+    label = QLabel()
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label

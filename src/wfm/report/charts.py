@@ -1,0 +1,168 @@
+"""Native Excel charts (openpyxl.chart) built from cell ranges of the report's own sheets.
+
+Charts point at cells rather than embedding numbers, so a planner who edits or filters the
+data sees the chart follow, and Excel or LibreOffice draw them with their own engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import TextAxis
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
+from openpyxl.worksheet.worksheet import Worksheet
+
+WIDTH_CM = 14.0
+HEIGHT_CM = 8.0
+
+
+@dataclass(frozen=True)
+class ColumnRange:
+    """A column of a table on some sheet: header row plus data rows (for chart series)."""
+
+    ws: Worksheet
+    col: int
+    header_row: int
+    last_row: int
+
+    def with_header(self) -> Reference:
+        """The range including its header, so the series takes its name from it."""
+        return Reference(self.ws, min_col=self.col, min_row=self.header_row, max_row=self.last_row)
+
+    def data(self) -> Reference:
+        """The data cells only (categories)."""
+        return Reference(self.ws, min_col=self.col, min_row=self.header_row + 1, max_row=self.last_row)
+
+
+def _title(text: str, size_pt: float = 11) -> Title:
+    """A chart title in a modest bold font; the default 18 pt crowds a dashboard-sized chart."""
+    props = CharacterProperties(sz=int(size_pt * 100), b=True)
+    paragraph = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
+
+
+def _frame(chart: BarChart | LineChart, title: str, x_title: str, y_title: str) -> None:
+    chart.title = _title(title)
+    chart.width, chart.height = WIDTH_CM, HEIGHT_CM
+    chart.x_axis.title = x_title
+    chart.y_axis.title = y_title
+    chart.legend.position = "b"
+    # openpyxl >= 3.1 writes axes as deleted unless told otherwise; Excel then hides the labels.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+def _secondary_lines(
+    categories: ColumnRange, lines: Sequence[ColumnRange], y_title: str, number_format: str
+) -> LineChart:
+    """Line series on a secondary y axis at the right, for rates drawn over volumes."""
+    chart = LineChart()
+    for line in lines:
+        chart.add_data(line.with_header(), titles_from_data=True)
+    chart.set_categories(categories.data())
+    # Excel's own combo charts give the secondary group a hidden category axis of its own;
+    # sharing the primary one makes LibreOffice draw a second, duplicated x axis on top.
+    chart.x_axis = TextAxis(axId=500, crossAx=200, delete=True)
+    chart.y_axis.axId = 200
+    chart.y_axis.crossAx = 500
+    chart.y_axis.title = y_title
+    chart.y_axis.number_format = number_format
+    chart.y_axis.majorGridlines = None
+    chart.y_axis.crosses = "max"
+    chart.y_axis.delete = False
+    chart.y_axis.scaling.min = 0
+    for series in chart.series:
+        series.smooth = False
+    return chart
+
+
+def volume_and_rate_chart(
+    title: str,
+    categories: ColumnRange,
+    bars: Sequence[ColumnRange],
+    lines: Sequence[ColumnRange],
+    *,
+    x_title: str,
+    bar_title: str,
+    line_title: str,
+    category_format: str | None = None,
+    line_format: str = "0%",
+    line_max: float | None = 1.0,
+    label_every: int = 1,
+) -> BarChart:
+    """Columns for volumes (left axis) with rate lines (right axis), e.g. offered and SL."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.gapWidth = 40
+    for bar in bars:
+        chart.add_data(bar.with_header(), titles_from_data=True)
+    chart.set_categories(categories.data())
+    _frame(chart, title, x_title, bar_title)
+    if category_format:
+        chart.x_axis.number_format = category_format
+        chart.x_axis.numFmt.sourceLinked = False
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.tickLblSkip = label_every
+    chart.x_axis.tickMarkSkip = label_every
+    if lines:
+        secondary = _secondary_lines(categories, lines, line_title, line_format)
+        if line_max is not None:
+            secondary.y_axis.scaling.max = line_max
+        chart += secondary
+    return chart
+
+
+def lines_chart(
+    title: str,
+    categories: ColumnRange,
+    lines: Sequence[ColumnRange],
+    *,
+    x_title: str,
+    y_title: str,
+    category_format: str | None = None,
+    label_every: int = 1,
+) -> LineChart:
+    """Plain line chart on one axis, e.g. agents available against agents required."""
+    chart = LineChart()
+    for line in lines:
+        chart.add_data(line.with_header(), titles_from_data=True)
+    chart.set_categories(categories.data())
+    _frame(chart, title, x_title, y_title)
+    if category_format:
+        chart.x_axis.number_format = category_format
+        chart.x_axis.numFmt.sourceLinked = False
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.tickLblSkip = label_every
+    chart.x_axis.tickMarkSkip = label_every
+    for series in chart.series:
+        series.smooth = False
+    return chart
+
+
+def clustered_bars(
+    title: str,
+    categories: ColumnRange,
+    series: Sequence[ColumnRange],
+    *,
+    y_title: str,
+    y_format: str,
+    y_max: float | None = None,
+) -> BarChart:
+    """Side-by-side columns per category, one series per scenario (the comparison chart)."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    for column in series:
+        chart.add_data(column.with_header(), titles_from_data=True)
+    chart.set_categories(categories.data())
+    _frame(chart, title, "", y_title)
+    chart.y_axis.number_format = y_format
+    chart.y_axis.scaling.min = 0
+    if y_max is not None:
+        chart.y_axis.scaling.max = y_max
+    return chart

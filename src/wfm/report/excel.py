@@ -1,0 +1,553 @@
+"""The Excel workbook a manager presents: KPIs with confidence intervals, tables and native charts.
+
+Fed only by `Summary`/`RunResult` data and the `Scenario`, never by widgets, so the CLI and
+the GUI write identical workbooks. Each sheet is one function of the data; a sheet whose data
+does not exist is not written (no empty placeholders). Sheets for the dialer, portfolio,
+workforce, costs and compliance are added by writing one function each and listing it in
+`SCENARIO_SHEETS`.
+
+Writing is safe: the workbook goes to a temporary file next to the target and replaces it
+with `os.replace` only once complete, so a failure (file open in Excel, read-only folder)
+leaves an earlier report intact and raises a `ReportError` that names the file and the fix.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from wfm import __version__
+from wfm.experiment import Summary, paired_difference
+from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS
+from wfm.report import charts
+from wfm.report.charts import ColumnRange
+from wfm.report.data import flatten_inputs, intraday_profile, open_intervals, required_agents, targets
+from wfm.report.styles import (
+    BAD_FILL,
+    BAD_FONT,
+    GOOD_FILL,
+    GOOD_FONT,
+    HIGHLIGHT_FILL,
+    SUBTITLE_FONT,
+    Column,
+    Styled,
+    clip_to_unit,
+    delta_unit,
+    set_print_layout,
+    unit_of,
+    write_table,
+    write_title,
+)
+from wfm.scenario import Scenario
+
+WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+REQUIRED_HEADER = "Erlang A required agents"
+
+
+class ReportError(Exception):
+    """The report could not be written; the message names the file and what to do about it."""
+
+
+@dataclass
+class ScenarioReport:
+    """One scenario's data and the sheets written for it (filled in as sheets are built).
+
+    Attributes:
+        summary: the experiment's summary.
+        scenario: the scenario it ran.
+        suffix: appended to sheet names ("" for a single scenario, " 1", " 2"… in a comparison).
+        generated: when the report was generated (the same instant on every sheet).
+        ranges: named column ranges that later sheets chart (e.g. "profile.offered").
+    """
+
+    summary: Summary
+    scenario: Scenario
+    suffix: str
+    generated: datetime
+    ranges: dict[str, ColumnRange] = field(default_factory=dict)
+
+    def sheet_name(self, base: str) -> str:
+        """Sheet title for this scenario (Excel allows 31 characters)."""
+        return f"{base}{self.suffix}"[:31]
+
+
+def _title_facts(rep: ScenarioReport) -> list[tuple[str, object]]:
+    summary, scenario = rep.summary, rep.scenario
+    return [
+        ("Scenario", scenario.name),
+        ("Generated", rep.generated),
+        ("Replications", summary.replications),
+        ("Seed", summary.seed),
+        ("Horizon", f"{scenario.calendar.horizon_days} day(s) from {scenario.calendar.start_date.isoformat()}"),
+        ("Scenario hash", summary.scenario_hash),
+    ]
+
+
+def _kpi_order(keys: Sequence[str]) -> list[str]:
+    """Headline KPIs first, then the other defined KPIs, then keys not (yet) defined."""
+    defined = [k.key for k in KPI_DEFS]
+    order = [k for k in HEADLINE if k in keys]
+    order += [k for k in defined if k in keys and k not in order]
+    order += [k for k in keys if k not in order]
+    return order
+
+
+def _label(key: str) -> str:
+    definition = KPI_BY_KEY.get(key)
+    return definition.label if definition is not None else key.replace("_", " ").capitalize()
+
+
+def _sl_note(scenario: Scenario) -> str:
+    sl = scenario.inbound.service_level
+    short = (
+        f"abandons within {sl.short_abandon_s:g} s are left out of SL and abandon rate"
+        if sl.exclude_short_abandons else "short abandons are counted"
+    )
+    return (f"Service level = answered within {sl.threshold_s:g} s / offered; {short}. "
+            "95% t-interval over replications, clipped to the KPI's possible range.")
+
+
+# --------------------------------------------------------------------------------------------
+# Per-scenario sheets
+# --------------------------------------------------------------------------------------------
+
+
+def daily_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
+    """One row per simulated day: every daily KPI, mean over replications."""
+    daily = rep.summary.daily
+    if not daily or len(daily.get("day", ())) == 0:
+        return None
+    ws = wb.create_sheet(rep.sheet_name("Daily"))
+    top = write_title(ws, f"Daily KPIs — {rep.scenario.name}", _title_facts(rep),
+                      subtitle="Each value is the mean over replications of that day's KPI.")
+    keys = [k for k in _kpi_order(list(daily)) if k not in ("day", "date")]
+    columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center")]
+    columns += [Column(_label(k), unit_of(k), 13) for k in keys]
+    dates = [date.fromisoformat(str(d)) for d in daily["date"]]
+    rows = [[d, WEEKDAY_LABELS[d.weekday()], *(daily[k][i] for k in keys)] for i, d in enumerate(dates)]
+    first, last = write_table(ws, top, columns, rows)
+    for j, key in enumerate(keys):
+        rep.ranges[f"daily.{key}"] = ColumnRange(ws, 3 + j, top, last)
+    rep.ranges["daily.date"] = ColumnRange(ws, 1, top, last)
+    set_print_layout(ws, title_rows=f"{top}:{top}")
+    return ws
+
+
+def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
+    """Every reporting interval in which the center worked, with Erlang A required agents.
+
+    Written only when the scenario has inbound traffic: without it there is no profile to show.
+    """
+    table = rep.summary.intervals
+    if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
+        return None
+    scenario = rep.scenario
+    interval_s = scenario.calendar.interval_s
+    keep = np.flatnonzero(open_intervals(table))
+    ws = wb.create_sheet(rep.sheet_name("Intervals"))
+    top = write_title(
+        ws, f"Inbound by interval — {scenario.name}", _title_facts(rep),
+        subtitle=(f"{scenario.calendar.interval_minutes}-minute intervals with calls offered or agents available"
+                  " (closed intervals left out); mean over replications. Required agents: Erlang A for the"
+                  " SL target with the scenario's mean handle time and patience."),
+    )
+    keys = [k for k in _kpi_order(list(table)) if k not in ("interval", "start_s")]
+    required = required_agents(table["offered"][keep], scenario, interval_s)
+    columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center"), Column("Time", "time", 8)]
+    columns += [Column(_label(k), unit_of(k), 13) for k in keys]
+    columns.append(Column(REQUIRED_HEADER, "agents", 16))
+    start = scenario.calendar.start_date
+    rows = []
+    for i, idx in enumerate(keep):
+        start_s = int(table["start_s"][idx])
+        day = start + timedelta(days=start_s // 86_400)
+        rows.append([day, WEEKDAY_LABELS[day.weekday()], (start_s % 86_400) / 86_400,
+                     *(table[k][idx] for k in keys), required[i]])
+    write_table(ws, top, columns, rows)
+    set_print_layout(ws, title_rows=f"{top}:{top}")
+    return ws
+
+
+def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
+    """The typical day: each interval averaged over the open days, against Erlang A staffing.
+
+    A multi-day horizon has hundreds of intervals; a chart of all of them is unreadable, so the
+    report charts this averaged day instead (the Intervals sheet keeps every interval).
+    """
+    table = rep.summary.intervals
+    if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
+        return None
+    scenario = rep.scenario
+    interval_s = scenario.calendar.interval_s
+    profile = intraday_profile(table, interval_s)
+    if profile.start_s.size == 0:
+        return None
+    ws = wb.create_sheet(rep.sheet_name("Profile"))
+    top = write_title(
+        ws, f"Intraday profile — {scenario.name}", _title_facts(rep),
+        subtitle=("Each interval's KPI averaged over the simulated days open in it (mean of daily values),"
+                  " then compared with Erlang A required agents for the SL target."),
+    )
+    cols = profile.columns
+    required = required_agents(cols["offered"], scenario, interval_s)
+    sl_target = scenario.inbound.service_level.target
+    spec: list[tuple[str, Column, np.ndarray]] = [
+        ("time", Column("Time", "time", 8), profile.start_s / 86_400),
+        ("open_days", Column("Days averaged", "integer", 9), profile.open_days),
+    ]
+    for key in ("offered", "answered", "service_level", "asa", "agents_available"):
+        if key in cols:
+            spec.append((key, Column(_label(key), unit_of(key), 12), cols[key]))
+    spec.append(("sl_target", Column("SL target", "ratio", 10), np.full(profile.start_s.size, sl_target)))
+    spec.append(("required", Column(REQUIRED_HEADER, "agents", 16), required))
+    if "agents_available" in cols:
+        spec.append(("gap", Column("Available − required", "agents_gap", 13), cols["agents_available"] - required))
+    rows = [[values[i] for _, _, values in spec] for i in range(profile.start_s.size)]
+    first, last = write_table(ws, top, [c for _, c, _ in spec], rows)
+    for j, (key, _, _) in enumerate(spec):
+        rep.ranges[f"profile.{key}"] = ColumnRange(ws, 1 + j, top, last)
+    set_print_layout(ws, title_rows=f"{top}:{top}")
+    return ws
+
+
+def _status_cell(ws: Worksheet, row: int, col: int, met: bool | None, uncertain: bool) -> None:
+    if met is None:
+        return
+    text = ("met" if met else "missed") + (" (target inside CI)" if uncertain else "")
+    cell = ws.cell(row=row, column=col, value=text)
+    cell.fill = GOOD_FILL if met else BAD_FILL
+    cell.font = GOOD_FONT if met else BAD_FONT
+    cell.alignment = Alignment(horizontal="center")
+
+
+def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
+    """Headline KPIs with 95% CIs, targets and red/green status, then the dashboard charts."""
+    summary, scenario = rep.summary, rep.scenario
+    ws = wb.create_sheet(rep.sheet_name("Summary"))
+    facts = _title_facts(rep) + [("wfm version", __version__), ("Confidence", "95% (t-interval)")]
+    top = write_title(ws, f"KPI summary — {scenario.name}", facts, subtitle=scenario.description)
+    goals = targets(scenario)
+    keys = _kpi_order(list(summary.kpis))
+    columns = [
+        Column("KPI", "text", 28), Column("Mean", "number", 12), Column("95% CI low", "number", 12),
+        Column("95% CI high", "number", 12), Column("Target", "number", 11), Column("Status", "text", 24),
+        Column("Definition", "text", 58),
+    ]
+    rows = []
+    for key in keys:
+        est, unit, goal = summary.kpis[key], unit_of(key), goals.get(key)
+        definition = KPI_BY_KEY[key].definition if key in KPI_BY_KEY else ""
+        rows.append([
+            _label(key), Styled(est.mean, unit), Styled(clip_to_unit(est.low, unit), unit),
+            Styled(clip_to_unit(est.high, unit), unit),
+            Styled(goal.value if goal else None, unit), None, definition,
+        ])
+    first, last = write_table(ws, top, columns, rows, autofilter=False)
+    for i, key in enumerate(keys):
+        goal = goals.get(key)
+        if goal is not None:
+            _status_cell(ws, first + i, 6, goal.met_by(summary.kpis[key].mean), goal.inside(summary.kpis[key]))
+        ws.cell(row=first + i, column=1).font = Font(bold=key in HEADLINE)
+        ws.cell(row=first + i, column=7).alignment = Alignment(wrap_text=False)
+    note = ws.cell(row=last + 2, column=1, value=_sl_note(scenario))
+    note.font = SUBTITLE_FONT
+    _dashboard(ws, rep, last + 4)
+    set_print_layout(ws)
+    return ws
+
+
+def _dashboard(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
+    """The charts a manager presents, two per row under the KPI table."""
+    r = rep.ranges
+    per_hour = 60 // rep.scenario.calendar.interval_minutes
+    chart_list = []
+    if "profile.offered" in r and "profile.service_level" in r:
+        chart_list.append(charts.volume_and_rate_chart(
+            "Offered calls and service level (typical day)", r["profile.time"],
+            [r["profile.offered"]], [r["profile.service_level"], r["profile.sl_target"]],
+            x_title="Time of day", bar_title="Calls offered per interval", line_title="Service level",
+            category_format="hh:mm", label_every=per_hour,
+        ))
+    if "profile.agents_available" in r:
+        chart_list.append(charts.lines_chart(
+            "Agents available vs required (typical day)", r["profile.time"],
+            [r["profile.agents_available"], r["profile.required"]],
+            x_title="Time of day", y_title="Agents", category_format="hh:mm", label_every=per_hour,
+        ))
+    if "daily.offered" in r and "daily.service_level" in r:
+        chart_list.append(charts.volume_and_rate_chart(
+            "Calls and service level by day", r["daily.date"],
+            [r["daily.offered"], r["daily.answered"]], [r["daily.service_level"]],
+            x_title="Day", bar_title="Calls", line_title="Service level", category_format="dd/mm",
+        ))
+    anchors = _chart_anchors(ws, row)
+    for i, chart in enumerate(chart_list):
+        ws.add_chart(chart, anchors[i % 2].format(row=row + (i // 2) * 17))
+
+
+def _chart_anchors(ws: Worksheet, row: int) -> tuple[str, str]:
+    """Anchors for two charts side by side: column A and the first column past the first chart."""
+    width_px, col = 0.0, 1
+    chart_px = charts.WIDTH_CM / 2.54 * 96
+    while width_px < chart_px:
+        width_px += (ws.column_dimensions[get_column_letter(col)].width or 8.43) * 7 + 5
+        col += 1
+    return "A{row}", get_column_letter(col) + "{row}"
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets across scenarios
+# --------------------------------------------------------------------------------------------
+
+
+def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Worksheet | None:
+    """Scenarios side by side with the paired difference to the base (the first) and its 95% CI."""
+    if len(reports) < 2:
+        return None
+    base = reports[0]
+    ws = wb.create_sheet("Comparison")
+    facts: list[tuple[str, object]] = [
+        ("Base", base.scenario.name), ("Generated", base.generated),
+        ("Seed", base.summary.seed), ("Replications", base.summary.replications),
+    ]
+    for i, rep in enumerate(reports):
+        facts.append((f"Scenario {i + 1}", f"{rep.scenario.name} (hash {rep.summary.scenario_hash})"))
+    top = write_title(
+        ws, "Scenario comparison", facts,
+        subtitle=("Differences are paired replication by replication (common random numbers) with their 95%"
+                  " CI; significant when the CI excludes zero. Time differences are in seconds."),
+        per_row=1,
+    )
+    keys = [k for k in _kpi_order(list(base.summary.kpis)) if all(k in r.summary.kpis for r in reports)]
+    names = [f"{i + 1}: {r.scenario.name}" for i, r in enumerate(reports)]
+    columns = [Column("KPI", "text", 26)] + [Column(n, "number", 14) for n in names]
+    for i in range(1, len(reports)):
+        columns += [Column(f"Δ {i + 1} − 1", "number", 12), Column("Δ CI low", "number", 12),
+                    Column("Δ CI high", "number", 12), Column("Significant", "text", 11, "center"),
+                    Column("Verdict", "text", 10, "center")]
+    rows = []
+    for key in keys:
+        unit = unit_of(key)
+        row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, unit) for r in reports]
+        for other in reports[1:]:
+            row += _delta_cells(base.summary, other.summary, key, unit)
+        rows.append(row)
+    first, last = write_table(ws, top, columns, rows)
+    _highlight_verdicts(ws, first, last, len(reports))
+    _comparison_chart(ws, reports, keys, last + 3)
+    set_print_layout(ws)
+    return ws
+
+
+def _delta_cells(base: Summary, other: Summary, key: str, unit: str) -> list[object]:
+    """Paired difference, its CI, whether it is significant and whether it is an improvement."""
+    try:
+        delta = paired_difference(base, other, key)
+    except ValueError:
+        return [None, None, None, "not paired", None]
+    shown = delta_unit(unit)
+    if not math.isfinite(delta.mean):
+        return [None, None, None, "", None]
+    significant = math.isfinite(delta.half_width) and (delta.low > 0 or delta.high < 0)
+    definition = KPI_BY_KEY.get(key)
+    verdict = None
+    if significant and definition is not None and definition.higher_is_better is not None:
+        verdict = "better" if (delta.mean > 0) == definition.higher_is_better else "worse"
+    return [Styled(delta.mean, shown), Styled(delta.low, shown), Styled(delta.high, shown),
+            "yes" if significant else "no", verdict]
+
+
+def _highlight_verdicts(ws: Worksheet, first: int, last: int, n_reports: int) -> None:
+    for i in range(1, n_reports):
+        col = 1 + n_reports + 5 * (i - 1) + 5
+        for row in range(first, last + 1):
+            cell = ws.cell(row=row, column=col)
+            if cell.value == "better":
+                cell.fill, cell.font = GOOD_FILL, GOOD_FONT
+            elif cell.value == "worse":
+                cell.fill, cell.font = BAD_FILL, BAD_FONT
+            elif ws.cell(row=row, column=col - 1).value == "yes":
+                cell.fill = HIGHLIGHT_FILL
+
+
+def _comparison_chart(ws: Worksheet, reports: Sequence[ScenarioReport], keys: Sequence[str], row: int) -> None:
+    """Clustered bars of the rate KPIs by scenario, from a small chart-data block under the table."""
+    rates = [k for k in keys if unit_of(k) == "ratio"]
+    if not rates:
+        return
+    ws.cell(row=row, column=1, value="Chart data: rate KPIs by scenario (means)").font = SUBTITLE_FONT
+    columns = [Column("KPI", "text", 26)] + [Column(r.scenario.name, "ratio", 14) for r in reports]
+    rows = [[_label(k)] + [r.summary.kpis[k].mean for r in reports] for k in rates]
+    top = ws.freeze_panes
+    first, last = write_table(ws, row + 1, columns, rows, freeze=False, autofilter=False)
+    ws.freeze_panes = top
+    chart = charts.clustered_bars(
+        "Rate KPIs by scenario", ColumnRange(ws, 1, row + 1, last),
+        [ColumnRange(ws, 2 + i, row + 1, last) for i in range(len(reports))],
+        y_title="Share", y_format="0%", y_max=1.0,
+    )
+    ws.add_chart(chart, f"{get_column_letter(len(reports) + 3)}{row}")
+
+
+def inputs_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Worksheet:
+    """Every scenario parameter, seed, replications, version and hash, for traceability."""
+    ws = wb.create_sheet("Inputs")
+    base = reports[0]
+    top = write_title(
+        ws, "Inputs", [("Generated", base.generated), ("wfm version", __version__)],
+        subtitle="Every scenario parameter as path = value; rows that differ between scenarios are highlighted.",
+        per_row=1,
+    )
+    headers = [f"{i + 1}: {r.scenario.name}" if len(reports) > 1 else r.scenario.name for i, r in enumerate(reports)]
+    experiment_rows: list[tuple[str, list[object], str]] = [
+        ("experiment.seed", [r.summary.seed for r in reports], "general"),
+        ("experiment.replications", [r.summary.replications for r in reports], "general"),
+        ("experiment.scenario_hash", [r.summary.scenario_hash for r in reports], "text"),
+        ("experiment.wfm_version", [__version__ for _ in reports], "text"),
+    ]
+    flat = [dict((p, (v, u)) for p, v, u in flatten_inputs(r.scenario.model_dump(mode="json"))) for r in reports]
+    paths: list[str] = []
+    for table in flat:
+        paths += [p for p in table if p not in paths]
+    param_rows = [
+        (p, [table.get(p, (None, "text"))[0] for table in flat],
+         next(table[p][1] for table in flat if p in table))
+        for p in paths
+    ]
+    columns = [Column("Parameter", "text", 48)] + [Column(h, "general", 26) for h in headers]
+    rows = [[path, *(Styled(v, unit) for v in values)] for path, values, unit in experiment_rows + param_rows]
+    first, last = write_table(ws, top, columns, rows)
+    if len(reports) > 1:
+        for i, (_, values, _) in enumerate(experiment_rows + param_rows):
+            if any(v != values[0] for v in values[1:]):
+                for j in range(len(reports) + 1):
+                    ws.cell(row=first + i, column=1 + j).fill = HIGHLIGHT_FILL
+    for row in ws.iter_rows(min_row=first, max_row=last, min_col=2, max_col=1 + len(reports)):
+        for cell in row:
+            cell.alignment = Alignment(horizontal="left")
+    set_print_layout(ws, landscape=False, title_rows=f"{top}:{top}")
+    return ws
+
+
+# --------------------------------------------------------------------------------------------
+# The workbook
+# --------------------------------------------------------------------------------------------
+
+# Per-scenario data sheets, in the order they appear. Sheets that others chart come first in
+# building; the final order is fixed in `build_workbook`.
+SCENARIO_SHEETS: tuple[tuple[str, Callable[[Workbook, ScenarioReport], Worksheet | None]], ...] = (
+    ("Daily", daily_sheet),
+    ("Intervals", intervals_sheet),
+    ("Profile", profile_sheet),
+)
+SHEET_ORDER = ("Comparison", "Summary", "Daily", "Intervals", "Profile", "Inputs")
+
+
+def build_workbook(
+    summaries: Sequence[Summary], scenarios: Sequence[Scenario], generated: datetime | None = None
+) -> Workbook:
+    """The whole report in memory: per-scenario sheets, the comparison and the inputs."""
+    if len(summaries) == 0:
+        raise ValueError("no results to report; run at least one scenario")
+    if len(summaries) != len(scenarios):
+        raise ValueError(
+            f"got {len(summaries)} summaries for {len(scenarios)} scenarios; pass one summary per scenario"
+        )
+    generated = (generated or datetime.now()).replace(microsecond=0)
+    several = len(summaries) > 1
+    reports = [
+        ScenarioReport(s, sc, f" {i + 1}" if several else "", generated)
+        for i, (s, sc) in enumerate(zip(summaries, scenarios, strict=True))
+    ]
+    wb = Workbook()
+    wb.remove(wb.active)
+    for rep in reports:
+        for _, build in SCENARIO_SHEETS:
+            build(wb, rep)
+        summary_sheet(wb, rep)
+    comparison_sheet(wb, reports)
+    inputs_sheet(wb, reports)
+
+    def rank(ws: Worksheet) -> tuple[int, str]:
+        base = ws.title.rsplit(" ", 1)[0] if several and ws.title[-1].isdigit() else ws.title
+        return (SHEET_ORDER.index(base) if base in SHEET_ORDER else len(SHEET_ORDER), ws.title)
+
+    for position, ws in enumerate(sorted(wb.worksheets, key=rank)):
+        wb.move_sheet(ws, offset=position - wb.worksheets.index(ws))
+    wb.active = 0
+    wb.properties.title = f"wfm report — {summaries[0].scenario_name}"
+    wb.properties.creator = f"wfm {__version__}"
+    return wb
+
+
+def _fix_for(path: Path) -> str:
+    return (f"close {path.name} if it is open in Excel or another program, check that you may write to "
+            f"{path.parent}, or choose another file name")
+
+
+def write_report(
+    path: str | os.PathLike[str],
+    summaries: Sequence[Summary],
+    scenarios: Sequence[Scenario],
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Write the Excel report and return its path.
+
+    `summaries[i]` belongs to `scenarios[i]`; with several, the first is the base of the
+    comparison. The workbook is written to a temporary file in the target's folder and moved
+    over the target in one step, so an existing report survives any failure unchanged.
+
+    Raises:
+        ReportError: the file exists and `overwrite` is False, or it cannot be written
+            (open in another program, read-only folder, a folder in the way); the message
+            names the file and the fix.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise ReportError(f"{target}: a report must be an .xlsx file; use a name ending in .xlsx")
+    if target.is_dir():
+        raise ReportError(f"{target} is a folder, not a file; choose a file name such as {target / 'report.xlsx'}")
+    if target.exists() and not overwrite:
+        raise ReportError(
+            f"{target} already exists; pass --force (or confirm overwriting) to replace it, or choose another name"
+        )
+    try:
+        workbook = build_workbook(summaries, scenarios)
+    except ValueError as exc:
+        raise ReportError(f"{target}: {exc}") from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(
+            f"cannot create the folder {target.parent} for {target.name} ({exc.strerror or exc}); "
+            "choose a folder you may write to"
+        ) from exc
+    tmp: Path | None = None
+    try:
+        # Not tempfile.mkstemp: its 0600 mode would make the report private to its writer; a
+        # random name opened exclusively gets the usual permissions from the umask.
+        tmp = target.parent / f".~{target.stem}.{secrets.token_hex(4)}.xlsx.tmp"
+        with open(tmp, "xb") as handle:
+            workbook.save(handle)
+        os.replace(tmp, target)
+        tmp = None
+    except PermissionError as exc:
+        raise ReportError(f"cannot write {target}: permission denied; {_fix_for(target)}") from exc
+    except OSError as exc:
+        raise ReportError(f"cannot write {target} ({exc.strerror or exc}); {_fix_for(target)}") from exc
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,219 @@
+"""Cell formats and table layout shared by every sheet of the report.
+
+Formats follow the KPI's unit (`wfm.kpi.KpiDef.unit`), so a KPI added to `KPI_DEFS` is shown
+right without touching the report: ratios as percentages, seconds as mm:ss durations, money
+as euros, counts with a thousands separator.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from wfm.kpi import KPI_BY_KEY
+
+SECONDS_PER_DAY = 86_400
+
+# Excel keeps durations as fractions of a day; "[m]:ss" shows minutes beyond 59 instead of wrapping.
+FORMATS: dict[str, str] = {
+    "ratio": "0.0%",
+    "seconds": "[m]:ss",
+    "money": '"€"#,##0.00',
+    "count": "#,##0",
+    "agents": "0.0",
+    "number": "#,##0.00",
+    "integer": "0",
+    "date": "yyyy-mm-dd",
+    "time": "[hh]:mm",
+    "general": "General",
+    # Differences: a negative duration shows as ##### in Excel, so time deltas stay in seconds.
+    "seconds_delta": '+0.0" s";-0.0" s";0.0" s"',
+    "count_delta": "+#,##0.0;-#,##0.0;0.0",
+    "ratio_delta": "+0.0%;-0.0%;0.0%",
+    "agents_gap": "+0.0;[Red]-0.0;0.0",  # understaffing stands out in red
+    "datetime": "yyyy-mm-dd hh:mm",
+    "text": "@",
+}
+
+TITLE_FONT = Font(bold=True, size=16, color="1F3864")
+SUBTITLE_FONT = Font(italic=True, size=10, color="595959")
+LABEL_FONT = Font(bold=True, size=10, color="404040")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
+GOOD_FONT = Font(bold=True, color="006100")
+BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+BAD_FONT = Font(bold=True, color="9C0006")
+HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFF2CC")
+THIN_BOTTOM = Border(bottom=Side(style="thin", color="BFBFBF"))
+
+
+# The values each unit can take; confidence bounds are clipped to them for display.
+UNIT_RANGE: dict[str, tuple[float, float]] = {
+    "ratio": (0.0, 1.0),
+    "seconds": (0.0, math.inf),
+    "count": (0.0, math.inf),
+    "agents": (0.0, math.inf),
+    "money": (0.0, math.inf),
+}
+
+
+def clip_to_unit(value: float, unit: str) -> float:
+    """A CI bound clipped to the values the KPI can take (a rate stays within 0–100%).
+
+    With few replications the t-interval can reach past a KPI's possible range (an SL of 108%,
+    an ASA of minus 7 seconds). The true value lies in the clipped interval with at least the
+    same confidence, and a negative duration would show as ##### in Excel.
+    """
+    low, high = UNIT_RANGE.get(unit, (-math.inf, math.inf))
+    if value is None or not math.isfinite(value):
+        return value
+    return min(max(value, low), high)
+
+
+def delta_unit(unit: str) -> str:
+    """Display unit for a difference between two values of a KPI (signed, time in seconds)."""
+    return {"ratio": "ratio_delta", "seconds": "seconds_delta", "count": "count_delta"}.get(unit, unit)
+
+
+def unit_of(key: str) -> str:
+    """The display unit of a KPI key; keys not (yet) in `KPI_DEFS` are shown as plain numbers."""
+    definition = KPI_BY_KEY.get(key)
+    return definition.unit if definition is not None else "number"
+
+
+def cell_value(value: Any, unit: str) -> Any:
+    """A value as Excel should store it: a number (never text), None for a missing value.
+
+    NaN and infinities have no place in a workbook (Excel rejects the file), so a KPI without
+    a value (no calls: no rate) becomes an empty cell. Seconds become fractions of a day so
+    that the mm:ss format shows them as durations.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool | str | date | datetime):
+        return value
+    number = float(value)
+    if not math.isfinite(number):
+        return None
+    if unit == "seconds":
+        return number / SECONDS_PER_DAY
+    if unit in ("count", "integer") and number.is_integer():
+        return int(number)
+    return number
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A value with its own unit, for tables whose rows mix units (one KPI per row)."""
+
+    value: Any
+    unit: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: header text, display unit and width in characters."""
+
+    header: str
+    unit: str = "number"
+    width: float = 12.0
+    align: str | None = None
+
+
+def write_title(
+    ws: Worksheet, title: str, facts: Sequence[tuple[str, Any]], subtitle: str = "", per_row: int = 2
+) -> int:
+    """Title block at the top of a sheet; returns the first free row below it.
+
+    `facts` are label/value pairs (scenario, generated, replications, seed…) laid out `per_row` to
+    a row so the block stays short and prints within the page width.
+    """
+    ws.cell(row=1, column=1, value=title).font = TITLE_FONT
+    ws.row_dimensions[1].height = 24
+    row = 2
+    if subtitle:
+        ws.cell(row=row, column=1, value=subtitle).font = SUBTITLE_FONT
+        row += 1
+    for i in range(0, len(facts), per_row):
+        for j, (label, value) in enumerate(facts[i:i + per_row]):
+            col = 1 + 3 * j
+            ws.cell(row=row, column=col, value=label).font = LABEL_FONT
+            cell = ws.cell(row=row, column=col + 1, value=value)
+            cell.alignment = Alignment(horizontal="left")
+            if isinstance(value, datetime):
+                cell.number_format = FORMATS["datetime"]
+                letter = get_column_letter(col + 1)
+                ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 17)
+            elif isinstance(value, date):
+                cell.number_format = FORMATS["date"]
+        row += 1
+    return row + 1
+
+
+def write_table(
+    ws: Worksheet,
+    top: int,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Any]],
+    *,
+    left: int = 1,
+    freeze: bool = True,
+    autofilter: bool = True,
+) -> tuple[int, int]:
+    """A header row plus data rows with per-column formats; returns (first data row, last data row).
+
+    A row value may be a `Styled` to override its column's unit (tables with one KPI per row).
+
+    Values go through `cell_value`, so the table holds numbers in the unit Excel expects.
+    The header row is frozen (with the first column) and gets an autofilter, which is what a
+    planner reaches for first when a table is long.
+    """
+    for j, column in enumerate(columns):
+        cell = ws.cell(row=top, column=left + j, value=column.header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        letter = get_column_letter(left + j)
+        current = ws.column_dimensions[letter].width or 0
+        ws.column_dimensions[letter].width = max(current, column.width)
+    ws.row_dimensions[top].height = 45  # three lines of a wrapped header
+    row = top
+    for row_values in rows:
+        row += 1
+        for j, (column, value) in enumerate(zip(columns, row_values, strict=True)):
+            unit = column.unit
+            if isinstance(value, Styled):
+                value, unit = value.value, value.unit
+            cell = ws.cell(row=row, column=left + j, value=cell_value(value, unit))
+            if unit in FORMATS and unit != "text":
+                cell.number_format = FORMATS[unit]
+            cell.border = THIN_BOTTOM
+            if column.align:
+                cell.alignment = Alignment(horizontal=column.align)
+    if freeze:
+        ws.freeze_panes = ws.cell(row=top + 1, column=left + 1)
+    if autofilter and row > top:
+        ws.auto_filter.ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(columns) - 1)}{row}"
+    return top + 1, row
+
+
+def set_print_layout(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
+    """Print on pages one wide (as tall as needed), so a PDF or printout never cuts columns off."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows

@@ -1,0 +1,427 @@
+"""The desktop window, driven as a planner would (pytest-qt, QT_QPA_PLATFORM=offscreen).
+
+Collaborators are injected: scripted dialogs, an INI QSettings in tmp_path, and the serial
+`replicate` as runner (one test uses the process pool the application uses).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QImage
+
+from wfm.execution import ProcessBackend
+from wfm.experiment import paired_difference, replicate
+from wfm.gui.app import configure_plots, install_excepthook
+from wfm.gui.dialogs import Unsaved
+from wfm.gui.formatting import format_delta, format_value
+from wfm.gui.main_window import MainWindow
+from wfm.kpi import KPI_BY_KEY
+from wfm.scenario_io import default_scenario, load_scenario
+from wfm.sim import same_values
+
+
+class ScriptedDialogs:
+    """Answers the window's questions from a script and records what it was asked."""
+
+    def __init__(self) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self.confirms: list[str] = []
+        self.confirm_answer = True
+        self.unsaved_answer = Unsaved.DISCARD
+        self.unsaved_asked = 0
+        self.next_open: Path | None = None
+        self.next_save: Path | None = None
+
+    def error(self, title: str, text: str, details: str = "") -> None:
+        self.errors.append((title, text))
+
+    def confirm(self, title: str, text: str) -> bool:
+        self.confirms.append(text)
+        return self.confirm_answer
+
+    def unsaved(self, text: str) -> Unsaved:
+        self.unsaved_asked += 1
+        return self.unsaved_answer
+
+    def open_path(self, title: str, folder: str, filters: str) -> Path | None:
+        return self.next_open
+
+    def save_path(self, title: str, suggested: str, filters: str) -> Path | None:
+        return self.next_save
+
+
+@pytest.fixture
+def dialogs() -> ScriptedDialogs:
+    return ScriptedDialogs()
+
+
+def make_window(qtbot, tmp_path: Path, dialogs: ScriptedDialogs, runner=replicate) -> MainWindow:
+    configure_plots()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(default_scenario(), runner=runner, dialogs=dialogs, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, dialogs) -> MainWindow:
+    win = make_window(qtbot, tmp_path, dialogs)
+    yield win
+    win.tasks.shutdown()
+
+
+def type_into(qtbot, box, text: str) -> None:
+    """Replace a spin box's text by typing, then Enter (how a planner edits a field)."""
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+
+
+def short_run(qtbot, window: MainWindow, reps: int = 2, timeout: int = 30_000):
+    """One-day horizon, `reps` replications, run through the toolbar action; returns the Outcome."""
+    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "1")
+    type_into(qtbot, window.editor.field(("run", "replications")), str(reps))
+    with qtbot.waitSignal(window.result_ready, timeout=timeout) as blocker:
+        window.act_run.trigger()
+    return blocker.args[0]
+
+
+# ---- runs -------------------------------------------------------------------------------
+
+
+def test_run_fills_kpi_table_and_plots_with_the_runs_values(qtbot, window):
+    outcome = short_run(qtbot, window)
+    summary = outcome.summary
+    assert window.editor.scenario.calendar.horizon_days == 1
+    assert summary.replications == 2 and outcome.scenario.calendar.horizon_days == 1
+    assert window.isWindowModified()
+    # the run is exactly replicate() of the edited scenario (same seed, bit-identical)
+    reference = replicate(outcome.scenario, 2, outcome.scenario.run.seed)
+    assert all(same_values(a, b) for a, b in zip(reference.runs, summary.runs, strict=True))
+
+    for key, est in summary.kpis.items():
+        assert window.kpi_table.mean_text(key) == format_value(est.mean, KPI_BY_KEY[key])
+    # one day: the intraday profile is the summary's interval table
+    _, offered = window.inbound_view.curves["offered"].getData()
+    np.testing.assert_allclose(offered, summary.intervals["offered"])
+    assert offered.sum() == pytest.approx(summary.kpis["offered"].mean)
+    _, answered = window.inbound_view.curves["answered"].getData()
+    np.testing.assert_allclose(answered, summary.intervals["answered"])
+    _, sl = window.inbound_view.curves["service_level"].getData()
+    np.testing.assert_allclose(sl, summary.intervals["service_level"] * 100, equal_nan=True)
+    _, required = window.inbound_view.curves["required"].getData()
+    np.testing.assert_array_equal(required, outcome.required_avg)
+    assert required.max() > 0
+    heights = window.daily_view.curves["offered"].opts["height"]
+    np.testing.assert_allclose(heights, summary.daily["offered"])
+    assert window.act_keep.isEnabled() and window.act_export.isEnabled()
+    assert window.result_stack.currentIndex() == 1
+
+
+def test_worker_signals_come_in_order_and_progress_reaches_the_status_bar(qtbot, window):
+    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "1")
+    progress: list[float] = []
+    window.tasks.progress.connect(lambda f, text: progress.append(f))
+    tasks = window.tasks
+    with qtbot.waitSignals([tasks.started, tasks.result, tasks.finished], order="strict", timeout=30_000):
+        window.run()
+    assert progress and progress[-1] == 1.0
+    assert window.progress.isHidden()
+    assert window.act_run.isEnabled() and not window.act_stop.isEnabled()
+
+
+def test_stop_cancels_and_emits_no_result(qtbot, window):
+    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "365")
+    type_into(qtbot, window.editor.field(("run", "replications")), "50")
+    with qtbot.assertNotEmitted(window.result_ready, wait=200), qtbot.assertNotEmitted(window.tasks.result):
+        with qtbot.waitSignal(window.tasks.progress, timeout=30_000):
+            window.act_run.trigger()
+        assert window.act_stop.isEnabled() and not window.act_run.isEnabled()
+        with qtbot.waitSignal(window.run_cancelled, timeout=30_000):
+            window.act_stop.trigger()
+    assert window.outcome is None
+    assert "stopped" in window.status_label.text()
+    assert window.act_run.isEnabled()
+
+
+def test_a_new_run_replaces_a_running_one(qtbot, window):
+    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "365")
+    type_into(qtbot, window.editor.field(("run", "replications")), "50")
+    with qtbot.waitSignal(window.tasks.progress, timeout=30_000):
+        window.run()
+    first = window.tasks.worker
+    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "1")
+    type_into(qtbot, window.editor.field(("run", "replications")), "1")
+    window.run()
+    assert first.is_cancelled()
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        pass
+    assert blocker.args[0].scenario.calendar.horizon_days == 1
+
+
+def test_failed_run_shows_a_dialog_and_keeps_the_window(qtbot, tmp_path, dialogs):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    win = make_window(qtbot, tmp_path, dialogs, runner=broken)
+    with qtbot.assertNotEmitted(win.result_ready), qtbot.waitSignal(win.run_failed, timeout=10_000):
+        win.run()
+    assert dialogs.errors[-1][0] == "Simulation failed"
+    assert "RuntimeError: disk on fire" in dialogs.errors[-1][1]
+    assert win.act_run.isEnabled()
+
+
+def test_the_process_pool_gives_the_serial_results(qtbot, tmp_path, dialogs):
+    backend = ProcessBackend(workers=2)
+    try:
+        win = make_window(qtbot, tmp_path, dialogs, runner=functools.partial(replicate, backend=backend))
+        outcome = short_run(qtbot, win, reps=2, timeout=120_000)
+        serial = replicate(outcome.scenario, 2, outcome.scenario.run.seed)
+        assert all(same_values(a, b) for a, b in zip(serial.runs, outcome.summary.runs, strict=True))
+        win.tasks.shutdown()
+    finally:
+        backend.close()
+
+
+def test_the_event_loop_never_stalls_100_ms_during_a_run(qtbot, window):
+    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "20")
+    type_into(qtbot, window.editor.field(("run", "replications")), "3")
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def probe() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(probe)
+    timer.start()
+    last[0] = time.perf_counter()
+    with qtbot.waitSignal(window.result_ready, timeout=60_000):
+        window.run()
+    timer.stop()
+    assert len(gaps) >= 10, "the run was too short to measure"
+    assert max(gaps) < 0.100, f"event loop stalled {max(gaps) * 1000:.0f} ms"
+
+
+# ---- validation ---------------------------------------------------------------------------
+
+
+def _close_before_open(window):
+    window.editor.section_tabs[0]._hours["mon"][2].setValue(7 * 60)
+
+
+def _lognormal_without_cv(window):
+    window.editor.field(("inbound", "talk", "cv")).setValue(0)
+
+
+def _unknown_timezone(window):
+    window.editor.field(("calendar", "timezone")).setCurrentText("Mars/Olympus")
+
+
+def _nobody_answers(window):
+    for box in window.whatif.headcounts.values():
+        box.setValue(0)
+
+
+def _break_past_shift_end(window):
+    staffing = window.editor.section_tabs[1]
+    staffing.breaks.cellWidget(2, 2).setValue(180)  # the tea break of the Early shift
+
+
+@pytest.mark.parametrize(("edit", "sink", "message"), [
+    (_close_before_open, "calendar.opening_hours.mon",
+     'close 07:00 must be after open 08:00; the center cannot be open past midnight, use close = "24:00"'),
+    (_lognormal_without_cv, "inbound.talk",
+     'a lognormal duration needs cv > 0; use distribution = "fixed" for a constant'),
+    (_unknown_timezone, "calendar.timezone",
+     "'Mars/Olympus' is not a known time zone; use an IANA name such as \"Europe/Rome\""),
+    (_break_past_shift_end, "groups",
+     "breaks[2] (tea) ends 585 min after the shift start but the shift lasts 510 min;"
+     " move it earlier or shorten it"),
+    (_nobody_answers, None,
+     "inbound is enabled but no inbound or blended group has agents;"
+     " add headcount to such a group or set inbound.enabled = false"),
+])
+def test_invalid_input_shows_the_exact_message_and_disables_run(qtbot, window, edit, sink, message):
+    assert window.act_run.isEnabled()
+    edit(window)
+    assert message in [p.message for p in window.editor.problems]
+    if sink is not None:
+        assert message in window.editor.error_text(sink)
+    listed = [window.editor.problem_list.topLevelItem(i).text(1)
+              for i in range(window.editor.problem_list.topLevelItemCount())]
+    assert message in listed
+    assert not window.act_run.isEnabled()
+    assert not window.whatif.button.isEnabled()
+    assert not window.act_save.isEnabled()
+    assert "⚠" in window.editor.status.text()
+
+
+def test_fixing_the_input_enables_run_again(qtbot, window):
+    clock = window.editor.section_tabs[0]._hours["mon"][2]
+    clock.setValue(7 * 60)
+    assert not window.act_run.isEnabled()
+    clock.setValue(24 * 60)
+    assert window.act_run.isEnabled()
+    assert window.editor.error_text("calendar.opening_hours.mon") == ""
+    assert window.editor.scenario.calendar.opening_hours["mon"].close == 86_400
+
+
+# ---- files --------------------------------------------------------------------------------
+
+
+def test_save_and_open_round_trip_the_scenario(qtbot, window, dialogs, tmp_path):
+    window.editor.field(("name",)).setText("")
+    qtbot.keyClicks(window.editor.field(("name",)), "Round trip")
+    window.whatif.headcounts[(0, 1)].setValue(17)
+    type_into(qtbot, window.editor.field(("inbound", "service_level", "threshold_s")), "30")
+    assert window.isWindowModified() and window.windowTitle().startswith("Round trip")
+    edited = window.editor.scenario
+    target = tmp_path / "mine.toml"
+    dialogs.next_save = tmp_path / "mine"
+    assert window.save_as()
+    assert target.exists() and not window.isWindowModified()
+    assert load_scenario(target) == edited
+
+    window.new_scenario()
+    assert window.editor.scenario == default_scenario()
+    assert window.open_scenario(target)
+    assert window.editor.scenario == edited
+    assert window.editor.scenario.groups[0].shifts[1].headcount == 17
+    assert window.whatif.headcounts[(0, 1)].value() == 17
+    assert window.recent_files()[0] == str(target.resolve())
+    # saving again keeps the previous file as .bak
+    window.whatif.headcounts[(0, 1)].setValue(18)
+    assert window.save()
+    assert (tmp_path / "mine.toml.bak").exists()
+    assert load_scenario(target).groups[0].shifts[1].headcount == 18
+
+
+def test_a_bad_file_is_reported_and_the_edits_stay(qtbot, window, dialogs, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[calendar]\nhorizon_days = 0\n', encoding="utf-8")
+    window.whatif.headcounts[(0, 0)].setValue(13)
+    dialogs.unsaved_answer = Unsaved.DISCARD
+    assert not window.open_scenario(bad)
+    title, text = dialogs.errors[-1]
+    assert title == "Cannot open scenario"
+    assert "calendar.horizon_days" in text and "groups: is required but missing; add it" in text
+    assert window.editor.scenario.groups[0].shifts[0].headcount == 13
+
+
+def test_unsaved_edits_are_never_dropped_silently(qtbot, window, dialogs, tmp_path):
+    window.whatif.headcounts[(0, 0)].setValue(14)
+    dialogs.unsaved_answer = Unsaved.CANCEL
+    window.new_scenario()
+    assert dialogs.unsaved_asked == 1
+    assert window.editor.scenario.groups[0].shifts[0].headcount == 14 and window.isWindowModified()
+    assert not window.close()
+    assert window.isVisible()
+
+    dialogs.unsaved_answer = Unsaved.SAVE
+    dialogs.next_save = tmp_path / "kept.toml"
+    window.new_scenario()
+    assert load_scenario(tmp_path / "kept.toml").groups[0].shifts[0].headcount == 14
+    assert window.editor.scenario == default_scenario()
+
+
+# ---- comparison and export ------------------------------------------------------------------
+
+
+def test_comparison_shows_paired_deltas(qtbot, window):
+    base = short_run(qtbot, window, reps=3)
+    window.keep_result()
+    window.whatif.headcounts[(0, 0)].setValue(6)
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        window.whatif.button.click()
+    fewer = blocker.args[0]
+    window.keep_result()
+    panel = window.comparison
+    assert [o.name for o in panel.outcomes] == [base.name, fewer.name]
+    headers = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
+    assert headers == ["KPI", f"{base.name} (base)", fewer.name, f"Δ {fewer.name} vs base"]
+    labels = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]
+    row = labels.index(KPI_BY_KEY["service_level"].label)
+    diff = paired_difference(base.summary, fewer.summary, "service_level")
+    cell = panel.table.item(row, 3).text()
+    assert format_delta(diff.mean, KPI_BY_KEY["service_level"]) in cell
+    assert diff.mean < 0  # six fewer agents on the early shift cannot raise the service level
+    significant = diff.high < 0
+    assert cell.startswith("▼") == significant
+    assert set(panel.curves) == {f"{base.name}:offered", f"{base.name}:service_level",
+                                 f"{fewer.name}:offered", f"{fewer.name}:service_level"}
+
+
+def test_export_writes_a_workbook_and_asks_before_overwriting(qtbot, window, dialogs, tmp_path):
+    excel = pytest.importorskip("wfm.report.excel", reason="wfm.report.excel (issue: Excel report) not built yet")
+    openpyxl = pytest.importorskip("openpyxl")
+    assert excel.write_report
+    short_run(qtbot, window)
+    target = tmp_path / "out.xlsx"
+    assert window.export_excel(target) == target
+    assert openpyxl.load_workbook(target).sheetnames
+    before = target.stat().st_mtime_ns
+    dialogs.confirm_answer = False
+    assert window.export_excel(target) is None
+    assert dialogs.confirms and "already exists" in dialogs.confirms[-1]
+    assert target.stat().st_mtime_ns == before
+    dialogs.confirm_answer = True
+    assert window.export_excel(target) == target
+
+
+def test_export_without_a_result_explains_why(qtbot, window, dialogs, tmp_path):
+    assert window.export_excel(tmp_path / "x.xlsx") is None
+    assert dialogs.errors[-1][0] == "Nothing to export"
+
+
+# ---- look and crash safety -------------------------------------------------------------------
+
+
+def test_screenshot_after_a_run(qtbot, window, tmp_path):
+    short_run(qtbot, window, reps=3)
+    window.result_tabs.setCurrentWidget(window.inbound_view)
+    qtbot.wait(50)
+    path = tmp_path / "main_window.png"
+    assert window.grab().save(str(path))
+    image = QImage(str(path))
+    assert image.width() >= 1200 and image.height() >= 800
+    # a rendered window, not a blank one: many distinct colours along a horizontal line through the plots
+    colours = {image.pixel(x, image.height() // 2) for x in range(0, image.width(), 3)}
+    assert len(colours) > 10
+
+
+def test_uncaught_exceptions_go_to_a_dialog():
+    import sys
+
+    shown: list[str] = []
+    previous = install_excepthook(lambda text, details: shown.append(text))
+    try:
+        try:
+            raise ValueError("boom")
+        except ValueError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = previous
+    assert shown == ["ValueError: boom"]
+
+
+def test_quick_what_if_edits_the_scenario(qtbot, window):
+    window.whatif.target.setValue(90)
+    window.whatif.patience.setValue(240)
+    scenario = window.editor.scenario
+    assert math.isclose(scenario.inbound.service_level.target, 0.9)
+    assert scenario.inbound.patience.mean_s == 240
+    assert window.editor.field(("inbound", "service_level", "target")).value() == pytest.approx(90)
+    assert window.isWindowModified()

@@ -1,0 +1,464 @@
+"""The Excel report: round trip of every KPI cell, sheets and charts, comparison deltas, safe writing."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from wfm import __version__
+from wfm.analytic import erlang_a_staffing, erlang_c_staffing
+from wfm.experiment import Estimate, Summary, paired_difference, replicate
+from wfm.kpi import HEADLINE, KPI_BY_KEY
+from wfm.report import ReportError, write_report
+from wfm.report.data import Target, flatten_inputs, intraday_profile, staffing_function, targets
+from wfm.report.styles import FORMATS, clip_to_unit, unit_of
+from wfm.scenario import Scenario
+from wfm.scenario_io import default_scenario
+
+SEED = 20260105
+REPS = 2
+
+
+def short_baseline(days: int = 2) -> Scenario:
+    base = default_scenario()
+    return base.model_copy(update={"calendar": base.calendar.model_copy(update={"horizon_days": days})})
+
+
+def more_agents(scenario: Scenario, extra: int = 2) -> Scenario:
+    groups = tuple(
+        g.model_copy(update={"shifts": tuple(s.model_copy(update={"headcount": s.headcount + extra})
+                                             for s in g.shifts)})
+        for g in scenario.groups
+    )
+    return scenario.model_copy(update={"name": "More agents", "groups": groups})
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Summary, Scenario]:
+    scenario = short_baseline()
+    summary = replicate(scenario, REPS, SEED)
+    path = write_report(tmp_path_factory.mktemp("single") / "report.xlsx", [summary], [scenario])
+    return path, summary, scenario
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Summary], list[Scenario]]:
+    base = short_baseline()
+    other = more_agents(base)
+    summaries = [replicate(base, REPS, SEED), replicate(other, REPS, SEED)]
+    path = write_report(tmp_path_factory.mktemp("compare") / "compare.xlsx", summaries, [base, other])
+    return path, summaries, [base, other]
+
+
+def header_row(ws, first_header: str) -> int:
+    for row in range(1, 40):
+        if ws.cell(row=row, column=1).value == first_header:
+            return row
+    raise AssertionError(f"no table starting with {first_header!r} on {ws.title}")
+
+
+def table(ws, first_header: str) -> tuple[list[str], list[list]]:
+    top = header_row(ws, first_header)
+    headers = []
+    col = 1
+    while ws.cell(row=top, column=col).value is not None:
+        headers.append(ws.cell(row=top, column=col).value)
+        col += 1
+    rows = []
+    row = top + 1
+    while ws.cell(row=row, column=1).value is not None:
+        rows.append([ws.cell(row=row, column=c + 1) for c in range(len(headers))])
+        row += 1
+    return headers, rows
+
+
+def as_kpi(cell, unit: str) -> float | None:
+    """A cell's value back in the KPI's own unit (openpyxl reads durations as timedelta)."""
+    value = cell.value
+    if value is None:
+        return None
+    if unit == "seconds":
+        assert isinstance(value, timedelta), f"{cell.coordinate} should hold a duration, got {value!r}"
+        return value.total_seconds()
+    assert isinstance(value, int | float) and not isinstance(value, bool), f"{cell.coordinate}: {value!r}"
+    return float(value)
+
+
+def assert_kpi_cell(cell, expected: float, unit: str) -> None:
+    if expected is None or not math.isfinite(expected):
+        assert cell.value is None, f"{cell.coordinate}: a missing value must be an empty cell"
+        return
+    got = as_kpi(cell, unit)
+    if unit == "seconds":
+        # The file holds seconds / 86400 exactly; openpyxl rounds durations to the millisecond on reading.
+        assert got == pytest.approx(expected, abs=5e-4)
+    else:
+        # openpyxl writes floats with 16 significant digits ("%.16g"), one more than Excel shows.
+        assert got == pytest.approx(expected, rel=1e-15, abs=1e-300)
+    assert cell.number_format == FORMATS[unit]
+
+
+# --------------------------------------------------------------------------- single scenario
+
+
+def test_single_report_has_every_sheet_and_chart(single):
+    path, _, _ = single
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Daily", "Intervals", "Profile", "Inputs"]
+    charts = wb["Summary"]._charts
+    assert [type(c).__name__ for c in charts] == ["BarChart", "LineChart", "BarChart"]
+    assert all(len(wb[name]._charts) == 0 for name in ("Daily", "Intervals", "Profile", "Inputs"))
+
+
+def test_summary_cells_equal_the_summary(single):
+    path, summary, scenario = single
+    ws = load_workbook(path)["Summary"]
+    headers, rows = table(ws, "KPI")
+    assert headers[:6] == ["KPI", "Mean", "95% CI low", "95% CI high", "Target", "Status"]
+    by_label = {r[0].value: r for r in rows}
+    assert len(rows) == len(summary.kpis)
+    assert [r[0].value for r in rows[:len(HEADLINE)]] == [KPI_BY_KEY[k].label for k in HEADLINE]
+    for key, est in summary.kpis.items():
+        unit = KPI_BY_KEY[key].unit
+        row = by_label[KPI_BY_KEY[key].label]
+        assert_kpi_cell(row[1], est.mean, unit)
+        assert_kpi_cell(row[2], clip_to_unit(est.low, unit), unit)
+        assert_kpi_cell(row[3], clip_to_unit(est.high, unit), unit)
+    sl = by_label["Service level"]
+    target = scenario.inbound.service_level.target
+    assert sl[4].value == target
+    met = summary.kpis["service_level"].mean >= target
+    assert sl[5].value.startswith("met" if met else "missed")
+    assert sl[5].fill.fgColor.rgb.endswith("C6EFCE" if met else "FFC7CE")
+    # No target is stated for the other KPIs, so no status either.
+    assert all(r[5].value is None and r[4].value is None for label, r in by_label.items() if label != "Service level")
+
+
+def test_title_block_names_scenario_seed_and_replications(single):
+    path, summary, _ = single
+    ws = load_workbook(path)["Summary"]
+    facts = {ws.cell(row=r, column=c).value: ws.cell(row=r, column=c + 1).value
+             for r in range(2, 8) for c in (1, 4)}
+    assert facts["Scenario"] == summary.scenario_name
+    assert facts["Replications"] == REPS
+    assert facts["Seed"] == SEED
+    assert facts["Scenario hash"] == summary.scenario_hash
+    assert facts["wfm version"] == __version__
+    assert ws.freeze_panes is not None
+
+
+def test_daily_sheet_equals_summary_daily(single):
+    path, summary, _ = single
+    ws = load_workbook(path)["Daily"]
+    headers, rows = table(ws, "Date")
+    assert len(rows) == len(summary.daily["day"])
+    for i, row in enumerate(rows):
+        assert row[0].value.date() == date.fromisoformat(str(summary.daily["date"][i]))
+        for key, definition in KPI_BY_KEY.items():
+            assert_kpi_cell(row[headers.index(definition.label)], summary.daily[key][i], definition.unit)
+    assert ws.auto_filter.ref is not None and ws.freeze_panes is not None
+
+
+def test_intervals_sheet_lists_open_intervals_with_erlang_staffing(single):
+    path, summary, scenario = single
+    ws = load_workbook(path)["Intervals"]
+    headers, rows = table(ws, "Date")
+    table_ = summary.intervals
+    open_ = np.flatnonzero((table_["offered"] > 0) | (table_["agents_available"] > 0))
+    assert len(rows) == len(open_)
+    inbound = scenario.inbound
+    handle = inbound.talk.mean_s + inbound.acw.mean_s
+    for row, idx in zip(rows, open_, strict=True):
+        start_s = int(table_["start_s"][idx])
+        assert row[0].value.date() == scenario.calendar.start_date + timedelta(days=start_s // 86_400)
+        for key in ("offered", "service_level", "asa", "agents_available"):
+            definition = KPI_BY_KEY[key]
+            assert_kpi_cell(row[headers.index(definition.label)], table_[key][idx], definition.unit)
+        offered = table_["offered"][idx]
+        required = row[headers.index("Erlang A required agents")].value
+        if offered > 0:
+            expected = erlang_a_staffing(round(offered, 1) / 900, handle, inbound.patience.mean_s,
+                                         inbound.service_level.threshold_s, inbound.service_level.target)
+            assert required == expected
+        else:
+            assert required == 0
+
+
+def test_profile_is_the_mean_over_open_days(single):
+    path, summary, _ = single
+    ws = load_workbook(path)["Profile"]
+    headers, rows = table(ws, "Time")
+    per_day = 96
+    offered = summary.intervals["offered"].reshape(-1, per_day)
+    agents = summary.intervals["agents_available"].reshape(-1, per_day)
+    # Hand-computed: for each quarter hour, average over the days that had calls or agents in it.
+    expected = {}
+    for slot in range(per_day):
+        days = [d for d in range(offered.shape[0]) if offered[d, slot] > 0 or agents[d, slot] > 0]
+        if days:
+            expected[slot] = (len(days), sum(offered[d, slot] for d in days) / len(days))
+    assert len(rows) == len(expected)
+    for row, (slot, (n_days, mean_offered)) in zip(rows, sorted(expected.items()), strict=True):
+        assert row[0].value.total_seconds() == slot * 900
+        assert row[1].value == n_days
+        assert row[headers.index("Inbound calls offered")].value == pytest.approx(mean_offered, rel=1e-12)
+
+
+def test_inputs_sheet_traces_every_parameter(single):
+    path, summary, scenario = single
+    ws = load_workbook(path)["Inputs"]
+    _, rows = table(ws, "Parameter")
+    values = {r[0].value: r[1] for r in rows}
+    assert values["experiment.seed"].value == summary.seed
+    assert values["experiment.replications"].value == summary.replications
+    assert values["experiment.scenario_hash"].value == scenario.content_hash()
+    assert values["experiment.wfm_version"].value == __version__
+    leaves = flatten_inputs(scenario.model_dump(mode="json"))
+    assert len(rows) == 4 + len(leaves)
+    assert values["inbound.service_level.target"].value == 0.8
+    assert values["inbound.demand.daily_volume.mon"].value == 1400
+    assert values["groups[0].shifts[0].headcount"].value == 12
+    opening = values["calendar.opening_hours.mon.open"]
+    assert opening.number_format == FORMATS["time"]
+    assert opening.value.total_seconds() == 8 * 3600
+    assert values["calendar.opening_hours.sun"].value == "none"
+
+
+def test_numbers_are_numbers(single):
+    path, _, _ = single
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.number_format not in ("General", "@"):
+                    raise AssertionError(f"{ws.title}!{cell.coordinate} holds text {cell.value!r} in a number format")
+                if isinstance(cell.value, str) and ws.title != "Inputs":
+                    try:
+                        float(cell.value.replace(",", "").rstrip("%"))
+                    except ValueError:
+                        continue
+                    raise AssertionError(f"{ws.title}!{cell.coordinate} holds a number as text: {cell.value!r}")
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def test_comparison_shows_paired_deltas(comparison):
+    path, summaries, scenarios = comparison
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Comparison", "Summary 1", "Summary 2", "Daily 1", "Daily 2", "Intervals 1",
+                             "Intervals 2", "Profile 1", "Profile 2", "Inputs"]
+    ws = wb["Comparison"]
+    assert len(ws._charts) == 1 and type(ws._charts[0]).__name__ == "BarChart"
+    headers, rows = table(ws, "KPI")
+    assert headers[1:3] == [f"1: {scenarios[0].name}", f"2: {scenarios[1].name}"]
+    by_label = {r[0].value: r for r in rows if r[0].value in {d.label for d in KPI_BY_KEY.values()}}
+    significant_seen = set()
+    for key, definition in KPI_BY_KEY.items():
+        row = by_label[definition.label]
+        unit = definition.unit
+        assert_kpi_cell(row[1], summaries[0].kpis[key].mean, unit)
+        assert_kpi_cell(row[2], summaries[1].kpis[key].mean, unit)
+        delta = paired_difference(summaries[0], summaries[1], key)
+        if not math.isfinite(delta.mean):  # e.g. cost to collect before anything is collected
+            assert all(cell.value is None for cell in row[3:7])
+            continue
+        for cell, value in zip(row[3:6], (delta.mean, delta.low, delta.high), strict=True):
+            # Differences of durations stay in seconds (a negative duration cannot be shown in Excel).
+            assert cell.value == pytest.approx(value, rel=1e-12, abs=1e-12)
+        significant = delta.low > 0 or delta.high < 0
+        assert row[6].value == ("yes" if significant else "no")
+        significant_seen.add(significant)
+        if significant and definition.higher_is_better is not None:
+            assert row[7].value == ("better" if (delta.mean > 0) == definition.higher_is_better else "worse")
+        else:
+            assert row[7].value is None
+    # Two more agents per shift must lower the occupancy: a real difference the table reports.
+    assert by_label["Occupancy"][3].value < 0
+
+
+def test_comparison_inputs_highlight_differences(comparison):
+    path, _, scenarios = comparison
+    ws = load_workbook(path)["Inputs"]
+    _, rows = table(ws, "Parameter")
+    values = {r[0].value: r for r in rows}
+    headcount = values["groups[0].shifts[0].headcount"]
+    assert [headcount[1].value, headcount[2].value] == [12, 14]
+    assert headcount[0].fill.fgColor.rgb.endswith("FFF2CC")
+    assert not values["inbound.service_level.target"][0].fill.fgColor.rgb.endswith("FFF2CC")
+    assert values["name"][2].value == scenarios[1].name
+
+
+# --------------------------------------------------------------------------- data helpers
+
+
+def test_intraday_profile_by_hand():
+    # Two days of 4 intervals of 6 hours; day 2 is closed in the last interval.
+    intervals = {
+        "offered": np.array([0.0, 10, 20, 4, 0, 30, 10, 0]),
+        "agents_available": np.array([0.0, 2, 3, 1, 0, 4, 2, 0]),
+        "service_level": np.array([np.nan, 0.5, 1.0, 0.25, np.nan, 0.9, np.nan, np.nan]),
+        "interval": np.arange(8),
+        "start_s": np.arange(8) * 21_600,
+    }
+    profile = intraday_profile(intervals, 21_600)
+    assert list(profile.start_s) == [21_600, 43_200, 64_800]
+    assert list(profile.open_days) == [2, 2, 1]
+    assert list(profile.columns["offered"]) == [20.0, 15.0, 4.0]
+    assert list(profile.columns["service_level"]) == [0.7, 1.0, 0.25]
+
+
+def test_staffing_function_uses_erlang_a_or_c():
+    scenario = short_baseline()
+    required = staffing_function(scenario, 900)
+    inbound = scenario.inbound
+    handle = inbound.talk.mean_s + inbound.acw.mean_s
+    sl = inbound.service_level
+    assert required(0.0) == 0
+    assert required(100.0) == erlang_a_staffing(100 / 900, handle, inbound.patience.mean_s, sl.threshold_s, sl.target)
+    no_abandon = scenario.model_copy(update={"inbound": inbound.model_copy(
+        update={"patience": inbound.patience.model_copy(update={"distribution": "none"})})})
+    assert staffing_function(no_abandon, 900)(100.0) == erlang_c_staffing(100 / 900, handle, sl.threshold_s, sl.target)
+    assert math.isnan(required(math.nan))
+
+
+def test_targets_and_status():
+    goals = targets(short_baseline())
+    assert set(goals) == {"service_level"}
+    sl = goals["service_level"]
+    assert sl.met_by(0.8) and not sl.met_by(0.79) and sl.met_by(math.nan) is None
+    assert Target(0.05, False, "x").met_by(0.04) and not Target(0.05, False, "x").met_by(0.06)
+    assert sl.inside(Estimate(0.82, 0.05, 0.1, 2)) and not sl.inside(Estimate(0.9, 0.05, 0.1, 2))
+    assert unit_of("not_yet_defined_kpi") == "number"
+
+
+def test_no_inbound_means_no_inbound_sheets(tmp_path):
+    scenario = short_baseline(1)
+    scenario = scenario.model_copy(update={"inbound": scenario.inbound.model_copy(update={"enabled": False})})
+    path = write_report(tmp_path / "r.xlsx", [replicate(scenario, REPS, SEED)], [scenario])
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Daily", "Inputs"]
+    _, rows = table(wb["Summary"], "KPI")
+    assert all(r[5].value is None for r in rows)  # no SL target without inbound
+
+
+# --------------------------------------------------------------------------- safe writing
+
+
+@pytest.fixture
+def earlier(tmp_path: Path) -> Path:
+    """An earlier report on disk whose bytes must survive any failed write."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    path = folder / "x.xlsx"
+    path.write_bytes(b"earlier report, must stay byte for byte")
+    return path
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_refuses_to_overwrite_without_permission(single, earlier):
+    _, summary, scenario = single
+    before = earlier.read_bytes()
+    with pytest.raises(ReportError, match=r"already exists.*--force") as info:
+        write_report(earlier, [summary], [scenario])
+    assert str(earlier) in str(info.value)
+    assert earlier.read_bytes() == before
+
+
+def test_overwrite_replaces_and_creates_missing_folders(single, earlier, tmp_path):
+    _, summary, scenario = single
+    write_report(earlier, [summary], [scenario], overwrite=True)
+    assert load_workbook(earlier).sheetnames[0] == "Summary"
+    nested = write_report(tmp_path / "new" / "deeper" / "r.xlsx", [summary], [scenario])
+    assert nested.is_file() and leftovers(earlier.parent) == []
+
+
+def test_locked_file_keeps_earlier_report(single, earlier, monkeypatch):
+    """Windows refuses to replace a workbook open in Excel with a sharing violation (PermissionError);
+    os.replace is made to fail exactly that way, after the new workbook has been fully written."""
+    _, summary, scenario = single
+    before = earlier.read_bytes()
+
+    def locked(src, dst):
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+
+    monkeypatch.setattr("wfm.report.excel.os.replace", locked)
+    with pytest.raises(ReportError, match="permission denied") as info:
+        write_report(earlier, [summary], [scenario], overwrite=True)
+    message = str(info.value)
+    assert str(earlier) in message and "close x.xlsx" in message
+    assert earlier.read_bytes() == before
+    assert leftovers(earlier.parent) == []
+
+
+def _make_unwritable(folder: Path) -> tuple[str, list[str]]:
+    """Make `folder` refuse new files for real; returns how, and the command that undoes it."""
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return "chmod", []
+    # Root ignores permission bits; the immutable attribute stops even root (EPERM).
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        pytest.skip("running as root, where chmod does not stop writes, and chattr is not installed")
+    done = subprocess.run([chattr, "+i", str(folder)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"running as root and the file system refuses chattr +i: {done.stderr.strip()}")
+    return "chattr", [chattr, "-i", str(folder)]
+
+
+@pytest.mark.parametrize("locked_part", ["folder", "file"])
+def test_read_only_target_keeps_earlier_report(single, earlier, locked_part):
+    _, summary, scenario = single
+    before = earlier.read_bytes()
+    target = earlier.parent if locked_part == "folder" else earlier
+    if locked_part == "file" and os.geteuid() != 0:
+        pytest.skip("without root a read-only file can still be renamed over; the folder case covers this user")
+    how, undo = _make_unwritable(target)
+    try:
+        with pytest.raises(ReportError) as info:
+            write_report(earlier, [summary], [scenario], overwrite=True)
+    finally:
+        if how == "chmod":
+            target.chmod(0o755)
+        else:
+            subprocess.run(undo, check=True)
+    message = str(info.value)
+    assert str(earlier) in message and "choose another file name" in message
+    assert earlier.read_bytes() == before
+    assert leftovers(earlier.parent) == []
+
+
+def test_folder_in_the_way_is_reported(single, tmp_path):
+    _, summary, scenario = single
+    folder = tmp_path / "taken.xlsx"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("keep")
+    with pytest.raises(ReportError, match="is a folder"):
+        write_report(folder, [summary], [scenario], overwrite=True)
+    assert (folder / "keep.txt").read_text() == "keep"
+    blocker = tmp_path / "plain-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ReportError, match="cannot create the folder"):
+        write_report(blocker / "r.xlsx", [summary], [scenario])
+
+
+def test_bad_arguments_are_report_errors(single, tmp_path):
+    _, summary, scenario = single
+    with pytest.raises(ReportError, match=r"\.xlsx"):
+        write_report(tmp_path / "r.csv", [summary], [scenario])
+    with pytest.raises(ReportError, match="one summary per scenario"):
+        write_report(tmp_path / "r.xlsx", [summary, summary], [scenario])
+    with pytest.raises(ReportError, match="no results"):
+        write_report(tmp_path / "r.xlsx", [], [])
+    assert not (tmp_path / "r.xlsx").exists()

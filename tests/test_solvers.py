@@ -1,0 +1,131 @@
+"""Staffing from Erlang A refined by simulation, the generic lever search, and pacing's interface."""
+
+from __future__ import annotations
+
+import pytest
+
+from stationary import stationary_scenario
+from wfm.analytic import erlang_a, erlang_a_staffing
+from wfm.scenario_io import default_scenario
+from wfm.solvers import (
+    Cap,
+    ServiceTarget,
+    analytic_headcount,
+    interval_requirements,
+    maximize,
+    solve_pacing,
+    solve_staffing,
+)
+from wfm.sweep import vary
+
+RATE, HANDLE, PATIENCE = 100 / 3600, 300.0, 180.0
+
+
+@pytest.fixture(scope="module")
+def queue():
+    return stationary_scenario(10, 100, HANDLE, PATIENCE, hours=8)
+
+
+@pytest.fixture(scope="module")
+def staffed(queue):
+    # Erlang A: 9 agents give SL 0.669, 10 give 0.772; 0.72 lies between with a detectable margin.
+    return solve_staffing(queue, ServiceTarget(0.72), 10, 1, verify_replications=10)
+
+
+def test_interval_requirements_are_erlang_a_per_slot(queue):
+    need = interval_requirements(queue, 0.72)
+    assert need.shape == (1, 96)
+    assert set(need[0, :32]) == {erlang_a_staffing(RATE, HANDLE, PATIENCE, 20, 0.72)} == {10}
+    assert not need[0, 32:].any()  # closed: no calls, no agents
+
+
+def test_analytic_start_is_erlang_a_for_a_single_template(queue):
+    assert analytic_headcount(queue, 0, 0, 0.72) == 10
+    assert analytic_headcount(queue, 0, 0, 0.72, max_abandon=0.05) == erlang_a_staffing(
+        RATE, HANDLE, PATIENCE, 20, 0.72, 0.05
+    ) == 11
+
+
+def test_staffing_answer_meets_the_target_on_fresh_seeds_and_one_fewer_does_not(staffed):
+    assert staffed.headcount == 10
+    assert staffed.scenario.groups[0].shifts[0].headcount == 10
+    assert staffed.verified
+    assert staffed.verification.seed != 1  # fresh streams, not the ones the search used
+    assert staffed.below_misses
+    # detectable: one agent fewer misses beyond its 95% CI
+    assert staffed.below_clearly_misses
+    assert staffed.verification_below.kpis["service_level"].high < 0.72
+
+
+def test_staffing_search_simulated_both_sides_of_the_answer(staffed):
+    by_headcount = {p.headcount: p for p in staffed.evaluated}
+    assert by_headcount[10].meets and not by_headcount[9].meets
+    assert all(p.meets == (p.headcount >= 10) for p in staffed.evaluated)
+
+
+def test_an_abandon_cap_can_be_the_binding_constraint(queue):
+    # SL 0.5 alone needs 8 agents (Erlang A 0.548); a 6% abandon cap needs 11 (Erlang A: 10 give 7.6%, 11 give 4.6%)
+    assert erlang_a(10, RATE, HANDLE, PATIENCE, 20).p_abandon > 0.07
+    assert erlang_a(11, RATE, HANDLE, PATIENCE, 20).p_abandon < 0.05
+    solution = solve_staffing(queue, ServiceTarget(0.5, max_abandon=0.06), 10, 2)
+    assert solution.headcount == 11 and solution.verified and solution.below_misses
+
+
+def test_staffing_one_template_of_the_baseline(tmp_path):
+    base = default_scenario()
+    solution = solve_staffing(base, ServiceTarget(0.8, max_abandon=0.05), 3, 4, group=0, shift=1)
+    by_headcount = {p.headcount: p for p in solution.evaluated}
+    assert by_headcount[solution.headcount].meets
+    assert not by_headcount[solution.headcount - 1].meets
+    # only the solved template changed
+    assert vary(base, {solution.path: solution.headcount}, name=base.name) == solution.scenario
+    assert solution.path == "groups[0].shifts[1].headcount"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"group": 3}, "group index 3 is out of range"), ({"shift": 9}, "shift index 9 is out of range")],
+)
+def test_staffing_rejects_a_missing_template(queue, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        solve_staffing(queue, ServiceTarget(0.8), 2, 1, **kwargs)
+
+
+@pytest.mark.parametrize(("sl", "cap"), [(0.0, None), (1.0, None), (0.8, 0.0), (0.8, 1.5)])
+def test_service_target_must_be_shares(sl, cap):
+    with pytest.raises(ValueError, match="is not a share"):
+        ServiceTarget(sl, cap)
+
+
+def test_maximize_occupancy_under_an_abandon_cap(queue):
+    """An inbound stand-in for pacing: the most productive headcount whose abandon rate stays capped.
+
+    Occupancy falls with every added agent while abandonment falls too, exactly the trade-off
+    of pacing (RPCs per agent-hour against drops). Erlang A puts the cap of 9.5% between 9
+    agents (11.8%) and 10 (7.6%), so the answer must be 10.
+    """
+    optimum = maximize(queue, "groups[0].shifts[0].headcount", range(8, 14), "occupancy",
+                       Cap("abandon_rate", 0.095), 8, 3)
+    assert optimum.best_value == 10
+    assert optimum.allowed == (False, False, True, True, True, True)
+    occupancy = [row.kpis["occupancy"].mean for row in optimum.sweep.rows]
+    assert occupancy == sorted(occupancy, reverse=True)
+    assert optimum.best is optimum.sweep.rows[2].summary
+
+
+def test_maximize_with_a_conservative_cap_and_with_no_feasible_point(queue):
+    loose = maximize(queue, "groups[0].shifts[0].headcount", [9, 10, 11], "occupancy", Cap("abandon_rate", 0.2), 4, 3)
+    assert loose.best_value == 9
+    nothing = maximize(queue, "groups[0].shifts[0].headcount", [9, 10], "occupancy", Cap("abandon_rate", 0.001), 4, 3)
+    assert nothing.best_value is None and nothing.best is None and nothing.allowed == (False, False)
+    strict = maximize(queue, "groups[0].shifts[0].headcount", [10, 11, 12], "occupancy",
+                      Cap("abandon_rate", 0.08, conservative=True), 6, 3)
+    chosen = strict.sweep.rows[strict.sweep.axes[0].values.index(strict.best_value)].kpis["abandon_rate"]
+    assert chosen.high <= 0.08
+
+
+def test_pacing_needs_the_dialer_kpis(queue):
+    with pytest.raises(ValueError, match="pacing needs the outbound dialer's KPIs"):
+        solve_pacing(queue, "groups[0].shifts[0].headcount", [9, 10], 2, 1)
+    with pytest.raises(ValueError, match="'rpc_per_agent_hour' is not computed by this model"):
+        maximize(queue, "groups[0].shifts[0].headcount", [9, 10], "rpc_per_agent_hour", Cap("abandon_rate", 0.1), 2, 1)
