@@ -13,7 +13,7 @@ from typing import Literal
 
 import numpy as np
 
-from wfm.sim.result import RunResult
+from wfm.sim.result import COST_CATEGORIES, RunResult
 
 Unit = Literal["ratio", "seconds", "count", "agents", "money"]
 
@@ -45,7 +45,31 @@ KPI_DEFS: tuple[KpiDef, ...] = (
     KpiDef("agents_available", "Agents available", "agents", None,
            "mean agents logged in and not on break (handling or idle)"),
     KpiDef("redials", "Redials", "count", None, "offered calls that are callbacks of abandoners"),
+    # Workforce and costs: overall, by day and by week (not by interval).
+    KpiDef("headcount", "Headcount", "agents", None, "mean employed agents at the start of the day, trainees included"),
+    KpiDef("hires", "Hires", "count", None, "new hires arriving"),
+    KpiDef("leavers", "Leavers", "count", None, "agents who resigned and left"),
+    KpiDef("attrition", "Attrition (annualised)", "ratio", False, "leavers / average headcount × 365 / days"),
+    KpiDef("absence_rate", "Absence rate", "ratio", False,
+           "agent-shifts missed / agent-shifts rostered (training aside)"),
+    KpiDef("stress_mean", "Stress (mean)", "ratio", False, "mean end-of-shift stress of the agents who worked"),
+    KpiDef("stress_p90", "Stress (90th percentile)", "ratio", False,
+           "90th percentile of end-of-shift stress of the agents who worked"),
+    KpiDef("productivity", "Productivity", "ratio", True, "mean learning-curve productivity of the agents who worked"),
+    KpiDef("training_days", "Training agent-days", "count", None, "agent-shifts spent in training class"),
+    KpiDef("cost_total", "Total cost", "money", False, "sum of every cost category"),
+    KpiDef("cost_wages", "Cost: wages", "money", False, "paid hours × wage (work, paid breaks, overrun, training)"),
+    KpiDef("cost_bonuses", "Cost: bonuses", "money", False, "incentive bonuses earned"),
+    KpiDef("cost_telephony", "Cost: telephony", "money", False, "line minutes and dial attempts"),
+    KpiDef("cost_dialer", "Cost: dialer seats", "money", False, "dialer seat licences per seat-day"),
+    KpiDef("cost_hiring", "Cost: hiring", "money", False, "hires × cost per hire"),
+    KpiDef("cost_overhead", "Cost: overhead", "money", False, "seat-days × overhead per seat-day"),
+    KpiDef("cost_per_call", "Cost per call", "money", False, "total cost / calls handled by agents"),
+    KpiDef("cost_to_collect", "Cost to collect", "money", False, "total cost / amount collected (NaN when nothing is)"),
 )
+# KPIs of people and money: reported overall, by day and by week, never by interval.
+WORKFORCE_KPIS: tuple[str, ...] = tuple(k.key for k in KPI_DEFS[KPI_DEFS.index(next(
+    k for k in KPI_DEFS if k.key == "headcount")):])
 # Outbound KPIs (DESIGN §7); reported only by runs with an outbound campaign.
 OUTBOUND_KPI_DEFS: tuple[KpiDef, ...] = (
     KpiDef("aht_inbound", "AHT inbound", "seconds", False, "(talk + after-call work) / handled inbound calls"),
@@ -170,6 +194,67 @@ def _kpis_from_sums(sums: dict[str, np.ndarray], result: RunResult, span_s: floa
     } | (_outbound_kpis(sums, result) if result.outbound is not None else {})
 
 
+def _workforce_kpis(result: RunResult, day_starts: np.ndarray) -> dict[str, np.ndarray]:
+    """Workforce and cost KPIs over blocks of days starting at `day_starts`.
+
+    Means over agents (stress, productivity) are pooled: each day's mean weighs by the
+    agents who worked that day, so a block's value is the mean over its worked shifts.
+    """
+    wf, costs = result.workforce, result.costs
+    n_days = wf.present.shape[0]
+    if n_days == 0:
+        return {key: np.full(len(day_starts), np.nan) for key in WORKFORCE_KPIS}
+
+    def block(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(np.asarray(values, dtype=float), day_starts, axis=0)
+
+    days = np.diff(np.append(day_starts, n_days)).astype(float)
+    present = wf.present.sum(axis=1)
+    headcount = block(wf.headcount.sum(axis=(1, 2))) / days
+    leavers = block(wf.leavers.sum(axis=1))
+    worked = block(present)
+    total = block(costs.total)
+    handled = block(result.inbound.handled.reshape(n_days, -1).sum(axis=1))
+    table = {
+        "headcount": headcount,
+        "hires": block(wf.hires.sum(axis=1)),
+        "leavers": leavers,
+        "attrition": _ratio(leavers * 365 / days, headcount),
+        "absence_rate": _ratio(block(wf.absent.sum(axis=1)), block(wf.absent.sum(axis=1) + present)),
+        "stress_mean": _ratio(block(np.nan_to_num(wf.stress_mean) * present), worked),
+        "productivity": _ratio(block(np.nan_to_num(wf.productivity_mean) * present), worked),
+        "training_days": block(wf.training.sum(axis=1)),
+        "cost_total": total,
+        "cost_per_call": _ratio(total, handled),
+        "cost_to_collect": _ratio(total, block(wf.euros_collected)),
+    }
+    # A block's 90th percentile is only exact per day or over the whole run (histogram); a week
+    # shows the mean of its daily values.
+    table["stress_p90"] = block(np.nan_to_num(wf.stress_p90) * present) / np.where(worked > 0, worked, np.nan)
+    for category in COST_CATEGORIES:
+        table[f"cost_{category}"] = block(getattr(costs, category))
+    return {key: table[key] for key in WORKFORCE_KPIS}
+
+
+def histogram_quantile(counts: np.ndarray, q: float) -> float:
+    """Quantile of stress values from `WorkforceSeries.stress_histogram`, linear within a bin.
+
+    Bin 0 holds the values exactly 0 (stress off, or fully recovered); the other bins split
+    (0, 1] evenly.
+    """
+    counts = np.asarray(counts, dtype=float)
+    total = counts.sum()
+    if total <= 0:
+        return float("nan")
+    target = q * total
+    if target <= counts[0]:
+        return 0.0
+    cumulative = np.cumsum(counts)
+    i = int(np.searchsorted(cumulative, target))
+    within = (target - cumulative[i - 1]) / counts[i]
+    return float((i - 1 + within) / (len(counts) - 1))
+
+
 def overall(result: RunResult) -> dict[str, float]:
     """Every KPI over the whole horizon.
 
@@ -184,6 +269,8 @@ def overall(result: RunResult) -> dict[str, float]:
     if result.outbound is not None:
         kpis["blocked_attempts"] = float(result.outbound.blocked.sum())
         kpis["violations"] = float(result.outbound.violations.sum())
+    kpis.update({k: float(v[0]) for k, v in _workforce_kpis(result, np.array([0])).items()})
+    kpis["stress_p90"] = histogram_quantile(result.workforce.stress_histogram, 0.9)
     return kpis
 
 
@@ -232,6 +319,8 @@ def by_day(result: RunResult) -> dict[str, np.ndarray]:
     )
     table = _kpis_from_sums(sums, result, open_s)
     n_days = len(table["offered"])
+    table.update(_workforce_kpis(result, np.arange(n_days)))
+    table["stress_p90"] = np.asarray(result.workforce.stress_p90, dtype=float).copy() if n_days else np.zeros(0)
     start = date.fromisoformat(result.start_date)
     table["day"] = np.arange(n_days)
     table["date"] = np.array([(start + timedelta(days=d)).isoformat() for d in range(n_days)])
@@ -244,4 +333,47 @@ def by_interval(result: RunResult) -> dict[str, np.ndarray]:
     table = _kpis_from_sums(sums, result, float(result.interval_s))
     table["interval"] = np.arange(result.n_intervals)
     table["start_s"] = table["interval"] * result.interval_s
+    return table
+
+
+def by_week(result: RunResult) -> dict[str, np.ndarray]:
+    """KPI columns with one row per week of 7 simulated days (the last may be shorter).
+
+    Adds `week` (0-based) and `start_date` columns. Counters are summed over the week before
+    taking ratios, as for days.
+    """
+    per_day = result.intervals_per_day
+    n_days = result.n_intervals // per_day
+    day_starts = np.arange(0, n_days, 7)
+    starts = day_starts * per_day
+    sums = {name: np.add.reduceat(getattr(result.inbound, name), starts) for name in _COUNTERS}
+    sums.update({name: np.add.reduceat(getattr(result.staff, name), starts) for name in _STAFF})
+    open_intervals = ((result.staff.idle_s + result.staff.busy_s) > 0).astype(float)
+    open_s = np.maximum(np.add.reduceat(open_intervals, starts) * result.interval_s, 1)
+    table = _kpis_from_sums(sums, result, open_s)
+    table.update(_workforce_kpis(result, day_starts))
+    start = date.fromisoformat(result.start_date)
+    table["week"] = np.arange(len(day_starts))
+    table["start_date"] = np.array([(start + timedelta(days=int(d))).isoformat() for d in day_starts])
+    return table
+
+
+def headcount_table(result: RunResult, days_per_row: int = 1) -> dict[str, np.ndarray]:
+    """Mean headcount per row of `days_per_row` days (1: by day, 7: by week), by group and by tenure band.
+
+    Columns: `day` (first day of the row), one column per group name, one per tenure band label.
+    """
+    wf = result.workforce
+    n_days = wf.headcount.shape[0]
+    starts = np.arange(0, n_days, days_per_row)
+    days = np.diff(np.append(starts, n_days)).astype(float)
+    table: dict[str, np.ndarray] = {"day": starts}
+    if n_days == 0:
+        return table
+    by_group = np.add.reduceat(wf.headcount.sum(axis=2), starts, axis=0) / days[:, None]
+    by_band = np.add.reduceat(wf.headcount.sum(axis=1), starts, axis=0) / days[:, None]
+    for i, name in enumerate(wf.group_names):
+        table[name] = by_group[:, i]
+    for i, band in enumerate(wf.tenure_bands):
+        table[band] = by_band[:, i]
     return table

@@ -37,6 +37,7 @@ class RosterEntry:
     takes_inbound: bool
     absence_rate: float
     instances: tuple[ShiftInstance, ...]
+    unpaid_break_s: float = 0.0  # unpaid break time per shift instance (wages leave it out)
 
 
 def build_roster(scenario: Scenario) -> list[RosterEntry]:
@@ -68,6 +69,7 @@ def build_roster(scenario: Scenario) -> list[RosterEntry]:
                         agent_id=len(roster), group=group.name, group_index=g_index, shift=shift.name,
                         takes_inbound=group.takes_inbound, absence_rate=group.absence_rate,
                         instances=tuple(instances),
+                        unpaid_break_s=sum(60 * b.duration_min for b in shift.breaks if not b.paid),
                     )
                 )
     return roster
@@ -125,6 +127,8 @@ class Floor:
     decides whether to hand it a queued call or to put it on the idle list.
     """
 
+    agent_class: type[Agent] = Agent  # subclasses with a richer agent model swap it here
+
     def __init__(
         self,
         env: simpy.Environment,
@@ -134,7 +138,7 @@ class Floor:
         horizon_days: int,
     ) -> None:
         self.env = env
-        self.agents = [Agent(entry, env, ledger) for entry in roster]
+        self.agents = [self.agent_class(entry, env, ledger) for entry in roster]
         # One draw per agent per day in roster order, drawn up front: absence of agent i on day d
         # does not depend on anything that happens during the run.
         self.absence_draws = absence_rng.random((horizon_days, max(len(roster), 1)))
@@ -145,6 +149,13 @@ class Floor:
         for agent in self.agents:
             if agent.entry.instances:
                 self.env.process(self._work_shifts(agent))
+
+    def credit(self, agent: Agent, euros_collected: float = 0.0, kept_ptps: int = 0) -> None:
+        """Credit an agent with money collected and promises kept on accounts it worked (for bonuses).
+
+        The plain floor pays no bonus and ignores credits; the workforce floor books them.
+        """
+        return None
 
     def finish_handling(self, agent: Agent, outcome: str = "inbound") -> None:
         """The agent has finished a call: honour a pending pause, otherwise look for work.
@@ -182,11 +193,14 @@ class Floor:
         for inst in agent.entry.instances:
             if inst.start > env.now:
                 yield env.timeout(inst.start - env.now)
-            if self.absence_draws[inst.day, agent.agent_id] < agent.entry.absence_rate:
-                agent.shifts_absent += 1
-                agent.switch(State.ABSENT)
+            attendance = self._attendance(agent, inst)
+            if attendance is None:
+                return  # the agent has left the company
+            if attendance is not State.IDLE:  # absent, or in training
+                agent.switch(attendance)
                 yield env.timeout(inst.end - env.now)
                 agent.switch(State.OFF)
+                self._shift_ended(agent, inst, attendance)
                 continue
             agent.shifts_worked += 1
             self._available(agent)
@@ -203,3 +217,18 @@ class Floor:
             if inst.end > env.now:
                 yield env.timeout(inst.end - env.now)
             yield self._pause(agent, State.OFF)
+            self._shift_ended(agent, inst, State.IDLE)
+
+    def _attendance(self, agent: Agent, inst: ShiftInstance) -> State | None:
+        """What the agent does on this shift: work (IDLE), ABSENT, TRAINING, or None once gone.
+
+        One up-front uniform per day and roster slot decides absence in the plain model.
+        """
+        if self.absence_draws[inst.day, agent.agent_id] < agent.entry.absence_rate:
+            agent.shifts_absent += 1
+            return State.ABSENT
+        return State.IDLE
+
+    def _shift_ended(self, agent: Agent, inst: ShiftInstance, attendance: State) -> None:
+        """Hook called when a shift instance is over (and the call in hand finished)."""
+        return None

@@ -11,8 +11,9 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
+from wfm.costs import cost_breakdown
 from wfm.scenario import DAY_S, Scenario
-from wfm.sim.agents import Floor, build_roster
+from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times
 from wfm.sim.blending import BlendingRouter
 from wfm.sim.dialer import Dialer
@@ -20,6 +21,7 @@ from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.result import AgentRow, RunResult, StaffSeries
 from wfm.sim.streams import make_streams
+from wfm.sim.workforce import WorkforceFloor
 
 
 class Cancelled(Exception):
@@ -59,7 +61,7 @@ def run(
     roster = build_roster(scenario)
     n_intervals = cal.horizon_days * cal.intervals_per_day
     ledger = TimeLedger(len(roster), n_intervals, cal.interval_s)
-    floor = Floor(env, roster, ledger, streams.absence, cal.horizon_days)
+    floor = WorkforceFloor(env, roster, ledger, scenario, streams.absence, streams.attrition, streams.hiring)
     acd = InboundACD(env, scenario, floor, streams.handle_times, streams.patience, streams.redials,
                      record_calls=record_calls)
     floor.on_free = acd.agent_free
@@ -84,6 +86,8 @@ def run(
 
     for agent in floor.agents:
         agent.close_books(horizon)
+    inbound = acd.counters.freeze()
+    workforce = floor.series()
     return RunResult(
         seed=seed,
         replication=replication,
@@ -95,13 +99,14 @@ def run(
         sl_threshold_s=scenario.inbound.service_level.threshold_s,
         short_abandon_s=scenario.inbound.service_level.short_abandon_s,
         exclude_short_abandons=scenario.inbound.service_level.exclude_short_abandons,
-        inbound=acd.counters.freeze(),
+        inbound=inbound,
         staff=StaffSeries(
             idle_s=ledger.interval_array(State.IDLE),
             busy_s=ledger.interval_array(State.BUSY),
             break_s=ledger.interval_array(State.BREAK),
             absent_s=ledger.interval_array(State.ABSENT),
             dialing_s=ledger.interval_array(State.DIALING),
+            training_s=ledger.interval_array(State.TRAINING),
         ),
         agents=tuple(
             AgentRow(
@@ -113,6 +118,7 @@ def run(
                 off_s=ledger.by_agent[a.agent_id][State.OFF],
                 calls_handled=a.calls_handled, shifts_worked=a.shifts_worked, shifts_absent=a.shifts_absent,
                 dialing_s=ledger.by_agent[a.agent_id][State.DIALING],
+                **floor.row_extras(a),
             )
             for a in floor.agents
         ),
@@ -120,6 +126,8 @@ def run(
         in_service_end=acd.in_service(),
         calls=acd.records(),
         outbound=dialer.freeze() if dialer is not None else None,
+        workforce=workforce,
+        costs=cost_breakdown(scenario.costs, workforce, inbound),
     )
 
 

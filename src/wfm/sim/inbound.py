@@ -188,6 +188,12 @@ class InboundACD:
         if wait <= self.sl_threshold:
             c.answered_in_sl[call.slot] += 1
         agent.switch(State.BUSY)
+        # The caller's base draw stays on common random numbers; the agent's state (learning
+        # curve, stress) stretches it at connect time.
+        factor = agent.handle_factor()
+        if factor != 1.0:
+            call.talk *= factor
+            call.acw *= factor
         done = self.env.timeout(call.talk + call.acw, (call, agent))
         done.callbacks.append(self._finish)
 

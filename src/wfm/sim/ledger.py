@@ -22,10 +22,11 @@ class State(IntEnum):
     # Reserved by the dialer for one line: previewing the account or listening to it ring.
     # Waiting time like IDLE for occupancy, but the ACD may not route a call to the agent.
     DIALING = 5
+    TRAINING = 6  # a new hire in class: paid, not taking calls
 
 
 # States whose time is also tabulated per interval (OFF is the rest of the clock).
-INTERVAL_STATES = (State.IDLE, State.BUSY, State.BREAK, State.ABSENT, State.DIALING)
+INTERVAL_STATES = (State.IDLE, State.BUSY, State.BREAK, State.ABSENT, State.DIALING, State.TRAINING)
 
 
 class TimeLedger:
@@ -37,6 +38,11 @@ class TimeLedger:
         # Python lists: scalar += on lists is several times faster than on numpy arrays.
         self.by_interval: dict[State, list[float]] = {s: [0.0] * n_intervals for s in INTERVAL_STATES}
         self.by_agent: list[list[float]] = [[0.0] * len(State) for _ in range(n_agents)]
+
+    def add_agent(self) -> int:
+        """Open the time account of an agent who joins during the run (a new hire); returns its id."""
+        self.by_agent.append([0.0] * len(State))
+        return len(self.by_agent) - 1
 
     def book(self, agent_id: int, state: State, start: float, end: float) -> None:
         """Add the span [start, end) spent in `state` by agent `agent_id`."""

@@ -6,7 +6,7 @@ everything is documented because reports and tests read these fields directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -56,6 +56,7 @@ class StaffSeries:
         absent_s: rostered but absent that day.
         dialing_s: reserved by the dialer for one line (previewing, listening to it ring);
             waiting time like `idle_s` (zero without outbound).
+        training_s: new hires in class (paid, not taking calls); empty in results made without it.
     """
 
     idle_s: np.ndarray
@@ -63,6 +64,7 @@ class StaffSeries:
     break_s: np.ndarray
     absent_s: np.ndarray
     dialing_s: np.ndarray | None = None
+    training_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         if self.dialing_s is None:  # older constructors: no dialer, no dialing time
@@ -81,6 +83,14 @@ class AgentRow:
         calls_handled: calls whose handling the agent finished.
         shifts_worked: shift instances the agent was present for.
         shifts_absent: shift instances the agent missed.
+        training_s: seconds in training class (new hires).
+        slot: roster slot (group × template × index) the agent fills; hires take a leaver's slot.
+        hire_day: day the agent joined (0 for the agents on the roster at the start).
+        leave_day: day the agent resigned and left at the end of the shift, or None if still employed.
+        tenure_start_days: tenure at day 0 (agents on the initial roster) or 0 (hires).
+        stress_end: stress at the end of the run (or when leaving).
+        productivity_end: learning-curve productivity at the end of the run (1 when tenured).
+        bonus: bonus money earned over the horizon.
     """
 
     agent_id: int
@@ -95,6 +105,113 @@ class AgentRow:
     shifts_worked: int
     shifts_absent: int
     dialing_s: float = 0.0
+    training_s: float = 0.0
+    slot: int = -1
+    hire_day: int = 0
+    leave_day: int | None = None
+    tenure_start_days: float = 0.0
+    stress_end: float = 0.0
+    productivity_end: float = 1.0
+    bonus: float = 0.0
+
+
+TENURE_BANDS: tuple[tuple[str, float], ...] = (("0-90d", 90.0), ("90-365d", 365.0), ("365d+", float("inf")))
+STRESS_BINS = 100
+
+
+def _empty(*shape: int) -> np.ndarray:
+    return np.zeros(shape)
+
+
+@dataclass(frozen=True)
+class WorkforceSeries:
+    """The people, one row per simulated day (and a column per agent group where it says so).
+
+    Shifts count on the day they start. Arrays indexed [day, group] follow `group_names`.
+
+    Attributes:
+        group_names: names of the agent groups, in scenario order.
+        group_kinds: 'inbound', 'outbound' or 'blended' per group.
+        tenure_bands: labels of the tenure bands (tenure since hire) of `headcount`.
+        headcount: employed agents at the start of the day (after the day's hires arrive), trainees
+            included, as [day, group, tenure band].
+        hires: new hires arriving, [day, group].
+        leavers: agents leaving at the end of their shift, [day, group].
+        requisitions: requisitions opened, [day, group].
+        present: agent-shifts worked, [day, group].
+        absent: agent-shifts missed, [day, group].
+        training: agent-shifts in training class, [day, group].
+        scheduled_s: scheduled length of the shifts worked (breaks included), [day, group].
+        unpaid_break_s: unpaid break time in the shifts worked, [day, group].
+        training_s: length of the shifts spent in training, [day, group].
+        overrun_s: time agents spent finishing a call after their shift end, [day, group].
+        stress_mean: mean end-of-shift stress of the agents who worked (NaN if none).
+        stress_p90: 90th percentile of end-of-shift stress (NaN if none).
+        stress_histogram: end-of-shift stress of every worked shift over the horizon: bin 0 counts
+            the exact zeros, bins 1..`STRESS_BINS` split (0, 1] evenly.
+        productivity_mean: mean learning-curve productivity of the agents who worked (NaN if none).
+        euros_collected: money collected credited to agents (by the outbound model).
+        kept_ptps: kept promises to pay credited to agents.
+        bonus: bonus money earned.
+    """
+
+    group_names: tuple[str, ...] = ()
+    group_kinds: tuple[str, ...] = ()
+    tenure_bands: tuple[str, ...] = tuple(label for label, _ in TENURE_BANDS)
+    headcount: np.ndarray = field(default_factory=lambda: _empty(0, 0, len(TENURE_BANDS)))
+    hires: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    leavers: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    requisitions: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    present: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    absent: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    training: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    scheduled_s: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    unpaid_break_s: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    training_s: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    overrun_s: np.ndarray = field(default_factory=lambda: _empty(0, 0))
+    stress_mean: np.ndarray = field(default_factory=lambda: _empty(0))
+    stress_p90: np.ndarray = field(default_factory=lambda: _empty(0))
+    stress_histogram: np.ndarray = field(default_factory=lambda: _empty(STRESS_BINS + 1))
+    productivity_mean: np.ndarray = field(default_factory=lambda: _empty(0))
+    euros_collected: np.ndarray = field(default_factory=lambda: _empty(0))
+    kept_ptps: np.ndarray = field(default_factory=lambda: _empty(0))
+    bonus: np.ndarray = field(default_factory=lambda: _empty(0))
+
+    @property
+    def paid_s(self) -> np.ndarray:
+        """Paid seconds, [day, group]: scheduled minus unpaid breaks, plus overrun and training."""
+        return self.scheduled_s - self.unpaid_break_s + self.overrun_s + self.training_s
+
+
+COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "hiring", "overhead")
+
+
+@dataclass(frozen=True)
+class CostSeries:
+    """Money spent per simulated day, by category (DESIGN §6); see `wfm.costs` for the arithmetic.
+
+    Attributes:
+        currency: currency of every amount.
+        wages: wages for paid hours (work, paid breaks, overrun, training).
+        bonuses: incentive bonuses earned.
+        telephony: per-minute and per-attempt telephony charges.
+        dialer: dialer seat licences.
+        hiring: cost of the hires arriving.
+        overhead: overhead per seat-day.
+    """
+
+    currency: str = "EUR"
+    wages: np.ndarray = field(default_factory=lambda: _empty(0))
+    bonuses: np.ndarray = field(default_factory=lambda: _empty(0))
+    telephony: np.ndarray = field(default_factory=lambda: _empty(0))
+    dialer: np.ndarray = field(default_factory=lambda: _empty(0))
+    hiring: np.ndarray = field(default_factory=lambda: _empty(0))
+    overhead: np.ndarray = field(default_factory=lambda: _empty(0))
+
+    @property
+    def total(self) -> np.ndarray:
+        """Total cost per day: the sum of the categories."""
+        return sum((getattr(self, c) for c in COST_CATEGORIES), start=np.zeros_like(self.wages))
 
 
 @dataclass(frozen=True)
@@ -140,6 +257,8 @@ class RunResult:
         in_service_end: calls still being handled when the horizon ended.
         calls: per-call records if requested, else an empty tuple.
         outbound: outbound campaign counters, or None when the scenario has no outbound.
+        workforce: the people per day (headcount, hires, leavers, absence, stress, productivity).
+        costs: money per day by category.
     """
 
     seed: int
@@ -159,6 +278,8 @@ class RunResult:
     in_service_end: int
     calls: tuple[CallRecord, ...] = ()
     outbound: OutboundSeries | None = None
+    workforce: WorkforceSeries = field(default_factory=WorkforceSeries)
+    costs: CostSeries = field(default_factory=CostSeries)
 
     @property
     def n_intervals(self) -> int:
