@@ -64,7 +64,8 @@ KPI_DEFS: tuple[KpiDef, ...] = (
     KpiDef("cost_dialer", "Cost: dialer seats", "money", False, "dialer seat licences per seat-day"),
     KpiDef("cost_hiring", "Cost: hiring", "money", False, "hires × cost per hire"),
     KpiDef("cost_overhead", "Cost: overhead", "money", False, "seat-days × overhead per seat-day"),
-    KpiDef("cost_per_call", "Cost per call", "money", False, "total cost / calls handled by agents"),
+    KpiDef("cost_per_call", "Cost per call", "money", False,
+           "total cost / calls handled by agents (inbound and outbound)"),
     KpiDef("cost_to_collect", "Cost to collect", "money", False, "total cost / amount collected (NaN when nothing is)"),
 )
 # KPIs of people and money: reported overall, by day and by week, never by interval.
@@ -214,7 +215,12 @@ def _workforce_kpis(result: RunResult, day_starts: np.ndarray) -> dict[str, np.n
     leavers = block(wf.leavers.sum(axis=1))
     worked = block(present)
     total = block(costs.total)
-    handled = block(result.inbound.handled.reshape(n_days, -1).sum(axis=1))
+    handled_per_day = result.inbound.handled.reshape(n_days, -1).sum(axis=1)
+    collected_per_day = wf.euros_collected
+    if result.outbound is not None:
+        handled_per_day = handled_per_day + result.outbound.handled.reshape(n_days, -1).sum(axis=1)
+        collected_per_day = result.outbound.amount_collected
+    handled = block(handled_per_day)
     table = {
         "headcount": headcount,
         "hires": block(wf.hires.sum(axis=1)),
@@ -226,7 +232,7 @@ def _workforce_kpis(result: RunResult, day_starts: np.ndarray) -> dict[str, np.n
         "training_days": block(wf.training.sum(axis=1)),
         "cost_total": total,
         "cost_per_call": _ratio(total, handled),
-        "cost_to_collect": _ratio(total, block(wf.euros_collected)),
+        "cost_to_collect": _ratio(total, block(collected_per_day)),
     }
     # A block's 90th percentile is only exact per day or over the whole run (histogram); a week
     # shows the mean of its daily values.

@@ -148,6 +148,7 @@ class Dialer:
         self.had_rpc = [False] * n
         self.promise_amount = [0.0] * n
         self.promise_kept = [False] * n
+        self.promise_agent: list[Agent | None] = [None] * n  # who took the promise: credited when it is kept
         self.due: dict[int, list[int]] = {}
         self.offsets = self.pf.offset_s.tolist()
         self.seg_contact = [s.contact for s in self.segments]
@@ -258,6 +259,9 @@ class Dialer:
                 self.seg_counts["collected"][seg] += amount
                 self.seg_counts["kept"][seg] += 1
                 self.promises_kept[day] += 1
+                taker = self.promise_agent[a]
+                if taker is not None:
+                    self.floor.credit(taker, euros_collected=amount, kept_ptps=1)
                 self.min_balance = min(self.min_balance, self.balance[a])
                 if self.balance[a] <= 0.005:
                     self.status[a] = PAID
@@ -657,10 +661,10 @@ class Dialer:
         outcome = OUTCOMES[line.outcome]
         if result >= 0:
             outcome = RPC_RESULTS[result]
-            self._conversation_result(line, result, now)
+            self._conversation_result(line, agent, result, now)
         self.floor.finish_handling(agent, outcome)
 
-    def _conversation_result(self, line: Line, result: int, now: float) -> None:
+    def _conversation_result(self, line: Line, agent: Agent, result: int, now: float) -> None:
         """Book a right-party conversation and act on its result (promise, refusal, dispute, callback)."""
         a, seg = line.account, self.seg[line.account]
         conv = self.spec.conversation
@@ -683,6 +687,7 @@ class Dialer:
             due = today + conv.due_days_min + int(u_due * (conv.due_days_max - conv.due_days_min + 1))
             self.promise_amount[a] = amount
             self.promise_kept[a] = u_kept < self.seg_kept[seg]
+            self.promise_agent[a] = agent
             self.amount_promised[min(today, self.n_days - 1)] += amount
             self.status[a] = PROMISED
             if due < self.n_days:

@@ -19,7 +19,8 @@ from wfm.sim.blending import BlendingRouter
 from wfm.sim.dialer import Dialer
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
-from wfm.sim.result import AgentRow, RunResult, StaffSeries
+from wfm.sim.outbound_result import OutboundSeries
+from wfm.sim.result import AgentRow, CostSeries, InboundSeries, RunResult, StaffSeries, WorkforceSeries
 from wfm.sim.streams import make_streams
 from wfm.sim.workforce import WorkforceFloor
 
@@ -88,6 +89,7 @@ def run(
         agent.close_books(horizon)
     inbound = acd.counters.freeze()
     workforce = floor.series()
+    outbound = dialer.freeze() if dialer is not None else None
     return RunResult(
         seed=seed,
         replication=replication,
@@ -125,9 +127,23 @@ def run(
         in_queue_end=acd.n_waiting,
         in_service_end=acd.in_service(),
         calls=acd.records(),
-        outbound=dialer.freeze() if dialer is not None else None,
+        outbound=outbound,
         workforce=workforce,
-        costs=cost_breakdown(scenario.costs, workforce, inbound),
+        costs=_costs(scenario, workforce, inbound, outbound),
+    )
+
+
+def _costs(
+    scenario: Scenario, workforce: WorkforceSeries, inbound: InboundSeries, outbound: OutboundSeries | None
+) -> CostSeries:
+    """Money by day; outbound attempts and line time (ringing and talk) are billed as telephony."""
+    if outbound is None:
+        return cost_breakdown(scenario.costs, workforce, inbound)
+    days = scenario.calendar.horizon_days
+    return cost_breakdown(
+        scenario.costs, workforce, inbound,
+        attempts_per_day=outbound.outcomes.sum(axis=1).reshape(days, -1).sum(axis=1),
+        phone_s_per_day=(outbound.ring_s + outbound.talk_s).reshape(days, -1).sum(axis=1),
     )
 
 
