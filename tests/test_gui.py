@@ -206,7 +206,7 @@ def test_the_event_loop_never_stalls_100_ms_during_a_run(qtbot, pooled_window):
     # Replications run in worker processes as in the application, so the GUI thread competes
     # with nothing but the worker thread's waiting.
     window = pooled_window
-    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "10")
+    type_into(qtbot, window.editor.field(("calendar", "horizon_days")), "3")
     type_into(qtbot, window.editor.field(("run", "replications")), "2")
     gaps: list[float] = []
     last = [time.perf_counter()]

@@ -58,12 +58,26 @@ class Outcome:
         scenario: the exact scenario that was run.
         summary: the experiment's summary (KPI estimates, tables and raw runs).
         required_avg: Erlang A agents required per interval of an average open day.
+        profile_avg: the intraday profile of an average open day.
+        daily: per-day KPI bands (see `daily_bands`).
+
+    The last three are computed in the worker thread with the run, so showing a result
+    costs the GUI thread drawing only.
     """
 
     name: str
     scenario: Scenario
-    summary: Summary
+    summary: Summary = field(repr=False)
     required_avg: np.ndarray = field(repr=False)
+    profile_avg: IntradayProfile = field(repr=False)
+    daily: dict[str, Band] = field(repr=False)
+
+    @classmethod
+    def analyse(cls, name: str, scenario: Scenario, summary: Summary) -> Outcome:
+        """Everything the dashboards draw for one experiment."""
+        days = open_days(scenario)
+        return cls(name, scenario, summary, required_agents(scenario, days), intraday_profile(summary, days),
+                   daily_bands(summary))
 
 
 @dataclass(frozen=True)

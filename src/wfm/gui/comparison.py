@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from wfm.experiment import paired_difference
-from wfm.gui.analysis import Outcome, intraday_profile, is_significant, open_days
+from wfm.gui.analysis import Outcome, is_significant
 from wfm.gui.dashboards import SERIES_COLORS, TimeOfDayAxis, active_range, make_plot
 from wfm.gui.formatting import format_delta, format_value
 from wfm.gui.kpi_table import left, ordered_defs, right
@@ -208,7 +208,7 @@ class ComparisonPanel(QWidget):
         spans = []
         for i, o in enumerate(self.outcomes):
             color = SERIES_COLORS[i % len(SERIES_COLORS)]
-            profile = intraday_profile(o.summary, open_days(o.scenario))
+            profile = o.profile_avg
             x = profile.hours
             self.curves[f"{o.name}:offered"] = self.calls_plot.plot(
                 x, profile.offered.mean, name=o.name, stepMode="right", pen=pg.mkPen(color, width=2))

@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wfm.gui.analysis import Band, Outcome, daily_bands, intraday_profile, open_days, required_agents
+from wfm.gui.analysis import Band, Outcome, intraday_profile, open_days, required_agents
 
 COLORS = {"offered": "#1f77b4", "answered": "#2ca02c", "service_level": "#d62728", "agents": "#1f77b4",
           "required": "#ff7f0e", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
@@ -181,7 +181,8 @@ class InboundDashboard(QWidget):
         for plot in (self.calls, self.sl, self.staff):
             plot.clear()
         days = self.selector.days(outcome)
-        profile = intraday_profile(outcome.summary, days)
+        average = self.selector.combo.currentData() is None
+        profile = outcome.profile_avg if average else intraday_profile(outcome.summary, days)
         x = profile.hours
         xs = x
         self.curves["offered"] = draw_band(self.calls, xs, profile.offered, COLORS["offered"], "offered")
@@ -191,14 +192,14 @@ class InboundDashboard(QWidget):
         # SL is a rate, not a volume: points at interval midpoints joined by lines read better than steps.
         mid = xs + (xs[1] - xs[0] if len(xs) > 1 else 1.0) / 2
         self.curves["service_level"] = draw_band(self.sl, mid, sl, COLORS["service_level"], "service level",
-                                                 step=False, symbol="o")
+                                                 step=False)
         target = outcome.scenario.inbound.service_level
         self.curves["target"] = self.sl.plot(
             [0, 24], [target.target * 100] * 2, name=f"target {target.target:.0%} in {target.threshold_s:g} s",
             pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.sl.setYRange(0, 105, padding=0)
         self.curves["agents"] = draw_band(self.staff, xs, profile.agents, COLORS["agents"], "available (simulated)")
-        req = self.required(outcome, None if len(days) > 1 else days[0])
+        req = self.required(outcome, None if average else days[0])
         self.curves["required"] = self.staff.plot(
             xs, req, name="required for SL target", stepMode="right",
             pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
@@ -224,7 +225,7 @@ class DailyDashboard(QWidget):
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw a new result."""
-        bands = daily_bands(outcome.summary)
+        bands = outcome.daily
         labels = [str(d) for d in outcome.summary.daily["date"]]
         nice = [date.fromisoformat(d).strftime("%a %d/%m") for d in labels]
         self.volume_axis.labels = nice

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from wfm.experiment import Summary, replicate
-from wfm.gui.analysis import Outcome, open_days, required_agents
+from wfm.gui.analysis import Outcome
 from wfm.gui.comparison import ComparisonPanel
 from wfm.gui.dashboards import DailyDashboard, InboundDashboard
 from wfm.gui.dialogs import EXCEL_FILTER, SCENARIO_FILTER, Dialogs, QtDialogs, Unsaved, describe_exception
@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
 
         def job(progress: Callable[[float], None], cancel: Callable[[], bool]) -> Outcome:
             summary = runner(scenario, reps, seed, progress=progress, cancel=cancel)
-            return Outcome(name, scenario, summary, required_agents(scenario, open_days(scenario)))
+            return Outcome.analyse(name, scenario, summary)
 
         self.tasks.start(job, describe_replications(reps))
         self._update_actions()
@@ -382,25 +382,41 @@ class MainWindow(QMainWindow):
     def _on_result(self, outcome: Outcome) -> None:
         self._finish_progress()
         self.outcome = outcome
-        self.show_outcome(outcome)
         elapsed = time.monotonic() - self._run_started
         s = outcome.summary
         self.show_status(f"Finished {outcome.name}: {s.replications} replication(s), seed {s.seed}, "
                          f"{elapsed:.1f} s")
         self._update_actions()
-        self.result_ready.emit(outcome)
+        self.show_outcome(outcome, then=lambda: self.result_ready.emit(outcome))
 
-    def show_outcome(self, outcome: Outcome) -> None:
-        """Show a result in the KPI table and the dashboards."""
+    def show_outcome(self, outcome: Outcome, then: Callable[[], None] | None = None) -> None:
+        """Show a result in the KPI table and the dashboards, one view per event-loop turn.
+
+        Drawing every view at once costs pyqtgraph well over 100 ms; a turn of the event
+        loop between views keeps the window responsive while they fill in.
+        """
         s = outcome.summary
         cal = outcome.scenario.calendar
         self.results_header.setText(
             f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
             f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
-        self.kpi_table.show_summary(s)
-        self.inbound_view.show_outcome(outcome)
-        self.daily_view.show_outcome(outcome)
-        self.result_stack.setCurrentIndex(1)
+        steps: list[Callable[[], None]] = [
+            lambda: self.kpi_table.show_summary(s),
+            lambda: self.result_stack.setCurrentIndex(1),
+            lambda: self.inbound_view.show_outcome(outcome),
+            lambda: self.daily_view.show_outcome(outcome),
+        ]
+        if then is not None:
+            steps.append(then)
+
+        def next_step() -> None:
+            if self.outcome is not outcome and then is not None:
+                return  # a newer result took over
+            steps.pop(0)()
+            if steps:
+                QTimer.singleShot(0, next_step)
+
+        next_step()
 
     def _on_error(self, exc: object) -> None:
         self._finish_progress()
