@@ -98,7 +98,8 @@ BAD = {
     "unknown top-level key": (
         'nmae = "x"\n' + GROUP,
         ["nmae: unknown key 'nmae'; remove it or fix its spelling"
-         " (allowed here: calendar, costs, description, groups, inbound, name, outbound, run, schema_version, workforce)"],
+         " (allowed here: calendar, costs, description, groups, inbound, name, outbound, run, schema_version,"
+         " workforce)"],
     ),
     "unknown nested key": (
         "[inbound.talk]\nmean_s = 300\nmena_s = 30\n" + GROUP,
