@@ -19,7 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from wfm.portfolio_io import PortfolioError, read_portfolio
 from wfm.scenario import Scenario, format_time_of_day
+from wfm.scenario_outbound import Portfolio
 
 DEFAULT_SCENARIO_NAME = "baseline.toml"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -130,8 +132,15 @@ def scenario_from_mapping(data: Mapping[str, Any], source: str = "<scenario>") -
         raise ScenarioError(source, problems_from(exc)) from None
 
 
-def parse_scenario(text: str, source: str = "<text>") -> Scenario:
-    """Parse TOML text into a validated Scenario."""
+def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLike[str] | None = None) -> Scenario:
+    """Parse TOML text into a validated Scenario.
+
+    Args:
+        text: the scenario's TOML.
+        source: how to name the scenario in error messages (usually its path).
+        base_dir: folder that a relative `outbound.portfolio.file` starts from (the scenario's
+            own folder); without it a scenario that imports a portfolio file is refused.
+    """
     if not text.strip():
         raise ScenarioError(source, [Problem("", "the file is empty; start from scenarios/baseline.toml")])
     try:
@@ -139,7 +148,15 @@ def parse_scenario(text: str, source: str = "<text>") -> Scenario:
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, [Problem("", f"not valid TOML: {exc}; check quotes, brackets and '='")])\
             from None
-    return scenario_from_mapping(data, source)
+    data, file_problems = _import_portfolio_file(data, None if base_dir is None else Path(base_dir))
+    if not file_problems:
+        return scenario_from_mapping(data, source)
+    # Validate the rest too, so the planner sees every problem of the scenario at once.
+    try:
+        scenario_from_mapping(_without_portfolio_file(data), source)
+    except ScenarioError as exc:
+        file_problems += exc.problems
+    raise ScenarioError(source, file_problems)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -159,7 +176,62 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(
             str(path), [Problem("", "is not a UTF-8 text file; is it really a .toml scenario?")]
         ) from None
-    return parse_scenario(text, str(path))
+    return parse_scenario(text, str(path), base_dir=path.parent)
+
+
+# ---- Portfolio files: `outbound.portfolio.file` is read here, at load, so wfm.sim never touches files ----
+
+PORTFOLIO_FILE = "outbound.portfolio.file"
+
+
+def _portfolio_table(data: Mapping[str, Any]) -> dict[str, Any] | None:
+    outbound = data.get("outbound")
+    portfolio = outbound.get("portfolio") if isinstance(outbound, dict) else None
+    return portfolio if isinstance(portfolio, dict) else None
+
+
+def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None) -> tuple[dict[str, Any], list[Problem]]:
+    """The data with `imported` filled from the portfolio file, or the problems that prevented it."""
+    portfolio = _portfolio_table(data)
+    name = portfolio.get("file") if portfolio is not None else None
+    if portfolio is None or not isinstance(name, str) or not name.strip():
+        return data, []  # no file; a file that is not text is reported by validation
+    if "imported" in portfolio:
+        return data, [Problem(PORTFOLIO_FILE, (
+            f"{name!r} is given together with an inline outbound.portfolio.imported list; keep one: remove"
+            " `imported` to read the file, or clear `file` to use the inline accounts"
+        ))]
+    if base_dir is None:
+        return data, [Problem(PORTFOLIO_FILE, (
+            f"{name!r} is a portfolio file, but this scenario text has no folder to find it in; load the scenario"
+            " file with load_scenario(path), or pass base_dir= to parse_scenario"
+        ))]
+    sheet = portfolio.get("sheet", "")
+    try:
+        accounts = read_portfolio(base_dir / name, sheet=sheet if isinstance(sheet, str) else "",
+                                  segments=_segment_names(portfolio))
+    except PortfolioError as exc:
+        return data, [Problem(PORTFOLIO_FILE, line) for line in exc.lines()]
+    outbound = {**data["outbound"], "portfolio": {**portfolio, "imported": accounts}}
+    return {**data, "outbound": outbound}, []
+
+
+def _segment_names(portfolio: Mapping[str, Any]) -> list[str] | None:
+    """The segment names the file's accounts may use; None when the segments are malformed (reported apart)."""
+    segments = portfolio.get("segments")
+    if segments is None:
+        return [s.name for s in Portfolio.model_fields["segments"].get_default(call_default_factory=True)]
+    if isinstance(segments, list) and all(isinstance(s, dict) and isinstance(s.get("name"), str) for s in segments):
+        return [s["name"] for s in segments]
+    return None
+
+
+def _without_portfolio_file(data: dict[str, Any]) -> dict[str, Any]:
+    portfolio = _portfolio_table(data)
+    if portfolio is None:
+        return data
+    rest = {k: v for k, v in portfolio.items() if k not in ("file", "sheet")}
+    return {**data, "outbound": {**data["outbound"], "portfolio": rest}}
 
 
 def default_scenario_text() -> str:
@@ -229,8 +301,11 @@ def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
             day: ({"start": format_time_of_day(w["start"]), "end": format_time_of_day(w["end"])} if w else {})
             for day, w in compliance["windows"].items()
         }
-    if not outbound["portfolio"]["imported"]:
-        del outbound["portfolio"]["imported"]
+    portfolio = outbound["portfolio"]
+    # Accounts read from a file are saved as the file's name, not row by row: the TOML stays
+    # small and the file stays the one source of the accounts.
+    if portfolio["file"] or not portfolio["imported"]:
+        del portfolio["imported"]
 
 
 def scenario_to_toml(scenario: Scenario) -> str:
@@ -252,9 +327,21 @@ def scenario_to_toml(scenario: Scenario) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
-    """Write a scenario atomically; an existing file is kept as `<name>.bak` first."""
+def save_scenario(
+    scenario: Scenario, path: str | os.PathLike[str], *, source_dir: str | os.PathLike[str] | None = None
+) -> Path:
+    """Write a scenario atomically; an existing file is kept as `<name>.bak` first.
+
+    Args:
+        scenario: what to write.
+        path: where.
+        source_dir: the folder the scenario was loaded from. A relative portfolio `file` starts from
+            the scenario's folder, so when saving elsewhere it is rewritten to still name the same
+            file. None writes it as it is.
+    """
     path = Path(path)
+    if source_dir is not None:
+        scenario = _rebase_portfolio_file(scenario, Path(source_dir), path.parent)
     text = scenario_to_toml(scenario)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -269,3 +356,19 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _rebase_portfolio_file(scenario: Scenario, source_dir: Path, target_dir: Path) -> Scenario:
+    """The scenario with its relative portfolio path rewritten from `source_dir` to `target_dir`."""
+    portfolio = scenario.outbound.portfolio
+    if not portfolio.file or Path(portfolio.file).is_absolute():
+        return scenario
+    target = os.path.abspath(source_dir / portfolio.file)
+    try:
+        rebased = Path(os.path.relpath(target, os.path.abspath(target_dir))).as_posix()
+    except ValueError:  # another drive on Windows: no relative path exists
+        rebased = Path(target).as_posix()
+    if rebased == portfolio.file:
+        return scenario
+    outbound = scenario.outbound.model_copy(update={"portfolio": portfolio.model_copy(update={"file": rebased})})
+    return scenario.model_copy(update={"outbound": outbound})

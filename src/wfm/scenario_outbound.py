@@ -115,7 +115,9 @@ class Portfolio(Model):
         do_not_call_share: share of accounts flagged do-not-call (never dialed).
         timezones: share of accounts per time zone (IANA name or UTC offset); empty = the center's.
         file: portfolio file (CSV/XLSX) to import, relative to the scenario; loaded by `wfm.portfolio_io`.
-        imported: the imported accounts (filled by the loader from `file`, or given inline).
+        sheet: worksheet of an XLSX `file` to read ("" = the first one).
+        imported: the imported accounts (filled by the loader from `file`, or given inline). When
+            `file` is set, saving writes the file name and not the accounts.
     """
 
     accounts: int = Field(default=20_000, ge=1, le=2_000_000)
@@ -125,6 +127,7 @@ class Portfolio(Model):
     do_not_call_share: float = Field(default=0.02, ge=0, le=1)
     timezones: dict[str, float] = Field(default_factory=dict)
     file: str = ""
+    sheet: str = ""
     imported: tuple[ImportedAccount, ...] = ()
 
     @field_validator("segments")
@@ -158,6 +161,18 @@ class Portfolio(Model):
         if value and abs(sum(value.values()) - 1) > 1e-6:
             raise ValueError(f"time-zone shares add up to {sum(value.values()):g}; make them add up to 1")
         return value
+
+    @model_validator(mode="after")
+    def _file_was_read(self) -> Portfolio:
+        # A file whose accounts were never read would silently fall back to generated accounts.
+        if self.file and not self.imported:
+            raise ValueError(
+                f"file {self.file!r} is set but no accounts were read from it; load the scenario with"
+                " wfm.scenario_io.load_scenario (which reads the file) or clear `file`"
+            )
+        if self.sheet and not self.file:
+            raise ValueError(f"sheet {self.sheet!r} is set without a file; set `file` to the workbook or clear `sheet`")
+        return self
 
     @model_validator(mode="after")
     def _imported_segments_known(self) -> Portfolio:
