@@ -112,10 +112,14 @@ def assert_kpi_cell(cell, expected: float, unit: str) -> None:
 def test_single_report_has_every_sheet_and_chart(single):
     path, _, _ = single
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Daily", "Intervals", "Profile", "Inputs"]
+    assert wb.sheetnames == ["Summary", "Daily", "Intervals", "Profile", "Dialer", "Portfolio", "Workforce", "Costs",
+                             "Compliance", "Inputs"]
     charts = wb["Summary"]._charts
     assert [type(c).__name__ for c in charts] == ["BarChart", "LineChart", "BarChart"]
-    assert all(len(wb[name]._charts) == 0 for name in ("Daily", "Intervals", "Profile", "Inputs"))
+    assert all(len(wb[name]._charts) == 0 for name in ("Daily", "Intervals", "Profile", "Compliance", "Inputs"))
+    # One native chart per topic sheet: drop rate vs cap, collections, headcount and attrition, costs.
+    assert [type(c).__name__ for name in ("Dialer", "Portfolio", "Workforce", "Costs") for c in wb[name]._charts] \
+        == ["LineChart", "BarChart", "BarChart", "BarChart"]
 
 
 def test_summary_cells_equal_the_summary(single):
@@ -138,8 +142,16 @@ def test_summary_cells_equal_the_summary(single):
     met = summary.kpis["service_level"].mean >= target
     assert sl[5].value.startswith("met" if met else "missed")
     assert sl[5].fill.fgColor.rgb.endswith("C6EFCE" if met else "FFC7CE")
+    # The compliance cap on the drop rate and "no violations" are limits the scenario states.
+    drop = by_label["Drop rate"]
+    cap = scenario.outbound.compliance.rules().drop_cap
+    assert drop[4].value == cap
+    assert drop[5].value.startswith("met" if summary.kpis["drop_rate"].mean <= cap else "missed")
+    violations = by_label["Rule violations"]
+    assert violations[4].value == 0 and violations[5].value == "met"  # all zero: no spread, a certain verdict
     # No target is stated for the other KPIs, so no status either.
-    assert all(r[5].value is None and r[4].value is None for label, r in by_label.items() if label != "Service level")
+    limited = {"Service level", "Drop rate", "Rule violations"}
+    assert all(r[5].value is None and r[4].value is None for label, r in by_label.items() if label not in limited)
 
 
 def test_title_block_names_scenario_seed_and_replications(single):
@@ -162,7 +174,8 @@ def test_daily_sheet_equals_summary_daily(single):
     assert len(rows) == len(summary.daily["day"])
     for i, row in enumerate(rows):
         assert row[0].value.date() == date.fromisoformat(str(summary.daily["date"][i]))
-        for key, definition in KPI_BY_KEY.items():
+        for key in summary.daily.keys() - {"day", "date"}:
+            definition = KPI_BY_KEY[key]
             assert_kpi_cell(row[headers.index(definition.label)], summary.daily[key][i], definition.unit)
     assert ws.auto_filter.ref is not None and ws.freeze_panes is not None
 
@@ -254,8 +267,8 @@ def test_numbers_are_numbers(single):
 def test_comparison_shows_paired_deltas(comparison):
     path, summaries, scenarios = comparison
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Comparison", "Summary 1", "Summary 2", "Daily 1", "Daily 2", "Intervals 1",
-                             "Intervals 2", "Profile 1", "Profile 2", "Inputs"]
+    topics = ("Summary", "Daily", "Intervals", "Profile", "Dialer", "Portfolio", "Workforce", "Costs", "Compliance")
+    assert wb.sheetnames == ["Comparison", *(f"{t} {i}" for t in topics for i in (1, 2)), "Inputs"]
     ws = wb["Comparison"]
     assert len(ws._charts) == 1 and type(ws._charts[0]).__name__ == "BarChart"
     headers, rows = table(ws, "KPI")
@@ -331,8 +344,12 @@ def test_staffing_function_uses_erlang_a_or_c():
 
 
 def test_targets_and_status():
-    goals = targets(short_baseline())
-    assert set(goals) == {"service_level"}
+    scenario = short_baseline()
+    goals = targets(scenario)
+    assert set(goals) == {"service_level", "drop_rate", "violations"}
+    assert goals["drop_rate"] == Target(0.03, False, "outbound.compliance drop_cap")
+    inbound_only = scenario.model_copy(update={"outbound": scenario.outbound.model_copy(update={"enabled": False})})
+    assert set(targets(inbound_only)) == {"service_level"}
     sl = goals["service_level"]
     assert sl.met_by(0.8) and not sl.met_by(0.79) and sl.met_by(math.nan) is None
     assert Target(0.05, False, "x").met_by(0.04) and not Target(0.05, False, "x").met_by(0.06)
@@ -345,9 +362,10 @@ def test_no_inbound_means_no_inbound_sheets(tmp_path):
     scenario = scenario.model_copy(update={"inbound": scenario.inbound.model_copy(update={"enabled": False})})
     path = write_report(tmp_path / "r.xlsx", [replicate(scenario, REPS, SEED)], [scenario])
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Daily", "Inputs"]
+    assert wb.sheetnames == ["Summary", "Daily", "Dialer", "Portfolio", "Workforce", "Costs", "Compliance", "Inputs"]
     _, rows = table(wb["Summary"], "KPI")
-    assert all(r[5].value is None for r in rows)  # no SL target without inbound
+    # No SL target without inbound; the outbound limits remain.
+    assert {r[0].value for r in rows if r[5].value is not None} == {"Drop rate", "Rule violations"}
 
 
 # --------------------------------------------------------------------------- safe writing

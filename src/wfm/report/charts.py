@@ -126,6 +126,7 @@ def lines_chart(
     y_title: str,
     category_format: str | None = None,
     label_every: int = 1,
+    y_format: str | None = None,
 ) -> LineChart:
     """Plain line chart on one axis, e.g. agents available against agents required."""
     chart = LineChart()
@@ -137,10 +138,40 @@ def lines_chart(
         chart.x_axis.number_format = category_format
         chart.x_axis.numFmt.sourceLinked = False
     chart.y_axis.scaling.min = 0
+    if y_format:
+        chart.y_axis.number_format = y_format
     chart.x_axis.tickLblSkip = label_every
     chart.x_axis.tickMarkSkip = label_every
     for series in chart.series:
         series.smooth = False
+    return chart
+
+
+def stacked_bars(
+    title: str,
+    categories: ColumnRange,
+    series: Sequence[ColumnRange],
+    *,
+    x_title: str,
+    y_title: str,
+    y_format: str,
+    category_format: str | None = None,
+) -> BarChart:
+    """Columns stacked per category, one series per part of a whole (costs by category per day)."""
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100  # stacked columns must overlap fully, or Excel draws them side by side
+    chart.gapWidth = 50
+    for column in series:
+        chart.add_data(column.with_header(), titles_from_data=True)
+    chart.set_categories(categories.data())
+    _frame(chart, title, x_title, y_title)
+    chart.y_axis.number_format = y_format
+    chart.y_axis.scaling.min = 0
+    if category_format:
+        chart.x_axis.number_format = category_format
+        chart.x_axis.numFmt.sourceLinked = False
     return chart
 
 

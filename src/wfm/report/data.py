@@ -49,23 +49,30 @@ class Target:
 
     def inside(self, estimate: Estimate) -> bool:
         """Whether the target lies inside the estimate's 95% CI (the verdict is not yet certain)."""
-        if not math.isfinite(estimate.half_width):
-            return False
+        if not math.isfinite(estimate.half_width) or estimate.half_width == 0:
+            return False  # no spread over replications: the verdict is as certain as it gets
         return estimate.low <= self.value <= estimate.high
 
 
 def targets(scenario: Scenario) -> dict[str, Target]:
-    """KPI targets a scenario states. Only the service-level objective exists today.
+    """KPI targets and limits a scenario states: the SL objective, the drop-rate cap, no violations.
 
-    The scenario sets no abandon-rate or ASA objective, and inventing one would put a red cell
-    in front of a manager for a rule nobody agreed to, so those KPIs get no status. The dialer's
-    drop-rate cap and similar limits are added here when their scenario sections land.
+    The scenario sets no abandon-rate, ASA, recovery or cost objective, and inventing one would
+    put a red cell in front of a manager for a rule nobody agreed to, so those KPIs get no
+    status. The drop-rate cap is the compliance rules' cap (presets and custom keys resolved);
+    the run's overall drop rate is judged against it, and each regulatory window is judged on
+    the Compliance sheet. The predictive dialer's `target_drop_rate` is a pacing aim, not a
+    limit, and gets no status. Rule violations must be zero whatever the rules are.
     """
     found: dict[str, Target] = {}
     if scenario.inbound.enabled:
         found["service_level"] = Target(
             scenario.inbound.service_level.target, True, "inbound.service_level.target"
         )
+    if scenario.outbound.enabled:
+        rules = scenario.outbound.compliance.rules()
+        found["drop_rate"] = Target(rules.drop_cap, False, "outbound.compliance drop_cap")
+        found["violations"] = Target(0.0, False, "contact rules: no violation allowed")
     return found
 
 

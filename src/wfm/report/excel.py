@@ -2,9 +2,10 @@
 
 Fed only by `Summary`/`RunResult` data and the `Scenario`, never by widgets, so the CLI and
 the GUI write identical workbooks. Each sheet is one function of the data; a sheet whose data
-does not exist is not written (no empty placeholders). Sheets for the dialer, portfolio,
-workforce, costs and compliance are added by writing one function each and listing it in
-`SCENARIO_SHEETS`.
+does not exist is not written (no empty placeholders): no inbound sheets without inbound, no
+Dialer, Portfolio or Compliance sheet without outbound. The sheets of the campaign live in
+`outbound_sheets`, those of the people and the money in `people_sheets`; a new sheet is one
+more function listed in `SCENARIO_SHEETS`.
 
 Writing is safe: the workbook goes to a temporary file next to the target and replaces it
 with `os.replace` only once complete, so a failure (file open in Excel, read-only folder)
@@ -17,7 +18,6 @@ import math
 import os
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -29,10 +29,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm import __version__
 from wfm.experiment import Summary, paired_difference
-from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS
+from wfm.kpi import KPI_BY_KEY
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
 from wfm.report.data import flatten_inputs, intraday_profile, open_intervals, required_agents, targets
+from wfm.report.outbound_sheets import compliance_sheet, dialer_sheet, portfolio_sheet
+from wfm.report.people_sheets import costs_sheet, workforce_sheet
+from wfm.report.scenario_report import HEADLINE_KEYS, WEEKDAY_LABELS, ScenarioReport
+from wfm.report.scenario_report import chart_anchors as _chart_anchors
+from wfm.report.scenario_report import kpi_order as _kpi_order
+from wfm.report.scenario_report import label as _label
+from wfm.report.scenario_report import title_facts as _title_facts
 from wfm.report.styles import (
     BAD_FILL,
     BAD_FONT,
@@ -51,61 +58,11 @@ from wfm.report.styles import (
 )
 from wfm.scenario import Scenario
 
-WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 REQUIRED_HEADER = "Erlang A required agents"
 
 
 class ReportError(Exception):
     """The report could not be written; the message names the file and what to do about it."""
-
-
-@dataclass
-class ScenarioReport:
-    """One scenario's data and the sheets written for it (filled in as sheets are built).
-
-    Attributes:
-        summary: the experiment's summary.
-        scenario: the scenario it ran.
-        suffix: appended to sheet names ("" for a single scenario, " 1", " 2"… in a comparison).
-        generated: when the report was generated (the same instant on every sheet).
-        ranges: named column ranges that later sheets chart (e.g. "profile.offered").
-    """
-
-    summary: Summary
-    scenario: Scenario
-    suffix: str
-    generated: datetime
-    ranges: dict[str, ColumnRange] = field(default_factory=dict)
-
-    def sheet_name(self, base: str) -> str:
-        """Sheet title for this scenario (Excel allows 31 characters)."""
-        return f"{base}{self.suffix}"[:31]
-
-
-def _title_facts(rep: ScenarioReport) -> list[tuple[str, object]]:
-    summary, scenario = rep.summary, rep.scenario
-    return [
-        ("Scenario", scenario.name),
-        ("Generated", rep.generated),
-        ("Replications", summary.replications),
-        ("Seed", summary.seed),
-        ("Horizon", f"{scenario.calendar.horizon_days} day(s) from {scenario.calendar.start_date.isoformat()}"),
-        ("Scenario hash", summary.scenario_hash),
-    ]
-
-
-def _kpi_order(keys: Sequence[str]) -> list[str]:
-    """Headline KPIs first, then the other defined KPIs, then keys not (yet) defined."""
-    defined = [k.key for k in KPI_DEFS]
-    order = [k for k in HEADLINE if k in keys]
-    order += [k for k in defined if k in keys and k not in order]
-    order += [k for k in keys if k not in order]
-    return order
-
-
-def _label(key: str) -> str:
-    definition = KPI_BY_KEY.get(key)
-    return definition.label if definition is not None else key.replace("_", " ").capitalize()
 
 
 def _sl_note(scenario: Scenario) -> str:
@@ -258,7 +215,7 @@ def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
         goal = goals.get(key)
         if goal is not None:
             _status_cell(ws, first + i, 6, goal.met_by(summary.kpis[key].mean), goal.inside(summary.kpis[key]))
-        ws.cell(row=first + i, column=1).font = Font(bold=key in HEADLINE)
+        ws.cell(row=first + i, column=1).font = Font(bold=key in HEADLINE_KEYS)
         ws.cell(row=first + i, column=7).alignment = Alignment(wrap_text=False)
     note = ws.cell(row=last + 2, column=1, value=_sl_note(scenario))
     note.font = SUBTITLE_FONT
@@ -294,16 +251,6 @@ def _dashboard(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
     anchors = _chart_anchors(ws, row)
     for i, chart in enumerate(chart_list):
         ws.add_chart(chart, anchors[i % 2].format(row=row + (i // 2) * 17))
-
-
-def _chart_anchors(ws: Worksheet, row: int) -> tuple[str, str]:
-    """Anchors for two charts side by side: column A and the first column past the first chart."""
-    width_px, col = 0.0, 1
-    chart_px = charts.WIDTH_CM / 2.54 * 96
-    while width_px < chart_px:
-        width_px += (ws.column_dimensions[get_column_letter(col)].width or 8.43) * 7 + 5
-        col += 1
-    return "A{row}", get_column_letter(col) + "{row}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -450,8 +397,14 @@ SCENARIO_SHEETS: tuple[tuple[str, Callable[[Workbook, ScenarioReport], Worksheet
     ("Daily", daily_sheet),
     ("Intervals", intervals_sheet),
     ("Profile", profile_sheet),
+    ("Dialer", dialer_sheet),
+    ("Portfolio", portfolio_sheet),
+    ("Workforce", workforce_sheet),
+    ("Costs", costs_sheet),
+    ("Compliance", compliance_sheet),
 )
-SHEET_ORDER = ("Comparison", "Summary", "Daily", "Intervals", "Profile", "Inputs")
+SHEET_ORDER = ("Comparison", "Summary", "Daily", "Intervals", "Profile", "Dialer", "Portfolio", "Workforce", "Costs",
+               "Compliance", "Inputs")
 
 
 def build_workbook(

@@ -1,0 +1,297 @@
+"""Sheets of the collections campaign: Dialer, Portfolio and Compliance (written only with outbound).
+
+Each sheet is a function of one `ScenarioReport`; its tables come from `wfm.report.tables`
+(means over replications) and `Summary.daily`, and its chart points at its own cells.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from wfm.report import charts
+from wfm.report.charts import ColumnRange
+from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, place_chart, title_facts
+from wfm.report.styles import (
+    BAD_FILL,
+    BAD_FONT,
+    GOOD_FILL,
+    GOOD_FONT,
+    LABEL_FONT,
+    Column,
+    set_print_layout,
+    write_table,
+    write_title,
+)
+from wfm.report.tables import dialer_by_day, dialer_by_hour, portfolio_by_day, rule_counts, segment_funnel
+from wfm.scenario import format_time_of_day
+from wfm.scenario_outbound import WEEKDAY_NAMES, Rules
+from wfm.sim.outbound_result import OUTCOMES, RULES
+
+OUTCOME_LABELS: dict[str, str] = {
+    "no_answer": "No answer", "busy": "Busy", "invalid": "Invalid number", "machine": "Answering machine",
+    "dropped": "Dropped", "third_party": "Third party", "rpc": "RPC",
+}
+RULE_LABELS: dict[str, str] = {
+    "window": "Calling window (local time)",
+    "holiday": "No calls on holidays",
+    "max_attempts_7d": "Attempts per account in 7 days",
+    "rest_after_rpc": "Rest after a right-party conversation",
+    "max_attempts_day": "Attempts per account per day",
+    "max_contacts_day": "Right-party contacts per account per day",
+    "redial_after_drop": "No redial after a dropped call",
+    "min_gap": "Gap between attempts to an account",
+    "drop_cap": "Drop-rate cap (dialer paced down)",
+}
+GAP_ROWS = 2  # empty rows between two tables of one sheet
+
+
+def _outbound_runs(rep: ScenarioReport) -> bool:
+    return rep.scenario.outbound.enabled and any(r.outbound is not None for r in rep.summary.runs)
+
+
+def _dates(rep: ScenarioReport, n_days: int) -> list[date]:
+    start = rep.scenario.calendar.start_date
+    return [start + timedelta(days=d) for d in range(n_days)]
+
+
+def _section(ws: Worksheet, row: int, text: str) -> int:
+    """A small heading above a second table; returns the table's header row."""
+    ws.cell(row=row, column=1, value=text).font = LABEL_FONT
+    return row + 1
+
+
+# --------------------------------------------------------------------------------------------
+# Dialer
+# --------------------------------------------------------------------------------------------
+
+
+def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
+    """Attempts by outcome, contact, RPC and drop rates and dial level by hour and by day.
+
+    A run has one dialer mode, shown in a column so that sheets of compared scenarios line up.
+    The chart sets the drop rate of each day and of the regulatory window ending that day
+    against the cap.
+    """
+    if not _outbound_runs(rep):
+        return None
+    hourly, daily = dialer_by_hour(rep.summary.runs), dialer_by_day(rep.summary.runs)
+    mode = rep.scenario.outbound.dialer.mode
+    rules = rep.scenario.outbound.compliance.rules()
+    ws = wb.create_sheet(rep.sheet_name("Dialer"))
+    top = write_title(
+        ws, f"Dialer — {rep.scenario.name}", title_facts(rep) + [("Dialer mode", mode)],
+        subtitle=("Attempts are counted in the hour they were dialed (center time), over all days; mean over"
+                  " replications, rates as the mean of the replications' rates. Dial level: lines per available"
+                  " agent at the end of each interval the dialer worked."),
+    )
+    outcome_columns = [Column(OUTCOME_LABELS[o], "count", 11) for o in OUTCOMES]
+    columns = [Column("Hour (center time)", "time", 11), Column("Mode", "text", 11, "center"),
+               Column("Attempts", "count", 11), *outcome_columns,
+               Column("Contact rate", "ratio", 10), Column("RPC rate", "ratio", 10),
+               Column("Drop rate", "ratio", 10), Column("Mean dial level", "number", 10)]
+    rows = [[hourly["hour"][i] / 24, mode, hourly["attempts"][i], *(hourly[o][i] for o in OUTCOMES),
+             hourly["contact_rate"][i], hourly["rpc_rate"][i], hourly["drop_rate"][i], hourly["dial_level"][i]]
+            for i in range(len(hourly.get("hour", ())))]
+    first, last = write_table(ws, top, columns, rows)
+
+    day_top = _section(ws, last + GAP_ROWS + 1, "By day")
+    n_days = len(daily["attempts"])
+    dates = _dates(rep, n_days)
+    cap = np.full(n_days, rules.drop_cap)
+    day_columns = [Column("Date", "date", 11), Column("Weekday", "text", 11, "center"),
+                   Column("Attempts", "count", 11), *outcome_columns,
+                   Column("Drop rate (day)", "ratio", 10),
+                   Column(f"Drop rate ({rules.drop_window_days}-day window)", "ratio", 10),
+                   Column("Drop-rate cap", "ratio", 10), Column("Fallback attempts", "count", 10)]
+    day_rows = [[d, WEEKDAY_LABELS[d.weekday()], daily["attempts"][i], *(daily[o][i] for o in OUTCOMES),
+                 daily["drop_rate"][i], daily["drop_rate_window"][i], cap[i], daily["fallback_attempts"][i]]
+                for i, d in enumerate(dates)]
+    day_first, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False)
+    drop_col = 3 + 1 + len(OUTCOMES)
+    chart = charts.lines_chart(
+        "Drop rate vs cap", ColumnRange(ws, 1, day_top, day_last),
+        [ColumnRange(ws, drop_col + j, day_top, day_last) for j in range(3)],
+        x_title="Day", y_title="Dropped / live answers", category_format="dd/mm", y_format="0.0%",
+    )
+    place_chart(ws, chart, day_top, day_last, len(day_columns))
+    set_print_layout(ws, title_rows=f"{top}:{top}")
+    return ws
+
+
+# --------------------------------------------------------------------------------------------
+# Portfolio
+# --------------------------------------------------------------------------------------------
+
+
+def portfolio_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
+    """The collection funnel per risk segment and the money collected day by day.
+
+    The result records the funnel per risk segment, not per DPD band; each segment's range of
+    days past due at placement (from the scenario) is shown next to it instead.
+    """
+    if not _outbound_runs(rep):
+        return None
+    funnel = segment_funnel(rep.summary.runs, rep.scenario)
+    daily = portfolio_by_day(rep.summary.runs)
+    if funnel is None:
+        return None
+    ws = wb.create_sheet(rep.sheet_name("Portfolio"))
+    top = write_title(
+        ws, f"Portfolio — {rep.scenario.name}", title_facts(rep),
+        subtitle=("Funnel over the horizon per risk segment (segments are defined by their DPD range at placement;"
+                  " the model does not record DPD bands within a segment). Mean over replications; rates are the"
+                  " mean of the replications' rates."),
+    )
+    cols = funnel.columns
+    spec: list[tuple[str, Column]] = [
+        ("accounts", Column("Accounts", "count", 10)), ("balance_placed", Column("Balance placed", "money", 14)),
+        ("attempts", Column("Attempts", "count", 10)), ("live", Column("Live answers", "count", 10)),
+        ("rpc", Column("RPC", "count", 9)), ("ptp", Column("PTP", "count", 9)),
+        ("promises_due", Column("Promises due", "count", 9)), ("promises_kept", Column("Promises kept", "count", 9)),
+        ("collected", Column("Collected", "money", 13)), ("penetration", Column("Penetration", "ratio", 11)),
+        ("contact_rate", Column("Contact rate", "ratio", 9)), ("rpc_rate", Column("RPC rate", "ratio", 9)),
+        ("ptp_rate", Column("PTP rate", "ratio", 9)), ("kept_rate", Column("Kept rate", "ratio", 9)),
+        ("recovery_rate", Column("Recovery rate", "ratio", 9)), ("drop_rate", Column("Drop rate", "ratio", 9)),
+    ]
+    columns = [Column("Segment", "text", 14), Column("DPD at placement", "text", 11, "center")]
+    columns += [c for _, c in spec]
+    rows = [[name, funnel.dpd[i], *(cols[key][i] for key, _ in spec)] for i, name in enumerate(funnel.names)]
+    first, last = write_table(ws, top, columns, rows, autofilter=False)
+    for col in range(1, len(columns) + 1):
+        ws.cell(row=last, column=col).font = Font(bold=True)
+
+    day_top = _section(ws, last + GAP_ROWS + 1, "By day")
+    n_days = len(daily["ptp"])
+    day_spec: list[tuple[str, Column]] = [
+        ("ptp", Column("Promises made", "count", 10)), ("promises_due", Column("Promises due", "count", 10)),
+        ("promises_kept", Column("Promises kept", "count", 10)),
+        ("promises_broken", Column("Promises broken", "count", 10)),
+        ("amount_promised", Column("Amount promised", "money", 14)),
+        ("amount_collected", Column("Collected", "money", 13)),
+        ("collected_to_date", Column("Collected to date", "money", 14)),
+        ("recovery_to_date", Column("Recovery rate to date", "ratio", 10)),
+        ("accounts_paid_off", Column("Accounts paid off", "count", 10)),
+    ]
+    day_columns = [Column("Date", "date", 11), Column("Weekday", "text", 11, "center")] + [c for _, c in day_spec]
+    day_rows = [[d, WEEKDAY_LABELS[d.weekday()], *(daily[key][i] for key, _ in day_spec)]
+                for i, d in enumerate(_dates(rep, n_days))]
+    _, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False)
+    keys = [key for key, _ in day_spec]
+    col_of = {key: 3 + keys.index(key) for key in keys}
+    chart = charts.volume_and_rate_chart(
+        "Daily collections and cumulative collected", ColumnRange(ws, 1, day_top, day_last),
+        [ColumnRange(ws, col_of["amount_collected"], day_top, day_last)],
+        [ColumnRange(ws, col_of["collected_to_date"], day_top, day_last)],
+        x_title="Day", bar_title="Collected per day", line_title="Collected to date",
+        category_format="dd/mm", line_format='"€"#,##0', line_max=None,
+    )
+    chart.y_axis.number_format = '"€"#,##0'
+    place_chart(ws, chart, day_top, day_last, len(day_columns))
+    set_print_layout(ws, title_rows=f"{top}:{top}")
+    return ws
+
+
+# --------------------------------------------------------------------------------------------
+# Compliance
+# --------------------------------------------------------------------------------------------
+
+
+def _windows_text(rules: Rules) -> str:
+    """Calling windows per weekday, consecutive days with the same window grouped ("mon–sat 08:00–21:00")."""
+    def window(day: str) -> str:
+        w = rules.windows.get(day)  # type: ignore[call-overload]
+        return "none" if w is None else f"{format_time_of_day(w.start)}–{format_time_of_day(w.end)}"
+
+    parts: list[str] = []
+    i = 0
+    while i < len(WEEKDAY_NAMES):
+        j = i
+        while j + 1 < len(WEEKDAY_NAMES) and window(WEEKDAY_NAMES[j + 1]) == window(WEEKDAY_NAMES[i]):
+            j += 1
+        days = WEEKDAY_NAMES[i] if i == j else f"{WEEKDAY_NAMES[i]}–{WEEKDAY_NAMES[j]}"
+        parts.append(f"{days} {window(WEEKDAY_NAMES[i])}")
+        i = j + 1
+    return "; ".join(parts)
+
+
+def rule_limits(rules: Rules) -> dict[str, str]:
+    """The limit each rule of `RULES` sets in this scenario, in words ("not in force" when off)."""
+    off = "not in force"
+    return {
+        "window": _windows_text(rules),
+        "holiday": "in force" if rules.no_holidays else off,
+        "max_attempts_7d": f"at most {rules.max_attempts_7d}" if rules.max_attempts_7d else off,
+        "rest_after_rpc": f"{rules.rest_after_rpc_days:g} days" if rules.rest_after_rpc_days else off,
+        "max_attempts_day": f"at most {rules.max_attempts_day}" if rules.max_attempts_day else off,
+        "max_contacts_day": f"at most {rules.max_contacts_day}" if rules.max_contacts_day else off,
+        "redial_after_drop": f"{rules.no_redial_after_drop_h:g} h" if rules.no_redial_after_drop_h else off,
+        "min_gap": f"{rules.min_gap_min:g} min" if rules.min_gap_min else off,
+        "drop_cap": f"{rules.drop_cap:.1%} over {rules.drop_window_days} day(s)",
+    }
+
+
+def _status(ws: Worksheet, row: int, col: int, ok: bool | None, ok_text: str, bad_text: str) -> None:
+    if ok is None:
+        return
+    cell = ws.cell(row=row, column=col, value=ok_text if ok else bad_text)
+    cell.fill, cell.font = (GOOD_FILL, GOOD_FONT) if ok else (BAD_FILL, BAD_FONT)
+    cell.alignment = Alignment(horizontal="center")
+
+
+def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
+    """Blocked attempts and audit violations by rule, and the drop rate of every regulatory window.
+
+    Violations must be zero: any replication with one turns its rule red. A window is red when
+    some replication's drop rate over it broke the cap.
+    """
+    counts = rule_counts(rep.summary.runs) if _outbound_runs(rep) else None
+    if counts is None:
+        return None
+    rules = rep.scenario.outbound.compliance.rules()
+    presets = ", ".join(rep.scenario.outbound.compliance.presets) or "none"
+    ws = wb.create_sheet(rep.sheet_name("Compliance"))
+    top = write_title(
+        ws, f"Compliance — {rep.scenario.name}", title_facts(rep) + [("Presets", presets)],
+        subtitle=("Blocked: candidate accounts a rule kept the dialer from calling. Violations: attempts an"
+                  " independent audit found breaking a rule; they must be 0. Means per replication."),
+    )
+    limits = rule_limits(rules)
+    columns = [Column("Rule", "text", 36), Column("Limit in force", "text", 40),
+               Column("Blocked (mean)", "count", 12), Column("Violations (mean)", "number", 12),
+               Column("Replications with violations", "integer", 13), Column("Status", "text", 14)]
+    rows = [[RULE_LABELS.get(rule, rule), limits.get(rule, ""), counts.blocked[i], counts.violations[i],
+             counts.runs_violating[i], None] for i, rule in enumerate(RULES)]
+    first, last = write_table(ws, top, columns, rows, autofilter=False)
+    for i in range(len(RULES)):
+        _status(ws, first + i, 6, counts.runs_violating[i] == 0, "0 — OK", "VIOLATED")
+
+    daily = dialer_by_day(rep.summary.runs)
+    n_days = len(daily["attempts"])
+    w = rules.drop_window_days
+    over = int(daily["windows_over_cap"].sum())
+    summary_row = last + GAP_ROWS
+    ws.cell(row=summary_row, column=1, value="Window-days over the cap (all replications)").font = LABEL_FONT
+    _status(ws, summary_row, 2, over == 0, "0 — OK", f"{over} over the cap")
+    day_top = _section(ws, summary_row + 2, f"Drop rate over the {w}-day regulatory window ending each day")
+    day_columns = [Column("Window ends", "date", 12), Column("Window starts", "date", 12),
+                   Column("Days covered", "integer", 9), Column("Drop rate (mean)", "ratio", 11),
+                   Column("Highest replication", "ratio", 11), Column("Cap", "ratio", 9),
+                   Column("Replications over cap", "integer", 11), Column("Status", "text", 14)]
+    dates = _dates(rep, n_days)
+    day_rows = []
+    for d in range(n_days):
+        start = max(0, d - w + 1)
+        day_rows.append([dates[d], dates[start], d - start + 1, daily["drop_rate_window"][d],
+                         daily["drop_rate_window_max"][d], rules.drop_cap, daily["windows_over_cap"][d], None])
+    day_first, _ = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False)
+    for d in range(n_days):
+        has_rate = bool(np.isfinite(daily["drop_rate_window_max"][d]))
+        _status(ws, day_first + d, 8, daily["windows_over_cap"][d] == 0 if has_rate else None,
+                "within cap", "OVER CAP")
+    set_print_layout(ws, landscape=False, title_rows=f"{top}:{top}")
+    return ws
