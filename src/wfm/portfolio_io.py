@@ -164,9 +164,9 @@ def read_portfolio(
         PortfolioError: with every problem found, each naming the row, column, value and fix.
     """
     path = Path(path)
-    problems = _Problems(path, sheet)
-    data = _read_bytes(path, problems)
     suffix = path.suffix.lower()
+    problems = _Problems(path, sheet if suffix in _XLSX_SUFFIXES else "")
+    data = _read_bytes(path, problems)
     if suffix in _CSV_SUFFIXES:
         if sheet:
             raise problems.fail(f'is a CSV file, which has no sheets; clear outbound.portfolio.sheet ("{sheet}")')
@@ -405,9 +405,11 @@ class _RowReader:
         self.problems = problems
         self.seen: dict[str, int] = {}
         self.example = "1250,50 or 1.250,50" if decimal_comma else "1250.50"
+        self.zones: set[str] = set()  # time zones already checked (a file holds few distinct ones)
 
     def account(self, row: int, cells: list[Any]) -> ImportedAccount | None:
-        if self.csv_file and len(cells) > self.width and any(not _blank(c) for c in cells[self.width:]):
+        # Excel pads every row of a CSV, header included, to the same width: a longer row was split.
+        if self.csv_file and len(cells) > self.width:
             hint = ("; a decimal comma in a comma-separated file splits the number in two: quote it (\"1250,50\")"
                     " or separate the columns with ;") if not self.decimal_comma else "; check for a stray ;"
             self.problems.add(f"has {len(cells)} values but the header has {self.width} columns{hint}", row)
@@ -500,6 +502,8 @@ class _RowReader:
         if _blank(cell):
             return None  # the center's time zone
         text = _cell_text(cell)
+        if text in self.zones:
+            return text
         try:
             parse_tz(text)
         except ValueError:
@@ -507,6 +511,7 @@ class _RowReader:
                 f'{_show(text)} is not a time zone; use an IANA name such as "Europe/Rome" or an offset such as'
                 ' "UTC+01:00", or leave it empty for the center\'s'
             ) from None
+        self.zones.add(text)
         return text
 
     def _number(self, cell: Any) -> float:
@@ -521,6 +526,8 @@ class _RowReader:
         return value
 
     def _whole(self, cell: Any, fix: str) -> int:
+        if isinstance(cell, str) and cell.isascii() and cell.isdigit():
+            return int(cell)  # the common case, without the general number rule
         try:
             value = self._number(cell)
         except ValueError:
@@ -537,6 +544,8 @@ def _number_pattern(decimal: str, thousands: str) -> re.Pattern[str]:
 
 _DECIMAL_POINT = _number_pattern(".", ",")
 _DECIMAL_COMMA = _number_pattern(",", ".")
+_PLAIN_POINT = re.compile(r"\d+(?:\.\d+)?")
+_PLAIN_COMMA = re.compile(r"\d+")
 
 
 def parse_number(text: str, *, decimal_comma: bool) -> float:
@@ -545,6 +554,8 @@ def parse_number(text: str, *, decimal_comma: bool) -> float:
     Raises:
         ValueError: when `text` is not a number under that rule.
     """
+    if (_PLAIN_COMMA if decimal_comma else _PLAIN_POINT).fullmatch(text):
+        return float(text)  # the common case, without thousands marks (no "." in a decimal-comma file)
     value = text.strip().strip(_CURRENCY).strip(_SPACES)
     pattern = _DECIMAL_COMMA if decimal_comma else _DECIMAL_POINT
     if not pattern.match(value):
