@@ -310,6 +310,8 @@ def test_wrong_kinds_of_file(tmp_path: Path) -> None:
     other = write_text(tmp_path / "p.json", "{}")
     assert problems_of(other) == [
         'p.json: is not a CSV or XLSX file (extension ".json"); export the portfolio from Excel as .csv or .xlsx']
+    assert problems_of(write_text(tmp_path / "portfolio", GOOD)) == [
+        "portfolio: is not a CSV or XLSX file (no extension); export the portfolio from Excel as .csv or .xlsx"]
     missing = tmp_path / "nowhere.csv"
     assert problems_of(missing) == [
         f"nowhere.csv: not found (looked for {missing}); check the name, and that a relative path starts from the"

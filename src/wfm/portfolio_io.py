@@ -177,9 +177,8 @@ def read_portfolio(
     elif suffix == ".xls" or data.startswith(_OLE_MAGIC):
         raise problems.fail("is a legacy Excel .xls workbook; open it in Excel and save it as .xlsx or CSV")
     else:
-        raise problems.fail(
-            f'is not a CSV or XLSX file (extension "{path.suffix}"); export the portfolio from Excel as .csv or .xlsx'
-        )
+        kind = f'extension "{path.suffix}"' if path.suffix else "no extension"
+        raise problems.fail(f"is not a CSV or XLSX file ({kind}); export the portfolio from Excel as .csv or .xlsx")
     return _accounts(rows, decimal_comma, csv_file, segments, problems)
 
 
@@ -297,8 +296,9 @@ def _looks_like_text(data: bytes) -> bool:
     head = data[:2048]
     try:
         head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut in two at the end of the sample
+            return False
     return b"\x00" not in head
 
 
