@@ -309,7 +309,11 @@ def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
 
 
 def scenario_to_toml(scenario: Scenario) -> str:
-    """Serialise a scenario to TOML text that `parse_scenario` reads back to an equal Scenario."""
+    """Serialise a scenario to TOML text that `parse_scenario` reads back to an equal Scenario.
+
+    Accounts imported from a portfolio file are written as the `file` key only, so reading the
+    text back needs the file (`load_scenario`, or `parse_scenario` with `base_dir`).
+    """
     data = scenario.model_dump(mode="python")
     hours = data["calendar"]["opening_hours"]
     data["calendar"]["opening_hours"] = {
