@@ -252,7 +252,7 @@ class DaskBackend(_Closing):
         if scheduler is None:
             self._cluster = distributed.LocalCluster(
                 n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: 8787 may be taken by another cluster
             )
             self._client = distributed.Client(self._cluster, set_as_default=False)
         else:
