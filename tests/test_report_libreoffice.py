@@ -63,3 +63,25 @@ def test_single_and_comparison_reports_convert_to_pdf(tmp_path):
         pages = pdf_pages(convert(workbook, tmp_path))
         # Every sheet prints on at least one page (one page wide, as tall as needed).
         assert pages is None or pages >= sheets
+
+
+def pdf_text(pdf: Path) -> str | None:
+    """The PDF's text from pdftotext (poppler-utils), or None when it is not installed."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        return None
+    return subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_blended_outbound_report_with_workforce_features_converts(tmp_path):
+    from test_report_topics import people_scenario
+
+    scenario = people_scenario()
+    workbook = write_report(tmp_path / "people.xlsx", [replicate(scenario, 2, 11)], [scenario])
+    pdf = convert(workbook, tmp_path)
+    pages = pdf_pages(pdf)
+    assert pages is None or pages >= 10
+    text = pdf_text(pdf)
+    if text is not None:  # every topic sheet printed, with its title
+        for title in ("Dialer", "Portfolio", "Workforce", "Costs", "Compliance"):
+            assert f"{title} — {scenario.name}" in text

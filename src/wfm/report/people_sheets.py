@@ -176,11 +176,11 @@ def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     total_row = first + len(COST_CATEGORIES)
     for col in range(1, len(columns) + 1):
         ws.cell(row=total_row, column=col).font = Font(bold=True)
-    ws.cell(row=last + 1, column=1, value=(
+    ws.cell(row=last + 2, column=1, value=(
         "Cost per call: total cost / calls handled, inbound and outbound. Cost to collect: total cost / amount"
         " collected (empty before anything is).")).font = SUBTITLE_FONT
 
-    day_top = last + GAP_ROWS + 1
+    day_top = last + 2 + GAP_ROWS
     ws.cell(row=day_top, column=1, value="By day").font = LABEL_FONT
     day_top += 1
     daily = summary.daily
