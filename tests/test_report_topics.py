@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_from_string
 
 from wfm.experiment import Summary, replicate, summarize
 from wfm.report import build_workbook, write_report
@@ -337,6 +338,29 @@ def test_hiring_adds_requisition_and_training_columns(tmp_path):
                              ("In training (agent-days)", "training")):
             want = float(np.mean([getattr(r.workforce, name)[d].sum() for r in summary.runs]))
             close(row[headers.index(header)], want, "count")
+
+
+def test_two_weeks_add_a_weekly_workforce_table():
+    scenario = people_scenario(days=14)
+    summary = replicate(scenario, REPS, SEED)
+    ws = build_workbook([summary], [scenario])["Workforce"]
+    tables = tables_on(ws)
+    _, headers, rows = tables["Week starting"]
+    assert len(rows) == 2 and len(tables["Date"][2]) == 14
+    for w, row in enumerate(rows):
+        days = slice(7 * w, 7 * w + 7)
+        assert row[0].value == scenario.calendar.start_date + timedelta(days=7 * w)  # in memory: a date
+        heads = [r.workforce.headcount[days].sum() for r in summary.runs]
+        leavers = [r.workforce.leavers[days].sum() for r in summary.runs]
+        close(row[headers.index("Headcount")], float(np.mean([h / 7 for h in heads])), "agents")
+        close(row[headers.index("Leavers")], float(np.mean(leavers)), "count")
+        close(row[headers.index("Attrition (annualised)")],
+              float(np.mean([n * 365 / h for n, h in zip(leavers, heads, strict=True)])), "ratio")
+    weekly_leavers = sum(r[headers.index("Leavers")].value for r in rows)
+    assert weekly_leavers == pytest.approx(summary.kpis["leavers"].mean, rel=1e-12)
+    # The daily chart sits under the daily table, and the weekly table below the chart, never under it.
+    chart_row = coordinate_from_string(ws._charts[0].anchor)[1]  # in memory the anchor is still "A20"
+    assert tables["Date"][0] + 14 < chart_row < tables["Week starting"][0] - 17
 
 
 # --------------------------------------------------------------------------- costs

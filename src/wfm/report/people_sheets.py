@@ -28,7 +28,7 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
-from wfm.report.tables import mean_over_runs, workforce_by_day
+from wfm.report.tables import WEEKLY_KPIS, workforce_by_day, workforce_by_week
 from wfm.scenario import Scenario
 from wfm.sim.result import COST_CATEGORIES
 
@@ -113,13 +113,9 @@ def workforce_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     return ws
 
 
-WEEKLY_KPIS = ("headcount", "hires", "leavers", "attrition", "absence_rate", "stress_mean", "stress_p90",
-               "productivity", "training_days")
-
-
 def _weekly_table(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
     on = features_on(rep.scenario)
-    weekly = mean_over_runs([{k: v for k, v in kpi.by_week(r).items() if k in WEEKLY_KPIS} for r in rep.summary.runs])
+    weekly = workforce_by_week(rep.summary.runs)
     needs = {"stress_mean": "stress", "stress_p90": "stress", "productivity": "learning", "training_days": "hiring"}
     keys = [k for k in WEEKLY_KPIS if needs.get(k, "always") in (*on, "always")]
     ws.cell(row=row, column=1, value="By week (7 days from the start date; the last week may be shorter)").font = \

@@ -275,3 +275,19 @@ def workforce_by_day(runs: Sequence[RunResult]) -> Table:
         table["attrition_to_date"] = _ratio(np.cumsum(leavers) * 365, np.cumsum(headcount))
         tables.append(table)
     return mean_over_runs(tables) if tables else {}
+
+
+WEEKLY_KPIS: tuple[str, ...] = ("headcount", "hires", "leavers", "attrition", "absence_rate", "stress_mean",
+                                "stress_p90", "productivity", "training_days")
+
+
+def workforce_by_week(runs: Sequence[RunResult]) -> Table:
+    """Workforce KPIs of `WEEKLY_KPIS` per week of 7 days from the start (`wfm.kpi.by_week`), mean over runs.
+
+    None of these KPIs reads the outbound campaign, and `kpi.by_week` does not yet handle a
+    run with outbound (its interval sums lack the outbound counters), so the runs are passed
+    to it without their campaign.
+    """
+    tables = [{k: v for k, v in kpi.by_week(replace(run, outbound=None)).items() if k in WEEKLY_KPIS}
+              for run in runs if run.workforce.headcount.shape[0] > 0]
+    return mean_over_runs(tables) if tables else {}
