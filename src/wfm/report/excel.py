@@ -329,8 +329,12 @@ def _highlight_verdicts(ws: Worksheet, first: int, last: int, n_reports: int) ->
 
 
 def _comparison_chart(ws: Worksheet, reports: Sequence[ScenarioReport], keys: Sequence[str], row: int) -> None:
-    """Clustered bars of the rate KPIs by scenario, from a small chart-data block under the table."""
-    rates = [k for k in keys if unit_of(k) == "ratio"]
+    """Clustered bars of the headline rates by scenario, from a small chart-data block under the table.
+
+    Only headline shares (0–100%) are drawn: two dozen bars of every ratio are unreadable, and
+    annualised attrition is not a share (it passes 100% when a team turns over within a year).
+    """
+    rates = [k for k in keys if k in HEADLINE_KEYS and unit_of(k) == "ratio" and k != "attrition"]
     if not rates:
         return
     ws.cell(row=row, column=1, value="Chart data: rate KPIs by scenario (means)").font = SUBTITLE_FONT
