@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from stationary import stationary_scenario
-from wfm.cli import EXIT_BAD_INPUT, EXIT_OK, build_parser, main
-from wfm.scenario_io import save_scenario
+from wfm.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, build_parser, main
+from wfm.scenario_io import load_scenario, save_scenario
 from wfm.sweep import vary
 
 SERIAL = ["--backend", "serial"]
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @pytest.fixture(autouse=True)
@@ -103,10 +106,18 @@ def test_solve_staffing_by_names_and_bad_names(two_files, capsys):
 
 
 def test_solve_pacing_says_what_is_missing(two_files, capsys):
-    args = ["solve", "pacing", str(two_files[0]), "--field", "groups[0].shifts[0].headcount", "--values", "9,10",
-            *SERIAL]
-    assert main(args) == EXIT_BAD_INPUT
-    assert "outbound dialer" in capsys.readouterr().out
+    assert main(["solve", "pacing", str(two_files[0]), *SERIAL]) == EXIT_BAD_INPUT
+    assert "pacing needs outbound dialing; set outbound.enabled = true" in capsys.readouterr().out
+
+
+def test_solve_pacing_on_a_power_dialer(tmp_path, capsys):
+    day = vary(load_scenario(SCENARIOS / "power.toml"), {"calendar.horizon_days": 1})
+    path = save_scenario(day, tmp_path / "power_day.toml")
+    assert main(["solve", "pacing", str(path), "--values", "1.0,2.0", "--reps", "2", "--on-mean", *SERIAL]) in (
+        EXIT_OK, EXIT_FAILED)  # failed = no ratio keeps drops under the cap, which is an answer too
+    out = capsys.readouterr().out
+    assert "outbound.dialer.lines_per_agent" in out and "RPCs per agent-hour" in out and "Drop rate" in out
+    assert "Best: outbound.dialer.lines_per_agent = " in out or "No setting keeps the drop rate" in out
 
 
 def test_options_are_checked_before_anything_runs(two_files, capsys):

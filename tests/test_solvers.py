@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from stationary import stationary_scenario
 from wfm.analytic import erlang_a, erlang_a_staffing
-from wfm.scenario_io import default_scenario
+from wfm.scenario_io import default_scenario, load_scenario
 from wfm.solvers import (
     Cap,
     ServiceTarget,
     analytic_headcount,
     interval_requirements,
     maximize,
+    pacing_lever,
     solve_pacing,
     solve_staffing,
 )
 from wfm.sweep import vary
 
 RATE, HANDLE, PATIENCE = 100 / 3600, 300.0, 180.0
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +75,8 @@ def test_an_abandon_cap_can_be_the_binding_constraint(queue):
     assert solution.headcount == 11 and solution.verified and solution.below_misses
 
 
-def test_staffing_one_template_of_the_baseline(tmp_path):
-    base = default_scenario()
+def test_staffing_one_template_of_the_baseline():
+    base = vary(default_scenario(), {"outbound.enabled": False}, name="Inbound baseline")  # inbound only: fast
     solution = solve_staffing(base, ServiceTarget(0.8, max_abandon=0.05), 3, 4, group=0, shift=1)
     by_headcount = {p.headcount: p for p in solution.evaluated}
     assert by_headcount[solution.headcount].meets
@@ -124,8 +128,44 @@ def test_maximize_with_a_conservative_cap_and_with_no_feasible_point(queue):
     assert chosen.high <= 0.08
 
 
-def test_pacing_needs_the_dialer_kpis(queue):
-    with pytest.raises(ValueError, match="pacing needs the outbound dialer's KPIs"):
-        solve_pacing(queue, "groups[0].shifts[0].headcount", [9, 10], 2, 1)
-    with pytest.raises(ValueError, match="'rpc_per_agent_hour' is not computed by this model"):
-        maximize(queue, "groups[0].shifts[0].headcount", [9, 10], "rpc_per_agent_hour", Cap("abandon_rate", 0.1), 2, 1)
+def test_lever_search_rejects_unknown_kpis(queue):
+    with pytest.raises(ValueError, match="'rpc_per_hour_x' is not computed by this model"):
+        maximize(queue, "groups[0].shifts[0].headcount", [9, 10], "rpc_per_hour_x", Cap("abandon_rate", 0.1), 2, 1)
+
+
+# --------------------------------------------------------------------------- pacing
+
+
+@pytest.fixture(scope="module")
+def power_day():
+    return vary(load_scenario(SCENARIOS / "power.toml"), {"calendar.horizon_days": 1})
+
+
+def test_pacing_lever_follows_the_dialer_mode(power_day, queue):
+    assert pacing_lever(power_day)[0] == "outbound.dialer.lines_per_agent"
+    predictive = vary(power_day, {"outbound.dialer.mode": "predictive"})
+    assert pacing_lever(predictive)[0] == "outbound.dialer.target_drop_rate"
+    with pytest.raises(ValueError, match="'preview' places one call per free agent"):
+        pacing_lever(vary(power_day, {"outbound.dialer.mode": "preview"}))
+    with pytest.raises(ValueError, match="needs outbound dialing"):
+        solve_pacing(queue, 2, 1)
+    with pytest.raises(ValueError, match="no default grid for outbound.dialer.max_level"):
+        solve_pacing(power_day, 2, 1, path="outbound.dialer.max_level")
+
+
+def test_pacing_picks_the_most_productive_ratio_whose_drop_ci_stays_under_the_cap(power_day):
+    optimum = solve_pacing(power_day, 2, 5, values=[1.0, 2.0, 3.0])
+    assert optimum.path == "outbound.dialer.lines_per_agent"
+    assert optimum.cap.at_most == power_day.outbound.compliance.rules().drop_cap == 0.03
+    assert optimum.cap.conservative
+    rows = optimum.sweep.rows
+    assert optimum.allowed == tuple(row.kpis["drop_rate"].high <= 0.03 for row in rows)
+    assert optimum.best_value is not None
+    best = optimum.best.kpis["rpc_per_agent_hour"].mean
+    assert optimum.best.kpis["drop_rate"].high <= 0.03
+    assert all(row.kpis["rpc_per_agent_hour"].mean <= best for row, ok in zip(rows, optimum.allowed, strict=True)
+               if ok)
+    # the same search through the generic lever API
+    again = maximize(power_day, optimum.path, [1.0, 2.0, 3.0], "rpc_per_agent_hour",
+                     Cap("drop_rate", 0.03, conservative=True), 2, 5)
+    assert again.best_value == optimum.best_value and again.allowed == optimum.allowed

@@ -20,7 +20,7 @@ from wfm.kpi import HEADLINE, KPI_BY_KEY, KpiDef
 from wfm.scenario import Scenario
 from wfm.scenario_io import ScenarioError, default_scenario, load_scenario
 from wfm.sim import Cancelled
-from wfm.solvers import DEFAULT_DROP_CAP, ServiceTarget, StaffingSolution, solve_pacing, solve_staffing
+from wfm.solvers import ServiceTarget, StaffingSolution, pacing_lever, solve_pacing, solve_staffing
 from wfm.sweep import Axis, SweepResult, Value, load_sweep_plan, parse_axis, sweep, vary
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 1, 130
@@ -344,18 +344,23 @@ def cmd_solve_pacing(args: argparse.Namespace, console: Console) -> int:
     ok, output = _output_path(args, console)
     if not ok:
         return EXIT_BAD_INPUT
-    axis = parse_axis(f"{args.field}={args.values}")
+    if args.values and not args.field:
+        args.field = pacing_lever(scenario)[0]
+    axis = parse_axis(f"{args.field}={args.values}") if args.values else None
     with _backend(args) as backend, _progress(console, "Solving pacing") as progress:
-        optimum = solve_pacing(scenario, axis.path, axis.values, reps, seed, progress,
-                               drop_cap=args.drop_cap, backend=backend)
+        optimum = solve_pacing(scenario, reps, seed, progress, path=args.field,
+                               values=axis.values if axis else None, drop_cap=args.drop_cap,
+                               conservative=not args.on_mean, backend=backend)
     console.print(sweep_table(optimum.sweep, [optimum.objective, optimum.cap.key]))
+    judged = "mean" if args.on_mean else "95% CI upper end"
     if optimum.best_value is None:
-        console.print(f"[red]No setting keeps the drop rate under {args.drop_cap:.1%}[/]; try gentler settings.")
+        console.print(f"[red]No setting keeps the drop rate ({judged}) under {optimum.cap.at_most:.1%}[/];"
+                      " try gentler settings.")
         return EXIT_FAILED
-    console.print(f"Best: [bold]{axis.path} = {optimum.best_value}[/]")
-    summaries = [optimum.best] if optimum.best is not None else []
-    return _write_excel(output, summaries, [_scenario_of(scenario, {axis.path: optimum.best_value})], args.force,
-                        console)
+    console.print(f"Best: [bold]{optimum.path} = {optimum.best_value}[/] — drop rate ({judged}) under "
+                  f"{optimum.cap.at_most:.1%}, most RPCs per agent-hour.")
+    best_scenario = vary(scenario, {optimum.path: optimum.best_value}, name=scenario.name)
+    return _write_excel(output, [s for s in (optimum.best,) if s is not None], [best_scenario], args.force, console)
 
 
 def cmd_gui(args: argparse.Namespace, console: Console) -> int:
@@ -421,10 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_staff.set_defaults(func=cmd_solve_staffing)
     p_pace = solve_sub.add_parser("pacing", help="dialer setting with most RPCs per agent-hour under the drop cap")
     p_pace.add_argument("scenario", nargs="?", help="scenario TOML file (default: the built-in baseline)")
-    p_pace.add_argument("--field", required=True, help="the dialer setting's path (predictive target or power ratio)")
-    p_pace.add_argument("--values", required=True, help="grid: START:STOP:STEP or V1,V2,...")
-    p_pace.add_argument("--drop-cap", type=float, default=DEFAULT_DROP_CAP,
-                        help=f"largest acceptable drop rate (default {DEFAULT_DROP_CAP})")
+    p_pace.add_argument("--field", help="the lever's path (default: outbound.dialer.target_drop_rate in predictive "
+                                        "mode, outbound.dialer.lines_per_agent in power mode)")
+    p_pace.add_argument("--values", help="grid: START:STOP:STEP or V1,V2,... (default: a grid for the lever)")
+    p_pace.add_argument("--drop-cap", type=float, help="largest acceptable drop rate (default: the compliance cap)")
+    p_pace.add_argument("--on-mean", action="store_true",
+                        help="judge the cap on the mean drop rate instead of its 95%% CI upper end")
     _add_experiment_options(p_pace)
     p_pace.set_defaults(func=cmd_solve_pacing)
 

@@ -6,8 +6,8 @@ Every candidate is simulated on the same seed (common random numbers), so compar
 n − 1 agents is comparing like with like; the answer is then checked on fresh seeds.
 
 `maximize` is the generic lever search (maximise one KPI over a numeric field subject to a cap
-on another); pacing is that search over a dialer setting with RPCs per agent-hour as the
-objective and the drop rate as the capped KPI.
+on another); pacing is that search over the dialer's lever (predictive target drop rate or
+power lines per agent) with RPCs per agent-hour as the objective and the drop rate capped.
 """
 
 from __future__ import annotations
@@ -30,7 +30,11 @@ from wfm.sweep import Axis, SweepResult, Value, sweep, vary
 # The pacing KPIs; the outbound dialer defines them (DESIGN §4, §7).
 PACING_OBJECTIVE = "rpc_per_agent_hour"
 PACING_CAPPED = "drop_rate"
-DEFAULT_DROP_CAP = 0.03
+# The lever per dialer mode and its default grid (planners set these in coarse steps).
+PACING_LEVERS: dict[str, tuple[str, tuple[float, ...]]] = {
+    "predictive": ("outbound.dialer.target_drop_rate", (0.005, 0.01, 0.015, 0.02, 0.025, 0.03)),
+    "power": ("outbound.dialer.lines_per_agent", (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)),
+}
 
 # Offset from the experiment seed for verification runs: fresh streams, still reproducible.
 VERIFY_SEED_OFFSET = 1_000_003
@@ -406,16 +410,37 @@ def maximize(
     return Optimum(path, objective, cap, row.values[path], row.summary, allowed, result)
 
 
+def pacing_lever(scenario: Scenario) -> tuple[str, tuple[float, ...]]:
+    """The field pacing tunes in the scenario's dialer mode, and a default grid for it.
+
+    Predictive mode aims at a target drop rate (the controller sets the dial level from it);
+    power mode dials a fixed number of lines per free agent. Preview and progressive never
+    place more calls than there are free agents, so there is nothing to pace.
+
+    Raises:
+        ValueError: outbound is off, or the mode has no pacing lever.
+    """
+    if not scenario.outbound.enabled:
+        raise ValueError("pacing needs outbound dialing; set outbound.enabled = true")
+    mode = scenario.outbound.dialer.mode
+    if mode not in PACING_LEVERS:
+        raise ValueError(
+            f"dialer mode {mode!r} places one call per free agent and has no pacing to solve;"
+            " set outbound.dialer.mode to 'power' or 'predictive'"
+        )
+    return PACING_LEVERS[mode]
+
+
 def solve_pacing(
     scenario: Scenario,
-    path: str,
-    values: Sequence[Value],
     replications: int,
     seed: int,
     progress: Callable[[float], None] = _noop,
     cancel: Callable[[], bool] = _never,
     *,
-    drop_cap: float = DEFAULT_DROP_CAP,
+    path: str | None = None,
+    values: Sequence[Value] | None = None,
+    drop_cap: float | None = None,
     conservative: bool = True,
     backend: Backend | None = None,
 ) -> Optimum:
@@ -424,16 +449,35 @@ def solve_pacing(
     Judged conservatively by default: the drop rate's 95% CI must lie under the cap, since
     breaking the regulatory cap costs far more than a slightly slower dialer.
 
+    Args:
+        scenario: a scenario with outbound dialing in power or predictive mode.
+        replications: replications per grid point.
+        seed: experiment seed shared by every point (common random numbers).
+        progress: called with the fraction done.
+        cancel: polled; when it returns True the solver raises `wfm.sim.Cancelled`.
+        path: the lever (default: from the dialer mode, see `pacing_lever`).
+        values: the grid (default: the lever's default grid).
+        drop_cap: largest acceptable drop rate (default: the compliance rules' cap).
+        conservative: judge the cap on the CI's upper end rather than the mean.
+        backend: where to run; serial when None.
+
     Raises:
-        ValueError: when the model does not compute the pacing KPIs (no outbound dialer).
+        ValueError: no outbound, a mode without pacing, or a model without the pacing KPIs.
     """
     missing = [k for k in (PACING_OBJECTIVE, PACING_CAPPED) if k not in KPI_BY_KEY]
     if missing:
         raise ValueError(
-            f"pacing needs the outbound dialer's KPIs ({', '.join(missing)}), which this version does not compute;"
-            " add an outbound dialer to the model first"
+            f"pacing needs the outbound dialer's KPIs ({', '.join(missing)}), which this version does not compute"
         )
+    if values is None:
+        lever, grid = pacing_lever(scenario)
+        if path is not None and path != lever:
+            raise ValueError(f"no default grid for {path}; give the values to try")
+        path, values = lever, grid
+    elif path is None:
+        path = pacing_lever(scenario)[0]
+    cap = scenario.outbound.compliance.rules().drop_cap if drop_cap is None else drop_cap
     return maximize(
-        scenario, path, values, PACING_OBJECTIVE, Cap(PACING_CAPPED, drop_cap, conservative),
+        scenario, path, values, PACING_OBJECTIVE, Cap(PACING_CAPPED, cap, conservative),
         replications, seed, progress, cancel, backend=backend,
     )
