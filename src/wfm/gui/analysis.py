@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import stats
@@ -17,7 +18,11 @@ from wfm import kpi
 from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Summary
 from wfm.scenario import Scenario
+from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import SLOT_S, expected_calls
+
+if TYPE_CHECKING:
+    from wfm.gui.analysis_campaign import DialerView, FunnelView, RecoveryView, WorkforceView
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,14 @@ class Outcome:
         required_avg: Erlang A agents required per interval of an average open day.
         profile_avg: the intraday profile of an average open day.
         daily: per-day KPI bands (see `daily_bands`).
+        inbound_roster: expected inbound-capable agents on shift and off break per interval of
+            the horizon, from the roster (see `inbound_roster`).
+        dialer: dialer pacing and drop rates (None without an outbound campaign).
+        funnel: the collections funnel (None without an outbound campaign).
+        recovery: cumulative money collected (None without an outbound campaign).
+        workforce: headcount, turnover, stress and cost over days or weeks (None without days).
 
-    The last three are computed in the worker thread with the run, so showing a result
+    Everything but the first three is computed in the worker thread with the run, so showing a result
     costs the GUI thread drawing only.
     """
 
@@ -71,13 +82,24 @@ class Outcome:
     required_avg: np.ndarray = field(repr=False)
     profile_avg: IntradayProfile = field(repr=False)
     daily: dict[str, Band] = field(repr=False)
+    inbound_roster: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    dialer: DialerView | None = field(default=None, repr=False)
+    funnel: FunnelView | None = field(default=None, repr=False)
+    recovery: RecoveryView | None = field(default=None, repr=False)
+    workforce: WorkforceView | None = field(default=None, repr=False)
 
     @classmethod
     def analyse(cls, name: str, scenario: Scenario, summary: Summary) -> Outcome:
         """Everything the dashboards draw for one experiment."""
+        # Imported here: the campaign views build on `Band` from this module.
+        from wfm.gui.analysis_campaign import dialer_view, funnel_view, recovery_view, workforce_view
+
         days = open_days(scenario)
+        currency = scenario.costs.currency
         return cls(name, scenario, summary, required_agents(scenario, days), intraday_profile(summary, days),
-                   daily_bands(summary))
+                   daily_bands(summary), inbound_roster(scenario), dialer_view(summary),
+                   funnel_view(summary, currency), recovery_view(summary, currency),
+                   workforce_view(summary, scenario.workforce.stress.enabled, currency))
 
 
 @dataclass(frozen=True)
@@ -89,7 +111,9 @@ class IntradayProfile:
         offered: calls offered per interval.
         answered: calls answered per interval.
         service_level: answered within the threshold / offered (short abandons as configured).
-        agents: agents available (handling or idle) per interval.
+        agents: agents logged in and not on break (handling, idle or waiting on the dialer) per
+            interval, over every group: the result does not split staffing by group, so
+            outbound-only agents are in it.
     """
 
     hours: np.ndarray
@@ -124,7 +148,7 @@ def intraday_profile(summary: Summary, days: list[int]) -> IntradayProfile:
         short = _per_day(inbound.abandoned_short, per_day)[days] if run.exclude_short_abandons else 0.0
         in_sl = _per_day(inbound.answered_in_sl, per_day)[days]
         net = (offered - short).sum(axis=0)
-        staffed = _per_day(run.staff.busy_s + run.staff.idle_s, per_day)[days] / run.interval_s
+        staffed = _per_day(run.staff.busy_s + run.staff.idle_s + run.staff.dialing_s, per_day)[days] / run.interval_s
         rows["offered"].append(offered.mean(axis=0))
         rows["answered"].append(_per_day(inbound.answered, per_day)[days].mean(axis=0))
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -179,6 +203,61 @@ def required_agents(scenario: Scenario, days: list[int]) -> np.ndarray:
             else:
                 cache[key] = erlang_a_staffing(rate, aht, inbound.patience.mean_s, threshold, target)
         out[i] = cache[key]
+    return out
+
+
+def _add_segments(out: np.ndarray, starts: np.ndarray, ends: np.ndarray, weight: np.ndarray,
+                  interval_s: int) -> None:
+    """Add `weight` × (overlap of [start, end) with each interval) / interval_s to `out`, vectorised."""
+    n = len(out)
+    starts = np.clip(starts, 0, n * interval_s)
+    ends = np.clip(ends, 0, n * interval_s)
+    keep = ends > starts
+    a, b, w = starts[keep], ends[keep], weight[keep]
+    ia = np.minimum((a // interval_s).astype(int), n - 1)
+    ib = np.minimum((b // interval_s).astype(int), n)
+    same = ia == ib
+    np.add.at(out, ia[same], w[same] * (b[same] - a[same]) / interval_s)
+    ia, ib, a, b, w = ia[~same], ib[~same], a[~same], b[~same], w[~same]
+    np.add.at(out, ia, w * ((ia + 1) * interval_s - a) / interval_s)
+    tail = ib < n
+    np.add.at(out, ib[tail], w[tail] * (b[tail] - ib[tail] * interval_s) / interval_s)
+    full = np.zeros(n + 1)
+    np.add.at(full, ia + 1, w)
+    np.add.at(full, ib, -w)
+    out += np.cumsum(full)[:n]
+
+
+def inbound_roster(scenario: Scenario) -> np.ndarray:
+    """Expected inbound-capable agents on shift and off break, per interval of the horizon.
+
+    Inbound and blended agents of the roster, each shift weighted by the group's attendance
+    (1 − absence rate), with every scheduled break taken out. It is the plan, not the
+    simulation: blended agents may be on the dialer, and stress-driven absence, attrition and
+    hiring are not in it. The simulated availability per group is not in `RunResult`
+    (staffing is summed over all agents), so this is what the inbound plot can compare.
+    """
+    cal = scenario.calendar
+    n = cal.horizon_days * cal.intervals_per_day
+    out = np.zeros(n)
+    starts: list[float] = []
+    ends: list[float] = []
+    weights: list[float] = []
+    for entry in build_roster(scenario):
+        if not entry.takes_inbound:
+            continue
+        attend = 1.0 - entry.absence_rate
+        for inst in entry.instances:
+            starts.append(inst.start)
+            ends.append(inst.end)
+            weights.append(attend)
+            for begin, length in inst.breaks:
+                starts.append(begin)
+                ends.append(begin + length)
+                weights.append(-attend)
+    if starts:
+        _add_segments(out, np.asarray(starts, dtype=float), np.asarray(ends, dtype=float),
+                      np.asarray(weights, dtype=float), cal.interval_s)
     return out
 
 

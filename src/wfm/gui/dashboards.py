@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from wfm.gui.analysis import Band, Outcome, intraday_profile, open_days, required_agents
 
 COLORS = {"offered": "#1f77b4", "answered": "#2ca02c", "service_level": "#d62728", "agents": "#1f77b4",
-          "required": "#ff7f0e", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
+          "required": "#ff7f0e", "roster": "#17becf", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
 SERIES_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -67,9 +67,17 @@ def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = Non
 
 def draw_band(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str, name: str, *,
               step: bool = True, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine,
-              symbol: str | None = None) -> pg.PlotDataItem:
-    """Plot a mean curve with its CI band (skipped where the band is degenerate)."""
+              symbol: str | None = None, floor: float | None = 0.0,
+              ceiling: float | None = None) -> pg.PlotDataItem:
+    """Plot a mean curve with its CI band (skipped where the band is degenerate).
+
+    The band is drawn clipped to [floor, ceiling]: a t-interval of a count or a rate may reach
+    past what the quantity can take (below zero, above 100%), which only distracts.
+    """
     mode = "right" if step else None
+    lo_clip = -np.inf if floor is None else floor
+    hi_clip = np.inf if ceiling is None else ceiling
+    band = Band(band.mean, np.clip(band.low, lo_clip, hi_clip), np.clip(band.high, lo_clip, hi_clip))
     # Step curves carry no NaN (a closed interval is drawn at zero); rates keep NaN as gaps.
     y, low, high = (band.mean, band.low, band.high) if not step else (
         np.nan_to_num(band.mean), np.nan_to_num(band.low), np.nan_to_num(band.high))
@@ -146,7 +154,7 @@ class InboundDashboard(QWidget):
                                TimeOfDayAxis("bottom"))
         self.sl = make_plot("Service level per interval", "service level (%)", "time of day",
                             TimeOfDayAxis("bottom"))
-        self.staff = make_plot("Agents available vs required (Erlang A)", "agents", "time of day",
+        self.staff = make_plot("Agents vs required for inbound (Erlang A)", "agents", "time of day",
                                TimeOfDayAxis("bottom"))
         self.sl.setXLink(self.calls)
         self.staff.setXLink(self.calls)
@@ -192,13 +200,23 @@ class InboundDashboard(QWidget):
         # SL is a rate, not a volume: points at interval midpoints joined by lines read better than steps.
         mid = xs + (xs[1] - xs[0] if len(xs) > 1 else 1.0) / 2
         self.curves["service_level"] = draw_band(self.sl, mid, sl, COLORS["service_level"], "service level",
-                                                 step=False)
+                                                 step=False, ceiling=100.0)
         target = outcome.scenario.inbound.service_level
         self.curves["target"] = self.sl.plot(
             [0, 24], [target.target * 100] * 2, name=f"target {target.target:.0%} in {target.threshold_s:g} s",
             pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.sl.setYRange(0, 105, padding=0)
-        self.curves["agents"] = draw_band(self.staff, xs, profile.agents, COLORS["agents"], "available (simulated)")
+        # The result sums staffing over every group, so with outbound-only agents the simulated
+        # curve is not inbound capacity; the roster's inbound-capable agents are drawn beside it.
+        dialers = any(g.kind == "outbound" and g.headcount > 0 for g in outcome.scenario.groups)
+        simulated = "logged in, all groups incl. outbound (simulated)" if dialers else "logged in (simulated)"
+        self.curves["agents"] = draw_band(self.staff, xs, profile.agents, COLORS["agents"], simulated)
+        if len(outcome.inbound_roster):
+            per_day = len(xs)
+            roster = np.asarray(outcome.inbound_roster).reshape(-1, per_day)[days].mean(axis=0)
+            self.curves["inbound_roster"] = self.staff.plot(
+                xs, roster, name="inbound-capable on shift, off break (roster × attendance)", stepMode="right",
+                pen=pg.mkPen(COLORS["roster"], width=2))
         req = self.required(outcome, None if average else days[0])
         self.curves["required"] = self.staff.plot(
             xs, req, name="required for SL target", stepMode="right",

@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
@@ -113,6 +115,61 @@ class Binding:
     load: Callable[[Any], None]
 
 
+class ColumnFlow(QWidget):
+    """Group boxes in as many columns as the width allows, in order, each to the shortest column.
+
+    A wide editor shows a long section side by side; a narrow one stacks it, so no field is
+    ever cut off behind a horizontal scroll bar.
+    """
+
+    def __init__(self, available: Callable[[], int], column_width: int = 430, max_columns: int = 2) -> None:
+        super().__init__()
+        self.available = available
+        self.column_width = column_width
+        self.max_columns = max_columns
+        self.boxes: list[QWidget] = []
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(8)
+        self._columns: list[QVBoxLayout] = []
+        self._count = 0
+
+    def addWidget(self, widget: QWidget) -> None:  # noqa: N802 - the QLayout name, so `group(into=...)` works
+        """Add a box at the end of the flow."""
+        self.boxes.append(widget)
+        self._place(self._count or 1, force=True)
+
+    def _wanted(self) -> int:
+        return max(1, min(self.max_columns, self.available() // self.column_width))
+
+    def _place(self, count: int, force: bool = False) -> None:
+        if count == self._count and not force:
+            return
+        for column in self._columns:
+            while column.count():
+                column.takeAt(0)
+            self._row.removeItem(column)
+            column.deleteLater()
+        self._columns = []
+        heights = [0] * count
+        for _ in range(count):
+            column = QVBoxLayout()
+            column.setSpacing(6)
+            self._row.addLayout(column, 1)
+            self._columns.append(column)
+        for box in self.boxes:
+            target = heights.index(min(heights))
+            self._columns[target].addWidget(box)
+            heights[target] += box.sizeHint().height()
+        for column in self._columns:
+            column.addStretch(1)
+        self._count = count
+
+    def reflow(self) -> None:
+        """Re-flow when the number of columns that fit the visible width changes."""
+        self._place(self._wanted())
+
+
 class SectionTab(QWidget):
     """One editor tab for one or more scenario sections.
 
@@ -126,6 +183,7 @@ class SectionTab(QWidget):
         super().__init__()
         self.editor = editor
         self._bindings: list[Binding] = []
+        self._flows: list[ColumnFlow] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -154,18 +212,35 @@ class SectionTab(QWidget):
 
     # ---- layout helpers ----------------------------------------------------------------
 
-    def group(self, title: str, path: Path | None = None) -> QFormLayout:
-        """A titled box of form rows; with `path`, problems of that section show at its foot."""
+    def group(self, title: str, path: Path | None = None, into: QVBoxLayout | ColumnFlow | None = None) -> QFormLayout:
+        """A titled box of form rows; with `path`, problems of that section show at its foot.
+
+        The box goes at the end of the tab, or of `into` (e.g. a `flow()`).
+        """
         box = QGroupBox(title)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.layout_.addWidget(box)
+        (into if into is not None else self.layout_).addWidget(box)
         if path is not None:
             label = error_label()
             form.addRow(label)
             self.editor.register_sink(path, ErrorSink(self, label))
         return form
+
+    def flow(self) -> ColumnFlow:
+        """A `ColumnFlow` for group boxes (pass it as `into`): side by side when the editor is wide."""
+        # The tab's width, not the flow's: the flow may be wider than the visible scroll area.
+        flow = ColumnFlow(lambda: self.width() - 24)
+        self.layout_.addWidget(flow)
+        self._flows.append(flow)
+        return flow
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        """Re-flow the group boxes for the new width."""
+        super().resizeEvent(event)
+        for flow in self._flows:
+            flow.reflow()
 
     def row(self, form: QFormLayout, text: str, path: Path, widget: QWidget, tooltip: str = "") -> None:
         """Add a labelled field with its inline error line underneath."""
@@ -207,6 +282,50 @@ class SectionTab(QWidget):
         box.valueChanged.connect(edited)
         self._add(path, load)
         return box
+
+    def bind_optional(self, path: Path, box: QSpinBox | QDoubleSpinBox, scale: float = 1.0,
+                      unset_text: str = "from presets") -> QWidget:
+        """A check box and a spin box for a value that may be unset (None in the scenario).
+
+        Unchecked writes None (the value then comes from elsewhere, e.g. a compliance preset);
+        checking it writes the spin box's value.
+        """
+        holder = QWidget()
+        lay = QHBoxLayout(holder)
+        lay.setContentsMargins(0, 0, 0, 0)
+        check = QCheckBox()
+        check.setToolTip(f"Set this value here; unchecked = {unset_text}")
+        lay.addWidget(check)
+        lay.addWidget(box)
+        note = QLabel(unset_text)
+        note.setStyleSheet("color: #777;")
+        lay.addWidget(note)
+        lay.addStretch(1)
+        is_int = isinstance(box, QSpinBox) and scale == 1.0
+
+        def value() -> Any:
+            return int(box.value()) if is_int else round(box.value() / scale, 10)
+
+        def load(current: Any) -> None:
+            on = current is not None
+            self._quiet(check, lambda: check.setChecked(on))
+            box.setEnabled(on)
+            note.setVisible(not on)
+            if isinstance(current, int | float):
+                self._quiet(box, lambda: box.setValue(current * scale if not is_int else int(current)))
+
+        def toggled(on: bool) -> None:
+            box.setEnabled(on)
+            note.setVisible(not on)
+            self.editor.set_value(path, value() if on else None, source=self)
+
+        check.toggled.connect(toggled)
+        box.valueChanged.connect(lambda _v: self.editor.set_value(path, value(), source=self)
+                                 if check.isChecked() else None)
+        self._add(path, load)
+        holder.check = check  # type: ignore[attr-defined]
+        holder.spin = box  # type: ignore[attr-defined]
+        return holder
 
     def bind_combo(self, path: Path, combo: QComboBox, options: Iterable[tuple[Any, str]]) -> QWidget:
         """Bind a combo box of (value, label) options."""
@@ -269,13 +388,32 @@ class ScenarioEditor(QWidget):
         self._scenario: Scenario | None = scenario
         self._problems: list[Problem] = []
         self._sinks: dict[str, ErrorSink] = {}
+        # A list of sections instead of a tab bar: seven sections fit, and a ⚠ shows on each at once.
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().hide()
+        self.nav = QListWidget()
+        self.nav.setObjectName("section-list")
+        self.nav.setStyleSheet(
+            "QListWidget { border: none; background: #eef1f5; font-size: 10pt; }"
+            "QListWidget::item { padding: 7px 8px; border-bottom: 1px solid #dde2e8; color: #222; }"
+            "QListWidget::item:selected { background: #2d6cdf; color: white; }")
         self.section_tabs: list[SectionTab] = []
         for cls in tab_classes:
             tab = cls(self)
             self.section_tabs.append(tab)
             self.tabs.addTab(tab, cls.title)
+            self.nav.addItem(cls.title.replace("&&", "&"))
+        self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 150))
+        self.nav.currentRowChanged.connect(self.tabs.setCurrentIndex)
+        self.tabs.currentChanged.connect(self.nav.setCurrentRow)
+        self.nav.setCurrentRow(0)
+        sections = QWidget()
+        nav_lay = QHBoxLayout(sections)
+        nav_lay.setContentsMargins(0, 0, 0, 0)
+        nav_lay.setSpacing(0)
+        nav_lay.addWidget(self.nav)
+        nav_lay.addWidget(self.tabs, 1)
         self.problem_list = QTreeWidget()
         self.problem_list.setHeaderLabels(["Where", "Problem"])
         self.problem_list.setRootIsDecorated(False)
@@ -284,7 +422,7 @@ class ScenarioEditor(QWidget):
         self.problem_list.itemActivated.connect(self._go_to_problem)
         self.status = QLabel()
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.tabs)
+        split.addWidget(sections)
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -393,6 +531,7 @@ class ScenarioEditor(QWidget):
         for i, tab in enumerate(self.section_tabs):
             mark = " ⚠" if i in flagged else ""
             self.tabs.setTabText(i, tab.title + mark)
+            self.nav.item(i).setText(tab.title.replace("&&", "&") + mark)
         n = len(self._problems)
         self.status.setText("✔ Scenario is valid" if n == 0 else f"⚠ {n} problem(s): fix them to run or save")
         self.status.setStyleSheet("color: #1b7f3b;" if n == 0 else "color: #b00020; font-weight: bold;")

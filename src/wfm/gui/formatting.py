@@ -45,3 +45,15 @@ def format_duration(seconds: float) -> str:
     if seconds < 60:
         return f"{seconds} s"
     return f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def format_money(value: float, currency: str = "EUR") -> str:
+    """An amount in the scenario's currency: '€12,345', 'COP 1,234,567' (no cents above 1,000)."""
+    if math.isnan(value):
+        return "–"
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    number = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+    return f"{symbol}{number}" if symbol else f"{currency} {number}"

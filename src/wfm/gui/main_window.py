@@ -7,6 +7,7 @@ that keep recent files — so tests drive the real window without monkeypatching
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,7 @@ from wfm.experiment import Summary, replicate
 from wfm.gui.analysis import Outcome
 from wfm.gui.comparison import ComparisonPanel
 from wfm.gui.dashboards import DailyDashboard, InboundDashboard
+from wfm.gui.dashboards_campaign import DialerDashboard, FunnelDashboard, WorkforceDashboard
 from wfm.gui.dialogs import EXCEL_FILTER, SCENARIO_FILTER, Dialogs, QtDialogs, Unsaved, describe_exception
 from wfm.gui.editor import ScenarioEditor
 from wfm.gui.kpi_table import KpiTable
@@ -88,7 +90,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.results_area)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([600, 840])
+        split.setSizes([700, 740])
         self.setCentralWidget(split)
         self.editor.edited.connect(lambda: self.setWindowModified(True))
         self.editor.edited.connect(self._update_title)
@@ -111,6 +113,9 @@ class MainWindow(QMainWindow):
         self.whatif.rerun.connect(self.run)
         self.inbound_view = InboundDashboard()
         self.daily_view = DailyDashboard()
+        self.dialer_view = DialerDashboard()
+        self.funnel_view = FunnelDashboard()
+        self.workforce_view = WorkforceDashboard()
         self.kpi_table = KpiTable()
         self.comparison = ComparisonPanel()
         self.comparison.changed.connect(self._update_actions)
@@ -118,8 +123,10 @@ class MainWindow(QMainWindow):
         self.result_tabs.addTab(self.kpi_table, "KPIs")
         self.result_tabs.addTab(self.inbound_view, "Inbound by interval")
         self.result_tabs.addTab(self.daily_view, "By day")
+        self.result_tabs.addTab(self.dialer_view, "Dialer")
+        self.result_tabs.addTab(self.funnel_view, "Funnel && recovery")
+        self.result_tabs.addTab(self.workforce_view, "Workforce")
         self.result_tabs.addTab(self.comparison, "Comparison")
-        # Dialer, funnel and workforce dashboards join this tab widget with their model sections.
         placeholder = QLabel("No results yet.\n\nPress Run (F5) to simulate the scenario;\n"
                              "the KPIs, dashboards and comparison appear here.")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -402,10 +409,11 @@ class MainWindow(QMainWindow):
             f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
         steps: list[Callable[[], None]] = [
             lambda: self.kpi_table.show_summary(s),
+            lambda: self._show_tabs_with_data(outcome),
             lambda: self.result_stack.setCurrentIndex(1),
-            lambda: self.inbound_view.show_outcome(outcome),
-            lambda: self.daily_view.show_outcome(outcome),
         ]
+        # Only the views whose data exists are drawn (and shown): no dialer tab for an inbound-only run.
+        steps += [functools.partial(view.show_outcome, outcome) for view in self.views_with_data(outcome)]
         if then is not None:
             steps.append(then)
 
@@ -417,6 +425,22 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, next_step)
 
         next_step()
+
+    def views_with_data(self, outcome: Outcome) -> list[QWidget]:
+        """The dashboards that have something to show for `outcome`, in tab order."""
+        has = {
+            self.inbound_view: outcome.scenario.inbound.enabled,
+            self.daily_view: outcome.scenario.inbound.enabled,
+            self.dialer_view: outcome.dialer is not None,
+            self.funnel_view: outcome.funnel is not None and outcome.recovery is not None,
+            self.workforce_view: outcome.workforce is not None,
+        }
+        return [view for view, shown in has.items() if shown]
+
+    def _show_tabs_with_data(self, outcome: Outcome) -> None:
+        shown = self.views_with_data(outcome)
+        for view in (self.inbound_view, self.daily_view, self.dialer_view, self.funnel_view, self.workforce_view):
+            self.result_tabs.setTabVisible(self.result_tabs.indexOf(view), view in shown)
 
     def _on_error(self, exc: object) -> None:
         self._finish_progress()

@@ -543,6 +543,11 @@ class RunTab(SectionTab):
                  "Same seed + same scenario = identical results; compare scenarios on one seed")
 
 
-SECTION_TABS: tuple[type[SectionTab], ...] = (CalendarDemandTab, StaffingTab, InboundTab, RunTab)
+# Imported here: the outbound and workforce tabs are their own modules, listed with the others.
+from wfm.gui.sections_outbound import DialerTab  # noqa: E402
+from wfm.gui.sections_workforce import CostsTab, WorkforceTab  # noqa: E402
+
+SECTION_TABS: tuple[type[SectionTab], ...] = (CalendarDemandTab, InboundTab, DialerTab, StaffingTab, WorkforceTab,
+                                              CostsTab, RunTab)
 """The editor's tabs in display order; a new scenario section adds its tab here."""
 

@@ -2,22 +2,36 @@
 
 The levers edit the scenario through the editor, like any other edit, so a what-if is
 visible in the tabs, marks the file as changed and can be saved or undone by re-opening.
-Dialer mode/ratio and bonus rate join here when their scenario sections exist.
+Dialer levers show the knob of the chosen mode (lines per agent for power, target drop rate
+for predictive). Setting a bonus rate switches the pay scheme to "bonus" (and clearing both
+rates back to "flat") in the same edit, since the scenario rejects a bonus under a flat scheme.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wfm.gui.editor import ScenarioEditor
 from wfm.gui.widgets import spin
 
+MODES = (("preview", "Preview"), ("progressive", "Progressive"), ("power", "Power"), ("predictive", "Predictive"))
+
 
 class WhatIfPanel(QGroupBox):
-    """Headcount per shift template, SL target, patience, and a Re-run button."""
+    """Headcount per shift template, SL target, patience, dialer mode and pacing, bonus rates, Re-run."""
 
     rerun = Signal()
 
@@ -35,6 +49,22 @@ class WhatIfPanel(QGroupBox):
             lambda v: self.editor.set_value(("inbound", "service_level", "target"), round(v / 100, 10)))
         self.patience.valueChanged.connect(
             lambda v: self.editor.set_value(("inbound", "patience", "mean_s"), float(v)))
+        self.mode = QComboBox()
+        for value, text in MODES:
+            self.mode.addItem(text, value)
+        self.mode.setToolTip("Dialer mode")
+        self.mode.currentIndexChanged.connect(
+            lambda i: self.editor.set_value(("outbound", "dialer", "mode"), self.mode.itemData(i)))
+        self.ratio = spin(1, 10, " lines/agent", 2, 0.25, "Power: lines dialed per free agent")
+        self.ratio.valueChanged.connect(
+            lambda v: self.editor.set_value(("outbound", "dialer", "lines_per_agent"), round(v, 10)))
+        self.drop_target = spin(0.01, 49.99, " % drops", 2, 0.25, "Predictive: drop rate the pacing aims at")
+        self.drop_target.valueChanged.connect(
+            lambda v: self.editor.set_value(("outbound", "dialer", "target_drop_rate"), round(v / 100, 10)))
+        self.bonus_ptp = spin(0, 10_000, " /kept PTP", 2, 0.5, "Bonus per kept promise to pay (0 and 0 = flat pay)")
+        self.bonus_euro = spin(0, 100, " % collected", 2, 0.25, "Bonus as a share of the money collected")
+        self.bonus_ptp.valueChanged.connect(lambda _v: self._bonus_edited())
+        self.bonus_euro.valueChanged.connect(lambda _v: self._bonus_edited())
         self.button = QPushButton("Re-run")
         self.button.setToolTip("Run the scenario again with these values")
         self.button.clicked.connect(self.rerun)
@@ -46,8 +76,20 @@ class WhatIfPanel(QGroupBox):
         levers.addWidget(self.patience)
         levers.addStretch(1)
         levers.addWidget(self.button)
+        campaign = QHBoxLayout()
+        self.dialer_label = QLabel("Dialer")
+        campaign.addWidget(self.dialer_label)
+        campaign.addWidget(self.mode)
+        campaign.addWidget(self.ratio)
+        campaign.addWidget(self.drop_target)
+        campaign.addSpacing(12)
+        campaign.addWidget(QLabel("Bonus"))
+        campaign.addWidget(self.bonus_ptp)
+        campaign.addWidget(self.bonus_euro)
+        campaign.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addLayout(self.grid)
+        lay.addLayout(campaign)
         lay.addLayout(levers)
         editor.edited.connect(self.sync)
         self.sync()
@@ -65,6 +107,23 @@ class WhatIfPanel(QGroupBox):
                 box.blockSignals(True)
                 box.setValue(value)
                 box.blockSignals(False)
+        dialer = data["outbound"]["dialer"]
+        self.mode.blockSignals(True)
+        self.mode.setCurrentIndex(max(self.mode.findData(dialer["mode"]), 0))
+        self.mode.blockSignals(False)
+        self.ratio.setVisible(dialer["mode"] == "power")
+        self.drop_target.setVisible(dialer["mode"] == "predictive")
+        for widget in (self.dialer_label, self.mode, self.ratio, self.drop_target):
+            widget.setEnabled(bool(data["outbound"]["enabled"]))
+        incentives = data["workforce"]["incentives"]
+        for box, value in ((self.ratio, dialer["lines_per_agent"]),
+                           (self.drop_target, _scaled(dialer["target_drop_rate"])),
+                           (self.bonus_ptp, incentives["bonus_per_kept_ptp"]),
+                           (self.bonus_euro, _scaled(incentives["bonus_per_euro"]))):
+            if isinstance(value, int | float) and abs(box.value() - value) > 1e-9:
+                box.blockSignals(True)
+                box.setValue(value)
+                box.blockSignals(False)
         sl = data["inbound"]["service_level"]["target"]
         patience = data["inbound"]["patience"]["mean_s"]
         for box, value in ((self.target, sl * 100 if isinstance(sl, int | float) else None),
@@ -74,6 +133,14 @@ class WhatIfPanel(QGroupBox):
                 box.setValue(value)
                 box.blockSignals(False)
 
+    def _bonus_edited(self) -> None:
+        data = copy.deepcopy(self.editor.data)
+        incentives = data["workforce"]["incentives"]
+        incentives["bonus_per_kept_ptp"] = round(self.bonus_ptp.value(), 10)
+        incentives["bonus_per_euro"] = round(self.bonus_euro.value() / 100, 10)
+        incentives["scheme"] = "bonus" if self.bonus_ptp.value() > 0 or self.bonus_euro.value() > 0 else "flat"
+        self.editor.replace_data(data)
+
     def _rebuild(self, data: dict[str, Any]) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
@@ -81,7 +148,7 @@ class WhatIfPanel(QGroupBox):
                 item.widget().deleteLater()
         self.headcounts.clear()
         column = 0
-        per_row = 4
+        per_row = 3
         for g, group in enumerate(data["groups"]):
             for s, shift in enumerate(group["shifts"]):
                 box = spin(0, 5000, " agents", tooltip=f"Headcount of shift {shift['name']} in group {group['name']}")
@@ -96,3 +163,8 @@ class WhatIfPanel(QGroupBox):
                 self.grid.addWidget(cell, column // per_row, column % per_row)
                 self.headcounts[(g, s)] = box
                 column += 1
+
+
+def _scaled(value: Any) -> Any:
+    """A share as the percentage a spin box shows (non-numbers pass through for validation to name)."""
+    return value * 100 if isinstance(value, int | float) else value
