@@ -17,24 +17,40 @@ COSTS = {"wage_per_hour": 20.0, "telephony_per_minute": 0.01, "dialer_seat_per_d
 
 def test_small_case_by_hand():
     # 2 agents, Mon-Fri 08:00-16:00 with a paid 15-min break and an unpaid 30-min lunch, 7 days:
-    # 10 agent-shifts of 7.5 paid hours at 20/h; 10 seat-days of overhead and dialer licence.
+    # 10 agent-shifts of 7.5 paid hours at 20/h; 10 seat-days of overhead; no campaign, so no
+    # dialer licence (licences are checked in the outbound test below).
     result = run(back_office(2, 7, costs=COSTS), 1)
     costs = result.costs
     assert costs.wages.sum() == pytest.approx(10 * 7.5 * 20.0)
     assert costs.overhead.sum() == pytest.approx(10 * 10.0)
-    assert costs.dialer.sum() == pytest.approx(10 * 3.0)
-    assert costs.telephony.sum() == costs.hiring.sum() == costs.bonuses.sum() == 0
+    assert costs.dialer.sum() == costs.telephony.sum() == costs.hiring.sum() == costs.bonuses.sum() == 0
     assert np.allclose(costs.wages, [300, 300, 300, 300, 300, 0, 0])
-    assert kpi.overall(result)["cost_total"] == pytest.approx(1500 + 100 + 30)
+    assert kpi.overall(result)["cost_total"] == pytest.approx(1500 + 100)
 
 
-def test_inbound_agents_pay_no_dialer_and_talk_is_charged_per_minute():
+def test_without_a_campaign_no_seat_pays_the_dialer_and_talk_is_charged_per_minute():
     result = run(baseline_with(5), 3)
     expected = result.inbound.talk_s.sum() / 60 * 0.012
     assert result.costs.telephony.sum() == pytest.approx(expected)
-    # only the blended group (6 agents) needs dialer seats: 6 agents × 5 days minus absences
-    blended = result.workforce.group_names.index("Blended")
-    assert result.costs.dialer.sum() == pytest.approx(result.workforce.present[:, blended].sum() * 3.5)
+    assert result.costs.dialer.sum() == 0
+
+
+def test_outbound_attempts_and_line_time_are_billed_as_telephony():
+    result = run(baseline_with(8, outbound=True), 3)  # promises fall due within the week
+    out = result.outbound
+    line_s = result.inbound.talk_s.sum() + out.ring_s.sum() + out.talk_s.sum()
+    expected = line_s / 60 * 0.012 + out.outcomes.sum() * 0.002
+    assert out.outcomes.sum() > 0 and out.amount_collected.sum() > 0
+    assert result.costs.telephony.sum() == pytest.approx(expected)
+    overall = kpi.overall(result)
+    assert overall["cost_per_call"] == pytest.approx(
+        overall["cost_total"] / (result.inbound.handled.sum() + out.handled.sum()))
+    assert overall["cost_to_collect"] == pytest.approx(overall["cost_total"] / out.amount_collected.sum())
+    # only the groups that dial (blended and outbound) need dialer seats, per agent-shift worked
+    dialing = [i for i, kind in enumerate(result.workforce.group_kinds) if kind != "inbound"]
+    assert result.costs.dialer.sum() == pytest.approx(result.workforce.present[:, dialing].sum() * 3.5)
+    # every euro collected is credited to the agent who took the promise
+    assert result.workforce.euros_collected.sum() == pytest.approx(out.amount_collected.sum())
 
 
 @pytest.mark.parametrize("seed", [4, 5])

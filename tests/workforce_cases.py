@@ -10,10 +10,16 @@ from wfm.scenario_io import load_scenario, scenario_from_mapping
 BASELINE = "scenarios/baseline.toml"
 
 
-def baseline_with(horizon_days: int, workforce: dict[str, Any] | None = None, **sections: Any) -> Scenario:
-    """The shipped baseline with another horizon and (optionally) a workforce section."""
+def baseline_with(horizon_days: int, workforce: dict[str, Any] | None = None, outbound: bool = False,
+                  **sections: Any) -> Scenario:
+    """The shipped baseline with another horizon and (optionally) a workforce section.
+
+    The outbound campaign is switched off unless asked for, so that the tests of the people
+    model compare against the plain inbound floor.
+    """
     data = load_scenario(BASELINE).model_dump(mode="json")
     data["calendar"]["horizon_days"] = horizon_days
+    data["outbound"]["enabled"] = outbound
     if workforce is None:
         data.pop("workforce")
     else:

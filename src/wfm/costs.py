@@ -25,6 +25,7 @@ def cost_breakdown(
     inbound: InboundSeries,
     attempts_per_day: np.ndarray | None = None,
     phone_s_per_day: np.ndarray | None = None,
+    dialer_in_use: bool = True,
 ) -> CostSeries:
     """Money per day by category.
 
@@ -34,10 +35,11 @@ def cost_breakdown(
         inbound: per-interval inbound counters (talk minutes are charged as telephony).
         attempts_per_day: outbound dial attempts per day (None until the outbound model provides them).
         phone_s_per_day: other billed line seconds per day, e.g. outbound ringing and talk (None: none).
+        dialer_in_use: whether the scenario dials at all; without a campaign no seat needs a licence.
     """
     days = workforce.present.shape[0]
     wages_per_s = np.array([costs.wage_of(name) for name in workforce.group_names]) / 3600
-    dialer_groups = np.array([kind in DIALER_KINDS for kind in workforce.group_kinds], dtype=float)
+    dialer_groups = np.array([dialer_in_use and kind in DIALER_KINDS for kind in workforce.group_kinds], dtype=float)
     line_s = _per_day(inbound.talk_s, days)
     if phone_s_per_day is not None:
         line_s = line_s + phone_s_per_day

@@ -19,17 +19,17 @@ from wfm.sim.inbound import InboundACD
 class BlendingRouter:
     """The `Floor.on_free` callback of a run with outbound."""
 
-    def __init__(self, scenario: Scenario, acd: InboundACD, dialer: Dialer, agents: list[Agent]) -> None:
+    def __init__(self, scenario: Scenario, acd: InboundACD, dialer: Dialer) -> None:
         self.acd = acd
         self.dialer = dialer
         self.inbound = scenario.inbound.enabled
         self.reserve = scenario.outbound.blending.inbound_reserve
-        kinds = [g.kind for g in scenario.groups]
-        self.dials = [kinds[a.entry.group_index] != "inbound" for a in agents]
+        # By group, not by agent: hires arrive during the run with new agent ids.
+        self.dialing_groups = frozenset(i for i, g in enumerate(scenario.groups) if g.kind != "inbound")
 
     def agent_free(self, agent: Agent) -> None:
         """Route an agent who just became available."""
-        if not self.dials[agent.agent_id]:
+        if agent.entry.group_index not in self.dialing_groups:
             self.acd.agent_free(agent)
             return
         if not agent.takes_inbound:

@@ -69,7 +69,7 @@ def run(
     dialer = None
     if scenario.outbound.enabled:
         dialer = Dialer(env, scenario, floor, streams.dial_outcomes, streams.accounts, record=record_calls)
-        floor.on_free = BlendingRouter(scenario, acd, dialer, floor.agents).agent_free
+        floor.on_free = BlendingRouter(scenario, acd, dialer).agent_free
         dialer.start()
     floor.start()
     if scenario.inbound.enabled:
@@ -138,7 +138,7 @@ def _costs(
 ) -> CostSeries:
     """Money by day; outbound attempts and line time (ringing and talk) are billed as telephony."""
     if outbound is None:
-        return cost_breakdown(scenario.costs, workforce, inbound)
+        return cost_breakdown(scenario.costs, workforce, inbound, dialer_in_use=False)
     days = scenario.calendar.horizon_days
     return cost_breakdown(
         scenario.costs, workforce, inbound,
