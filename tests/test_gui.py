@@ -22,6 +22,7 @@ from wfm.gui.app import configure_plots, install_excepthook
 from wfm.gui.dialogs import Unsaved
 from wfm.gui.formatting import format_delta, format_value
 from wfm.gui.main_window import MainWindow
+from wfm.gui.sections import StaffingTab
 from wfm.kpi import KPI_BY_KEY
 from wfm.scenario_io import default_scenario, load_scenario
 from wfm.sim import same_values
@@ -251,7 +252,7 @@ def _nobody_answers(window):
 
 
 def _break_past_shift_end(window):
-    staffing = window.editor.section_tabs[1]
+    staffing = next(t for t in window.editor.section_tabs if isinstance(t, StaffingTab))
     staffing.breaks.cellWidget(2, 2).setValue(180)  # the tea break of the Early shift
 
 

@@ -297,7 +297,15 @@ class DialerTab(SectionTab):
 
     def _windows_toggled(self, on: bool) -> None:
         if on:
-            self._windows_edited(force=True)
+            # Start from the windows in force (the presets'), so checking the box changes nothing yet.
+            scenario = self.editor.scenario
+            rules = scenario.outbound.compliance.rules().windows if scenario is not None else {}
+            value = {day: ({"start": format_time_of_day(w.start), "end": format_time_of_day(w.end)} if w else None)
+                     for day in WEEKDAYS for w in [rules.get(day) if scenario is not None else None]}  # type: ignore[call-overload]
+            if scenario is None:
+                value = {day: {"start": "08:00", "end": "21:00"} for day in WEEKDAYS}
+            self.editor.set_value((*COMPLIANCE, "windows"), value, source=self)
+            self._load_windows()
         else:
             self.editor.set_value((*COMPLIANCE, "windows"), None, source=self)
             self._load_windows()
