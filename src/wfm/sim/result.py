@@ -301,8 +301,12 @@ def same_values(a: Any, b: Any) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return (
             isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
-            and a.dtype == b.dtype and np.array_equal(a, b)
+            and a.dtype == b.dtype
+            # NaN marks "no value" (e.g. no agent worked that day): equal NaNs are equal results
+            and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
         )
     if isinstance(a, tuple | list) and isinstance(b, tuple | list):
         return len(a) == len(b) and all(same_values(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
+        return True  # both NaN
     return bool(a == b)
