@@ -53,6 +53,18 @@ BAD = {
         GROUP.replace("headcount = 3", "headcount = -2"),
         ["groups[0].shifts[0].headcount: -2 is not valid: input should be greater than or equal to 0"],
     ),
+    "yes/no headcount": (
+        GROUP.replace("headcount = 3", "headcount = true"),
+        ["groups[0].shifts[0].headcount: true is a yes/no value, but this is a number; write a number"],
+    ),
+    "quoted headcount": (
+        GROUP.replace("headcount = 3", 'headcount = "3"'),
+        ["groups[0].shifts[0].headcount: '3' is text, but this is a number; write the number without quotes"],
+    ),
+    "time of day as a bare number": (
+        GROUP.replace('start = "08:00"', "start = 8"),
+        ['groups[0].shifts[0].start: 8 is not a time of day; write it as a string "HH:MM"'],
+    ),
     "fractional headcount": (
         GROUP.replace("headcount = 3", "headcount = 2.5"),
         ["groups[0].shifts[0].headcount: 2.5 is not valid: input should be a valid integer,"

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -28,8 +28,8 @@ def parse_time_of_day(value: object, *, allow_24: bool = False) -> int:
     Times are written as text in TOML files because planners think in clock times, not
     in seconds; the engine wants seconds.
     """
-    if isinstance(value, int) and not isinstance(value, bool):
-        seconds = value
+    if isinstance(value, int) and not isinstance(value, bool) and value % 60 == 0:
+        seconds = value  # seconds after midnight, as the model stores it (whole minutes only)
     elif isinstance(value, str):
         parts = value.strip().split(":")
         if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[1]) != 2:
@@ -59,6 +59,20 @@ class Model(BaseModel):
     """Base of every scenario section: unknown keys are errors and values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: object, info: ValidationInfo) -> object:
+        # pydantic would read `headcount = true` as 1 and `"40"` as 40; in a scenario file
+        # either is a slip the planner should see, not a number silently made up.
+        field = cls.model_fields.get(info.field_name or "")
+        parsed_from_text = field is not None and any(isinstance(m, BeforeValidator) for m in field.metadata)
+        if field is not None and field.annotation in (int, float) and not parsed_from_text \
+                and isinstance(value, bool | str):
+            if isinstance(value, bool):
+                raise ValueError(f"{str(value).lower()} is a yes/no value, but this is a number; write a number")
+            raise ValueError(f"{value!r} is text, but this is a number; write the number without quotes")
+        return value
 
 
 # --------------------------------------------------------------------------------------------
