@@ -1,14 +1,16 @@
 """Throughput of 20 replications of the baseline: serial vs process pool (2 workers) vs Dask LocalCluster.
 
-Each backend is timed warm (workers already started, as in the GUI and in repeated CLI
-experiments) and cold (start-up included). Best of `ROUNDS` rounds, to damp noise from other
-processes on the machine. Results are checked to be identical to the serial ones.
+The process pool and Dask can only beat serial with idle cores: run this on a quiet machine
+(the load average is printed with the figures). Each backend is timed warm (workers already
+started, as in the GUI and in repeated CLI experiments) and cold (start-up included); warm
+figures are the best of `ROUNDS` rounds. Results are checked to be identical to the serial ones.
 
     .venv/bin/python benchmarks/bench_parallel.py
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from wfm.execution import DaskBackend, ProcessBackend, SerialBackend
@@ -16,7 +18,7 @@ from wfm.experiment import replicate
 from wfm.scenario_io import default_scenario
 from wfm.sim import same_values
 
-REPS, SEED, WORKERS, ROUNDS = 20, 20260105, 2, 3
+REPS, SEED, WORKERS, ROUNDS = 20, 20260105, 2, 2
 
 
 def _best(fn, rounds: int = ROUNDS) -> float:
@@ -37,7 +39,7 @@ def main() -> None:
         with ProcessBackend(WORKERS) as backend:
             replicate(scenario, REPS, SEED, backend=backend)
 
-    cold_pool_s = _best(cold_pool, 2)
+    cold_pool_s = _best(cold_pool, 1)
     with ProcessBackend(WORKERS) as pool:
         pool.warm_up()
         assert same_values(replicate(scenario, REPS, SEED, backend=pool).runs, reference.runs)
@@ -54,7 +56,10 @@ def main() -> None:
     except ImportError as exc:
         print(f"Dask skipped: {exc}")
 
+    load = os.getloadavg()[0]
     print(f"{REPS} replications of {scenario.name!r}, {WORKERS} workers, best of {ROUNDS}")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.2f} at the end (other processes compete for the"
+          " cores; a speed-up needs them idle)")
     print(f"{'backend':<28}{'seconds':>9}{'reps/s':>9}{'vs serial':>11}")
     for label, seconds in (
         ("serial", serial_s),
