@@ -84,9 +84,12 @@ def draw_band(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str, name: 
     mean = plot.plot(x, y, pen=pg.mkPen(color, width=width, style=style), name=name, stepMode=mode,
                      connect="finite", symbol=symbol, symbolSize=5, symbolBrush=color, symbolPen=color)
     if np.nanmax(np.abs(band.high - band.low), initial=0) > 0:
-        keep = ~np.isnan(low) & ~np.isnan(high)
-        lo = pg.PlotDataItem(x[keep], low[keep], pen=pg.mkPen(None), stepMode=mode)
-        hi = pg.PlotDataItem(x[keep], high[keep], pen=pg.mkPen(None), stepMode=mode)
+        # Where there is no value the band collapses to zero height instead of bridging the gap.
+        rest = 0.0 if floor is None else floor
+        gap = np.isnan(low) | np.isnan(high)
+        low, high = np.where(gap, rest, low), np.where(gap, rest, high)
+        lo = pg.PlotDataItem(x, low, pen=pg.mkPen(None), stepMode=mode)
+        hi = pg.PlotDataItem(x, high, pen=pg.mkPen(None), stepMode=mode)
         fill_color = pg.mkColor(color)
         fill_color.setAlpha(45)
         fill = pg.FillBetweenItem(lo, hi, brush=pg.mkBrush(fill_color))

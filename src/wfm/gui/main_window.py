@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.result_stack.addWidget(self.result_tabs)
         self.results_header = QLabel()
         self.results_header.setStyleSheet("font-weight: bold; padding: 2px;")
+        self.results_header.setWordWrap(True)  # a long scenario name must not widen the results pane
         self.results_area = QWidget()
         lay = QVBoxLayout(self.results_area)
         lay.setContentsMargins(4, 0, 0, 0)

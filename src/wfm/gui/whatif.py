@@ -152,7 +152,7 @@ class WhatIfPanel(QGroupBox):
         for g, group in enumerate(data["groups"]):
             for s, shift in enumerate(group["shifts"]):
                 box = spin(0, 5000, " agents", tooltip=f"Headcount of shift {shift['name']} in group {group['name']}")
-                box.setMinimumWidth(95)
+                box.setMinimumWidth(80)
                 box.valueChanged.connect(
                     lambda v, g=g, s=s: self.editor.set_value(("groups", g, "shifts", s, "headcount"), int(v)))
                 cell = QWidget()
