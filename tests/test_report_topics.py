@@ -41,11 +41,10 @@ def merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 
 
 def people_scenario(days: int = 3) -> Scenario:
-    """Blended inbound + predictive outbound with stress, learning, attrition and a bonus scheme.
+    """Blended inbound + predictive outbound with stress, learning, attrition, hiring and a bonus scheme.
 
     Promises fall due one or two days after they are made, so a three-day run collects money;
-    attrition is set high so that someone leaves within the horizon. (Hiring is left off here:
-    see `test_hiring_adds_requisition_and_training_columns`.)
+    attrition is set high so that someone leaves within the horizon, and hires arrive a day after.
     """
     data = default_scenario().model_dump()
     return Scenario.model_validate(merge(data, {
@@ -54,6 +53,7 @@ def people_scenario(days: int = 3) -> Scenario:
         "outbound": {"portfolio": {"accounts": 3000}, "conversation": {"due_days_min": 1, "due_days_max": 2}},
         "workforce": {"stress": {"enabled": True}, "learning": {"enabled": True},
                       "attrition": {"enabled": True, "annual_rate": 5.0},
+                      "hiring": {"enabled": True, "lead_time_days": 1, "training_days": 1},
                       "incentives": {"scheme": "bonus", "bonus_per_kept_ptp": 2.0}},
     }))
 
@@ -293,10 +293,11 @@ def test_workforce_by_day_equals_the_runs(people):
     wf0 = summary.runs[0].workforce
     groups, bands = list(wf0.group_names), [f"Tenure {b}" for b in wf0.tenure_bands]
     assert set(groups + bands) <= set(headers)
-    for name in ("Stress (mean)", "Stress (90th percentile)", "Productivity", "Attrition to date (annualised)"):
+    for name in ("Stress (mean)", "Stress (90th percentile)", "Productivity", "Requisitions opened",
+                 "In training (agent-days)", "Attrition to date (annualised)"):
         assert name in headers
-    assert "Requisitions opened" not in headers  # hiring is off in this scenario
     assert sum(r.workforce.leavers.sum() for r in summary.runs) > 0, "the test needs someone to leave"
+    assert sum(r.workforce.hires.sum() for r in summary.runs) > 0, "the test needs someone to be hired"
     for d, row in enumerate(rows):
         def mean(f, d=d):
             return float(np.mean([f(r.workforce, d) for r in summary.runs]))
@@ -307,6 +308,7 @@ def test_workforce_by_day_equals_the_runs(people):
         for b, name in enumerate(bands):
             close(row[headers.index(name)], mean(lambda wf, d, b=b: wf.headcount[d, :, b].sum()), "agents")
         close(row[headers.index("Leavers")], mean(lambda wf, d: wf.leavers[d].sum()), "count")
+        close(row[headers.index("Hires")], mean(lambda wf, d: wf.hires[d].sum()), "count")
         close(row[headers.index("Agent-shifts missed")], mean(lambda wf, d: wf.absent[d].sum()), "count")
         for header, key in (("Absence rate", "absence_rate"), ("Stress (mean)", "stress_mean"),
                             ("Stress (90th percentile)", "stress_p90"), ("Productivity", "productivity")):
