@@ -55,3 +55,10 @@ def test_bonus_is_paid_on_kept_promises(result):
 
 def test_same_seed_same_result_with_everything_on(result):
     assert same_values(result, run(baseline_with(21, EVERYTHING, outbound=True), 11))
+
+
+def test_weeks_days_and_the_whole_run_add_up(result):
+    week, day, overall = kpi.by_week(result), kpi.by_day(result), kpi.overall(result)
+    for key in ("offered", "attempts", "amount_collected", "cost_total", "hires", "leavers"):
+        assert week[key].sum() == pytest.approx(day[key].sum()) == pytest.approx(overall[key])
+    assert len(week["attempts"]) == 3  # 21 days

@@ -122,14 +122,18 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _grouped(result: RunResult, group_size: int) -> dict[str, np.ndarray]:
-    """Counters summed over consecutive blocks of `group_size` intervals."""
-    sums: dict[str, np.ndarray] = {}
-    n = result.n_intervals
-    for name in _COUNTERS:
-        sums[name] = getattr(result.inbound, name).reshape(n // group_size, group_size).sum(axis=1)
-    for name in _STAFF:
-        sums[name] = getattr(result.staff, name).reshape(n // group_size, group_size).sum(axis=1)
+def _grouped(result: RunResult, starts: np.ndarray) -> dict[str, np.ndarray]:
+    """Counters summed over blocks of intervals, block k beginning at interval `starts[k]`.
+
+    One routine for every level (whole run, week, day, interval) keeps their formulas equal.
+    """
+    starts = np.asarray(starts, dtype=np.intp)
+
+    def block(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(np.asarray(values), starts)
+
+    sums: dict[str, np.ndarray] = {name: block(getattr(result.inbound, name)) for name in _COUNTERS}
+    sums.update({name: block(getattr(result.staff, name)) for name in _STAFF})
     ob = result.outbound
     if ob is not None:
         series = {
@@ -139,14 +143,12 @@ def _grouped(result: RunResult, group_size: int) -> dict[str, np.ndarray]:
             "connects": ob.connects, "agent_wait_s": ob.agent_wait_s,
         }
         for name in _OB_INTERVAL:
-            sums[name] = series[name].reshape(n // group_size, group_size).sum(axis=1)
+            sums[name] = block(series[name])
         per_day = result.intervals_per_day
+        whole_days = bool(np.all(starts % per_day == 0))  # day-level counters: only for whole days
         for name in _OB_DAY:
             daily = getattr(ob, name).astype(float)
-            if group_size % per_day == 0:  # day-level counters: only for whole days
-                sums[name] = daily.reshape(-1, group_size // per_day).sum(axis=1)
-            else:
-                sums[name] = np.full(n // group_size, np.nan)
+            sums[name] = np.add.reduceat(daily, starts // per_day) if whole_days else np.full(len(starts), np.nan)
     return sums
 
 
@@ -267,7 +269,7 @@ def overall(result: RunResult) -> dict[str, float]:
     `agents_available` is averaged over the open intervals only (those with offered calls
     or agents logged in), since a 24-hour average says nothing to a planner.
     """
-    sums = _grouped(result, result.n_intervals)
+    sums = _grouped(result, np.array([0]))
     kpis = {k: float(v[0]) for k, v in _kpis_from_sums(sums, result, result.horizon_s).items()}
     per_interval = by_interval(result)
     active = (per_interval["agents_available"] > 0) | (per_interval["offered"] > 0)
@@ -305,7 +307,7 @@ def outbound_by_hour(result: RunResult) -> dict[str, np.ndarray]:
     """Outbound KPI columns with one row per hour of day (center time), over all days."""
     if result.outbound is None:
         return {}
-    sums = _grouped(result, 1)
+    sums = _grouped(result, np.arange(result.n_intervals))
     per_hour = 3600 // result.interval_s
     hour = (np.arange(result.n_intervals) // per_hour) % 24
     hourly = {k: np.bincount(hour, weights=v.astype(float), minlength=24) for k, v in sums.items()
@@ -318,7 +320,7 @@ def outbound_by_hour(result: RunResult) -> dict[str, np.ndarray]:
 def by_day(result: RunResult) -> dict[str, np.ndarray]:
     """KPI columns with one row per simulated day, plus `day` and `date` columns."""
     per_day = result.intervals_per_day
-    sums = _grouped(result, per_day)
+    sums = _grouped(result, np.arange(0, result.n_intervals, per_day))
     open_s = np.maximum(
         ((result.staff.idle_s + result.staff.busy_s).reshape(-1, per_day) > 0).sum(axis=1) * result.interval_s,
         1,
@@ -335,7 +337,7 @@ def by_day(result: RunResult) -> dict[str, np.ndarray]:
 
 def by_interval(result: RunResult) -> dict[str, np.ndarray]:
     """KPI columns with one row per reporting interval, plus `interval` and `start_s` columns."""
-    sums = _grouped(result, 1)
+    sums = _grouped(result, np.arange(result.n_intervals))
     table = _kpis_from_sums(sums, result, float(result.interval_s))
     table["interval"] = np.arange(result.n_intervals)
     table["start_s"] = table["interval"] * result.interval_s
@@ -352,8 +354,7 @@ def by_week(result: RunResult) -> dict[str, np.ndarray]:
     n_days = result.n_intervals // per_day
     day_starts = np.arange(0, n_days, 7)
     starts = day_starts * per_day
-    sums = {name: np.add.reduceat(getattr(result.inbound, name), starts) for name in _COUNTERS}
-    sums.update({name: np.add.reduceat(getattr(result.staff, name), starts) for name in _STAFF})
+    sums = _grouped(result, starts)
     open_intervals = ((result.staff.idle_s + result.staff.busy_s) > 0).astype(float)
     open_s = np.maximum(np.add.reduceat(open_intervals, starts) * result.interval_s, 1)
     table = _kpis_from_sums(sums, result, open_s)
