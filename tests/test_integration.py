@@ -62,3 +62,15 @@ def test_weeks_days_and_the_whole_run_add_up(result):
     for key in ("offered", "attempts", "amount_collected", "cost_total", "hires", "leavers"):
         assert week[key].sum() == pytest.approx(day[key].sum()) == pytest.approx(overall[key])
     assert len(week["attempts"]) == 3  # 21 days
+
+
+def test_staffing_by_group_adds_up_to_the_floor_and_to_the_agents(result):
+    staff = result.staff
+    assert staff.group_names == ("Inbound", "Blended", "Collections")
+    assert np.allclose(staff.available_by_group_s.sum(axis=0), staff.idle_s + staff.busy_s + staff.dialing_s)
+    assert np.allclose(staff.busy_by_group_s.sum(axis=0), staff.busy_s)
+    for g, name in enumerate(staff.group_names):
+        rows = [r for r in result.agents if r.group == name]  # hires included
+        available = sum(r.idle_s + r.busy_s + r.dialing_s for r in rows)
+        assert staff.available_by_group_s[g].sum() == pytest.approx(available)
+        assert staff.busy_by_group_s[g].sum() == pytest.approx(sum(r.busy_s for r in rows))

@@ -61,7 +61,7 @@ def run(
     env = simpy.Environment()
     roster = build_roster(scenario)
     n_intervals = cal.horizon_days * cal.intervals_per_day
-    ledger = TimeLedger(len(roster), n_intervals, cal.interval_s)
+    ledger = TimeLedger(len(roster), n_intervals, cal.interval_s, [e.group_index for e in roster])
     floor = WorkforceFloor(env, roster, ledger, scenario, streams.absence, streams.attrition, streams.hiring)
     acd = InboundACD(env, scenario, floor, streams.handle_times, streams.patience, streams.redials,
                      record_calls=record_calls)
@@ -109,6 +109,11 @@ def run(
             absent_s=ledger.interval_array(State.ABSENT),
             dialing_s=ledger.interval_array(State.DIALING),
             training_s=ledger.interval_array(State.TRAINING),
+            group_names=tuple(g.name for g in scenario.groups),
+            available_by_group_s=_padded(
+                sum(ledger.group_interval_array(s) for s in (State.IDLE, State.BUSY, State.DIALING)),
+                len(scenario.groups)),
+            busy_by_group_s=_padded(ledger.group_interval_array(State.BUSY), len(scenario.groups)),
         ),
         agents=tuple(
             AgentRow(
@@ -131,6 +136,13 @@ def run(
         workforce=workforce,
         costs=_costs(scenario, workforce, inbound, outbound),
     )
+
+
+def _padded(by_group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per-group rows for every scenario group, also those without agents (the ledger sees none)."""
+    out = np.zeros((n_groups, by_group.shape[1]))
+    out[: by_group.shape[0]] = by_group
+    return out
 
 
 def _costs(

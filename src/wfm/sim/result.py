@@ -57,6 +57,10 @@ class StaffSeries:
         dialing_s: reserved by the dialer for one line (previewing, listening to it ring);
             waiting time like `idle_s` (zero without outbound).
         training_s: new hires in class (paid, not taking calls); empty in results made without it.
+        group_names: agent groups of the per-group arrays, in scenario order.
+        available_by_group_s: agent-seconds available for work (idle, busy or waiting on the dialer)
+            per group and interval, shape (groups, intervals).
+        busy_by_group_s: agent-seconds handling calls per group and interval, shape (groups, intervals).
     """
 
     idle_s: np.ndarray
@@ -65,6 +69,9 @@ class StaffSeries:
     absent_s: np.ndarray
     dialing_s: np.ndarray | None = None
     training_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    group_names: tuple[str, ...] = ()
+    available_by_group_s: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    busy_by_group_s: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     def __post_init__(self) -> None:
         if self.dialing_s is None:  # older constructors: no dialer, no dialing time

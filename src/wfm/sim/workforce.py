@@ -322,7 +322,7 @@ class WorkforceFloor(Floor):
         now = self.env.now
         template = self.slot_entries[slot]
         entry = dataclasses.replace(
-            template, agent_id=self.ledger.add_agent(),
+            template, agent_id=self.ledger.add_agent(template.group_index),
             instances=tuple(inst for inst in template.instances if inst.start >= now),
         )
         agent = WorkforceAgent(entry, self.env, self.ledger)
