@@ -20,10 +20,10 @@ from wfm.execution import ProcessBackend
 from wfm.experiment import paired_difference, replicate
 from wfm.gui.app import configure_plots, install_excepthook
 from wfm.gui.dialogs import Unsaved
-from wfm.gui.formatting import format_delta, format_value
+from wfm.gui.formatting import format_delta
 from wfm.gui.main_window import MainWindow
 from wfm.gui.sections import StaffingTab
-from wfm.kpi import KPI_BY_KEY
+from wfm.kpi import KPI_BY_KEY, format_kpi
 from wfm.scenario_io import default_scenario, load_scenario
 from wfm.sim import same_values
 
@@ -110,7 +110,7 @@ def test_run_fills_kpi_table_and_plots_with_the_runs_values(qtbot, window):
     assert all(same_values(a, b) for a, b in zip(reference.runs, summary.runs, strict=True))
 
     for key, est in summary.kpis.items():
-        assert window.kpi_table.mean_text(key) == format_value(est.mean, KPI_BY_KEY[key])
+        assert window.kpi_table.mean_text(key) == format_kpi(est.mean, KPI_BY_KEY[key])
     # one day: the intraday profile is the summary's interval table
     _, offered = window.inbound_view.curves["offered"].getData()
     np.testing.assert_allclose(offered, summary.intervals["offered"])

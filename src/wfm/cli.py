@@ -16,7 +16,7 @@ from rich.table import Table
 from wfm import __version__
 from wfm.execution import BACKENDS, Backend, make_backend
 from wfm.experiment import Comparison, Summary, compare, replicate
-from wfm.kpi import HEADLINE, KPI_BY_KEY, KpiDef
+from wfm.kpi import HEADLINE, KPI_BY_KEY, KpiDef, format_kpi
 from wfm.scenario import Scenario
 from wfm.scenario_io import ScenarioError, default_scenario, load_scenario
 from wfm.sim import Cancelled
@@ -27,21 +27,6 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 1, 130
 
 # KPIs shown by default in comparison and sweep tables (every KPI when --kpi all).
 TABLE_KPIS: tuple[str, ...] = ("service_level", "abandon_rate", "asa", "occupancy")
-
-
-def format_value(value: float, definition: KpiDef) -> str:
-    """A KPI value in the unit a planner reads it in."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if definition.unit == "ratio":
-        return f"{value:.1%}"
-    if definition.unit == "seconds":
-        return f"{value:.1f} s"
-    if definition.unit == "money":
-        return f"€{value:,.2f}"
-    if definition.unit == "agents":
-        return f"{value:.1f}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 
 def kpi_table(summary: Summary) -> Table:
@@ -55,9 +40,9 @@ def kpi_table(summary: Summary) -> Table:
             continue
         est, definition = summary.kpis[key], KPI_BY_KEY[key]
         ci = "" if math.isnan(est.half_width) else (
-            f"{format_value(est.low, definition)} – {format_value(est.high, definition)}"
+            f"{format_kpi(est.low, definition)} – {format_kpi(est.high, definition)}"
         )
-        table.add_row(definition.label, format_value(est.mean, definition), ci)
+        table.add_row(definition.label, format_kpi(est.mean, definition), ci)
     return table
 
 
@@ -153,7 +138,7 @@ def _kpi_keys(args: argparse.Namespace, available: Sequence[str]) -> list[str]:
 
 
 def _ci_text(low: float, high: float, definition: KpiDef) -> str:
-    return "" if math.isnan(low) else f"{format_value(low, definition)} – {format_value(high, definition)}"
+    return "" if math.isnan(low) else f"{format_kpi(low, definition)} – {format_kpi(high, definition)}"
 
 
 def _delta(value: float, definition: KpiDef) -> str:
@@ -161,7 +146,7 @@ def _delta(value: float, definition: KpiDef) -> str:
         return "–"
     if definition.unit == "ratio":
         return f"{value * 100:+.2f} pt"
-    return ("+" if value >= 0 else "") + format_value(value, definition)
+    return ("+" if value >= 0 else "") + format_kpi(value, definition)
 
 
 def comparison_table(comparison: Comparison) -> Table:
@@ -175,8 +160,8 @@ def comparison_table(comparison: Comparison) -> Table:
     for row in comparison.differences:
         definition = KPI_BY_KEY[row.key]
         table.add_row(
-            row.scenario_name, definition.label, format_value(row.base_mean, definition),
-            format_value(row.other_mean, definition), _delta(row.paired.mean, definition),
+            row.scenario_name, definition.label, format_kpi(row.base_mean, definition),
+            format_kpi(row.other_mean, definition), _delta(row.paired.mean, definition),
             "" if math.isnan(row.paired.half_width)
             else f"{_delta(row.paired.low, definition)} … {_delta(row.paired.high, definition)}",
             "[bold green]yes[/]" if row.significant else "no",
@@ -221,7 +206,7 @@ def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
         cells = [str(row.values[axis.path]) for axis in result.axes]
         for key in keys:
             est, definition = row.kpis[key], KPI_BY_KEY[key]
-            cells += [format_value(est.mean, definition), _ci_text(est.low, est.high, definition)]
+            cells += [format_kpi(est.mean, definition), _ci_text(est.low, est.high, definition)]
         table.add_row(*cells)
     return table
 
@@ -287,16 +272,16 @@ def staffing_table(solution: StaffingSolution) -> Table:
     for name in ("headcount", "service level", "abandon rate", "meets target"):
         table.add_column(name, justify="right")
     for point in solution.evaluated:
-        table.add_row(str(point.headcount), format_value(point.service_level, sl),
-                      format_value(point.abandon_rate, ab), "[green]yes[/]" if point.meets else "no")
+        table.add_row(str(point.headcount), format_kpi(point.service_level, sl),
+                      format_kpi(point.abandon_rate, ab), "[green]yes[/]" if point.meets else "no")
     return table
 
 
 def _verification_line(label: str, summary: Summary) -> str:
     sl, ab = summary.kpis["service_level"], summary.kpis["abandon_rate"]
     sl_def, ab_def = KPI_BY_KEY["service_level"], KPI_BY_KEY["abandon_rate"]
-    return (f"{label}: service level {format_value(sl.mean, sl_def)} ({_ci_text(sl.low, sl.high, sl_def)}), "
-            f"abandon rate {format_value(ab.mean, ab_def)} ({_ci_text(ab.low, ab.high, ab_def)})")
+    return (f"{label}: service level {format_kpi(sl.mean, sl_def)} ({_ci_text(sl.low, sl.high, sl_def)}), "
+            f"abandon rate {format_kpi(ab.mean, ab_def)} ({_ci_text(ab.low, ab.high, ab_def)})")
 
 
 def cmd_solve_staffing(args: argparse.Namespace, console: Console) -> int:

@@ -7,6 +7,7 @@ day's service level is answered-in-SL over offered of that day, never a mean of 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -99,6 +100,24 @@ OUTBOUND_KPI_DEFS: tuple[KpiDef, ...] = (
 )
 KPI_DEFS = KPI_DEFS + OUTBOUND_KPI_DEFS
 KPI_BY_KEY: dict[str, KpiDef] = {k.key: k for k in KPI_DEFS}
+
+def format_kpi(value: float | None, definition: KpiDef) -> str:
+    """A KPI value in the unit a planner reads it in; an en dash when there is none (no calls, no rate).
+
+    Shared by the CLI and the GUI so that both show a number the same way.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if definition.unit == "ratio":
+        return f"{value:.1%}"
+    if definition.unit == "seconds":
+        return f"{value:.1f} s"
+    if definition.unit == "money":
+        return f"€{value:,.2f}"
+    if definition.unit == "agents":
+        return f"{value:.1f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
 
 # Headline KPIs, in the order reports and the CLI show them.
 HEADLINE: tuple[str, ...] = (

@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from wfm.experiment import paired_difference
 from wfm.gui.analysis import Outcome, is_significant
 from wfm.gui.dashboards import SERIES_COLORS, TimeOfDayAxis, active_range, make_plot
-from wfm.gui.formatting import format_delta, format_value
+from wfm.gui.formatting import format_delta
 from wfm.gui.kpi_table import left, ordered_defs, right
-from wfm.kpi import KpiDef
+from wfm.kpi import KpiDef, format_kpi
 
 BETTER = QColor("#1b7f3b")
 WORSE = QColor("#b00020")
@@ -167,10 +167,10 @@ class ComparisonPanel(QWidget):
             column = 1
             for i, o in enumerate(outcomes):
                 est = o.summary.kpis[definition.key]
-                ci = "" if math.isnan(est.half_width) else f" ± {format_value(est.half_width, definition)}"
+                ci = "" if math.isnan(est.half_width) else f" ± {format_kpi(est.half_width, definition)}"
                 if definition.unit == "ratio" and ci:
                     ci = f" ± {est.half_width * 100:.1f} pp"
-                self.table.setItem(row, column, right(format_value(est.mean, definition) + ci))
+                self.table.setItem(row, column, right(format_kpi(est.mean, definition) + ci))
                 column += 1
                 if i == base_index:
                     continue

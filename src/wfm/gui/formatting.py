@@ -9,21 +9,6 @@ from wfm.kpi import KpiDef
 UNIT_SUFFIX: dict[str, str] = {"ratio": "%", "seconds": "s", "count": "calls", "agents": "agents", "money": "€"}
 
 
-def format_value(value: float | None, definition: KpiDef) -> str:
-    """A KPI value with its unit; an en dash when there is no value (no calls, no rate)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if definition.unit == "ratio":
-        return f"{value:.1%}"
-    if definition.unit == "seconds":
-        return f"{value:.1f} s"
-    if definition.unit == "money":
-        return f"€{value:,.2f}"
-    if definition.unit == "agents":
-        return f"{value:.1f}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
-
-
 def format_delta(value: float, definition: KpiDef) -> str:
     """A signed difference; ratios as percentage points because "+2%" of a rate is ambiguous."""
     if math.isnan(value):

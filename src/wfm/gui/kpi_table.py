@@ -9,8 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from wfm.experiment import Summary
-from wfm.gui.formatting import format_value
-from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS, KpiDef
+from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS, KpiDef, format_kpi
 
 
 def ordered_defs(keys: set[str] | None = None) -> list[KpiDef]:
@@ -64,9 +63,9 @@ class KpiTable(QTableWidget):
             if definition.key in HEADLINE:
                 name.setFont(bold)
             self.setItem(row, 0, name)
-            self.setItem(row, 1, right(format_value(est.mean, definition)))
+            self.setItem(row, 1, right(format_kpi(est.mean, definition)))
             ci = "" if math.isnan(est.half_width) else (
-                f"{format_value(est.low, definition)} – {format_value(est.high, definition)}")
+                f"{format_kpi(est.low, definition)} – {format_kpi(est.high, definition)}")
             self.setItem(row, 2, right(ci or "n/a (1 run)"))
             self.setItem(row, 3, left(definition.definition))
             for column in range(4):

@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
                 return  # a newer result took over
             steps.pop(0)()
             if steps:
-                QTimer.singleShot(0, next_step)
+                QTimer.singleShot(0, self, next_step)  # dropped if the window is gone
 
         next_step()
 
