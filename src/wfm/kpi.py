@@ -120,8 +120,11 @@ def format_kpi(value: float | None, definition: KpiDef) -> str:
 
 
 # Headline KPIs, in the order reports and the CLI show them.
+# DESIGN's headline KPIs first, then the inbound and operational ones; a key a run does not
+# have (no outbound in an inbound-only scenario) is skipped by whoever shows the list.
 HEADLINE: tuple[str, ...] = (
-    "offered", "answer_rate", "abandon_rate", "service_level", "asa", "aht", "occupancy",
+    "contact_rate", "rpc_rate", "ptp_rate", "recovery_rate", "aht", "cost_per_call",
+    "service_level", "answer_rate", "abandon_rate", "asa", "offered", "drop_rate", "occupancy", "attrition",
 )
 
 _COUNTERS = ("offered", "answered", "abandoned", "answered_in_sl", "abandoned_short", "wait_answered_s",
