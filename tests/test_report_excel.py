@@ -16,9 +16,10 @@ from openpyxl import load_workbook
 from wfm import __version__
 from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate, Summary, paired_difference, replicate
-from wfm.kpi import HEADLINE, KPI_BY_KEY
+from wfm.kpi import KPI_BY_KEY
 from wfm.report import ReportError, write_report
-from wfm.report.data import Target, flatten_inputs, intraday_profile, staffing_function, targets
+from wfm.report.data import Target, intraday_profile, scenario_inputs, staffing_function, targets
+from wfm.report.scenario_report import FEATURE_KPIS, HEADLINE_KEYS
 from wfm.report.styles import FORMATS, clip_to_unit, unit_of
 from wfm.scenario import Scenario
 from wfm.scenario_io import default_scenario
@@ -80,6 +81,24 @@ def table(ws, first_header: str) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+def kpi_tables(ws) -> tuple[list[str], list[list]]:
+    """Every KPI table of a Summary sheet (headline, then the others): headers and rows, in order."""
+    headers, rows = [], []
+    row = 1
+    while row <= ws.max_row:
+        if ws.cell(row=row, column=1).value == "KPI":
+            headers = [ws.cell(row=row, column=c).value for c in range(1, 8)]
+            row += 1
+            while ws.cell(row=row, column=1).value is not None:
+                rows.append([ws.cell(row=row, column=c) for c in range(1, 8)])
+                row += 1
+        row += 1
+    return headers, rows
+
+
+HIDDEN_WHEN_OFF = {key for keys in FEATURE_KPIS.values() for key in keys}
+
+
 def as_kpi(cell, unit: str) -> float | None:
     """A cell's value back in the KPI's own unit (openpyxl reads durations as timedelta)."""
     value = cell.value
@@ -112,10 +131,11 @@ def assert_kpi_cell(cell, expected: float, unit: str) -> None:
 def test_single_report_has_every_sheet_and_chart(single):
     path, _, _ = single
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Daily", "Intervals", "Profile", "Dialer", "Portfolio", "Workforce", "Costs",
-                             "Compliance", "Inputs"]
+    # The headline and the topic sheets first, the tables of every KPI by day and interval last.
+    assert wb.sheetnames == ["Summary", "Profile", "Dialer", "Portfolio", "Costs", "Workforce", "Compliance", "Daily",
+                             "Intervals", "Inputs"]
     charts = wb["Summary"]._charts
-    assert [type(c).__name__ for c in charts] == ["BarChart", "LineChart", "BarChart"]
+    assert [type(c).__name__ for c in charts] == ["BarChart", "LineChart", "BarChart", "LineChart"]
     assert all(len(wb[name]._charts) == 0 for name in ("Daily", "Intervals", "Profile", "Compliance", "Inputs"))
     # One native chart per topic sheet: drop rate vs cap, collections, headcount and attrition, costs.
     assert [type(c).__name__ for name in ("Dialer", "Portfolio", "Workforce", "Costs") for c in wb[name]._charts] \
@@ -125,12 +145,25 @@ def test_single_report_has_every_sheet_and_chart(single):
 def test_summary_cells_equal_the_summary(single):
     path, summary, scenario = single
     ws = load_workbook(path)["Summary"]
-    headers, rows = table(ws, "KPI")
+    _, headline = table(ws, "KPI")
+    headers, rows = kpi_tables(ws)
     assert headers[:6] == ["KPI", "Mean", "95% CI low", "95% CI high", "Target", "Status"]
     by_label = {r[0].value: r for r in rows}
-    assert len(rows) == len(summary.kpis)
-    assert [r[0].value for r in rows[:len(HEADLINE)]] == [KPI_BY_KEY[k].label for k in HEADLINE]
+    # Every workforce feature is off in the baseline: their KPIs are zero by construction and left out.
+    hidden = {k for k in summary.kpis if k in HIDDEN_WHEN_OFF}
+    assert hidden == {"stress_mean", "stress_p90", "productivity", "leavers", "attrition", "hires", "training_days",
+                      "cost_hiring", "cost_bonuses"}
+    assert all(summary.kpis[k].mean == (1.0 if k == "productivity" else 0.0) for k in hidden)
+    assert len(rows) == len(summary.kpis) - len(hidden)
+    # The headline table comes first, in DESIGN's order: the campaign, handle time and cost, then service.
+    assert [r[0].value for r in headline] == [KPI_BY_KEY[k].label for k in HEADLINE_KEYS if k not in hidden]
+    assert [r[0].value for r in headline][:6] == ["Contact rate", "RPC rate", "PTP rate", "Recovery rate", "AHT",
+                                                  "Cost per call"]
+    assert all(r[0].font.bold for r in headline)
     for key, est in summary.kpis.items():
+        if key in hidden:
+            assert KPI_BY_KEY[key].label not in by_label
+            continue
         unit = KPI_BY_KEY[key].unit
         row = by_label[KPI_BY_KEY[key].label]
         assert_kpi_cell(row[1], est.mean, unit)
@@ -158,7 +191,7 @@ def test_title_block_names_scenario_seed_and_replications(single):
     path, summary, _ = single
     ws = load_workbook(path)["Summary"]
     facts = {ws.cell(row=r, column=c).value: ws.cell(row=r, column=c + 1).value
-             for r in range(2, 8) for c in (1, 4)}
+             for r in range(2, 12) for c in (1, 4)}
     assert facts["Scenario"] == summary.scenario_name
     assert facts["Replications"] == REPS
     assert facts["Seed"] == SEED
@@ -174,8 +207,11 @@ def test_daily_sheet_equals_summary_daily(single):
     assert len(rows) == len(summary.daily["day"])
     for i, row in enumerate(rows):
         assert row[0].value.date() == date.fromisoformat(str(summary.daily["date"][i]))
-        for key in summary.daily.keys() - {"day", "date"}:
+        for key in summary.daily.keys() - {"day", "date"} - HIDDEN_WHEN_OFF:
             definition = KPI_BY_KEY[key]
+            if np.isnan(summary.daily[key]).all():  # e.g. cost to collect before anything is collected
+                assert definition.label not in headers
+                continue
             assert_kpi_cell(row[headers.index(definition.label)], summary.daily[key][i], definition.unit)
     assert ws.auto_filter.ref is not None and ws.freeze_panes is not None
 
@@ -234,8 +270,9 @@ def test_inputs_sheet_traces_every_parameter(single):
     assert values["experiment.replications"].value == summary.replications
     assert values["experiment.scenario_hash"].value == scenario.content_hash()
     assert values["experiment.wfm_version"].value == __version__
-    leaves = flatten_inputs(scenario.model_dump(mode="json"))
+    leaves = scenario_inputs(scenario)
     assert len(rows) == 4 + len(leaves)
+    assert values["outbound.portfolio.imported"].value == "none"  # generated accounts
     assert values["inbound.service_level.target"].value == 0.8
     assert values["inbound.demand.daily_volume.mon"].value == 1400
     assert values["groups[0].shifts[0].headcount"].value == 12
@@ -267,7 +304,7 @@ def test_numbers_are_numbers(single):
 def test_comparison_shows_paired_deltas(comparison):
     path, summaries, scenarios = comparison
     wb = load_workbook(path)
-    topics = ("Summary", "Daily", "Intervals", "Profile", "Dialer", "Portfolio", "Workforce", "Costs", "Compliance")
+    topics = ("Summary", "Profile", "Dialer", "Portfolio", "Costs", "Workforce", "Compliance", "Daily", "Intervals")
     assert wb.sheetnames == ["Comparison", *(f"{t} {i}" for t in topics for i in (1, 2)), "Inputs"]
     ws = wb["Comparison"]
     assert len(ws._charts) == 1 and type(ws._charts[0]).__name__ == "BarChart"
@@ -276,6 +313,9 @@ def test_comparison_shows_paired_deltas(comparison):
     by_label = {r[0].value: r for r in rows if r[0].value in {d.label for d in KPI_BY_KEY.values()}}
     significant_seen = set()
     for key, definition in KPI_BY_KEY.items():
+        if key in HIDDEN_WHEN_OFF:  # features off in both scenarios
+            assert definition.label not in by_label
+            continue
         row = by_label[definition.label]
         unit = definition.unit
         assert_kpi_cell(row[1], summaries[0].kpis[key].mean, unit)
@@ -362,8 +402,8 @@ def test_no_inbound_means_no_inbound_sheets(tmp_path):
     scenario = scenario.model_copy(update={"inbound": scenario.inbound.model_copy(update={"enabled": False})})
     path = write_report(tmp_path / "r.xlsx", [replicate(scenario, REPS, SEED)], [scenario])
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Daily", "Dialer", "Portfolio", "Workforce", "Costs", "Compliance", "Inputs"]
-    _, rows = table(wb["Summary"], "KPI")
+    assert wb.sheetnames == ["Summary", "Dialer", "Portfolio", "Costs", "Workforce", "Compliance", "Daily", "Inputs"]
+    _, rows = kpi_tables(wb["Summary"])
     # No SL target without inbound; the outbound limits remain.
     assert {r[0].value for r in rows if r[5].value is not None} == {"Drop rate", "Rule violations"}
 

@@ -20,6 +20,7 @@ import numpy as np
 from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate
 from wfm.scenario import Scenario
+from wfm.scenario_outbound import Portfolio
 
 # Offered calls per interval are rounded to this step before sizing with Erlang A: staffing is a
 # whole number of agents, so the rounding never changes an answer by more than one agent at a
@@ -197,3 +198,45 @@ def flatten_inputs(data: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
     if isinstance(data, int | float):
         return [(prefix, data, "general")]
     return [(prefix, str(data), "text")]
+
+
+IMPORTED = "outbound.portfolio.imported"
+
+
+def imported_summary(portfolio: Portfolio) -> list[tuple[str, Any, str]]:
+    """The imported accounts summarised as (path, value, unit) rows: source, count, balance, segments, DPD.
+
+    The accounts themselves stay in their file: six rows per account would pass Excel's
+    1,048,576-row limit at about 175,000 accounts, and nobody reads a portfolio on the Inputs
+    sheet. An empty list when the portfolio is generated rather than imported.
+    """
+    accounts = portfolio.imported
+    if not accounts:
+        return []
+    source = portfolio.file + (f" (sheet {portfolio.sheet})" if portfolio.sheet else "") if portfolio.file \
+        else "listed in the scenario"
+    by_segment = {s.name: 0 for s in portfolio.segments}
+    for account in accounts:
+        by_segment[account.segment] = by_segment.get(account.segment, 0) + 1
+    dpd = [a.dpd for a in accounts]
+    rows: list[tuple[str, Any, str]] = [
+        (f"{IMPORTED}.source", source, "text"),
+        (f"{IMPORTED}.accounts", len(accounts), "count"),
+        (f"{IMPORTED}.total_balance", math.fsum(a.balance for a in accounts), "money"),
+    ]
+    rows += [(f"{IMPORTED}.accounts_by_segment.{name}", n, "count") for name, n in by_segment.items()]
+    rows += [(f"{IMPORTED}.dpd_min", min(dpd), "count"), (f"{IMPORTED}.dpd_max", max(dpd), "count")]
+    return rows
+
+
+def scenario_inputs(scenario: Scenario) -> list[tuple[str, Any, str]]:
+    """Every scenario parameter as (path, value, unit) rows, imported accounts summarised (`imported_summary`).
+
+    The summary takes the place of the account list, right after the other portfolio keys
+    ("none" when the accounts are generated).
+    """
+    data = scenario.model_dump(mode="json", exclude={"outbound": {"portfolio": {"imported"}}})
+    rows = flatten_inputs(data)
+    summary = imported_summary(scenario.outbound.portfolio) or [(IMPORTED, "none", "text")]
+    at = max((i for i, (p, _, _) in enumerate(rows) if p.startswith("outbound.portfolio.")), default=len(rows) - 1)
+    return rows[:at + 1] + summary + rows[at + 1:]

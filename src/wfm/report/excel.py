@@ -25,6 +25,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm import __version__
@@ -32,12 +33,18 @@ from wfm.experiment import Summary, paired_difference
 from wfm.kpi import KPI_BY_KEY
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
-from wfm.report.data import flatten_inputs, intraday_profile, open_intervals, required_agents, targets
+from wfm.report.data import intraday_profile, open_intervals, required_agents, scenario_inputs, targets
 from wfm.report.outbound_sheets import compliance_sheet, dialer_sheet, portfolio_sheet
 from wfm.report.people_sheets import costs_sheet, workforce_sheet
-from wfm.report.scenario_report import HEADLINE_KEYS, WEEKDAY_LABELS, ScenarioReport
+from wfm.report.scenario_report import (
+    CHART_ROWS,
+    HEADLINE_KEYS,
+    WEEKDAY_LABELS,
+    ScenarioReport,
+    features_off_text,
+    shown_kpis,
+)
 from wfm.report.scenario_report import chart_anchors as _chart_anchors
-from wfm.report.scenario_report import kpi_order as _kpi_order
 from wfm.report.scenario_report import label as _label
 from wfm.report.scenario_report import title_facts as _title_facts
 from wfm.report.styles import (
@@ -46,6 +53,7 @@ from wfm.report.styles import (
     GOOD_FILL,
     GOOD_FONT,
     HIGHLIGHT_FILL,
+    LABEL_FONT,
     SUBTITLE_FONT,
     Column,
     Styled,
@@ -56,9 +64,12 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
+from wfm.report.tables import inbound_agents
 from wfm.scenario import Scenario
 
 REQUIRED_HEADER = "Erlang A required agents"
+INBOUND_AGENTS = "inbound_agents"  # interval column added to the summary's: agents of groups taking inbound
+INBOUND_AGENTS_LABEL = "Inbound agents available"
 
 
 class ReportError(Exception):
@@ -80,6 +91,17 @@ def _sl_note(scenario: Scenario) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _has_values(values: np.ndarray) -> bool:
+    """Whether a column has any value to show (a column of NaN would print as an empty column)."""
+    return bool(np.isfinite(np.asarray(values, dtype=float)).any())
+
+
+def _left_out(rep: ScenarioReport) -> str:
+    """The sentence saying which workforce features are off, so their zero KPIs are not shown."""
+    off = features_off_text([rep.scenario])
+    return f" Workforce features off in this scenario ({off}): their KPIs are left out." if off else ""
+
+
 def daily_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     """One row per simulated day: every daily KPI, mean over replications."""
     daily = rep.summary.daily
@@ -87,17 +109,18 @@ def daily_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         return None
     ws = wb.create_sheet(rep.sheet_name("Daily"))
     top = write_title(ws, f"Daily KPIs — {rep.scenario.name}", _title_facts(rep),
-                      subtitle="Each value is the mean over replications of that day's KPI.")
-    keys = [k for k in _kpi_order(list(daily)) if k not in ("day", "date")]
+                      subtitle="Each value is the mean over replications of that day's KPI." + _left_out(rep))
+    keys = [k for k in shown_kpis([k for k in daily if k not in ("day", "date")], [rep.scenario])
+            if _has_values(daily[k])]
     columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center")]
     columns += [Column(_label(k), unit_of(k), 13) for k in keys]
     dates = [date.fromisoformat(str(d)) for d in daily["date"]]
     rows = [[d, WEEKDAY_LABELS[d.weekday()], *(daily[k][i] for k in keys)] for i, d in enumerate(dates)]
-    first, last = write_table(ws, top, columns, rows)
+    first, last = write_table(ws, top, columns, rows, currency=rep.currency)
     for j, key in enumerate(keys):
         rep.ranges[f"daily.{key}"] = ColumnRange(ws, 3 + j, top, last)
     rep.ranges["daily.date"] = ColumnRange(ws, 1, top, last)
-    set_print_layout(ws, title_rows=f"{top}:{top}")
+    set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:B")
     return ws
 
 
@@ -106,7 +129,7 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
 
     Written only when the scenario has inbound traffic: without it there is no profile to show.
     """
-    table = rep.summary.intervals
+    table = _with_inbound_agents(rep)
     if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
         return None
     scenario = rep.scenario
@@ -117,12 +140,16 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         ws, f"Inbound by interval — {scenario.name}", _title_facts(rep),
         subtitle=(f"{scenario.calendar.interval_minutes}-minute intervals with calls offered or agents available"
                   " (closed intervals left out); mean over replications. Required agents: Erlang A for the"
-                  " SL target with the scenario's mean handle time and patience."),
+                  " SL target with the scenario's mean handle time and patience. KPIs without a value in any"
+                  " interval (kept rate, recovery: they are counted by day) are left out." + _left_out(rep)),
     )
-    keys = [k for k in _kpi_order(list(table)) if k not in ("interval", "start_s")]
+    keys = [k for k in shown_kpis([k for k in table if k not in ("interval", "start_s", INBOUND_AGENTS)], [scenario])
+            if _has_values(table[k][keep])]
+    if INBOUND_AGENTS in table:
+        keys.insert(keys.index("agents_available") + 1 if "agents_available" in keys else len(keys), INBOUND_AGENTS)
     required = required_agents(table["offered"][keep], scenario, interval_s)
     columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center"), Column("Time", "time", 8)]
-    columns += [Column(_label(k), unit_of(k), 13) for k in keys]
+    columns += [Column(_column_label(k), "agents" if k == INBOUND_AGENTS else unit_of(k), 13) for k in keys]
     columns.append(Column(REQUIRED_HEADER, "agents", 16))
     start = scenario.calendar.start_date
     rows = []
@@ -131,8 +158,8 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         day = start + timedelta(days=start_s // 86_400)
         rows.append([day, WEEKDAY_LABELS[day.weekday()], (start_s % 86_400) / 86_400,
                      *(table[k][idx] for k in keys), required[i]])
-    write_table(ws, top, columns, rows)
-    set_print_layout(ws, title_rows=f"{top}:{top}")
+    write_table(ws, top, columns, rows, currency=rep.currency)
+    set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:C")
     return ws
 
 
@@ -140,9 +167,11 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     """The typical day: each interval averaged over the open days, against Erlang A staffing.
 
     A multi-day horizon has hundreds of intervals; a chart of all of them is unreadable, so the
-    report charts this averaged day instead (the Intervals sheet keeps every interval).
+    report charts this averaged day instead (the Intervals sheet keeps every interval). Only the
+    agents of groups that take inbound calls are set against the Erlang requirement: an
+    outbound team never answers the queue, and counting it would hide understaffing.
     """
-    table = rep.summary.intervals
+    table = _with_inbound_agents(rep)
     if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
         return None
     scenario = rep.scenario
@@ -154,7 +183,8 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     top = write_title(
         ws, f"Intraday profile — {scenario.name}", _title_facts(rep),
         subtitle=("Each interval's KPI averaged over the simulated days open in it (mean of daily values),"
-                  " then compared with Erlang A required agents for the SL target."),
+                  " then compared with Erlang A required agents for the SL target. Inbound agents: agents of"
+                  " the groups that take inbound calls (inbound and blended), available or busy."),
     )
     cols = profile.columns
     required = required_agents(cols["offered"], scenario, interval_s)
@@ -163,19 +193,35 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         ("time", Column("Time", "time", 8), profile.start_s / 86_400),
         ("open_days", Column("Days averaged", "integer", 9), profile.open_days),
     ]
-    for key in ("offered", "answered", "service_level", "asa", "agents_available"):
+    for key in ("offered", "answered", "service_level", "asa", "agents_available", INBOUND_AGENTS):
         if key in cols:
-            spec.append((key, Column(_label(key), unit_of(key), 12), cols[key]))
+            spec.append((key, Column(_column_label(key), unit_of(key) if key != INBOUND_AGENTS else "agents", 12),
+                         cols[key]))
     spec.append(("sl_target", Column("SL target", "ratio", 10), np.full(profile.start_s.size, sl_target)))
     spec.append(("required", Column(REQUIRED_HEADER, "agents", 16), required))
-    if "agents_available" in cols:
-        spec.append(("gap", Column("Available − required", "agents_gap", 13), cols["agents_available"] - required))
+    staffed = INBOUND_AGENTS if INBOUND_AGENTS in cols else "agents_available"
+    if staffed in cols:
+        spec.append(("gap", Column(f"{_column_label(staffed)} − required", "agents_gap", 17),
+                     cols[staffed] - required))
     rows = [[values[i] for _, _, values in spec] for i in range(profile.start_s.size)]
-    first, last = write_table(ws, top, [c for _, c, _ in spec], rows)
+    first, last = write_table(ws, top, [c for _, c, _ in spec], rows, currency=rep.currency)
     for j, (key, _, _) in enumerate(spec):
         rep.ranges[f"profile.{key}"] = ColumnRange(ws, 1 + j, top, last)
     set_print_layout(ws, title_rows=f"{top}:{top}")
     return ws
+
+
+def _column_label(key: str) -> str:
+    return INBOUND_AGENTS_LABEL if key == INBOUND_AGENTS else _label(key)
+
+
+def _with_inbound_agents(rep: ScenarioReport) -> dict[str, np.ndarray]:
+    """The summary's interval table plus the inbound-capable agents per interval, when the runs have them."""
+    table = rep.summary.intervals
+    if not table or len(table.get("interval", ())) == 0:
+        return table
+    agents = inbound_agents(rep.summary.runs, rep.scenario)
+    return table if agents is None else {**table, INBOUND_AGENTS: agents}
 
 
 def _status_cell(ws: Worksheet, row: int, col: int, met: bool | None, uncertain: bool) -> None:
@@ -188,19 +234,18 @@ def _status_cell(ws: Worksheet, row: int, col: int, met: bool | None, uncertain:
     cell.alignment = Alignment(horizontal="center")
 
 
-def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
-    """Headline KPIs with 95% CIs, targets and red/green status, then the dashboard charts."""
-    summary, scenario = rep.summary, rep.scenario
-    ws = wb.create_sheet(rep.sheet_name("Summary"))
-    facts = _title_facts(rep) + [("wfm version", __version__), ("Confidence", "95% (t-interval)")]
-    top = write_title(ws, f"KPI summary — {scenario.name}", facts, subtitle=scenario.description)
-    goals = targets(scenario)
-    keys = _kpi_order(list(summary.kpis))
-    columns = [
-        Column("KPI", "text", 28), Column("Mean", "number", 12), Column("95% CI low", "number", 12),
-        Column("95% CI high", "number", 12), Column("Target", "number", 11), Column("Status", "text", 24),
-        Column("Definition", "text", 58),
-    ]
+DEFINITION_CHARS_PER_LINE = 64  # characters of a definition that fit one line of its 62-wide column
+KPI_COLUMNS = (
+    Column("KPI", "text", 28), Column("Mean", "number", 12), Column("95% CI low", "number", 12),
+    Column("95% CI high", "number", 12), Column("Target", "number", 11), Column("Status", "text", 24),
+    Column("Definition", "text", 62),
+)
+
+
+def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str], *, freeze: bool = False
+               ) -> tuple[int, int]:
+    """One KPI per row with its mean, clipped CI, target, status and definition; returns its rows."""
+    summary, goals = rep.summary, targets(rep.scenario)
     rows = []
     for key in keys:
         est, unit, goal = summary.kpis[key], unit_of(key), goals.get(key)
@@ -210,47 +255,94 @@ def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
             Styled(clip_to_unit(est.high, unit), unit),
             Styled(goal.value if goal else None, unit), None, definition,
         ])
-    first, last = write_table(ws, top, columns, rows, autofilter=False)
+    first, last = write_table(ws, top, KPI_COLUMNS, rows, autofilter=False, freeze=freeze, currency=rep.currency)
     for i, key in enumerate(keys):
         goal = goals.get(key)
         if goal is not None:
             _status_cell(ws, first + i, 6, goal.met_by(summary.kpis[key].mean), goal.inside(summary.kpis[key]))
-        ws.cell(row=first + i, column=1).font = Font(bold=key in HEADLINE_KEYS)
-        ws.cell(row=first + i, column=7).alignment = Alignment(wrap_text=False)
+        # Long definitions wrap inside their column rather than run off the printed page; the row
+        # is made tall enough here, since neither Excel nor LibreOffice refits it on opening.
+        ws.cell(row=first + i, column=7).alignment = Alignment(wrap_text=True, vertical="top")
+        lines = math.ceil(len(rows[i][6]) / DEFINITION_CHARS_PER_LINE)
+        if lines > 1:
+            ws.row_dimensions[first + i].height = 15 * lines
+            for col in range(1, 7):  # the values stand level with the definition's first line
+                cell = ws.cell(row=first + i, column=col)
+                cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top")
+    return first, last
+
+
+def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
+    """Headline KPIs with 95% CIs, targets and red/green status, the dashboard charts, then every other KPI.
+
+    The headline (`HEADLINE_KEYS`, DESIGN §7) and the charts fill the first printed page; the
+    remaining KPIs follow from the second, so what a manager presents comes first.
+    """
+    summary, scenario = rep.summary, rep.scenario
+    ws = wb.create_sheet(rep.sheet_name("Summary"))
+    facts = _title_facts(rep) + [("wfm version", __version__), ("Confidence", "95% (t-interval)")]
+    top = write_title(ws, f"KPI summary — {scenario.name}", facts, subtitle=scenario.description)
+    keys = shown_kpis(list(summary.kpis), [scenario])
+    headline = [k for k in keys if k in HEADLINE_KEYS]
+    others = [k for k in keys if k not in HEADLINE_KEYS]
+    ws.cell(row=top, column=1, value="Headline KPIs").font = LABEL_FONT
+    first, last = _kpi_table(ws, rep, top + 1, headline, freeze=True)
+    for row in range(first, last + 1):
+        ws.cell(row=row, column=1).font = Font(bold=True)
     note = ws.cell(row=last + 2, column=1, value=_sl_note(scenario))
     note.font = SUBTITLE_FONT
-    _dashboard(ws, rep, last + 4)
+    row = _dashboard(ws, rep, last + 4)
+    if others:
+        ws.cell(row=row, column=1, value="More KPIs").font = LABEL_FONT
+        left_out = _left_out(rep)
+        if left_out:
+            ws.cell(row=row, column=2, value=left_out.strip()).font = SUBTITLE_FONT
+        _kpi_table(ws, rep, row + 1, others)
     set_print_layout(ws)
     return ws
 
 
-def _dashboard(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
-    """The charts a manager presents, two per row under the KPI table."""
+def _dashboard(ws: Worksheet, rep: ScenarioReport, row: int) -> int:
+    """The charts a manager presents, two per row under the headline table; returns the next free row."""
     r = rep.ranges
     per_hour = 60 // rep.scenario.calendar.interval_minutes
+    minutes = rep.scenario.calendar.interval_minutes
     chart_list = []
     if "profile.offered" in r and "profile.service_level" in r:
         chart_list.append(charts.volume_and_rate_chart(
             "Offered calls and service level (typical day)", r["profile.time"],
             [r["profile.offered"]], [r["profile.service_level"], r["profile.sl_target"]],
-            x_title="Time of day", bar_title="Calls offered per interval", line_title="Service level",
-            category_format="hh:mm", label_every=per_hour,
+            x_title="Time of day", bar_title=f"Calls offered per {minutes} min",
+            line_title="Service level (%)", category_format="hh:mm", label_every=per_hour,
         ))
-    if "profile.agents_available" in r:
+    staffed = next((k for k in (f"profile.{INBOUND_AGENTS}", "profile.agents_available") if k in r), None)
+    if staffed is not None:
         chart_list.append(charts.lines_chart(
-            "Agents available vs required (typical day)", r["profile.time"],
-            [r["profile.agents_available"], r["profile.required"]],
-            x_title="Time of day", y_title="Agents", category_format="hh:mm", label_every=per_hour,
+            "Inbound agents available vs required (typical day)", r["profile.time"],
+            [r[staffed], r["profile.required"]],
+            x_title="Time of day", y_title="Agents (mean per interval)", category_format="hh:mm",
+            label_every=per_hour, y_format="0",
         ))
     if "daily.offered" in r and "daily.service_level" in r:
         chart_list.append(charts.volume_and_rate_chart(
-            "Calls and service level by day", r["daily.date"],
+            "Inbound calls and service level by day", r["daily.date"],
             [r["daily.offered"], r["daily.answered"]], [r["daily.service_level"]],
-            x_title="Day", bar_title="Calls", line_title="Service level", category_format="dd/mm",
+            x_title="Day", bar_title="Calls per day", line_title="Service level (%)", category_format="dd/mm",
+        ))
+    rates = [r[f"daily.{k}"] for k in ("contact_rate", "rpc_rate", "ptp_rate") if f"daily.{k}" in r]
+    if rates:
+        chart_list.append(charts.lines_chart(
+            "Contact, RPC and PTP rates by day", r["daily.date"], rates,
+            x_title="Day", y_title="Rate (%)", category_format="dd/mm", y_format="0%",
         ))
     anchors = _chart_anchors(ws, row)
     for i, chart in enumerate(chart_list):
-        ws.add_chart(chart, anchors[i % 2].format(row=row + (i // 2) * 17))
+        ws.add_chart(chart, anchors[i % 2].format(row=row + (i // 2) * CHART_ROWS))
+    if len(chart_list) > 2:
+        # The headline and the first two charts fill the first printed page; the next two would
+        # be cut in half by the page end.
+        ws.row_breaks.append(Break(id=row + CHART_ROWS - 1))
+    return row + math.ceil(len(chart_list) / 2) * CHART_ROWS + 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,13 +362,17 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     ]
     for i, rep in enumerate(reports):
         facts.append((f"Scenario {i + 1}", f"{rep.scenario.name} (hash {rep.summary.scenario_hash})"))
+    facts.append(("Currency", _currency_note(reports)))
+    off = features_off_text([r.scenario for r in reports])
     top = write_title(
         ws, "Scenario comparison", facts,
         subtitle=("Differences are paired replication by replication (common random numbers) with their 95%"
-                  " CI; significant when the CI excludes zero. Time differences are in seconds."),
+                  " CI; significant when the CI excludes zero. Time differences are in seconds."
+                  + (f" Workforce features off in every scenario ({off}): their KPIs are left out." if off else "")),
         per_row=1,
     )
-    keys = [k for k in _kpi_order(list(base.summary.kpis)) if all(k in r.summary.kpis for r in reports)]
+    keys = [k for k in shown_kpis(list(base.summary.kpis), [r.scenario for r in reports])
+            if all(k in r.summary.kpis for r in reports)]
     names = [f"{i + 1}: {r.scenario.name}" for i, r in enumerate(reports)]
     columns = [Column("KPI", "text", 26)] + [Column(n, "number", 14) for n in names]
     for i in range(1, len(reports)):
@@ -286,15 +382,28 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     rows = []
     for key in keys:
         unit = unit_of(key)
-        row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, unit) for r in reports]
+        row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, unit, r.currency) for r in reports]
         for other in reports[1:]:
-            row += _delta_cells(base.summary, other.summary, key, unit)
+            if unit == "money" and other.currency != base.currency:
+                row += [None, None, None, "currencies differ", None]  # no exchange rate: not comparable
+            else:
+                row += _delta_cells(base.summary, other.summary, key, unit)
         rows.append(row)
-    first, last = write_table(ws, top, columns, rows)
+    first, last = write_table(ws, top, columns, rows, currency=base.currency)
     _highlight_verdicts(ws, first, last, len(reports))
     _comparison_chart(ws, reports, keys, last + 3)
     set_print_layout(ws)
     return ws
+
+
+def _currency_note(reports: Sequence[ScenarioReport]) -> str:
+    """The comparison's currency (the base's), and a warning when a scenario counts money in another."""
+    base = reports[0].currency
+    other = [f"{i + 1}: {r.currency}" for i, r in enumerate(reports) if r.currency != base]
+    if not other:
+        return base
+    return (f"{base} (the base scenario's). Currencies differ ({', '.join(other)}): each scenario's amounts are"
+            " shown in its own currency, unconverted, and their differences are left out")
 
 
 def _delta_cells(base: Summary, other: Summary, key: str, unit: str) -> list[object]:
@@ -357,7 +466,8 @@ def inputs_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Worksheet:
     base = reports[0]
     top = write_title(
         ws, "Inputs", [("Generated", base.generated), ("wfm version", __version__)],
-        subtitle="Every scenario parameter as path = value; rows that differ between scenarios are highlighted.",
+        subtitle=("Every scenario parameter as path = value; rows that differ between scenarios are highlighted."
+                  " Accounts imported from a portfolio file are summarised, not listed: the file is the source."),
         per_row=1,
     )
     headers = [f"{i + 1}: {r.scenario.name}" if len(reports) > 1 else r.scenario.name for i, r in enumerate(reports)]
@@ -367,18 +477,18 @@ def inputs_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Worksheet:
         ("experiment.scenario_hash", [r.summary.scenario_hash for r in reports], "text"),
         ("experiment.wfm_version", [__version__ for _ in reports], "text"),
     ]
-    flat = [dict((p, (v, u)) for p, v, u in flatten_inputs(r.scenario.model_dump(mode="json"))) for r in reports]
-    paths: list[str] = []
-    for table in flat:
-        paths += [p for p in table if p not in paths]
+    flat = [{p: (v, u) for p, v, u in scenario_inputs(r.scenario)} for r in reports]
+    paths = list(dict.fromkeys(p for table in flat for p in table))  # first scenario's order, then new ones
     param_rows = [
         (p, [table.get(p, (None, "text"))[0] for table in flat],
          next(table[p][1] for table in flat if p in table))
         for p in paths
     ]
     columns = [Column("Parameter", "text", 48)] + [Column(h, "general", 26) for h in headers]
-    rows = [[path, *(Styled(v, unit) for v in values)] for path, values, unit in experiment_rows + param_rows]
-    first, last = write_table(ws, top, columns, rows)
+    # Amounts (an imported portfolio's balance) are shown in each scenario's own currency.
+    rows = [[path, *(Styled(v, unit, r.currency) for v, r in zip(values, reports, strict=True))]
+            for path, values, unit in experiment_rows + param_rows]
+    first, last = write_table(ws, top, columns, rows, currency=base.currency)
     if len(reports) > 1:
         for i, (_, values, _) in enumerate(experiment_rows + param_rows):
             if any(v != values[0] for v in values[1:]):
@@ -407,8 +517,10 @@ SCENARIO_SHEETS: tuple[tuple[str, Callable[[Workbook, ScenarioReport], Worksheet
     ("Costs", costs_sheet),
     ("Compliance", compliance_sheet),
 )
-SHEET_ORDER = ("Comparison", "Summary", "Daily", "Intervals", "Profile", "Dialer", "Portfolio", "Workforce", "Costs",
-               "Compliance", "Inputs")
+# What a manager reads first comes first: the headline and the topic sheets, then the tables of
+# every KPI by day and by interval, then the inputs.
+SHEET_ORDER = ("Comparison", "Summary", "Profile", "Dialer", "Portfolio", "Costs", "Workforce", "Compliance", "Daily",
+               "Intervals", "Inputs")
 
 
 def build_workbook(

@@ -23,6 +23,7 @@ from wfm.report.styles import (
     GOOD_FONT,
     LABEL_FONT,
     Column,
+    money_format,
     set_print_layout,
     write_table,
     write_title,
@@ -97,7 +98,7 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     rows = [[hourly["hour"][i] / 24, mode, hourly["attempts"][i], *(hourly[o][i] for o in OUTCOMES),
              hourly["contact_rate"][i], hourly["rpc_rate"][i], hourly["drop_rate"][i], hourly["dial_level"][i]]
             for i in range(len(hourly.get("hour", ())))]
-    first, last = write_table(ws, top, columns, rows)
+    first, last = write_table(ws, top, columns, rows, currency=rep.currency)
 
     day_top = _section(ws, last + GAP_ROWS + 1, "By day")
     n_days = len(daily["attempts"])
@@ -111,7 +112,8 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     day_rows = [[d, WEEKDAY_LABELS[d.weekday()], daily["attempts"][i], *(daily[o][i] for o in OUTCOMES),
                  daily["drop_rate"][i], daily["drop_rate_window"][i], cap[i], daily["fallback_attempts"][i]]
                 for i, d in enumerate(dates)]
-    day_first, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False)
+    day_first, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False,
+                                  autofilter=False, currency=rep.currency)
     drop_col = 3 + 1 + len(OUTCOMES)
     chart = charts.lines_chart(
         "Drop rate vs cap", ColumnRange(ws, 1, day_top, day_last),
@@ -161,7 +163,7 @@ def portfolio_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     columns = [Column("Segment", "text", 14), Column("DPD at placement", "text", 11, "center")]
     columns += [c for _, c in spec]
     rows = [[name, funnel.dpd[i], *(cols[key][i] for key, _ in spec)] for i, name in enumerate(funnel.names)]
-    first, last = write_table(ws, top, columns, rows, autofilter=False)
+    first, last = write_table(ws, top, columns, rows, autofilter=False, currency=rep.currency)
     for col in range(1, len(columns) + 1):
         ws.cell(row=last, column=col).font = Font(bold=True)
 
@@ -180,7 +182,8 @@ def portfolio_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     day_columns = [Column("Date", "date", 11), Column("Weekday", "text", 11, "center")] + [c for _, c in day_spec]
     day_rows = [[d, WEEKDAY_LABELS[d.weekday()], *(daily[key][i] for key, _ in day_spec)]
                 for i, d in enumerate(_dates(rep, n_days))]
-    _, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False)
+    _, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False,
+                                  autofilter=False, currency=rep.currency)
     keys = [key for key, _ in day_spec]
     col_of = {key: 3 + keys.index(key) for key in keys}
     chart = charts.volume_and_rate_chart(
@@ -188,9 +191,9 @@ def portfolio_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         [ColumnRange(ws, col_of["amount_collected"], day_top, day_last)],
         [ColumnRange(ws, col_of["collected_to_date"], day_top, day_last)],
         x_title="Day", bar_title="Collected per day", line_title="Collected to date",
-        category_format="dd/mm", line_format='"€"#,##0', line_max=None,
+        category_format="dd/mm", line_format=money_format(rep.currency, 0), line_max=None,
     )
-    chart.y_axis.number_format = '"€"#,##0'
+    chart.y_axis.number_format = money_format(rep.currency, 0)
     place_chart(ws, chart, day_top, day_last, len(day_columns))
     set_print_layout(ws, title_rows=f"{top}:{top}")
     return ws
@@ -266,7 +269,7 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                Column("Replications with violations", "integer", 13), Column("Status", "text", 14)]
     rows = [[RULE_LABELS.get(rule, rule), limits.get(rule, ""), counts.blocked[i], counts.violations[i],
              counts.runs_violating[i], None] for i, rule in enumerate(RULES)]
-    first, last = write_table(ws, top, columns, rows, autofilter=False)
+    first, last = write_table(ws, top, columns, rows, autofilter=False, currency=rep.currency)
     for i in range(len(RULES)):
         _status(ws, first + i, 6, counts.runs_violating[i] == 0, "0 — OK", "VIOLATED")
 
@@ -288,7 +291,8 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         start = max(0, d - w + 1)
         day_rows.append([dates[d], dates[start], d - start + 1, daily["drop_rate_window"][d],
                          daily["drop_rate_window_max"][d], rules.drop_cap, daily["windows_over_cap"][d], None])
-    day_first, _ = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False)
+    day_first, _ = write_table(ws, day_top, day_columns, day_rows, freeze=False,
+                                  autofilter=False, currency=rep.currency)
     for d in range(n_days):
         has_rate = bool(np.isfinite(daily["drop_rate_window_max"][d]))
         _status(ws, day_first + d, 8, daily["windows_over_cap"][d] == 0 if has_rate else None,

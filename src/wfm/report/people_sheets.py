@@ -17,32 +17,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wfm import kpi
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
-from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, label, place_chart, title_facts
+from wfm.report.scenario_report import (
+    WEEKDAY_LABELS,
+    ScenarioReport,
+    features_on,
+    label,
+    place_chart,
+    title_facts,
+)
 from wfm.report.styles import (
     LABEL_FONT,
     SUBTITLE_FONT,
     Column,
     Styled,
     clip_to_unit,
+    money_format,
     set_print_layout,
     write_table,
     write_title,
 )
 from wfm.report.tables import WEEKLY_KPIS, workforce_by_day, workforce_by_week
-from wfm.scenario import Scenario
 from wfm.sim.result import COST_CATEGORIES
 
 WEEKLY_FROM_DAYS = 14  # horizons of two weeks or more also get a table by week
 GAP_ROWS = 2
-
-
-def features_on(scenario: Scenario) -> list[str]:
-    """Names of the workforce features the scenario switches on."""
-    wf = scenario.workforce
-    on = [name for name in ("stress", "learning", "attrition", "hiring") if getattr(wf, name).enabled]
-    if wf.incentives.scheme != "flat":
-        on.append("incentives")
-    return on
 
 
 def _dates(rep: ScenarioReport, n_days: int) -> list[date]:
@@ -59,10 +57,11 @@ def _workforce_columns(rep: ScenarioReport, table: dict[str, np.ndarray]) -> lis
              for key, values in table.items() if key.startswith("group:")]
     spec += [(key, Column(f"Tenure {key.split(':', 1)[1]}", "agents", 9), values)
              for key, values in table.items() if key.startswith("band:")]
-    spec += [("hires", Column("Hires", "count", 8), table["hires"]),
-             ("leavers", Column("Leavers", "count", 8), table["leavers"])]
+    if "attrition" in on:
+        spec.append(("leavers", Column("Leavers", "count", 8), table["leavers"]))
     if "hiring" in on:
-        spec += [("requisitions", Column("Requisitions opened", "count", 11), table["requisitions"]),
+        spec += [("hires", Column("Hires", "count", 8), table["hires"]),
+                 ("requisitions", Column("Requisitions opened", "count", 11), table["requisitions"]),
                  ("training", Column("In training (agent-days)", "count", 11), table["training"])]
     spec += [("present", Column("Agent-shifts worked", "count", 10), table["present"]),
              ("absent", Column("Agent-shifts missed", "count", 10), table["absent"]),
@@ -72,8 +71,10 @@ def _workforce_columns(rep: ScenarioReport, table: dict[str, np.ndarray]) -> lis
                  ("stress_p90", Column(label("stress_p90"), "ratio", 10), daily["stress_p90"])]
     if "learning" in on:
         spec.append(("productivity", Column(label("productivity"), "ratio", 11), daily["productivity"]))
-    spec += [("leavers_to_date", Column("Leavers to date", "count", 9), table["leavers_to_date"]),
-             ("attrition_to_date", Column("Attrition to date (annualised)", "ratio", 12), table["attrition_to_date"])]
+    if "attrition" in on:
+        spec += [("leavers_to_date", Column("Leavers to date", "count", 9), table["leavers_to_date"]),
+                 ("attrition_to_date", Column("Attrition to date (annualised)", "ratio", 12),
+                  table["attrition_to_date"])]
     return spec
 
 
@@ -91,21 +92,24 @@ def workforce_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     top = write_title(
         ws, f"Workforce — {rep.scenario.name}", title_facts(rep) + [("Features on", ", ".join(on) or "none")],
         subtitle=("Headcount: employed agents at the start of the day, trainees included (by agent group and by"
-                  " tenure since hire). Mean over replications. Columns of features that are off are left out."),
+                  " tenure since hire). Mean over replications. Columns of features that are off are left out"
+                  " (hires need hiring, leavers need attrition)."),
     )
     spec = _workforce_columns(rep, table)
     n_days = len(table["headcount"])
     dates = _dates(rep, n_days)
     columns = [Column("Date", "date", 11), Column("Weekday", "text", 9, "center")] + [c for _, c, _ in spec]
     rows = [[d, WEEKDAY_LABELS[d.weekday()], *(values[i] for _, _, values in spec)] for i, d in enumerate(dates)]
-    first, last = write_table(ws, top, columns, rows)
+    first, last = write_table(ws, top, columns, rows, currency=rep.currency)
     col_of = {key: 3 + j for j, (key, _, _) in enumerate(spec)}
+    attrition = [ColumnRange(ws, col_of["attrition_to_date"], top, last)] if "attrition_to_date" in col_of else []
     chart = charts.volume_and_rate_chart(
-        "Headcount and attrition over time", ColumnRange(ws, 1, top, last),
-        [ColumnRange(ws, col_of["headcount"], top, last)], [ColumnRange(ws, col_of["attrition_to_date"], top, last)],
-        x_title="Day", bar_title="Agents", line_title="Attrition to date (annualised)", category_format="dd/mm",
-        line_max=None,
+        "Headcount and attrition over time" if attrition else "Headcount by day", ColumnRange(ws, 1, top, last),
+        [ColumnRange(ws, col_of["headcount"], top, last)], attrition,
+        x_title="Day", bar_title="Agents employed", line_title="Attrition to date (annualised, %)",
+        category_format="dd/mm", line_max=None,
     )
+    chart.y_axis.number_format = "0"
     free = place_chart(ws, chart, top, last, len(columns))
     if n_days >= WEEKLY_FROM_DAYS:
         _weekly_table(ws, rep, free + GAP_ROWS)
@@ -127,7 +131,8 @@ def _weekly_table(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
     for w in range(len(weekly["headcount"])):
         day = start + timedelta(days=7 * w)
         rows.append([day, WEEKDAY_LABELS[day.weekday()], *(weekly[k][w] for k in keys)])
-    write_table(ws, row + 1, columns, rows, freeze=False, autofilter=False)
+    write_table(ws, row + 1, columns, rows, freeze=False,
+                                  autofilter=False, currency=rep.currency)
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,7 +153,7 @@ def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     if "cost_total" not in summary.kpis or len(summary.daily.get("cost_total", ())) == 0:
         return None
     days = len(summary.daily["cost_total"])
-    currency = summary.runs[0].costs.currency if summary.runs else rep.scenario.costs.currency
+    currency = rep.currency
     ws = wb.create_sheet(rep.sheet_name("Costs"))
     top = write_title(
         ws, f"Costs — {rep.scenario.name}", title_facts(rep) + [("Currency", currency)],
@@ -168,7 +173,7 @@ def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         est = summary.kpis[key]
         rows.append([label(key), est.mean, clip_to_unit(est.low, "money"), clip_to_unit(est.high, "money"),
                      None, None])
-    first, last = write_table(ws, top, columns, rows, autofilter=False)
+    first, last = write_table(ws, top, columns, rows, autofilter=False, currency=rep.currency)
     total_row = first + len(COST_CATEGORIES)
     for col in range(1, len(columns) + 1):
         ws.cell(row=total_row, column=col).font = Font(bold=True)
@@ -186,11 +191,13 @@ def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                            "money", 13) for k in keys]
     day_rows = [[d, WEEKDAY_LABELS[d.weekday()], *(Styled(daily[k][i], "money") for k in keys)]
                 for i, d in enumerate(_dates(rep, days))]
-    _, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False)
+    _, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False,
+                                  autofilter=False, currency=rep.currency)
     chart = charts.stacked_bars(
         "Cost per day by category", ColumnRange(ws, 1, day_top, day_last),
         [ColumnRange(ws, 3 + j, day_top, day_last) for j in range(len(COST_CATEGORIES))],
-        x_title="Day", y_title=f"Cost ({currency})", y_format="#,##0", category_format="dd/mm",
+        x_title="Day", y_title=f"Cost per day ({currency})", y_format=money_format(currency, 0),
+        category_format="dd/mm",
     )
     place_chart(ws, chart, day_top, day_last, len(day_columns))
     set_print_layout(ws, title_rows=f"{top}:{top}")

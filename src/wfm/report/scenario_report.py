@@ -15,18 +15,29 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm.experiment import Summary
-from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS
+from wfm.kpi import KPI_BY_KEY, KPI_DEFS
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
 from wfm.scenario import Scenario
 
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# What a collections manager presents first (issue #6), after the inbound headline of `wfm.kpi`.
-MANAGER_HEADLINE: tuple[str, ...] = (
-    "contact_rate", "rpc_rate", "ptp_rate", "kept_rate", "recovery_rate", "drop_rate", "violations",
-    "cost_per_call", "cost_to_collect", "attrition",
+# The headline a collections manager presents first (DESIGN §7, issue #6): the campaign's
+# funnel and money, handle time and unit cost, then the inbound service and the people. The
+# report keeps its own order rather than `wfm.kpi.HEADLINE` (the CLI's), so the workbook does
+# not reshuffle when the console table changes.
+HEADLINE_KEYS: tuple[str, ...] = (
+    "contact_rate", "rpc_rate", "ptp_rate", "recovery_rate", "aht", "cost_per_call",
+    "service_level", "answer_rate", "abandon_rate", "drop_rate", "occupancy", "attrition",
 )
-HEADLINE_KEYS: tuple[str, ...] = HEADLINE + tuple(k for k in MANAGER_HEADLINE if k not in HEADLINE)
+# KPIs that are zero by construction when their workforce feature is off: a column of zeros
+# (or of 100% productivity) tells a manager nothing and reads like a forecast of no attrition.
+FEATURE_KPIS: dict[str, tuple[str, ...]] = {
+    "stress": ("stress_mean", "stress_p90"),
+    "learning": ("productivity",),
+    "attrition": ("leavers", "attrition"),
+    "hiring": ("hires", "training_days", "cost_hiring"),
+    "incentives": ("cost_bonuses",),
+}
 CHART_ROWS = 17  # rows of default height an 8 cm chart covers
 SHORT_TABLE_ROWS = 31  # a chart goes under a table this short, and beside a longer one
 
@@ -49,6 +60,11 @@ class ScenarioReport:
     generated: datetime
     ranges: dict[str, ColumnRange] = field(default_factory=dict)
 
+    @property
+    def currency(self) -> str:
+        """ISO code of the scenario's currency, in which every amount of its sheets is formatted."""
+        return self.scenario.costs.currency
+
     def sheet_name(self, base: str) -> str:
         """Sheet title for this scenario (Excel allows 31 characters)."""
         return f"{base}{self.suffix}"[:31]
@@ -67,8 +83,30 @@ def title_facts(rep: ScenarioReport) -> list[tuple[str, object]]:
     ]
 
 
+def features_on(scenario: Scenario) -> list[str]:
+    """Names of the workforce features the scenario switches on."""
+    wf = scenario.workforce
+    on = [name for name in ("stress", "learning", "attrition", "hiring") if getattr(wf, name).enabled]
+    if wf.incentives.scheme != "flat":
+        on.append("incentives")
+    return on
+
+
+def features_off_text(scenarios: Sequence[Scenario]) -> str:
+    """The workforce features no scenario switches on, for the note saying their KPIs are left out."""
+    on = {name for scenario in scenarios for name in features_on(scenario)}
+    return ", ".join(name for name in FEATURE_KPIS if name not in on)
+
+
+def shown_kpis(keys: Sequence[str], scenarios: Sequence[Scenario]) -> list[str]:
+    """`keys` in report order, without the KPIs of workforce features that every scenario leaves off."""
+    on = {name for scenario in scenarios for name in features_on(scenario)}
+    hidden = {key for name, owned in FEATURE_KPIS.items() if name not in on for key in owned}
+    return [k for k in kpi_order(keys) if k not in hidden]
+
+
 def kpi_order(keys: Sequence[str]) -> list[str]:
-    """Headline KPIs first (inbound, then the manager's), then the other defined KPIs, then keys not defined."""
+    """Headline KPIs first, then the other defined KPIs in `KPI_DEFS` order, then keys not defined."""
     defined = [k.key for k in KPI_DEFS]
     order = [k for k in HEADLINE_KEYS if k in keys]
     order += [k for k in defined if k in keys and k not in order]

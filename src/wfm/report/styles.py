@@ -2,13 +2,15 @@
 
 Formats follow the KPI's unit (`wfm.kpi.KpiDef.unit`), so a KPI added to `KPI_DEFS` is shown
 right without touching the report: ratios as percentages, seconds as mm:ss durations, money
-as euros, counts with a thousands separator.
+in the scenario's currency (`money_format`), counts with a thousands separator.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,7 +27,6 @@ SECONDS_PER_DAY = 86_400
 FORMATS: dict[str, str] = {
     "ratio": "0.0%",
     "seconds": "[m]:ss",
-    "money": '"€"#,##0.00',
     "count": "#,##0",
     "agents": "0.0",
     "number": "#,##0.00",
@@ -42,6 +43,33 @@ FORMATS: dict[str, str] = {
     "text": "@",
 }
 
+# Symbols of the currencies a planner is likely to meet; any other shows its ISO code ("COP 1,234.00").
+CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
+# ISO 4217 currencies without minor units: cents would be invented digits.
+NO_MINOR_UNITS = frozenset({"JPY", "KRW", "CLP", "VND", "ISK", "PYG", "UGX", "XOF", "XAF"})
+
+
+def money_format(currency: str, decimals: int | None = None) -> str:
+    """Excel number format for amounts in `currency`: its symbol when common, else its ISO code.
+
+    `decimals` defaults to the currency's minor units (2, or 0 for yen-like currencies); charts
+    pass 0 so axis labels stay short.
+    """
+    code = currency.strip().upper()
+    places = decimals if decimals is not None else (0 if code in NO_MINOR_UNITS else 2)
+    number = "#,##0" + ("." + "0" * places if places else "")
+    symbol = CURRENCY_SYMBOLS.get(code)
+    prefix = symbol if symbol else f"{code} "
+    return f'"{prefix}"{number}'
+
+
+FORMATS["money"] = money_format("EUR")  # the default scenario's currency; sheets pass their own
+
+
+def number_format(unit: str, currency: str = "EUR") -> str:
+    """The Excel format of a unit, money in the given currency."""
+    return money_format(currency) if unit == "money" else FORMATS[unit]
+
 TITLE_FONT = Font(bold=True, size=16, color="1F3864")
 SUBTITLE_FONT = Font(italic=True, size=10, color="595959")
 LABEL_FONT = Font(bold=True, size=10, color="404040")
@@ -53,6 +81,7 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 BAD_FONT = Font(bold=True, color="9C0006")
 HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFF2CC")
 THIN_BOTTOM = Border(bottom=Side(style="thin", color="BFBFBF"))
+SUBTITLE_CHARS = 110  # characters of a subtitle line: within the narrowest printed table (Inputs, portrait)
 
 
 # The values each unit can take; confidence bounds are clipped to them for display.
@@ -112,10 +141,14 @@ def cell_value(value: Any, unit: str) -> Any:
 
 @dataclass(frozen=True)
 class Styled:
-    """A value with its own unit, for tables whose rows mix units (one KPI per row)."""
+    """A value with its own unit, for tables whose rows mix units (one KPI per row).
+
+    `currency` overrides the table's for money, in tables whose columns are different scenarios.
+    """
 
     value: Any
     unit: str
+    currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -139,8 +172,9 @@ def write_title(
     ws.cell(row=1, column=1, value=title).font = TITLE_FONT
     ws.row_dimensions[1].height = 24
     row = 2
-    if subtitle:
-        ws.cell(row=row, column=1, value=subtitle).font = SUBTITLE_FONT
+    # One line per row: a long sentence in one cell runs past the printed page and is cut off.
+    for line in textwrap.wrap(subtitle, SUBTITLE_CHARS):
+        ws.cell(row=row, column=1, value=line).font = SUBTITLE_FONT
         row += 1
     for i in range(0, len(facts), per_row):
         for j, (label, value) in enumerate(facts[i:i + per_row]):
@@ -167,10 +201,12 @@ def write_table(
     left: int = 1,
     freeze: bool = True,
     autofilter: bool = True,
+    currency: str = "EUR",
 ) -> tuple[int, int]:
     """A header row plus data rows with per-column formats; returns (first data row, last data row).
 
     A row value may be a `Styled` to override its column's unit (tables with one KPI per row).
+    Money is formatted in `currency`.
 
     Values go through `cell_value`, so the table holds numbers in the unit Excel expects.
     The header row is frozen (with the first column) and gets an autofilter, which is what a
@@ -185,19 +221,28 @@ def write_table(
         current = ws.column_dimensions[letter].width or 0
         ws.column_dimensions[letter].width = max(current, column.width)
     ws.row_dimensions[top].height = 45  # three lines of a wrapped header
+    # Setting a style attribute looks the style up in the workbook's tables every time, which
+    # dominated a year of intervals; a cell's style is the same per column and unit, so the
+    # first such cell is styled and the others get a copy of its style indices.
+    styled: dict[tuple[int, str, str], Any] = {}
     row = top
     for row_values in rows:
         row += 1
         for j, (column, value) in enumerate(zip(columns, row_values, strict=True)):
-            unit = column.unit
+            unit, money = column.unit, currency
             if isinstance(value, Styled):
-                value, unit = value.value, value.unit
+                value, unit, money = value.value, value.unit, value.currency or currency
             cell = ws.cell(row=row, column=left + j, value=cell_value(value, unit))
+            style = styled.get((j, unit, money))
+            if style is not None:
+                cell._style = copy(style)
+                continue
             if unit in FORMATS and unit != "text":
-                cell.number_format = FORMATS[unit]
+                cell.number_format = number_format(unit, money)
             cell.border = THIN_BOTTOM
             if column.align:
                 cell.alignment = Alignment(horizontal=column.align)
+            styled[(j, unit, money)] = copy(cell._style)
     if freeze:
         ws.freeze_panes = ws.cell(row=top + 1, column=left + 1)
     if autofilter and row > top:
@@ -205,13 +250,28 @@ def write_table(
     return top + 1, row
 
 
-def set_print_layout(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
-    """Print on pages one wide (as tall as needed), so a PDF or printout never cuts columns off."""
+PAGE_WIDTH_CHARS = {True: 190, False: 130}  # column-width characters one A4 page holds at ~75% (landscape, portrait)
+
+
+def set_print_layout(
+    ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None, title_cols: str | None = None
+) -> None:
+    """Print as few pages wide as keep the text readable, as tall as needed, and never cut a column.
+
+    A table of a few columns prints one page wide. A wide one (every daily KPI) squeezed onto
+    one page would shrink to an unreadable size, so it spreads over as many pages side by
+    side as its width needs, each repeating `title_cols` (the date) and `title_rows` (the header).
+    """
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1))
+    pages = max(1, math.ceil(width / PAGE_WIDTH_CHARS[landscape])) if title_cols else 1
+    ws.page_setup.fitToWidth = pages
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if pages > 1:
+        ws.page_setup.pageOrder = "overThenDown"  # a day's row reads across its pages before the next days
+        ws.print_title_cols = title_cols
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5

@@ -55,6 +55,30 @@ def _outbound_runs(runs: Sequence[RunResult]) -> list[RunResult]:
 
 
 # --------------------------------------------------------------------------------------------
+# Inbound staffing
+# --------------------------------------------------------------------------------------------
+
+
+def inbound_agents(runs: Sequence[RunResult], scenario: Scenario) -> np.ndarray | None:
+    """Agents of the groups that take inbound calls (inbound, blended) available per interval, mean over runs.
+
+    Available means idle, busy or waiting on the dialer, as for the `agents_available` KPI, but
+    counted only over the groups the queue routes to. None when the results do not record
+    staffing per group (made before it was recorded) or there are no runs.
+    """
+    groups = {g.name for g in scenario.groups if g.takes_inbound}
+    tables = []
+    for run in runs:
+        staff = run.staff
+        if staff.available_by_group_s.shape[0] != len(staff.group_names) or not staff.group_names:
+            return None
+        rows = [i for i, name in enumerate(staff.group_names) if name in groups]
+        seconds = staff.available_by_group_s[rows].sum(axis=0) if rows else np.zeros(run.n_intervals)
+        tables.append({"agents": seconds / run.interval_s})
+    return mean_over_runs(tables)["agents"] if tables else None
+
+
+# --------------------------------------------------------------------------------------------
 # Dialer
 # --------------------------------------------------------------------------------------------
 
