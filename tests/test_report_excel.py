@@ -17,12 +17,12 @@ from wfm import __version__
 from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate, Summary, paired_difference, replicate
 from wfm.kpi import KPI_BY_KEY
-from wfm.report import ReportError, write_report
+from wfm.report import ReportError, build_workbook, write_report
 from wfm.report.data import Target, intraday_profile, scenario_inputs, staffing_function, targets
 from wfm.report.scenario_report import FEATURE_KPIS, HEADLINE_KEYS
-from wfm.report.styles import FORMATS, clip_to_unit, unit_of
+from wfm.report.styles import FORMATS, clip_to_unit, money_format, unit_of
 from wfm.scenario import Scenario
-from wfm.scenario_io import default_scenario
+from wfm.scenario_io import default_scenario, load_scenario
 
 SEED = 20260105
 REPS = 2
@@ -520,3 +520,127 @@ def test_bad_arguments_are_report_errors(single, tmp_path):
     with pytest.raises(ReportError, match="no results"):
         write_report(tmp_path / "r.xlsx", [], [])
     assert not (tmp_path / "r.xlsx").exists()
+
+
+# --------------------------------------------------------------------------- imported portfolio and currency
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def test_imported_portfolio_is_summarised_not_listed():
+    """2,000 imported accounts become a handful of rows checked against the CSV itself."""
+    import csv
+
+    scenario = load_scenario(SCENARIOS / "imported_portfolio.toml")
+    rows = scenario_inputs(scenario)
+    paths = [p for p, _, _ in rows]
+    assert not any("imported[" in p for p in paths)  # no account listed field by field
+    with open(SCENARIOS / "portfolio_example.csv", newline="", encoding="utf-8") as handle:
+        accounts = list(csv.DictReader(handle))
+    values = {p: (v, u) for p, v, u in rows}
+    prefix = "outbound.portfolio.imported"
+    assert values[f"{prefix}.source"] == ("portfolio_example.csv", "text")
+    assert values[f"{prefix}.accounts"] == (len(accounts), "count") == (2000, "count")
+    total = math.fsum(float(a["balance"]) for a in accounts)
+    assert values[f"{prefix}.total_balance"][0] == pytest.approx(total, rel=1e-12)
+    assert values[f"{prefix}.total_balance"][1] == "money"
+    for segment in scenario.outbound.portfolio.segments:
+        want = sum(a["segment"] == segment.name for a in accounts)
+        assert values[f"{prefix}.accounts_by_segment.{segment.name}"] == (want, "count")
+    assert values[f"{prefix}.dpd_min"][0] == min(int(a["dpd"]) for a in accounts)
+    assert values[f"{prefix}.dpd_max"][0] == max(int(a["dpd"]) for a in accounts)
+    # The summary sits with the other portfolio keys, and every other parameter is still there.
+    assert paths.index(f"{prefix}.source") == paths.index("outbound.portfolio.sheet") + 1
+    generated = [p for p, _, _ in scenario_inputs(default_scenario()) if not p.startswith(prefix)]
+    assert len([p for p in paths if not p.startswith(prefix)]) == len(generated)
+    assert len([p for p in paths if p.startswith(prefix)]) == 5 + len(scenario.outbound.portfolio.segments)
+
+
+def test_imported_portfolio_inputs_sheet(tmp_path):
+    scenario = load_scenario(SCENARIOS / "imported_portfolio.toml")
+    scenario = scenario.model_copy(update={"calendar": scenario.calendar.model_copy(update={"horizon_days": 1})})
+    path = write_report(tmp_path / "imported.xlsx", [replicate(scenario, 1, SEED)], [scenario])
+    ws = load_workbook(path)["Inputs"]
+    _, rows = table(ws, "Parameter")
+    assert len(rows) == 4 + len(scenario_inputs(scenario)) < 400
+    values = {r[0].value: r[1] for r in rows}
+    balance = values["outbound.portfolio.imported.total_balance"]
+    assert balance.number_format == FORMATS["money"]
+    assert balance.value == pytest.approx(math.fsum(a.balance for a in scenario.outbound.portfolio.imported))
+
+
+@pytest.mark.parametrize(("currency", "expected"), [
+    ("EUR", '"€"#,##0.00'), ("USD", '"$"#,##0.00'), ("GBP", '"£"#,##0.00'), ("COP", '"COP "#,##0.00'),
+    ("JPY", '"¥"#,##0'), ("usd", '"$"#,##0.00'),
+])
+def test_money_format_per_currency(currency, expected):
+    assert money_format(currency) == expected
+
+
+def in_currency(scenario: Scenario, currency: str) -> Scenario:
+    return scenario.model_copy(update={"costs": scenario.costs.model_copy(update={"currency": currency}),
+                                       "name": f"{scenario.name} ({currency})"})
+
+
+def money_cells(wb) -> list:
+    return [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+            if isinstance(cell.number_format, str) and ("€" in cell.number_format or "$" in cell.number_format)]
+
+
+def test_usd_scenario_is_reported_in_dollars(single, tmp_path):
+    _, summary, scenario = single
+    usd = in_currency(scenario, "USD")
+    wb = build_workbook([summary], [usd])
+    cells = money_cells(wb)
+    # Money on the Summary, Costs, Portfolio and Daily sheets: every one in dollars, none in euros.
+    assert {c.parent.title for c in cells} >= {"Summary", "Costs", "Portfolio", "Daily"}
+    assert all(c.number_format == '"$"#,##0.00' for c in cells)
+    row = {r[0].value: r for r in kpi_tables(wb["Summary"])[1]}["Cost per call"]
+    assert row[1].number_format == '"$"#,##0.00' and row[1].value == pytest.approx(summary.kpis["cost_per_call"].mean)
+    # The charts' money axes too.
+    axes = [c.y_axis.number_format for name in ("Portfolio", "Costs") for c in wb[name]._charts]
+    assert axes and all(getattr(f, "formatCode", f) == '"$"#,##0' for f in axes)
+
+
+def test_comparison_uses_the_base_currency_and_says_when_they_differ(comparison):
+    _, summaries, scenarios = comparison
+    usd = [in_currency(s, "USD") for s in scenarios]
+    wb = build_workbook(summaries, usd)
+    headers, rows = table(wb["Comparison"], "KPI")
+    cost = {r[0].value: r for r in rows}["Cost per call"]
+    assert [c.number_format for c in cost[1:4]] == ['"$"#,##0.00'] * 3
+    facts = {wb["Comparison"].cell(row=r, column=1).value: wb["Comparison"].cell(row=r, column=2).value
+             for r in range(2, 16)}
+    assert facts["Currency"] == "USD"
+    # Base in USD, the other scenario in COP: amounts in their own currency, no difference across currencies.
+    mixed = build_workbook(summaries, [usd[0], in_currency(scenarios[1], "COP")])
+    _, rows = table(mixed["Comparison"], "KPI")
+    cost = {r[0].value: r for r in rows}["Cost per call"]
+    assert cost[1].number_format == '"$"#,##0.00' and cost[2].number_format == '"COP "#,##0.00'
+    assert [c.value for c in cost[3:6]] == [None, None, None] and cost[6].value == "currencies differ"
+    ws = mixed["Comparison"]
+    note = next(ws.cell(row=r, column=2).value for r in range(2, 16) if ws.cell(row=r, column=1).value == "Currency")
+    assert note.startswith("USD (the base scenario's). Currencies differ (2: COP)")
+
+
+def test_profile_sets_inbound_agents_against_erlang(single):
+    """The outbound-only team never answers the queue: only inbound and blended agents count as staffing."""
+    path, summary, scenario = single
+    ws = load_workbook(path)["Profile"]
+    headers, rows = table(ws, "Time")
+    inbound_groups = [i for i, g in enumerate(scenario.groups) if g.takes_inbound]
+    assert len(inbound_groups) < len(scenario.groups)  # the baseline has an outbound-only team
+    per_day = 96
+    per_run = [run.staff.available_by_group_s[inbound_groups].sum(axis=0) / run.interval_s for run in summary.runs]
+    agents = np.mean(per_run, axis=0).reshape(-1, per_day)
+    offered = summary.intervals["offered"].reshape(-1, per_day)
+    everyone = summary.intervals["agents_available"].reshape(-1, per_day)
+    for row in rows:
+        slot = round(row[0].value.total_seconds()) // 900
+        days = [d for d in range(agents.shape[0]) if offered[d, slot] > 0 or everyone[d, slot] > 0]
+        want = sum(agents[d, slot] for d in days) / len(days)
+        got = row[headers.index("Inbound agents available")].value
+        assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
+        assert got <= row[headers.index("Agents available")].value + 1e-9
+        gap = row[headers.index("Inbound agents available − required")].value
+        assert gap == pytest.approx(got - row[headers.index("Erlang A required agents")].value, abs=1e-12)
