@@ -353,6 +353,109 @@ def test_unsaved_edits_are_never_dropped_silently(qtbot, window, dialogs, tmp_pa
     assert window.editor.scenario == default_scenario()
 
 
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+def test_save_as_keeps_an_imported_portfolio_reachable(qtbot, window, dialogs, tmp_path):
+    source = SCENARIOS / "imported_portfolio.toml"
+    original = load_scenario(source)
+    assert window.open_scenario(source)
+    assert window.editor.scenario == original
+    target = tmp_path / "elsewhere" / "copy.toml"
+    target.parent.mkdir()
+    dialogs.next_save = target
+    assert window.save_as()
+    copy = load_scenario(target)
+    assert copy.outbound.portfolio.imported == original.outbound.portfolio.imported
+    assert len(copy.outbound.portfolio.imported) == 2000
+    assert (target.parent / copy.outbound.portfolio.file).resolve() == (SCENARIOS / "portfolio_example.csv").resolve()
+    # the window follows the file as written: saving again in the new folder still finds the accounts
+    assert window.editor.data["outbound"]["portfolio"]["file"] == copy.outbound.portfolio.file
+    assert not window.isWindowModified()
+    window.editor.field(("outbound", "portfolio", "invalid_number_share")).setValue(10)
+    assert window.save()
+    assert load_scenario(target).outbound.portfolio.imported == original.outbound.portfolio.imported
+    window.new_scenario()
+    assert window.open_scenario(target)
+    assert window.editor.scenario.outbound.portfolio.imported == original.outbound.portfolio.imported
+
+
+def _dialer_tab(window):
+    from wfm.gui.sections_outbound import DialerTab
+
+    return next(t for t in window.editor.section_tabs if isinstance(t, DialerTab))
+
+
+PORTFOLIO_CSV = "account_id,balance,dpd,segment,phones\nA1,100.50,30,early,2\nA2,2500,400,late,1\nA3,80,95,Mid,\n"
+
+
+def test_import_portfolio_reads_the_file_into_the_scenario(qtbot, window, dialogs, tmp_path):
+    window.path = None
+    csv_file = tmp_path / "accounts.csv"
+    csv_file.write_text(PORTFOLIO_CSV, encoding="utf-8")
+    tab = _dialer_tab(window)
+    dialogs.next_open = csv_file
+    with qtbot.waitSignal(window.portfolio_imported, timeout=5_000) as blocker:
+        qtbot.mouseClick(tab.import_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [3]
+    portfolio = window.editor.scenario.outbound.portfolio
+    assert [(a.account_id, a.balance, a.dpd, a.segment, a.phones) for a in portfolio.imported] == [
+        ("A1", 100.5, 30, "early", 2), ("A2", 2500.0, 400, "late", 1), ("A3", 80.0, 95, "mid", 1)]
+    assert portfolio.size == 3
+    assert portfolio.file == csv_file.resolve().as_posix()  # not saved yet: absolute
+    assert tab.accounts.value() == 3 and not tab.accounts.isEnabled()
+    assert tab.imported.text().startswith(f"3 accounts read from {csv_file.resolve().as_posix()};")
+    assert window.isWindowModified() and dialogs.errors == []
+
+    # once the scenario has a file, the portfolio is named relative to it, and saving keeps it
+    window.path = tmp_path / "scenarios" / "mine.toml"
+    window.import_portfolio(csv_file)
+    assert window.editor.scenario.outbound.portfolio.file == "../accounts.csv"
+    assert window.save()
+    assert load_scenario(window.path).outbound.portfolio.imported == portfolio.imported
+
+    # and back to generated accounts
+    qtbot.mouseClick(tab.generated_button, Qt.MouseButton.LeftButton)
+    portfolio = window.editor.scenario.outbound.portfolio
+    assert portfolio.file == "" and portfolio.imported == () and portfolio.size == 20_000
+    assert tab.accounts.isEnabled() and tab.accounts.value() == 20_000
+
+
+def test_a_malformed_portfolio_shows_the_problems_and_leaves_the_scenario(qtbot, window, dialogs, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account_id,balance,dpd,segment\nA1,100.50,30,early\nA2,abc,40,mid\nA3,10,x,late\n",
+                   encoding="utf-8")
+    before = window.editor.scenario
+    with qtbot.waitSignal(window.portfolio_failed, timeout=5_000):
+        window.import_portfolio(bad)
+    assert dialogs.errors == [("Cannot import portfolio",
+                               "bad.csv has 2 problem(s); the scenario is unchanged.\n\n"
+                               '• bad.csv row 3, column "balance": "abc" is not a number; write amounts like 1250.50\n'
+                               '• bad.csv row 4, column "dpd": "x" is not a whole number of days; write days past due'
+                               " like 120")]
+    assert window.editor.scenario == before and not window.isWindowModified()
+
+
+def test_a_large_portfolio_is_read_off_the_gui_thread(qtbot, window, dialogs, tmp_path):
+    csv_file = tmp_path / "accounts.csv"
+    csv_file.write_text(PORTFOLIO_CSV, encoding="utf-8")
+    window.portfolio_thread_bytes = 1  # every file counts as large
+    tab = _dialer_tab(window)
+    with qtbot.waitSignals([window.imports.started, window.portfolio_imported], order="strict", timeout=10_000):
+        window.import_portfolio(csv_file)
+        assert not tab.import_button.isEnabled()  # one import at a time
+    assert tab.import_button.isEnabled()
+    assert window.editor.scenario.outbound.portfolio.size == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account_id,balance,dpd,segment\nA1,100,30,nowhere\n", encoding="utf-8")
+    with qtbot.waitSignal(window.portfolio_failed, timeout=10_000):
+        window.import_portfolio(bad)
+    title, text = dialogs.errors[-1]
+    assert title == "Cannot import portfolio"
+    assert text.startswith("bad.csv has 1 problem(s); the scenario is unchanged.")
+    assert window.editor.scenario.outbound.portfolio.size == 3
+
+
 # ---- comparison and export ------------------------------------------------------------------
 
 
@@ -376,8 +479,23 @@ def test_comparison_shows_paired_deltas(qtbot, window):
     assert diff.mean < 0  # six fewer agents on the early shift cannot raise the service level
     significant = diff.high < 0
     assert cell.startswith("▼") == significant
-    assert set(panel.curves) == {f"{base.name}:offered", f"{base.name}:service_level",
-                                 f"{fewer.name}:offered", f"{fewer.name}:service_level"}
+    series = ("offered", "service_level", "drop_rate_day", "collected", "headcount")
+    assert set(panel.curves) == {f"{o.name}:{k}" for o in (base, fewer) for k in series} | {"drop_cap"}
+    # the campaign and workforce overlays are each result's own daily numbers, from the raw runs
+    for o in (base, fewer):
+        runs = o.summary.runs
+        live = np.array([r.outbound.live.sum() for r in runs])
+        dropped = np.array([r.outbound.outcome("dropped").sum() for r in runs])
+        drop_rate = panel.curves[f"{o.name}:drop_rate_day"].getData()[1]
+        np.testing.assert_allclose(drop_rate, [np.mean(dropped / live) * 100])
+        np.testing.assert_allclose(panel.curves[f"{o.name}:collected"].getData()[1],
+                                   np.cumsum(o.summary.daily["amount_collected"]))
+        np.testing.assert_allclose(panel.curves[f"{o.name}:headcount"].getData()[1], o.summary.daily["headcount"])
+    assert panel.curves[f"{base.name}:headcount"].getData()[1][0] - 6 == \
+        panel.curves[f"{fewer.name}:headcount"].getData()[1][0]  # the what-if took six agents off the roster
+    overlays = panel.overlays
+    assert [overlays.tabText(i) for i in range(overlays.count()) if overlays.isTabVisible(i)] == [
+        "Inbound by interval", "Campaign by day", "Workforce over time"]
 
 
 def test_export_writes_a_workbook_and_asks_before_overwriting(qtbot, window, dialogs, tmp_path):

@@ -9,7 +9,16 @@ import pytest
 
 from wfm.analytic import erlang_a, erlang_a_staffing
 from wfm.experiment import Estimate, replicate
-from wfm.gui.analysis import Band, expected_per_interval, intraday_profile, is_significant, open_days, required_agents
+from wfm.gui.analysis import (
+    Band,
+    band_over,
+    expected_per_interval,
+    inbound_groups,
+    intraday_profile,
+    is_significant,
+    open_days,
+    required_agents,
+)
 from wfm.gui.worker import describe_replications
 from wfm.scenario_io import default_scenario
 
@@ -79,3 +88,46 @@ def test_progress_text_names_the_replication():
     assert describe(0.0) == "Replication 1 of 4"
     assert describe(0.6) == "Replication 3 of 4"
     assert describe(1.0) == "Replication 4 of 4"
+
+
+def test_spread_band_is_the_replications_min_and_max_and_says_so():
+    rows = np.array([[1.0, 10.0, np.nan], [3.0, 14.0, 5.0]])
+    band, label = band_over(rows)
+    assert label == "band: min–max of 2 replications"
+    np.testing.assert_array_equal(band.low, [1.0, 10.0, 5.0])
+    np.testing.assert_array_equal(band.high, [3.0, 14.0, 5.0])
+    np.testing.assert_array_equal(band.mean, [2.0, 12.0, 5.0])
+    # the t-band it replaces: 12.7 standard errors wide on each side with two replications
+    t_band = Band.of(rows)
+    assert t_band.high[0] - t_band.mean[0] == pytest.approx(12.706 * 1.0, rel=1e-3)
+    five = np.arange(15.0).reshape(5, 3)
+    band, label = band_over(five)
+    assert label == "95% CI"
+    np.testing.assert_array_equal(band.high, Band.of(five).high)
+    assert band_over(np.array([[4.0, np.nan]]))[1] == "one replication, no band"
+
+
+def test_inbound_agents_count_only_the_groups_that_take_inbound(two_day):
+    scenario, summary = two_day
+    assert inbound_groups(scenario) == ("Inbound", "Blended")  # Collections dials only
+    run = summary.runs[0]
+    interval_s = run.interval_s
+    # hand-made staffing: 1, 10 and 100 agents available all the time in the three groups
+    by_group = np.array([[1.0], [10.0], [100.0]]) * interval_s * np.ones(run.n_intervals)
+    staff = dataclasses.replace(run.staff, available_by_group_s=by_group)
+    forged = dataclasses.replace(summary, runs=(dataclasses.replace(run, staff=staff),))
+    profile = intraday_profile(forged, [0, 1], inbound_groups(scenario))
+    np.testing.assert_array_equal(profile.inbound_agents.mean, 11.0)
+    np.testing.assert_array_equal(intraday_profile(forged, [0], ("Collections",)).inbound_agents.mean, 100.0)
+
+    # the real run: the groups add up to every agent available (conservation), and the
+    # outbound-only team is the difference between the two curves
+    for run in summary.runs:
+        total = run.staff.busy_s + run.staff.idle_s + run.staff.dialing_s
+        np.testing.assert_allclose(run.staff.available_by_group_s.sum(axis=0), total)
+    profile = intraday_profile(summary, [0, 1], inbound_groups(scenario))
+    outbound = intraday_profile(summary, [0, 1], ("Collections",))
+    np.testing.assert_allclose(profile.inbound_agents.mean + outbound.inbound_agents.mean, profile.agents.mean)
+    assert outbound.inbound_agents.mean.max() > 0
+    capable = sum(g.headcount for g in scenario.groups if g.takes_inbound)
+    assert profile.inbound_agents.mean.max() <= capable

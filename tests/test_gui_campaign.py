@@ -234,7 +234,7 @@ def test_a_blended_run_fills_the_dialer_funnel_recovery_and_workforce_dashboards
     seen = (~np.isnan(masked)).sum(axis=0)
     level = np.where(seen > 0, np.nansum(masked, axis=0) / np.maximum(seen, 1), np.nan)
     np.testing.assert_allclose(y_of(window.dialer_view.curves["dial_level"]), level, equal_nan=True)
-    assert np.nanmin(level) >= 1.0
+    assert np.nanmin(level) > 0
     window_rate = np.mean([r.outbound.drop_rate_window for r in runs], axis=0) * 100
     np.testing.assert_allclose(y_of(window.dialer_view.curves["drop_rate_window"]), window_rate)
     # a one-day... two-day run's window rate on day 2 is the KPI's drop rate over the whole run
@@ -271,11 +271,26 @@ def test_a_blended_run_fills_the_dialer_funnel_recovery_and_workforce_dashboards
         np.testing.assert_allclose(y_of(wf[f"headcount:{group.name}"]), [group.headcount] * 2)
         assert i < 3
 
-    # the inbound plot says what it counts, and draws the roster's inbound-capable agents
+    # the dial level's band with two replications is what they did (min–max), and the legend says so
+    np.testing.assert_array_equal(outcome.dialer.dial_level.low, np.fmin.reduce(masked, axis=0))
+    np.testing.assert_array_equal(outcome.dialer.dial_level.high, np.fmax.reduce(masked, axis=0))
+    legend = [item[1].text for item in window.dialer_view.level.getPlotItem().legend.items]
+    assert "dial level (predictive); band: min–max of 2 replications" in legend
+
+    # the inbound plot: simulated availability of the groups that take inbound, from the raw per-group arrays
     legend = [item[1].text for item in window.inbound_view.staff.getPlotItem().legend.items]
-    assert "logged in, all groups incl. outbound (simulated)" in legend
-    roster = y_of(window.inbound_view.curves["inbound_roster"])
-    assert roster.max() <= sum(g.headcount for g in outcome.scenario.groups if g.kind != "outbound")
+    assert "inbound-capable agents available (idle, busy or on the dialer), 95% CI" in legend
+    assert "required for 80% in 20 s (Erlang A, forecast)" in legend
+    takes = [g.takes_inbound for g in outcome.scenario.groups]
+    assert takes == [True, True, False]
+    per_day = runs[0].intervals_per_day
+    expected = np.mean([r.staff.available_by_group_s[:2].sum(axis=0).reshape(-1, per_day).mean(axis=0)
+                        for r in runs], axis=0) / runs[0].interval_s
+    inbound_agents = y_of(window.inbound_view.curves["inbound_agents"])
+    np.testing.assert_allclose(inbound_agents, expected)
+    assert inbound_agents.max() <= sum(g.headcount for g in outcome.scenario.groups if g.takes_inbound)
+    everyone = outcome.profile_avg.agents.mean
+    assert np.all(inbound_agents <= everyone + 1e-9) and np.any(inbound_agents < everyone)
 
     # look: the main window and each new tab, rendered to PNG
     tabs.setCurrentWidget(window.funnel_view)
@@ -299,8 +314,12 @@ def test_an_inbound_only_run_has_no_dialer_tabs(qtbot, tmp_path):
     assert not tabs.isTabVisible(tabs.indexOf(window.dialer_view))
     assert not tabs.isTabVisible(tabs.indexOf(window.funnel_view))
     assert tabs.isTabVisible(tabs.indexOf(window.workforce_view))
-    legend = [item[1].text for item in window.inbound_view.staff.getPlotItem().legend.items]
-    assert "logged in, all groups incl. outbound (simulated)" in legend  # the roster still has dialers
+    # with the campaign off the Collections team takes no calls: it is still left out of the inbound plot
+    everyone = outcome.profile_avg.agents.mean
+    inbound_agents = y_of(window.inbound_view.curves["inbound_agents"])
+    run = outcome.summary.runs[0]
+    np.testing.assert_allclose(inbound_agents, run.staff.available_by_group_s[:2].sum(axis=0) / run.interval_s)
+    assert np.any(inbound_agents < everyone)
     window.tasks.shutdown()
 
 

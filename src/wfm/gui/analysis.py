@@ -8,6 +8,7 @@ replications with a 95% t-band, taken from the replications' raw counters.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,8 @@ from wfm import kpi
 from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Summary
 from wfm.scenario import Scenario
-from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import SLOT_S, expected_calls
+from wfm.sim.result import RunResult
 
 if TYPE_CHECKING:
     from wfm.gui.analysis_campaign import DialerView, FunnelView, RecoveryView, WorkforceView
@@ -53,6 +54,37 @@ class Band:
             half = np.where(n > 1, t * np.sqrt(var / np.maximum(n, 1)), 0.0)
         return cls(mean=mean, low=mean - half, high=mean + half)
 
+    @classmethod
+    def spread(cls, rows: np.ndarray) -> Band:
+        """Mean over the first axis of `rows` with the lowest and highest replication as the band.
+
+        With two or three replications a t-interval of the mean is mostly the t quantile
+        (12.7 × the standard error for two), so a plot of a noisy series drowns in it; the range
+        of what the replications actually did is the honest thing to draw, labelled as such.
+        """
+        rows = np.atleast_2d(np.asarray(rows, dtype=float))
+        mean = cls.of(rows).mean
+        valid = ~np.isnan(rows)
+        any_value = valid.any(axis=0)
+        low = np.where(any_value, np.min(np.where(valid, rows, np.inf), axis=0), np.nan)
+        high = np.where(any_value, np.max(np.where(valid, rows, -np.inf), axis=0), np.nan)
+        return cls(mean=mean, low=low, high=high)
+
+
+SPREAD_BELOW = 5
+"""Below this many replications a noisy per-interval series is banded by its min–max, not a t-interval."""
+
+
+def band_over(rows: np.ndarray) -> tuple[Band, str]:
+    """A band over replications and what it is: a 95% t-interval, or the min–max with few replications."""
+    rows = np.atleast_2d(np.asarray(rows, dtype=float))
+    n = rows.shape[0]
+    if n >= SPREAD_BELOW:
+        return Band.of(rows), "95% CI"
+    if n == 1:
+        return Band.of(rows), "one replication, no band"
+    return Band.spread(rows), f"band: min–max of {n} replications"
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -65,8 +97,6 @@ class Outcome:
         required_avg: Erlang A agents required per interval of an average open day.
         profile_avg: the intraday profile of an average open day.
         daily: per-day KPI bands (see `daily_bands`).
-        inbound_roster: expected inbound-capable agents on shift and off break per interval of
-            the horizon, from the roster (see `inbound_roster`).
         dialer: dialer pacing and drop rates (None without an outbound campaign).
         funnel: the collections funnel (None without an outbound campaign).
         recovery: cumulative money collected (None without an outbound campaign).
@@ -82,7 +112,6 @@ class Outcome:
     required_avg: np.ndarray = field(repr=False)
     profile_avg: IntradayProfile = field(repr=False)
     daily: dict[str, Band] = field(repr=False)
-    inbound_roster: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
     dialer: DialerView | None = field(default=None, repr=False)
     funnel: FunnelView | None = field(default=None, repr=False)
     recovery: RecoveryView | None = field(default=None, repr=False)
@@ -96,8 +125,9 @@ class Outcome:
 
         days = open_days(scenario)
         currency = scenario.costs.currency
-        return cls(name, scenario, summary, required_agents(scenario, days), intraday_profile(summary, days),
-                   daily_bands(summary), inbound_roster(scenario), dialer_view(summary),
+        profile = intraday_profile(summary, days, inbound_groups(scenario))
+        return cls(name, scenario, summary, required_agents(scenario, days), profile,
+                   daily_bands(summary), dialer_view(summary),
                    funnel_view(summary, currency), recovery_view(summary, currency),
                    workforce_view(summary, scenario.workforce.stress.enabled, currency))
 
@@ -112,8 +142,10 @@ class IntradayProfile:
         answered: calls answered per interval.
         service_level: answered within the threshold / offered (short abandons as configured).
         agents: agents logged in and not on break (handling, idle or waiting on the dialer) per
-            interval, over every group: the result does not split staffing by group, so
-            outbound-only agents are in it.
+            interval, over every group, outbound-only agents included (used for the x range).
+        inbound_agents: the same, over the groups that take inbound only (kind inbound or blended):
+            the capacity the inbound queue can draw on. Blended agents in it may be on an outbound
+            call or waiting on the dialer.
     """
 
     hours: np.ndarray
@@ -121,6 +153,7 @@ class IntradayProfile:
     answered: Band
     service_level: Band
     agents: Band
+    inbound_agents: Band
 
 
 def open_days(scenario: Scenario) -> list[int]:
@@ -133,27 +166,45 @@ def _per_day(values: np.ndarray, per_day: int) -> np.ndarray:
     return np.asarray(values, dtype=float).reshape(-1, per_day)
 
 
-def intraday_profile(summary: Summary, days: list[int]) -> IntradayProfile:
+def inbound_groups(scenario: Scenario) -> tuple[str, ...]:
+    """Names of the groups the ACD routes inbound calls to (kind inbound or blended)."""
+    return tuple(g.name for g in scenario.groups if g.takes_inbound)
+
+
+def _available_in(run: RunResult, groups: Collection[str] | None) -> np.ndarray:
+    """Agent-seconds available (idle, busy or on the dialer) per interval, over `groups` (None = all)."""
+    staff = run.staff
+    if groups is None:
+        return staff.busy_s + staff.idle_s + staff.dialing_s
+    rows = [i for i, name in enumerate(staff.group_names) if name in groups]
+    return staff.available_by_group_s[rows].sum(axis=0) if rows else np.zeros(run.n_intervals)
+
+
+def intraday_profile(summary: Summary, days: list[int], groups: Collection[str] | None = None) -> IntradayProfile:
     """Mean intraday profile over `days` (one day or many), banded over replications.
 
     Service level sums its counters over the days before dividing, as `wfm.kpi` does for
-    any level, so a quiet day does not weigh as much as a busy one.
+    any level, so a quiet day does not weigh as much as a busy one. `groups` are the groups
+    whose agents count in `inbound_agents` (see `inbound_groups`; None = every group).
     """
     first = summary.runs[0]
     per_day = first.intervals_per_day
-    rows: dict[str, list[np.ndarray]] = {"offered": [], "answered": [], "service_level": [], "agents": []}
+    rows: dict[str, list[np.ndarray]] = {"offered": [], "answered": [], "service_level": [], "agents": [],
+                                         "inbound_agents": []}
     for run in summary.runs:
         inbound = run.inbound
         offered = _per_day(inbound.offered, per_day)[days]
         short = _per_day(inbound.abandoned_short, per_day)[days] if run.exclude_short_abandons else 0.0
         in_sl = _per_day(inbound.answered_in_sl, per_day)[days]
         net = (offered - short).sum(axis=0)
-        staffed = _per_day(run.staff.busy_s + run.staff.idle_s + run.staff.dialing_s, per_day)[days] / run.interval_s
+        staffed = _per_day(_available_in(run, None), per_day)[days] / run.interval_s
+        inbound_staffed = _per_day(_available_in(run, groups), per_day)[days] / run.interval_s
         rows["offered"].append(offered.mean(axis=0))
         rows["answered"].append(_per_day(inbound.answered, per_day)[days].mean(axis=0))
         with np.errstate(invalid="ignore", divide="ignore"):
             rows["service_level"].append(np.where(net > 0, in_sl.sum(axis=0) / np.where(net > 0, net, 1), np.nan))
         rows["agents"].append(staffed.mean(axis=0))
+        rows["inbound_agents"].append(inbound_staffed.mean(axis=0))
     hours = np.arange(per_day) * first.interval_s / 3600.0
     return IntradayProfile(hours=hours, **{k: Band.of(np.vstack(v)) for k, v in rows.items()})
 
@@ -203,61 +254,6 @@ def required_agents(scenario: Scenario, days: list[int]) -> np.ndarray:
             else:
                 cache[key] = erlang_a_staffing(rate, aht, inbound.patience.mean_s, threshold, target)
         out[i] = cache[key]
-    return out
-
-
-def _add_segments(out: np.ndarray, starts: np.ndarray, ends: np.ndarray, weight: np.ndarray,
-                  interval_s: int) -> None:
-    """Add `weight` × (overlap of [start, end) with each interval) / interval_s to `out`, vectorised."""
-    n = len(out)
-    starts = np.clip(starts, 0, n * interval_s)
-    ends = np.clip(ends, 0, n * interval_s)
-    keep = ends > starts
-    a, b, w = starts[keep], ends[keep], weight[keep]
-    ia = np.minimum((a // interval_s).astype(int), n - 1)
-    ib = np.minimum((b // interval_s).astype(int), n)
-    same = ia == ib
-    np.add.at(out, ia[same], w[same] * (b[same] - a[same]) / interval_s)
-    ia, ib, a, b, w = ia[~same], ib[~same], a[~same], b[~same], w[~same]
-    np.add.at(out, ia, w * ((ia + 1) * interval_s - a) / interval_s)
-    tail = ib < n
-    np.add.at(out, ib[tail], w[tail] * (b[tail] - ib[tail] * interval_s) / interval_s)
-    full = np.zeros(n + 1)
-    np.add.at(full, ia + 1, w)
-    np.add.at(full, ib, -w)
-    out += np.cumsum(full)[:n]
-
-
-def inbound_roster(scenario: Scenario) -> np.ndarray:
-    """Expected inbound-capable agents on shift and off break, per interval of the horizon.
-
-    Inbound and blended agents of the roster, each shift weighted by the group's attendance
-    (1 − absence rate), with every scheduled break taken out. It is the plan, not the
-    simulation: blended agents may be on the dialer, and stress-driven absence, attrition and
-    hiring are not in it. The simulated availability per group is not in `RunResult`
-    (staffing is summed over all agents), so this is what the inbound plot can compare.
-    """
-    cal = scenario.calendar
-    n = cal.horizon_days * cal.intervals_per_day
-    out = np.zeros(n)
-    starts: list[float] = []
-    ends: list[float] = []
-    weights: list[float] = []
-    for entry in build_roster(scenario):
-        if not entry.takes_inbound:
-            continue
-        attend = 1.0 - entry.absence_rate
-        for inst in entry.instances:
-            starts.append(inst.start)
-            ends.append(inst.end)
-            weights.append(attend)
-            for begin, length in inst.breaks:
-                starts.append(begin)
-                ends.append(begin + length)
-                weights.append(-attend)
-    if starts:
-        _add_segments(out, np.asarray(starts, dtype=float), np.asarray(ends, dtype=float),
-                      np.asarray(weights, dtype=float), cal.interval_s)
     return out
 
 

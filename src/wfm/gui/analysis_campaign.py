@@ -14,7 +14,7 @@ import numpy as np
 
 from wfm import kpi
 from wfm.experiment import Summary
-from wfm.gui.analysis import Band
+from wfm.gui.analysis import Band, band_over
 from wfm.sim.outbound_result import OutboundSeries
 
 FUNNEL_STAGES: tuple[str, ...] = ("attempts", "contacts", "rpc", "ptp", "kept")
@@ -40,6 +40,9 @@ class DialerView:
         interval_days: start of each reporting interval in days from the start of the run.
         dial_level: lines per available agent at the end of each interval, only where the
             dialer made attempts in it (NaN while the campaign is idle: no level to speak of).
+            Banded by a 95% t-interval, or by the min–max of the replications when there are
+            fewer than `wfm.gui.analysis.SPREAD_BELOW` of them (see `dial_level_band`).
+        dial_level_band: what the band of `dial_level` is, for the legend.
         attempts: dial attempts per interval.
         days: day indices of the per-day series.
         drop_rate_window: drop rate over the regulatory window ending with each day.
@@ -52,6 +55,7 @@ class DialerView:
     mode: str
     interval_days: np.ndarray
     dial_level: Band
+    dial_level_band: str
     attempts: Band
     days: np.ndarray
     drop_rate_window: Band
@@ -81,10 +85,12 @@ def dialer_view(summary: Summary) -> DialerView | None:
             daily.append(np.where(live > 0, dropped / np.where(live > 0, live, 1), np.nan))
     ob0 = obs[0]
     assert ob0 is not None
+    level, level_band = band_over(np.vstack(levels))
     return DialerView(
         mode=ob0.mode,
         interval_days=np.arange(first.n_intervals) * first.interval_s / 86_400,
-        dial_level=_stack(levels),
+        dial_level=level,
+        dial_level_band=level_band,
         attempts=_stack(attempts),
         days=np.arange(len(ob0.drop_rate_window)),
         drop_rate_window=_stack(window),

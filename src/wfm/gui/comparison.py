@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -30,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from wfm.experiment import paired_difference
 from wfm.gui.analysis import Outcome, is_significant
-from wfm.gui.dashboards import SERIES_COLORS, TimeOfDayAxis, active_range, make_plot
 from wfm.gui.formatting import format_delta
 from wfm.gui.kpi_table import left, ordered_defs, right
+from wfm.gui.overlays import OverlayTabs
 from wfm.kpi import KpiDef, format_kpi
 
 BETTER = QColor("#1b7f3b")
@@ -71,16 +70,9 @@ class ComparisonPanel(QWidget):
                            "(common random numbers) and marked ▲/▼ when the 95% CI excludes zero.")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
-        self.sl_plot = make_plot("Service level per interval (average open day)", "service level (%)",
-                                 "time of day", TimeOfDayAxis("bottom"))
-        self.calls_plot = make_plot("Calls offered per interval (average open day)", "calls per interval",
-                                    "time of day", TimeOfDayAxis("bottom"))
-        self.sl_plot.setXLink(self.calls_plot)
-        plots = QWidget()
-        plot_lay = QHBoxLayout(plots)
-        plot_lay.setContentsMargins(0, 0, 0, 0)
-        plot_lay.addWidget(self.calls_plot)
-        plot_lay.addWidget(self.sl_plot)
+        self.overlays = OverlayTabs()
+        self.sl_plot = self.overlays.sl_plot
+        self.calls_plot = self.overlays.calls_plot
         upper = QWidget()
         up = QVBoxLayout(upper)
         up.setContentsMargins(0, 0, 0, 0)
@@ -90,11 +82,11 @@ class ComparisonPanel(QWidget):
         up.addWidget(self.table)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
-        split.addWidget(plots)
+        split.addWidget(self.overlays)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, pg.PlotDataItem] = self.overlays.curves
 
     def unique_name(self, name: str) -> str:
         """`name`, or `name (2)`, … so that every kept result has its own label."""
@@ -202,21 +194,4 @@ class ComparisonPanel(QWidget):
         return item
 
     def _draw_overlays(self) -> None:
-        self.sl_plot.clear()
-        self.calls_plot.clear()
-        self.curves.clear()
-        spans = []
-        for i, o in enumerate(self.outcomes):
-            color = SERIES_COLORS[i % len(SERIES_COLORS)]
-            profile = o.profile_avg
-            x = profile.hours
-            self.curves[f"{o.name}:offered"] = self.calls_plot.plot(
-                x, profile.offered.mean, name=o.name, stepMode="right", pen=pg.mkPen(color, width=2))
-            self.curves[f"{o.name}:service_level"] = self.sl_plot.plot(
-                x, profile.service_level.mean * 100, name=o.name, stepMode="right", connect="finite",
-                pen=pg.mkPen(color, width=2))
-            spans.append(active_range(x, profile.offered.mean, profile.agents.mean))
-        if spans:
-            arr = np.array(spans)
-            self.calls_plot.setXRange(arr[:, 0].min(), arr[:, 1].max(), padding=0)
-            self.sl_plot.setYRange(0, 105, padding=0)
+        self.overlays.draw(self.outcomes)

@@ -14,10 +14,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wfm.gui.analysis import Band, Outcome, intraday_profile, open_days, required_agents
+from wfm.gui.analysis import Band, Outcome, inbound_groups, intraday_profile, open_days, required_agents
 
 COLORS = {"offered": "#1f77b4", "answered": "#2ca02c", "service_level": "#d62728", "agents": "#1f77b4",
-          "required": "#ff7f0e", "roster": "#17becf", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
+          "required": "#ff7f0e", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
+INBOUND_AGENTS_LABEL = "inbound-capable agents available (idle, busy or on the dialer), 95% CI"
 SERIES_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
 
@@ -157,7 +158,7 @@ class InboundDashboard(QWidget):
                                TimeOfDayAxis("bottom"))
         self.sl = make_plot("Service level per interval", "service level (%)", "time of day",
                             TimeOfDayAxis("bottom"))
-        self.staff = make_plot("Agents vs required for inbound (Erlang A)", "agents", "time of day",
+        self.staff = make_plot("Inbound-capable agents vs required", "agents", "time of day",
                                TimeOfDayAxis("bottom"))
         self.sl.setXLink(self.calls)
         self.staff.setXLink(self.calls)
@@ -193,7 +194,8 @@ class InboundDashboard(QWidget):
             plot.clear()
         days = self.selector.days(outcome)
         average = self.selector.combo.currentData() is None
-        profile = outcome.profile_avg if average else intraday_profile(outcome.summary, days)
+        profile = (outcome.profile_avg if average
+                   else intraday_profile(outcome.summary, days, inbound_groups(outcome.scenario)))
         x = profile.hours
         xs = x
         self.curves["offered"] = draw_band(self.calls, xs, profile.offered, COLORS["offered"], "offered")
@@ -209,21 +211,16 @@ class InboundDashboard(QWidget):
             [0, 24], [target.target * 100] * 2, name=f"target {target.target:.0%} in {target.threshold_s:g} s",
             pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.sl.setYRange(0, 105, padding=0)
-        # The result sums staffing over every group, so with outbound-only agents the simulated
-        # curve is not inbound capacity; the roster's inbound-capable agents are drawn beside it.
-        dialers = any(g.kind == "outbound" and g.headcount > 0 for g in outcome.scenario.groups)
-        simulated = "logged in, all groups incl. outbound (simulated)" if dialers else "logged in (simulated)"
-        self.curves["agents"] = draw_band(self.staff, xs, profile.agents, COLORS["agents"], simulated)
-        if len(outcome.inbound_roster):
-            per_day = len(xs)
-            roster = np.asarray(outcome.inbound_roster).reshape(-1, per_day)[days].mean(axis=0)
-            self.curves["inbound_roster"] = self.staff.plot(
-                xs, roster, name="inbound-capable on shift, off break (roster × attendance)", stepMode="right",
-                pen=pg.mkPen(COLORS["roster"], width=2))
+        # Only the groups the ACD routes inbound to: outbound-only agents are no inbound capacity.
+        # Blended agents are, but may be dialing or on an outbound call, and the label says so.
+        self.curves["inbound_agents"] = draw_band(self.staff, xs, profile.inbound_agents, COLORS["agents"],
+                                                  INBOUND_AGENTS_LABEL)
         req = self.required(outcome, None if average else days[0])
+        sl = outcome.scenario.inbound.service_level
+        formula = "Erlang C" if outcome.scenario.inbound.patience.distribution == "none" else "Erlang A"
         self.curves["required"] = self.staff.plot(
-            xs, req, name="required for SL target", stepMode="right",
-            pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
+            xs, req, name=f"required for {sl.target:.0%} in {sl.threshold_s:g} s ({formula}, forecast)",
+            stepMode="right", pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
         lo, hi = active_range(x, profile.offered.mean, profile.agents.mean)
         self.calls.setXRange(lo, hi, padding=0)
 

@@ -117,7 +117,7 @@ class DialerDashboard(QWidget):
         step = x[1] - x[0] if len(x) > 1 else 1 / 96
         # Points at interval ends joined by lines, with gaps where the campaign is idle.
         self.curves["dial_level"] = draw_band(self.level, x + step, view.dial_level, COLORS["level"],
-                                              f"dial level ({view.mode})", step=False, floor=1.0)
+                                              f"dial level ({view.mode}); {view.dial_level_band}", step=False)
         ticks = time_ticks(start, len(x) * step)
         for axis in (self.level_axis, self.attempts_axis):
             axis.setTicks(ticks)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 SCENARIO_FILTER = "Scenario files (*.toml);;All files (*)"
 EXCEL_FILTER = "Excel workbook (*.xlsx)"
+PORTFOLIO_FILTER = "Portfolio files (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
 
 
 class Unsaved(Enum):

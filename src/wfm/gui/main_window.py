@@ -7,8 +7,11 @@ that keep recent files — so tests drive the real window without monkeypatching
 
 from __future__ import annotations
 
+import copy
 import functools
+import os
 import time
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,19 +38,34 @@ from wfm.gui.analysis import Outcome
 from wfm.gui.comparison import ComparisonPanel
 from wfm.gui.dashboards import DailyDashboard, InboundDashboard
 from wfm.gui.dashboards_campaign import DialerDashboard, FunnelDashboard, WorkforceDashboard
-from wfm.gui.dialogs import EXCEL_FILTER, SCENARIO_FILTER, Dialogs, QtDialogs, Unsaved, describe_exception
+from wfm.gui.dialogs import (
+    EXCEL_FILTER,
+    PORTFOLIO_FILTER,
+    SCENARIO_FILTER,
+    Dialogs,
+    QtDialogs,
+    Unsaved,
+    describe_exception,
+)
 from wfm.gui.editor import ScenarioEditor
 from wfm.gui.kpi_table import KpiTable
 from wfm.gui.sections import SECTION_TABS
+from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.whatif import WhatIfPanel
 from wfm.gui.worker import TaskRunner, describe_replications
+from wfm.portfolio_io import PortfolioError, read_portfolio
 from wfm.scenario import Scenario
 from wfm.scenario_io import ScenarioError, default_scenario, load_scenario, save_scenario
+from wfm.scenario_outbound import ImportedAccount
 
 Runner = Callable[..., Summary]
 """`replicate`-compatible: runner(scenario, replications, seed, progress=..., cancel=...) -> Summary."""
 
+Accounts = tuple[ImportedAccount, ...]
+
 MAX_RECENT = 8
+PORTFOLIO_THREAD_BYTES = 512 * 1024
+"""Portfolio files at least this large (about 10,000 rows of CSV) are read off the GUI thread."""
 
 
 class MainWindow(QMainWindow):
@@ -57,11 +75,15 @@ class MainWindow(QMainWindow):
         result_ready(Outcome): a run finished and every view shows it.
         run_cancelled: a run was stopped (no result is shown).
         run_failed(object): a run raised; the exception was shown in a dialog.
+        portfolio_imported(int): accounts were read from a portfolio file into the scenario.
+        portfolio_failed: a portfolio file could not be read; the problems were shown in a dialog.
     """
 
     result_ready = Signal(object)
     run_cancelled = Signal()
     run_failed = Signal(object)
+    portfolio_imported = Signal(int)
+    portfolio_failed = Signal()
 
     def __init__(
         self,
@@ -81,7 +103,11 @@ class MainWindow(QMainWindow):
         self._run_count = 0
         self._run_started = 0.0
         self.tasks = TaskRunner(self)
+        self.imports = TaskRunner(self)  # apart from runs: reading a file must not cancel a simulation
+        self.portfolio_thread_bytes = PORTFOLIO_THREAD_BYTES
         self.editor = ScenarioEditor(SECTION_TABS, scenario or default_scenario())
+        self.dialer_tab = next(t for t in self.editor.section_tabs if isinstance(t, DialerTab))
+        self.dialer_tab.import_requested.connect(lambda: self.import_portfolio())
         self._build_results()
         self._build_actions()
         self._build_status()
@@ -101,6 +127,8 @@ class MainWindow(QMainWindow):
         self.tasks.error.connect(self._on_error)
         self.tasks.cancelled.connect(self._on_cancelled)
         self.tasks.finished.connect(self._update_actions)
+        self.imports.result.connect(self._on_portfolio_read)
+        self.imports.error.connect(self._on_portfolio_error)
         self.resize(1440, 900)
         self._update_title()
         self._update_actions()
@@ -332,18 +360,109 @@ class MainWindow(QMainWindow):
             self.dialogs.error("Cannot save", "The scenario has problems; fix the ones listed under the editor "
                                "first. Your edits are kept in the window.")
             return False
+        # A relative portfolio file starts from the scenario's folder: saving elsewhere rewrites it.
+        source_dir = self.path.parent if self.path is not None else None
         try:
-            save_scenario(scenario, path)
+            save_scenario(scenario, path, source_dir=source_dir)
+            written = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
             self.dialogs.error("Cannot save", f"{path} could not be written: {exc.strerror or exc}. "
                                "Choose another folder or close the program that locks it.")
             return False
+        # The editor follows the file as written, so the next Save starts from the new folder.
+        file = written.get("outbound", {}).get("portfolio", {}).get("file", "")
+        if file != self.editor.data["outbound"]["portfolio"].get("file", ""):
+            self.editor.set_value(("outbound", "portfolio", "file"), file)
         self.path = path
         self.setWindowModified(False)
         self._remember(path)
         self._update_title()
         self.show_status(f"Saved {path}")
         return True
+
+    # ---- portfolio import -----------------------------------------------------------------
+
+    def portfolio_name(self, path: Path) -> str:
+        """How the scenario names a portfolio file: relative to the scenario's folder once saved, else absolute."""
+        absolute = Path(os.path.abspath(path))
+        if self.path is None:
+            return absolute.as_posix()
+        try:
+            return Path(os.path.relpath(absolute, os.path.abspath(self.path.parent))).as_posix()
+        except ValueError:  # another drive on Windows: no relative path exists
+            return absolute.as_posix()
+
+    def import_portfolio(self, path: Path | None = None) -> None:
+        """Read a CSV/XLSX portfolio into the scenario; a large file is read off the GUI thread.
+
+        The accounts replace the generated ones (`outbound.portfolio.file` names the file, the
+        accounts go into `imported` as the loader would put them); problems go to a dialog and
+        leave the scenario as it was.
+        """
+        if path is None:
+            folder = str(self.path.parent) if self.path else str(Path.cwd())
+            path = self.dialogs.open_path("Import portfolio", folder, PORTFOLIO_FILTER)
+            if path is None:
+                return
+        path = Path(path)
+        name = self.portfolio_name(path)
+        segments = self._segment_names()
+        try:
+            large = path.stat().st_size >= self.portfolio_thread_bytes
+        except OSError:
+            large = False  # read_portfolio names the problem
+        if not large:
+            try:
+                accounts = read_portfolio(path, segments=segments)
+            except PortfolioError as exc:
+                self._portfolio_error(exc)
+                return
+            self._apply_portfolio(name, accounts)
+            return
+
+        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> tuple[str, Accounts]:
+            return name, read_portfolio(path, segments=segments)
+
+        self.dialer_tab.import_button.setEnabled(False)
+        self.show_status(f"Reading {path.name}…")
+        self.imports.start(job, lambda _f: f"Reading {path.name}")
+
+    def _segment_names(self) -> list[str] | None:
+        segments = self.editor.data["outbound"]["portfolio"].get("segments")
+        if isinstance(segments, list) and all(isinstance(s, dict) and isinstance(s.get("name"), str)
+                                              for s in segments):
+            return [s["name"] for s in segments]
+        return None  # the segment table has problems of its own; accept the file's names as written
+
+    def _on_portfolio_read(self, value: object) -> None:
+        self.dialer_tab.import_button.setEnabled(True)
+        name, accounts = value  # type: ignore[misc]
+        self._apply_portfolio(name, accounts)
+
+    def _on_portfolio_error(self, exc: object) -> None:
+        self.dialer_tab.import_button.setEnabled(True)
+        if isinstance(exc, PortfolioError):
+            self._portfolio_error(exc)
+            return
+        text, details = describe_exception(exc) if isinstance(exc, BaseException) else (str(exc), "")
+        self.dialogs.error("Cannot import portfolio", f"The file could not be read:\n\n{text}", details)
+        self.show_status("Portfolio not imported")
+        self.portfolio_failed.emit()
+
+    def _portfolio_error(self, exc: PortfolioError) -> None:
+        lines = "\n".join(f"• {line}" for line in exc.lines())
+        count = len(exc.problems) + exc.more
+        self.dialogs.error("Cannot import portfolio",
+                           f"{exc.path.name} has {count} problem(s); the scenario is unchanged.\n\n{lines}")
+        self.show_status(f"{exc.path.name} not imported")
+        self.portfolio_failed.emit()
+
+    def _apply_portfolio(self, name: str, accounts: Accounts) -> None:
+        data = copy.deepcopy(self.editor.data)
+        data["outbound"]["portfolio"].update(file=name, sheet="", imported=[a.model_dump() for a in accounts])
+        self.editor.replace_data(data)
+        self.show_status(f"Imported {len(accounts):,} accounts from {name}")
+        self.portfolio_imported.emit(len(accounts))
 
     # ---- runs ----------------------------------------------------------------------------
 
@@ -518,4 +637,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.tasks.shutdown()
+        self.imports.shutdown()
         event.accept()

@@ -9,9 +9,21 @@ custom keys on top) are spelled out under the compliance box.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 from wfm.gui.editor import ErrorSink, SectionTab
 from wfm.gui.section_helpers import (
@@ -69,9 +81,15 @@ def _new_segment(segments: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class DialerTab(SectionTab):
-    """Dialer, AMD, attempts, conversations, compliance, selection, blending and the portfolio."""
+    """Dialer, AMD, attempts, conversations, compliance, selection, blending and the portfolio.
+
+    Signals:
+        import_requested: the planner asked to import a portfolio file; the window picks the
+            file and reads it (it owns the dialogs and knows where the scenario is saved).
+    """
 
     title = "Dialer && contact strategy"
+    import_requested = Signal()
 
     def build(self) -> None:
         """Two columns of group boxes, the portfolio's segment table across the bottom."""
@@ -231,10 +249,24 @@ class DialerTab(SectionTab):
     def _build_portfolio(self) -> None:
         left = right = self.flow()
         form = self.group("Portfolio", PORTFOLIO, left)
+        self.import_button = QPushButton("Import portfolio… (CSV/XLSX)")
+        self.import_button.setToolTip("Read the accounts (id, balance, days past due, segment, optionally phones and"
+                                      " time zone) from a spreadsheet export; the scenario keeps the file's name")
+        self.import_button.clicked.connect(self.import_requested)
+        self.generated_button = QPushButton("Use generated accounts")
+        self.generated_button.setToolTip("Forget the file and draw the accounts from the segments below")
+        self.generated_button.clicked.connect(self._use_generated)
+        buttons = QWidget()
+        row = QHBoxLayout(buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.import_button)
+        row.addWidget(self.generated_button)
+        row.addStretch(1)
+        form.addRow(buttons)
         self.imported = hint("")
         form.addRow(self.imported)
         self.accounts = number(self, form, "Accounts", (*PORTFOLIO, "accounts"), 1, 2_000_000, " accounts", step=1000,
-                               tooltip="Generated accounts (ignored when accounts are imported from a file)")
+                               tooltip="Accounts to generate; with a portfolio file, the accounts read from it")
         percent(self, form, "Invalid numbers", (*PORTFOLIO, "invalid_number_share"))
         percent(self, form, "Do not call", (*PORTFOLIO, "do_not_call_share"))
         phones = QLineEdit()
@@ -257,12 +289,23 @@ class DialerTab(SectionTab):
         self.segments.fill()
         portfolio = self.editor.data["outbound"]["portfolio"]
         imported = portfolio.get("imported") or []
-        self.imported.setText(f"{len(imported):,} accounts imported from {portfolio.get('file') or 'the scenario'};"
-                              " the generated-accounts count is not used." if imported else "")
+        source = portfolio.get("file") or "the scenario (inline)"
+        self.imported.setText(f"{len(imported):,} accounts read from {source}; balance, days past due, phones and"
+                              " time zone come from it, the segments below give the debtor behaviour."
+                              if imported else "")
         self.imported.setVisible(bool(imported))
+        if imported:
+            # The size field shows what was read; the generated-accounts count stays in the scenario untouched.
+            self._quiet(self.accounts, lambda: self.accounts.setValue(len(imported)))
         self.accounts.setEnabled(not imported)
+        self.generated_button.setEnabled(bool(imported or portfolio.get("file")))
         self._enable_mode_fields()
         self._show_rules()
+
+    def _use_generated(self) -> None:
+        data = copy.deepcopy(self.editor.data)
+        data["outbound"]["portfolio"].update(file="", sheet="", imported=[])
+        self.editor.replace_data(data)
 
     def _enable_mode_fields(self) -> None:
         mode = self.editor.data["outbound"]["dialer"]["mode"]
