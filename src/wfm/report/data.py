@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -134,25 +134,34 @@ def staffing_function(scenario: Scenario, interval_s: int) -> Callable[[float], 
     inbound = scenario.inbound
     handle = inbound.talk.mean_s + inbound.acw.mean_s
     sl = inbound.service_level
-    patience = inbound.patience
-
-    @cache
-    def solve(offered: float) -> float:
-        if offered <= 0:
-            return 0.0
-        if handle <= 0 or sl.target >= 1:
-            return math.nan
-        rate = offered / interval_s
-        if patience.distribution == "none":
-            return float(erlang_c_staffing(rate, handle, sl.threshold_s, sl.target))
-        return float(erlang_a_staffing(rate, handle, patience.mean_s, sl.threshold_s, sl.target))
+    patience = inbound.patience.mean_s if inbound.patience.distribution != "none" else None
 
     def required(offered: float) -> float:
         if offered is None or not math.isfinite(offered):
             return math.nan
-        return solve(round(round(offered / OFFERED_STEP) * OFFERED_STEP, 6))
+        step = round(round(offered / OFFERED_STEP) * OFFERED_STEP, 6)
+        return _erlang_required(step, interval_s, handle, patience, sl.threshold_s, sl.target)
 
     return required
+
+
+@lru_cache(maxsize=100_000)  # bounded: a GUI session writes many reports
+def _erlang_required(
+    offered: float, interval_s: int, handle_s: float, patience_s: float | None, threshold_s: float, target: float
+) -> float:
+    """Erlang A (C without patience) agents for `offered` calls per interval, cached across sheets and reports.
+
+    The Intervals and Profile sheets, and every report of the same center, ask for the same few
+    hundred rounded volumes; the answer depends only on these arguments.
+    """
+    if offered <= 0:
+        return 0.0
+    if handle_s <= 0 or target >= 1:
+        return math.nan
+    rate = offered / interval_s
+    if patience_s is None:
+        return float(erlang_c_staffing(rate, handle_s, threshold_s, target))
+    return float(erlang_a_staffing(rate, handle_s, patience_s, threshold_s, target))
 
 
 def required_agents(offered: np.ndarray, scenario: Scenario, interval_s: int) -> np.ndarray:
