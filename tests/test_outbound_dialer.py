@@ -75,6 +75,28 @@ def test_power_drop_rate_rises_with_the_ratio() -> None:
     assert drops[0] < 0.03 < drops[-1]
 
 
+@pytest.mark.parametrize("amd", [False, True])
+def test_power_at_one_line_per_agent_drops_only_for_departures_and_amd(amd: bool) -> None:
+    """One line per free agent: a live answer always finds the agent it was dialed for.
+
+    Each unbound line is matched by a free agent when dialed, so a drop for want of an agent
+    needs an agent who left the pool while their line rang: here only at the shift end (no
+    breaks), at most once per agent and day. With AMD on, every other drop is a false positive,
+    which DESIGN §4 counts as a drop: that is what a 1.0-ratio power run shows as its drop rate.
+    """
+    agents = 10
+    scenario = outbound_scenario(agents=agents, days=1, mode="power", accounts=20_000,
+                                 dialer={"lines_per_agent": 1.0}, compliance={"drop_cap": 0.99},
+                                 amd={"enabled": amd})
+    for rep in range(2):
+        ob = run(scenario, 5, replication=rep).outbound
+        dropped, fp = int(ob.outcome("dropped").sum()), int(ob.amd_false_positive.sum())
+        assert ob.live.sum() > 1_000
+        assert 0 <= dropped - fp <= agents
+        if not amd:
+            assert fp == 0 and dropped / ob.live.sum() < 0.005
+
+
 def test_one_shot_batch_drops_match_the_binomial() -> None:
     """n idle agents, N = n / p lines at once, every agent then busy for hours: drops = max(X - n, 0)."""
     n, p, level = 20, 0.25, 4.0
@@ -110,6 +132,13 @@ def test_one_shot_batch_drops_match_the_binomial() -> None:
 
 @pytest.mark.slow
 def test_predictive_beats_progressive_under_the_drop_cap_over_30_days() -> None:
+    """Predictive pacing earns its name: about 10% more RPCs per agent-hour at the default 2% aim.
+
+    Measured with seeds 7 and 8: +9.8% and +10.3% (the earlier pacing: +6.6%). The ceiling of
+    this scenario, no agent wait at all, is about +22% (mean handling 161 s against 196 s per
+    connect in progressive), so the gain is judged against that, not the 20-50% of low-contact
+    real campaigns. The bound is the seeds' mean minus 4 standard errors, rounded down.
+    """
     common = dict(agents=20, days=30, accounts=40_000, compliance={"drop_cap": 0.03, "drop_window_days": 30})
     gains = []
     for seed in (7, 8):
@@ -124,7 +153,10 @@ def test_predictive_beats_progressive_under_the_drop_cap_over_30_days() -> None:
         rpc_prog = prog.outbound.outcome("rpc").sum() / _agent_hours(prog)
         assert rpc_pred > rpc_prog
         gains.append(rpc_pred / rpc_prog - 1)
-    assert np.mean(gains) > 0.03, gains
+        # Agents wait for a connect about half as long as in progressive (measured 17 s against 35 s).
+        assert ob.agent_wait_s.sum() / ob.connects.sum() < 0.6 * (
+            prog.outbound.agent_wait_s.sum() / prog.outbound.connects.sum())
+    assert min(gains) > 0.085, gains
 
 
 def test_predictive_stops_dialing_without_agents() -> None:

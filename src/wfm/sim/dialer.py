@@ -10,10 +10,14 @@ Modes (DESIGN §4):
 - progressive: a free agent gets one line at once and listens to it ring; no drops possible.
 - power: `lines_per_agent` lines per free agent, not bound to an agent: a live answer takes
   the longest-waiting free agent or, after `connect_wait_s`, is dropped.
-- predictive: lines = dial level × (free + soon-free agents); the level adapts to the
-  observed drop rate toward the target, clamped to [1, min(max_level, 1 / hit rate)].
-A drop-rate guard falls back to one bound line per agent while the regulatory window's
-drop rate is near its cap, so the cap holds whatever the pacing does.
+- predictive: dials until the lines in flight are expected to bring level × p live
+  connects per agent expected free when they answer (p: a new line's chance to reach an
+  agent, learned by segment and local hour). A line still ringing counts by its chance to
+  connect given how long it has rung (learned), an agent by their chance to be free within
+  the answer delay (wrap-up end, or remaining talk). The level adapts to the recent drop rate
+  toward an aim below the cap by a margin that shrinks as the window fills (`PacingAim`).
+A drop-rate guard falls back to one bound line per agent when the regulatory window's drop
+rate comes within the lines in flight of its cap, so the cap holds whatever the pacing does.
 """
 
 from __future__ import annotations
@@ -50,9 +54,14 @@ from wfm.sim.sampling import lognormal_params
 ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE = range(7)
 PTP, REFUSAL, DISPUTE, CALLBACK = range(len(RPC_RESULTS))
 RECHECK_S = 120.0  # when no account may be called, look again this much later
-GUARD = 0.9  # fall back to bound lines when the window drop rate reaches 90% of the cap
+SURE = 0.85  # an agent in wrap-up counts once a line dialed now is this likely to connect after they are free
+MIN_LEVEL = 0.25  # predictive floor: expected connects per free agent may go well under one
+STEP_LIVE = 100  # the level controller takes a full `gain` step per this many new live answers
 MIN_LIVE = 100  # the guard's drop rate counts at least this many live answers
 EWMA_WEIGHT = 1 / 300  # recent drop rate: about the last 300 live answers
+HIT_WEIGHT = 1 / 500  # hit rate: about the last 500 lines
+AIM_Z = 2.0  # the pacing aims this many standard errors of the window's drop rate below the cap
+DROP_DISPERSION = 2.0  # variance of window drops / binomial variance (drops come in bursts)
 
 
 class Draws:
@@ -87,11 +96,79 @@ class Draws:
         return math.exp(mu + sigma * z)
 
 
+class RingSurvival:
+    """How a line's chance to reach an agent falls while it rings unanswered, learned from resolved lines.
+
+    A line dialed with prior chance p that has rung e seconds without resolving reaches an agent
+    with odds p / (1 - p) × S_c(e) / S_f(e), where S_c and S_f are the shares of connected and of
+    failed lines still unresolved after e seconds (Bayes). Most failures ring the full timeout,
+    so a line ringing past the usual answer delay is nearly dead: counting it as a coming
+    connect would hold the dialer back.
+    """
+
+    def __init__(self, answer_delay: Duration, timeout_s: float, detection_s: float) -> None:
+        n_bins = int(timeout_s + detection_s) + 2
+        self.connected = [0] * n_bins  # resolved lines by whole seconds rung
+        self.failed = [0] * n_bins
+        self.ratio = [1.0] * n_bins  # S_c / S_f at the middle of each second; 1 until both kinds are seen
+        # S_c at the start of each second, P(a connect comes after b seconds): from the scenario's
+        # answer delay until connects have been seen.
+        answered = max(_cdf(answer_delay, timeout_s), 1e-9)
+        self.later = [max(0.0, 1.0 - _cdf(answer_delay, b - detection_s) / answered) for b in range(n_bins)]
+
+    def record(self, elapsed: float, connected: bool) -> None:
+        """Count a resolved line."""
+        b = min(int(elapsed), len(self.ratio) - 1)
+        if connected:
+            self.connected[b] += 1
+        else:
+            self.failed[b] += 1
+
+    def refresh(self) -> None:
+        """Recompute the odds factors from the counts (every pacing step, not per line: cheap and stable)."""
+        n_c, n_f = sum(self.connected), sum(self.failed)
+        if not n_c or not n_f:
+            return
+        left_c, left_f = float(n_c), float(n_f)
+        for b in range(len(self.ratio)):
+            self.later[b] = left_c / n_c
+            mid_c = left_c - self.connected[b] / 2
+            mid_f = left_f - self.failed[b] / 2
+            if mid_f > 0:
+                self.ratio[b] = (mid_c / n_c) / (mid_f / n_f)
+            else:
+                self.ratio[b] = 1e12 if mid_c > 0 else 0.0
+            left_c -= self.connected[b]
+            left_f -= self.failed[b]
+
+
+def _cdf(spec: Duration, x: float) -> float:
+    """P(duration <= x) for a scenario duration."""
+    if x <= 0:
+        return 0.0 if spec.mean_s > 0 or x < 0 else 1.0
+    if spec.distribution == "fixed":
+        return 1.0 if x >= spec.mean_s else 0.0
+    if spec.distribution == "exponential":
+        return 1.0 - math.exp(-x / spec.mean_s)
+    mu, sigma = lognormal_params(spec.mean_s, spec.cv)
+    return 0.5 * (1.0 + math.erf((math.log(x) - mu) / (sigma * math.sqrt(2.0))))
+
+
+def done_within(spec: Duration, elapsed: float, within: float) -> float:
+    """P(a duration ends within `within` seconds | it has lasted `elapsed` seconds)."""
+    if within <= 0:
+        return 0.0
+    survived = 1.0 - _cdf(spec, elapsed)
+    if survived <= 1e-12:
+        return 1.0
+    return (_cdf(spec, elapsed + within) - _cdf(spec, elapsed)) / survived
+
+
 class Line:
     """One dial attempt in progress."""
 
     __slots__ = ("account", "agent", "dialed", "slot", "outcome", "live", "waiting", "local_day", "log_index",
-                 "wait_from", "amd_drop")
+                 "wait_from", "amd_drop", "base", "odds", "done")
 
     def __init__(self, account: int, agent: Agent | None, dialed: float, slot: int, local_day: int) -> None:
         self.account = account
@@ -105,6 +182,9 @@ class Line:
         self.log_index = -1
         self.wait_from = 0.0
         self.amd_drop = False
+        self.base = 0.0  # contact propensity × hour multiplier: what the learned hit rate scales
+        self.odds = 0.0  # prior odds of reaching an agent
+        self.done = False  # answered or ended (no longer ringing)
 
 
 class Dialer:
@@ -172,17 +252,32 @@ class Dialer:
         self.pool: deque[tuple[Agent, int]] = deque()  # free agents offered to the dialer
         self.pooled: dict[int, int] = {}  # agent_id -> idle token while in the pool
         self.avail_since: dict[int, float] = {}
-        self.in_conversation: dict[int, float] = {}  # agent_id -> end of talk (soon-free estimate)
+        # agent_id -> (talk start, talk end, talk kind); the end is read only once it is past (wrap-up seen)
+        self.in_conversation: dict[int, tuple[float, float, int]] = {}
         self.lines_out = 0  # unbound lines not yet resolved or connected
+        self.ringing: deque[Line] = deque()  # unbound lines in dial order; resolved ones are skipped
         self.waiting_lines: deque[Line] = deque()
         d = spec.dialer
         fixed = d.fixed_level or (d.lines_per_agent if self.mode == "power" else 0.0)
         self.fixed_level = fixed
         self.level = fixed or d.initial_level
         self.hit_rate = 0.25  # prior of live-or-machine-to-agent answers per line; learned as the run goes
+        # A line's chance to reach an agent = scale × segment contact × hour multiplier; the scale
+        # (busy, dead numbers, machines, AMD) is the ratio of two EWMAs started at 0, unbiased from the first line.
+        self.hit_num = 0.0
+        self.hit_den = 0.0
+        att, amd = spec.attempts, spec.amd
+        detect = amd.detection_s if amd.enabled else 0.0
+        self.survival = RingSurvival(att.answer_delay, att.ring_timeout_s, detect)
+        self.connect_s = att.answer_delay.mean_s + detect  # mean ring time of lines that reach an agent (learned)
+        conv = spec.conversation
+        self.talk_specs = (conv.rpc_talk, conv.third_party_talk, conv.machine_talk)
         self.drop_ewma = 0.0
         self.amd_ewma = 0.0
+        self.live_seen = 0
+        self.live_at_adapt = 0
         self.fallback = False
+        self.guard_room = 0.0  # drops the lines in flight could add when the guard tripped
 
         # Counters.
         ni, nd, ns = self.n_intervals, self.n_days, len(self.segments)
@@ -241,6 +336,7 @@ class Dialer:
         while True:
             yield env.timeout(step)
             if self.mode == "predictive" and not self.fixed_level:
+                self.survival.refresh()
                 self._adapt()
             slot = min(int(env.now // self.interval_s), self.n_intervals - 1)
             self.dial_level[slot] = 1.0 if self.fallback else self.level
@@ -373,16 +469,47 @@ class Dialer:
                 return agent
         return None
 
-    def _soon_free(self) -> int:
-        """Agents expected to be free by the time a line dialed now is answered.
+    def _soon_free(self, within: float) -> float:
+        """Expected number of agents in outbound conversations free in time for a line dialed now.
 
-        The dialer sees when an agent starts wrap-up and knows the mean wrap-up time, so an
-        agent counts when the expected end of wrap-up is within the mean answer delay.
+        The dialer sees a conversation end (wrap-up starts) and knows the mean after-call work,
+        so an agent in wrap-up due free in τ seconds counts once a connect to a line dialed now
+        is `SURE` to come no earlier than τ minus the connect wait (learned ring times of
+        connects): counted sooner, the agent's line would often answer before them and drop.
+        For an agent still talking it knows only how long the talk has lasted, so it
+        takes the chance that the rest of the talk and a mean wrap-up fit in `within` seconds.
         """
-        if not self.in_conversation:
-            return 0
-        horizon = self.env.now + self.spec.attempts.answer_delay.mean_s - self.spec.conversation.acw.mean_s
-        return sum(1 for talk_end in self.in_conversation.values() if talk_end <= horizon)
+        now = self.env.now
+        acw_s = self.spec.conversation.acw.mean_s
+        talk_may_end = within > acw_s  # else no talking agent can be free in time
+        later = self.survival.later
+        last = len(later) - 1
+        grace = self.spec.dialer.connect_wait_s
+        total = 0.0
+        for start, talk_end, kind in self.in_conversation.values():
+            if talk_end <= now:
+                b = int(talk_end + acw_s - now - grace)
+                total += 1.0 if b <= 0 or (b < last and later[b] >= SURE) else 0.0
+            elif talk_may_end:
+                total += done_within(self.talk_specs[kind], now - start, within - acw_s)
+        return total
+
+    def _expected_connects(self) -> float:
+        """Expected agent connects still to come from the unbound lines ringing now."""
+        ringing = self.ringing
+        while ringing and ringing[0].done:
+            ringing.popleft()
+        now = self.env.now
+        ratio = self.survival.ratio
+        last = len(ratio) - 1
+        total = 0.0
+        for line in ringing:
+            if line.done:
+                continue
+            b = int(now - line.dialed)
+            odds = line.odds * ratio[b if b < last else last]
+            total += odds / (1.0 + odds)
+        return total
 
     # ------------------------------------------------------------------------------------------
     # Pacing
@@ -392,20 +519,48 @@ class Dialer:
         """Dial as many lines as the mode calls for now."""
         if self.mode in ("preview", "progressive") or self.fallback:
             self._pace_bound()
-            return
-        free = self._free_agents()
-        available = free + (self._soon_free() if self.mode == "predictive" and not self.fixed_level else 0)
+        elif self.mode == "power" or self.fixed_level:
+            self._pace_fixed()
+        else:
+            self._pace_predictive()
+
+    def _pace_fixed(self) -> None:
+        """Power mode (and a pinned level): `level` lines per free agent, counting the lines still out."""
+        available = self._free_agents()
         if available == 0:
             return  # nobody to talk to: never dial into the void
-        level = self.level
-        if not self.fixed_level:
-            level = min(level, max(1.0, 1.0 / max(self.hit_rate, 1e-3)))
-        wanted = int(level * available + 1e-9) - self.lines_out - len(self.waiting_lines)
+        wanted = int(self.level * available + 1e-9) - self.lines_out - len(self.waiting_lines)
         for _ in range(wanted):
             a = self.next_account()
             if a < 0:
                 return
             self._dial(a, None)
+
+    def _pace_predictive(self) -> None:
+        """Dial until the expected connects in flight match level × p per agent expected free.
+
+        Agents count if they are free now or expected free within the mean ring time of a
+        connect (when a line dialed now would answer); each ringing line counts by its chance
+        to still reach an agent; live answers waiting for an agent count in full. New lines
+        add their own chance (`_dial` returns it) until the shortfall is under half a line.
+        """
+        available = self._free_agents() + self._soon_free(self.connect_s)
+        if available <= 0:
+            return  # nobody to talk to: never dial into the void
+        p = max(self.hit_rate, 1e-3)
+        need = self.level * p * available - self._expected_connects() - len(self.waiting_lines)
+        room = int(self.spec.dialer.max_level * available + 1e-9) - self.lines_out - len(self.waiting_lines)
+        while need >= 0.5 * p and room > 0:
+            a = self.next_account()
+            if a < 0:
+                return
+            need -= self._dial(a, None)
+            room -= 1
+
+    def _wake(self, event: simpy.Event) -> None:
+        """An agent is about to become soon-free: look at the pacing again."""
+        if not self.fallback:
+            self.pace()
 
     def _pace_bound(self) -> None:
         """One line per free agent, bound to that agent (preview, progressive, drop-cap fallback)."""
@@ -446,13 +601,54 @@ class Dialer:
         return min(int(self.env.now // self.interval_s), self.n_intervals - 1)
 
     def _adapt(self) -> None:
-        """Move the dial level toward the target drop rate (multiplicative P-controller on the recent rate)."""
+        """Move the dial level toward the pacing's drop aim (multiplicative controller on the recent rate).
+
+        The aim covers all drops (DESIGN §4: AMD false positives included), so the pacing's own
+        share is the aim minus the recent false-positive share; when false positives alone use
+        up the aim, the level goes down to its floor. Without a live answer since the last step
+        (nights, everyone on a break) there is nothing new to learn and the level is held.
+        """
+        news = self.live_seen - self.live_at_adapt
+        if not news:
+            return
+        self.live_at_adapt = self.live_seen
         d = self.spec.dialer
-        target = max(d.target_drop_rate - self.amd_ewma, 0.1 * d.target_drop_rate)
-        error = (target - self.drop_ewma) / target
-        error = max(-3.0, min(1.0, error))
-        self.level = min(d.max_level, max(1.0, self.level * math.exp(d.gain * error)))
+        target = self.drop_aim() - self.amd_ewma
+        error = -3.0 if target <= 1e-4 else max(-3.0, min(1.0, (target - self.drop_ewma) / target))
+        # The step grows with the evidence: `gain` per STEP_LIVE new live answers, so the level moves
+        # no faster than the recent drop rate it reads (an EWMA over hundreds of answers) can follow.
+        step = d.gain * error * min(1.0, news / STEP_LIVE)
+        self.level = min(d.max_level, max(MIN_LEVEL, self.level * math.exp(step)))
         self._check_guard()
+
+    def _window_counts(self) -> tuple[int, int, int]:
+        """(live answers, drops, live answers today) in the regulatory window ending today (calendar days)."""
+        day = min(int(self.env.now // DAY_S), self.n_days - 1)
+        first = max(0, day - self.rules.drop_window_days + 1)
+        return sum(self.day_live[first:day + 1]), sum(self.day_dropped[first:day + 1]), self.day_live[day]
+
+    def drop_aim(self) -> float:
+        """The drop rate (all drops) the pacing aims at now: the target, kept below the cap by a margin.
+
+        The cap is judged on the window's rate at the end of each day, so the margin is
+        `AIM_Z` standard errors of that rate: binomial, inflated by `DROP_DISPERSION` for
+        bursts, over the live answers the window will hold tonight (past days plus a day like
+        the window's average; on the first day only what has been seen). A young window
+        therefore paces cautiously and a full one close to the cap. The drops the window can
+        still take at the aim (or its overshoot) are spread over the rest of the day.
+        """
+        cap = self.rules.drop_cap
+        live_w, drop_w, today = self._window_counts()
+        day = min(int(self.env.now // DAY_S), self.n_days - 1)
+        first = max(0, day - self.rules.drop_window_days + 1)
+        past = [n for n in self.day_live[first:day] if n]
+        expected_today = max(today, sum(past) / len(past)) if past else today
+        tonight = live_w - today + expected_today
+        ceiling = cap - AIM_Z * math.sqrt(DROP_DISPERSION * cap * (1 - cap) / max(tonight, MIN_LIVE))
+        aim = min(self.spec.dialer.target_drop_rate, ceiling)
+        slack = aim * live_w - drop_w
+        aim += slack / max(expected_today - today, 1 / EWMA_WEIGHT)
+        return max(0.0, min(ceiling, aim))
 
     def window_drop_rate(self, min_live: int = 0) -> float:
         """Dropped / live answers over the regulatory window ending now (calendar days).
@@ -460,29 +656,41 @@ class Dialer:
         `min_live` floors the denominator, so that the guard does not react to the first
         drop of a window as if it were a 100% rate.
         """
-        day = min(int(self.env.now // DAY_S), self.n_days - 1)
-        first = max(0, day - self.rules.drop_window_days + 1)
-        live = max(sum(self.day_live[first:day + 1]), min_live)
-        return sum(self.day_dropped[first:day + 1]) / live if live else 0.0
+        live, dropped, _ = self._window_counts()
+        live = max(live, min_live)
+        return dropped / live if live else 0.0
 
     def _check_guard(self) -> None:
-        """Fall back to bound lines near the drop cap; return to pacing well below it."""
+        """Fall back to bound lines when the lines in flight could take the window over the cap.
+
+        The room left under the cap is measured in drops: the window's live answers × cap
+        minus its drops. The guard trips when the connects expected from the unbound lines in
+        flight (plus the answers already waiting, plus one) would fill it; bound lines cannot
+        drop for want of an agent. Pacing resumes once the room is twice that again.
+        """
         if self.mode not in ("power", "predictive"):
             return
-        rate = self.window_drop_rate(MIN_LIVE)
+        live, dropped, _ = self._window_counts()
+        live = max(live, MIN_LIVE)
         cap = self.rules.drop_cap
-        if not self.fallback and rate >= GUARD * cap:
+        in_flight = self.hit_rate * self.lines_out + len(self.waiting_lines) + 1
+        if not self.fallback and dropped + in_flight >= cap * live:
             self.fallback = True
+            self.guard_room = in_flight
             self.blocked[DROP_CAP] += 1
-        elif self.fallback and rate < min(self.spec.dialer.target_drop_rate, 0.8 * cap):
+            self.level = max(MIN_LEVEL, 0.8 * self.level)
+        elif self.fallback and dropped + 2 * self.guard_room <= cap * live:
             self.fallback = False
 
     # ------------------------------------------------------------------------------------------
     # Attempts
     # ------------------------------------------------------------------------------------------
 
-    def _dial(self, a: int, agent: Agent | None) -> None:
-        """Dial account `a`; everything about the attempt but the agent's availability is drawn now."""
+    def _dial(self, a: int, agent: Agent | None) -> float:
+        """Dial account `a`; everything about the attempt but the agent's availability is drawn now.
+
+        Returns the line's prior chance to reach an agent (what the pacing knows before it rings).
+        """
         env = self.env
         now = env.now
         slot = self._slot()
@@ -495,8 +703,12 @@ class Dialer:
         seg = self.seg[a]
         self.seg_counts["attempts"][seg] += 1
         line = Line(a, agent, now, slot, day)
+        line.base = self.seg_contact[seg] * self.hour_curve[int(sec // 3600) % 24]
+        prior = min(line.base * self.hit_num / self.hit_den, 0.999) if self.hit_den > 0 else self.hit_rate
+        line.odds = prior / (1.0 - prior)
         if agent is None:
             self.lines_out += 1
+            self.ringing.append(line)
         phones = self.phones[a]
         dead_known = self.known_dead[a]
         phone = self.next_phone[a]
@@ -538,9 +750,21 @@ class Dialer:
             for key, value in (("time", now), ("account", a), ("outcome", -1), ("local_s", sec),
                                ("local_weekday", self.local_cal.weekday(day)), ("local_day", day), ("end", math.nan)):
                 self.log[key].append(value)
-        self.hit_rate += 0.002 * ((1.0 if to_agent else 0.0) - self.hit_rate)
         timer = env.timeout(t, line)
         timer.callbacks.append(self._answered if to_agent else self._ended)
+        return prior
+
+    def _learn(self, line: Line, connected: bool) -> None:
+        """Update the hit-rate estimates and ring-time statistics from a line that just resolved."""
+        line.done = True
+        hit = 1.0 if connected else 0.0
+        self.hit_rate += HIT_WEIGHT * (hit - self.hit_rate)
+        self.hit_num += HIT_WEIGHT * (hit - self.hit_num)
+        self.hit_den += HIT_WEIGHT * (line.base - self.hit_den)
+        elapsed = self.env.now - line.dialed
+        self.survival.record(elapsed, connected)
+        if connected:
+            self.connect_s += HIT_WEIGHT * (elapsed - self.connect_s)
 
     def _release_account(self, line: Line) -> None:
         a = line.account
@@ -556,6 +780,7 @@ class Dialer:
         if line.live:
             day = min(int(self.env.now // DAY_S), self.n_days - 1)
             self.day_live[day] += 1
+            self.live_seen += 1
             self.seg_counts["live"][self.seg[line.account]] += 1
             dropped = line.outcome == DROPPED
             # The pacing controls only drops for want of an agent; AMD false positives eat into its target.
@@ -575,6 +800,7 @@ class Dialer:
     def _ended(self, event: simpy.Event) -> None:
         """The attempt ended without needing an agent (no answer, busy, invalid, AMD hang-up)."""
         line: Line = event.value
+        self._learn(line, False)
         self._close(line)
         self._release_account(line)
         if line.agent is not None:
@@ -589,6 +815,7 @@ class Dialer:
     def _answered(self, event: simpy.Event) -> None:
         """Someone (or an undetected machine) answered: connect an agent within `connect_wait_s` or drop."""
         line: Line = event.value
+        self._learn(line, True)
         if line.agent is not None:
             self._connect(line, line.agent)
             return
@@ -624,9 +851,12 @@ class Dialer:
         conv = self.spec.conversation
         a = line.account
         result = -1
+        kind = 0
         if line.outcome == MACHINE:
+            kind = 2
             talk, acw = self.draw.duration(conv.machine_talk), 0.0
         elif line.outcome == THIRD_PARTY:
+            kind = 1
             talk = self.draw.duration(conv.third_party_talk) * agent.handle_factor()
             acw = self.draw.duration(conv.acw)
         else:
@@ -643,7 +873,10 @@ class Dialer:
                 rest = (u - p_ptp) / (1.0 - p_ptp) if p_ptp < 1 else 0.0
                 result = REFUSAL if rest < self.p_refusal else (
                     DISPUTE if rest < self.p_refusal + self.p_dispute else CALLBACK)
-        self.in_conversation[agent.agent_id] = now + talk  # the dialer sees when wrap-up starts
+        self.in_conversation[agent.agent_id] = (now, now + talk, kind)
+        if self.mode == "predictive" and not self.fixed_level:
+            # Look again when this agent starts to count as soon free (the wrap-up end is one ring time away).
+            self.env.timeout(max(talk, talk + conv.acw.mean_s - self.connect_s)).callbacks.append(self._wake)
         timer = self.env.timeout(talk + acw, (line, agent, result, talk, acw))
         timer.callbacks.append(self._hang_up)
 
