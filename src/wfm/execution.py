@@ -162,6 +162,12 @@ def _drive(
     return [r for r in results if r is not None]
 
 
+def _lower_priority() -> None:
+    """Worker initializer: run at a lower scheduling priority (no-op where `os.nice` is missing)."""
+    if hasattr(os, "nice"):
+        os.nice(10)
+
+
 class ProcessBackend(_Closing):
     """A local pool of worker processes (default: one per core).
 
@@ -172,19 +178,24 @@ class ProcessBackend(_Closing):
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None, context: Literal["spawn", "forkserver"] = "spawn") -> None:
+    def __init__(self, workers: int | None = None, context: Literal["spawn", "forkserver"] = "spawn",
+                 *, background: bool = False) -> None:
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be at least 1, but got {workers}; omit it to use every core")
         if context not in ("spawn", "forkserver"):
             raise ValueError(f"context {context!r} is not allowed; use 'spawn' or 'forkserver' (never 'fork')")
         self.workers = workers or os.cpu_count() or 1
         self._context = context
+        # An interactive caller (the GUI) shares the cores with the workers: lowering their
+        # priority lets its event loop run on time while they still use every idle cycle.
+        self._background = background
         self._pool: cf.ProcessPoolExecutor | None = None
 
     def _ensure_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
             self._pool = cf.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context(self._context)
+                max_workers=self.workers, mp_context=multiprocessing.get_context(self._context),
+                initializer=_lower_priority if self._background else None,
             )
         return self._pool
 

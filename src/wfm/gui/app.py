@@ -69,7 +69,7 @@ def main(argv: Sequence[str] = ()) -> int:
             lines = "\n".join(f"• {p}" for p in exc.problems)
             _show_unexpected(f"{exc.source} cannot be opened; starting from the built-in baseline.\n\n{lines}", "")
             scenario = default_scenario()
-    backend = ProcessBackend()
+    backend = ProcessBackend(background=True)
     try:
         window = MainWindow(scenario, path, runner=functools.partial(replicate, backend=backend))
         window.show()
