@@ -184,7 +184,7 @@ def test_failed_run_shows_a_dialog_and_keeps_the_window(qtbot, tmp_path, dialogs
 @pytest.fixture(scope="module")
 def process_pool():
     """The application's process pool, started once for the tests that use it."""
-    backend = ProcessBackend(workers=2)
+    backend = ProcessBackend(workers=2, background=True)
     backend.warm_up()
     yield backend
     backend.close()
@@ -470,7 +470,8 @@ def test_comparison_shows_paired_deltas(qtbot, window):
     panel = window.comparison
     assert [o.name for o in panel.outcomes] == [base.name, fewer.name]
     headers = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
-    assert headers == ["KPI", f"{base.name} (base)", fewer.name, f"Δ {fewer.name} vs base"]
+    assert headers == ["KPI", f"{base.name}\n(base)", fewer.name, "Δ vs base"]
+    assert panel.table.horizontalHeaderItem(3).toolTip().startswith(f"{fewer.name} minus {base.name}")
     labels = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]
     row = labels.index(KPI_BY_KEY["service_level"].label)
     diff = paired_difference(base.summary, fewer.summary, "service_level")

@@ -131,3 +131,13 @@ def test_inbound_agents_count_only_the_groups_that_take_inbound(two_day):
     assert outbound.inbound_agents.mean.max() > 0
     capable = sum(g.headcount for g in scenario.groups if g.takes_inbound)
     assert profile.inbound_agents.mean.max() <= capable
+
+
+def test_small_differences_in_points_keep_two_significant_digits():
+    from wfm.gui.formatting import format_delta, format_points
+    from wfm.kpi import KPI_BY_KEY
+
+    assert [format_points(x, signed=True) for x in (0.0, 0.012, 0.3, 2.34, -0.0123)] == [
+        "+0.0 pp", "+0.012 pp", "+0.30 pp", "+2.3 pp", "-0.012 pp"]
+    assert format_delta(0.000123, KPI_BY_KEY["recovery_rate"]) == "+0.012 pp"  # not a "significant +0.0"
+    assert format_delta(-0.07, KPI_BY_KEY["cost_per_call"]) == "-€0.07"

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from wfm.experiment import paired_difference
 from wfm.gui.analysis import Outcome, is_significant
-from wfm.gui.formatting import format_delta
+from wfm.gui.formatting import format_delta, format_points
 from wfm.gui.kpi_table import left, ordered_defs, right
 from wfm.gui.overlays import OverlayTabs
 from wfm.kpi import KpiDef, format_kpi
@@ -47,7 +47,7 @@ class ComparisonPanel(QWidget):
         super().__init__()
         self.outcomes: list[Outcome] = []
         self.names = QListWidget()
-        self.names.setMaximumHeight(110)
+        self.names.setMaximumHeight(64)
         self.base = QComboBox()
         self.base.setMinimumWidth(220)
         self.base.currentIndexChanged.connect(lambda _i: self.redraw())
@@ -83,6 +83,9 @@ class ComparisonPanel(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
         split.addWidget(self.overlays)
+        split.setStretchFactor(0, 1)  # the KPI table as tall as the plots: it is what the deltas are read from
+        split.setStretchFactor(1, 1)
+        split.setSizes([500, 500])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
@@ -141,12 +144,18 @@ class ComparisonPanel(QWidget):
         base_index = max(self.base.currentIndex(), 0)
         headers = ["KPI"]
         for i, o in enumerate(outcomes):
-            headers.append(f"{o.name}{' (base)' if i == base_index else ''}")
+            headers.append(f"{o.name}\n(base)" if i == base_index else o.name)
             if i != base_index:
-                headers.append(f"Δ {o.name} vs base")
+                # Right after the result it belongs to, so the short header cannot be misread.
+                headers.append("Δ vs base")
         self.table.clear()
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(headers)
+        delta_columns = [c for c, h in enumerate(headers) if h == "Δ vs base"]
+        others = [o for i, o in enumerate(outcomes) if i != base_index]
+        for column, o in zip(delta_columns, others, strict=True):
+            self.table.horizontalHeaderItem(column).setToolTip(
+                f"{o.name} minus {outcomes[base_index].name}, paired replication by replication")
         if not outcomes:
             self.table.setRowCount(0)
             return
@@ -161,7 +170,7 @@ class ComparisonPanel(QWidget):
                 est = o.summary.kpis[definition.key]
                 ci = "" if math.isnan(est.half_width) else f" ± {format_kpi(est.half_width, definition)}"
                 if definition.unit == "ratio" and ci:
-                    ci = f" ± {est.half_width * 100:.1f} pp"
+                    ci = f" ± {format_points(est.half_width * 100)}"
                 self.table.setItem(row, column, right(format_kpi(est.mean, definition) + ci))
                 column += 1
                 if i == base_index:
@@ -180,9 +189,8 @@ class ComparisonPanel(QWidget):
         significant = is_significant(diff.low, diff.high)
         text = format_delta(diff.mean, definition)
         if not math.isnan(diff.half_width):
-            half = diff.half_width * 100 if definition.unit == "ratio" else diff.half_width
-            unit = " pp" if definition.unit == "ratio" else ""
-            text += f" (± {half:.1f}{unit})"
+            half = format_delta(diff.half_width, definition).lstrip("+")  # in the delta's own unit
+            text += f" (± {half})"
         marker = ("▲ " if diff.mean > 0 else "▼ ") if significant else ""
         item = right(marker + text)
         better = definition.higher_is_better

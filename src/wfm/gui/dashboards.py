@@ -66,6 +66,25 @@ def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = Non
     return plot
 
 
+def room_for_legend(plot: pg.PlotWidget, top: float, entries: int) -> None:
+    """Y from 0 to far enough above the data that a legend of `entries` lines sits clear of the curves."""
+    top = float(top) if np.isfinite(top) and top > 0 else 1.0
+    plot.setYRange(0, top * (1.08 + 0.12 * entries), padding=0)
+
+
+def move_legend(plot: pg.PlotWidget, corner: str) -> None:
+    """Put the legend in another corner ("top-left", "bottom-left", "bottom-right", "right") off the data."""
+    legend = plot.getPlotItem().legend
+    if legend is None:
+        return
+    if corner == "right":  # middle of the right edge, where rates between the extremes leave room
+        legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
+        return
+    x = 10 if corner.endswith("left") else -10
+    y = -10 if corner.startswith("bottom") else 10
+    legend.setOffset((x, y))
+
+
 def draw_band(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str, name: str, *,
               step: bool = True, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine,
               symbol: str | None = None, floor: float | None = 0.0,
@@ -211,6 +230,7 @@ class InboundDashboard(QWidget):
             [0, 24], [target.target * 100] * 2, name=f"target {target.target:.0%} in {target.threshold_s:g} s",
             pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.sl.setYRange(0, 105, padding=0)
+        move_legend(self.sl, "bottom-left")  # SL runs high: the bottom is where it leaves room
         # Only the groups the ACD routes inbound to: outbound-only agents are no inbound capacity.
         # Blended agents are, but may be dialing or on an outbound call, and the label says so.
         self.curves["inbound_agents"] = draw_band(self.staff, xs, profile.inbound_agents, COLORS["agents"],
@@ -223,6 +243,10 @@ class InboundDashboard(QWidget):
             stepMode="right", pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
         lo, hi = active_range(x, profile.offered.mean, profile.agents.mean)
         self.calls.setXRange(lo, hi, padding=0)
+        room_for_legend(self.calls, float(np.nanmax(np.concatenate([profile.offered.high, profile.answered.high]),
+                                                    initial=1.0)), 2)
+        room_for_legend(self.staff, float(np.nanmax(np.concatenate([profile.inbound_agents.high, req]),
+                                                    initial=1.0)), 3)  # two long lines: a little extra
 
 
 class DailyDashboard(QWidget):
@@ -271,6 +295,7 @@ class DailyDashboard(QWidget):
         self.rates.plot([-0.5, len(days) - 0.5], [target, target], name=f"SL target {target:.0f}%",
                         pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.rates.setYRange(0, 105, padding=0)
+        move_legend(self.rates, "right")
         self.volume.setXRange(-0.6, len(days) - 0.4, padding=0)
 
     @staticmethod

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from wfm.gui.analysis import Band, Outcome
 from wfm.gui.analysis_campaign import FUNNEL_LABELS
-from wfm.gui.dashboards import SERIES_COLORS, DayAxis, draw_band, make_plot
+from wfm.gui.dashboards import SERIES_COLORS, DayAxis, draw_band, make_plot, move_legend, room_for_legend
 from wfm.gui.formatting import format_money
 
 COLORS = {"level": "#1f77b4", "attempts": "#7f7f7f", "window": "#d62728", "day": "#ff9896", "cap": "#222222",
@@ -148,7 +148,7 @@ class DialerDashboard(QWidget):
             [-0.5, len(days) - 0.5], [cap, cap], name=f"cap {cap:.1f}%",
             pen=pg.mkPen(COLORS["cap"], width=1.5, style=Qt.PenStyle.DashLine))
         top = float(np.nanmax(np.concatenate([window.high, daily.high, [cap]])))
-        self.drops.setYRange(0, top * 1.25 if np.isfinite(top) and top > 0 else 5, padding=0)
+        room_for_legend(self.drops, top, 3)
         self.drops.setXRange(-0.6, len(days) - 0.4, padding=0)
         over = view.windows_over_cap
         dialer = outcome.scenario.outbound.dialer
@@ -228,7 +228,7 @@ class FunnelDashboard(QWidget):
         self.funnel.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(names)]])
         self.funnel.getPlotItem().getAxis("right").setLabel(f"collected ({currency})", color=COLORS["collected"])
         for i, value in enumerate(counts.mean):
-            share = "" if i == 0 or not counts.mean[i - 1] else f"\n{value / counts.mean[i - 1]:.1%} of previous"
+            share = "" if i == 0 or not counts.mean[i - 1] else f"\n({value / counts.mean[i - 1]:.1%})"
             self._label(self.funnel, float(i), float(value), f"{value:,.0f}{share}", top * 0.012)
         self._label(self.money_box, float(n), float(money.mean[0]), format_money(float(money.mean[0]), currency),
                     money_top * 0.012, COLORS["collected"])
@@ -237,7 +237,8 @@ class FunnelDashboard(QWidget):
                      if funnel.promises_due else "No promise fell due within the horizon")
         rate = recovery.cumulative.mean[-1] / recovery.balance_placed if recovery.balance_placed else float("nan")
         self.note.setText(
-            f"Mean over {outcome.summary.replications} replication(s); error bars and bands are 95% CIs. "
+            f"Mean over {outcome.summary.replications} replication(s); error bars and bands are 95% CIs; "
+            "(%) under a bar = share of the stage before. "
             f"Contacts = live answers an agent talked to (RPC + third party). {kept_base}. "
             f"Recovered {rate:.2%} of the {format_money(recovery.balance_placed, currency)} placed.")
 
@@ -260,6 +261,7 @@ class FunnelDashboard(QWidget):
                                                        COLORS["promised"], "promised", step=False,
                                                        style=Qt.PenStyle.DashLine, width=1.5, symbol="t")
         self.recovery.setXRange(-0.4, max(len(days) - 0.6, 0.6), padding=0)
+        move_legend(self.recovery, "top-left")  # cumulative curves rise to the right
 
 
 class WorkforceDashboard(QWidget):
@@ -311,6 +313,7 @@ class WorkforceDashboard(QWidget):
         self.curves["headcount"] = draw_band(self.headcount, x, view.headcount, "#222222", "all groups",
                                              step=False, style=Qt.PenStyle.DashLine, width=1.5)
         self.headcount.setYRange(0, float(np.nanmax(view.headcount.high, initial=1.0)) * 1.15, padding=0)
+        move_legend(self.headcount, "bottom-right")  # from zero, headcounts leave the bottom free
 
         hires = pg.BarGraphItem(x=x - 0.17, height=np.nan_to_num(view.hires.mean), width=0.32,
                                 brush=pg.mkBrush(COLORS["hires"] + "bb"), name="hires")

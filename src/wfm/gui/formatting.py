@@ -9,16 +9,30 @@ from wfm.kpi import KpiDef
 UNIT_SUFFIX: dict[str, str] = {"ratio": "%", "seconds": "s", "count": "calls", "agents": "agents", "money": "€"}
 
 
+def format_points(points: float, signed: bool = False) -> str:
+    """Percentage points with enough decimals to show two significant digits of a small value.
+
+    A recovery rate of 0.2% moves by hundredths of a point; "+0.0 pp" marked significant
+    would read as a contradiction, so small values get up to three decimals.
+    """
+    if math.isnan(points):
+        return "–"
+    size = abs(points)
+    decimals = 1 if size == 0 or size >= 0.95 else min(3, 1 - math.floor(math.log10(size)))
+    return f"{points:+.{decimals}f} pp" if signed else f"{points:.{decimals}f} pp"
+
+
 def format_delta(value: float, definition: KpiDef) -> str:
     """A signed difference; ratios as percentage points because "+2%" of a rate is ambiguous."""
     if math.isnan(value):
         return "–"
     if definition.unit == "ratio":
-        return f"{value * 100:+.1f} pp"
+        return format_points(value * 100, signed=True)
     if definition.unit == "seconds":
         return f"{value:+.1f} s"
     if definition.unit == "money":
-        return f"{value:+,.2f} €"
+        # The sign before the symbol, as the KPI itself is written ("€2.01"): "−€0.07", "+€1.20".
+        return f"{'-' if value < 0 else '+'}€{abs(value):,.2f}"
     return f"{value:+,.1f}"
 
 

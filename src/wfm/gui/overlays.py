@@ -17,7 +17,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from wfm.gui.analysis import Outcome
-from wfm.gui.dashboards import SERIES_COLORS, DayAxis, TimeOfDayAxis, active_range, make_plot
+from wfm.gui.dashboards import (
+    SERIES_COLORS,
+    DayAxis,
+    TimeOfDayAxis,
+    active_range,
+    make_plot,
+    move_legend,
+    room_for_legend,
+)
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -69,6 +77,8 @@ class OverlayTabs(QTabWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.workforce_note)
         lay.addWidget(self.headcount_plot, 1)
+        for plot in (self.calls_plot, self.sl_plot, self.drop_plot, self.collected_plot, self.headcount_plot):
+            plot.setMinimumHeight(150)  # below the KPI table: leave it room
         self.addTab(self.inbound, "Inbound by interval")
         self.addTab(self.campaign, "Campaign by day")
         self.addTab(self.workforce, "Workforce over time")
@@ -106,6 +116,9 @@ class OverlayTabs(QTabWidget):
             arr = np.array(spans)
             self.calls_plot.setXRange(arr[:, 0].min(), arr[:, 1].max(), padding=0)
             self.sl_plot.setYRange(0, 105, padding=0)
+            move_legend(self.sl_plot, "bottom-left")
+            tops = [np.nanmax(o.profile_avg.offered.mean, initial=1.0) for o in outcomes]
+            room_for_legend(self.calls_plot, float(max(tops)), len(outcomes))
 
     def _set_days(self, plots: list[pg.PlotWidget], axes: list[DayAxis], outcomes: list[Outcome],
                   n_days: int) -> None:
@@ -143,7 +156,10 @@ class OverlayTabs(QTabWidget):
                 pen=pg.mkPen("#222222", width=1.5, style=Qt.PenStyle.DashLine))
         unit = next(iter(currencies)) if len(currencies) == 1 else "mixed currencies"
         self.collected_plot.getPlotItem().setLabel("left", f"amount ({unit})")
-        self.drop_plot.enableAutoRange(axis="y")
+        # From zero: a difference of 0.2 points must not look like a doubling.
+        tops = [np.nanmax(o.dialer.drop_rate_day.mean, initial=0.0) for o in outcomes if o.dialer is not None]
+        room_for_legend(self.drop_plot, max([*tops, *caps]) * 100, len(outcomes) + (len(caps) == 1))
+        move_legend(self.collected_plot, "top-left")  # cumulative curves rise to the right
         self._set_days([self.drop_plot, self.collected_plot], self.day_axes[:2], outcomes, n_days)
 
     def _draw_workforce(self, outcomes: list[Outcome], colors: dict[str, str]) -> None:
@@ -161,6 +177,9 @@ class OverlayTabs(QTabWidget):
                 view.starts.astype(float), view.headcount.mean, name=o.name, pen=self._pen(colors[o.name]),
                 symbol="o", symbolSize=6, symbolBrush=colors[o.name], symbolPen=colors[o.name])
         self._set_days([self.headcount_plot], self.day_axes[2:], outcomes, n_days)
+        tops = [np.nanmax(o.workforce.headcount.mean, initial=1.0) for o in outcomes if o.workforce is not None]
+        self.headcount_plot.setYRange(0, float(max(tops)) * 1.15, padding=0)
+        move_legend(self.headcount_plot, "bottom-right")  # from zero, headcounts leave the bottom free
         self.workforce_note.setText(
             "Agents employed at the start of each day, trainees included, mean over replications"
             + ("; runs of two weeks or more show one point per week (the week's mean, at its first day)."
