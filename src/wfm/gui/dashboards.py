@@ -50,9 +50,20 @@ class DayAxis(pg.AxisItem):
         return out
 
 
+class PlainAxis(pg.AxisItem):
+    """An axis with plain numbers and thousands separators (1,500,000), never "1.5e+06"."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        """Whole numbers with separators; decimals only when the ticks are closer than 1."""
+        decimals = 0 if spacing * scale >= 1 else min(3, max(1, -int(np.floor(np.log10(spacing * scale)))))
+        return [f"{v * scale:,.{decimals}f}" for v in values]
+
+
 def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = None) -> pg.PlotWidget:
-    """A white plot with a title, labelled axes, a grid and a legend."""
-    axis_items = {"bottom": axis} if axis is not None else None
+    """A white plot with a title, labelled axes (plain numbers on the left), a grid and a legend."""
+    axis_items = {"left": PlainAxis("left")}
+    if axis is not None:
+        axis_items["bottom"] = axis
     plot = pg.PlotWidget(axisItems=axis_items)
     plot.setBackground("w")
     item = plot.getPlotItem()

@@ -18,7 +18,15 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from wfm.gui.analysis import Band, Outcome
 from wfm.gui.analysis_campaign import FUNNEL_LABELS
-from wfm.gui.dashboards import SERIES_COLORS, DayAxis, draw_band, make_plot, move_legend, room_for_legend
+from wfm.gui.dashboards import (
+    SERIES_COLORS,
+    DayAxis,
+    PlainAxis,
+    draw_band,
+    make_plot,
+    move_legend,
+    room_for_legend,
+)
 from wfm.gui.formatting import format_money
 
 COLORS = {"level": "#1f77b4", "attempts": "#7f7f7f", "window": "#d62728", "day": "#ff9896", "cap": "#222222",
@@ -148,6 +156,9 @@ class DialerDashboard(QWidget):
             [-0.5, len(days) - 0.5], [cap, cap], name=f"cap {cap:.1f}%",
             pen=pg.mkPen(COLORS["cap"], width=1.5, style=Qt.PenStyle.DashLine))
         top = float(np.nanmax(np.concatenate([window.high, daily.high, [cap]])))
+        legend = self.drops.getPlotItem().legend
+        if legend is not None:
+            legend.setColumnCount(3)  # one row: a short plot has no room for three stacked lines
         room_for_legend(self.drops, top, 3)
         self.drops.setXRange(-0.6, len(days) - 0.4, padding=0)
         over = view.windows_over_cap
@@ -173,6 +184,7 @@ class FunnelDashboard(QWidget):
         item = self.funnel.getPlotItem()
         item.legend.hide() if item.legend is not None else None
         self.money_box = pg.ViewBox()
+        item.setAxisItems({"right": PlainAxis("right")})
         item.showAxis("right")
         item.scene().addItem(self.money_box)
         item.getAxis("right").linkToView(self.money_box)
@@ -229,7 +241,8 @@ class FunnelDashboard(QWidget):
         self.funnel.getPlotItem().getAxis("right").setLabel(f"collected ({currency})", color=COLORS["collected"])
         for i, value in enumerate(counts.mean):
             share = "" if i == 0 or not counts.mean[i - 1] else f"\n({value / counts.mean[i - 1]:.1%})"
-            self._label(self.funnel, float(i), float(value), f"{value:,.0f}{share}", top * 0.012)
+            above = max(float(value), float(np.nan_to_num(counts.high[i])))  # clear of the error bar
+            self._label(self.funnel, float(i), above, f"{value:,.0f}{share}", top * 0.012)
         self._label(self.money_box, float(n), float(money.mean[0]), format_money(float(money.mean[0]), currency),
                     money_top * 0.012, COLORS["collected"])
         self._draw_recovery(recovery, outcome)
@@ -238,7 +251,7 @@ class FunnelDashboard(QWidget):
         rate = recovery.cumulative.mean[-1] / recovery.balance_placed if recovery.balance_placed else float("nan")
         self.note.setText(
             f"Mean over {outcome.summary.replications} replication(s); error bars and bands are 95% CIs; "
-            "(%) under a bar = share of the stage before. "
+            "(%) = share of the stage before. "
             f"Contacts = live answers an agent talked to (RPC + third party). {kept_base}. "
             f"Recovered {rate:.2%} of the {format_money(recovery.balance_placed, currency)} placed.")
 
