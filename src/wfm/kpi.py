@@ -124,7 +124,7 @@ def format_kpi(value: float | None, definition: KpiDef) -> str:
 # have (no outbound in an inbound-only scenario) is skipped by whoever shows the list.
 HEADLINE: tuple[str, ...] = (
     "contact_rate", "rpc_rate", "ptp_rate", "recovery_rate", "aht", "cost_per_call",
-    "service_level", "answer_rate", "abandon_rate", "asa", "offered", "drop_rate", "occupancy", "attrition",
+    "service_level", "answer_rate", "abandon_rate", "drop_rate", "occupancy", "attrition",
 )
 
 _COUNTERS = ("offered", "answered", "abandoned", "answered_in_sl", "abandoned_short", "wait_answered_s",

@@ -15,20 +15,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm.experiment import Summary
-from wfm.kpi import KPI_BY_KEY, KPI_DEFS
+from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
 from wfm.scenario import Scenario
 
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# The headline a collections manager presents first (DESIGN §7, issue #6): the campaign's
-# funnel and money, handle time and unit cost, then the inbound service and the people. The
-# report keeps its own order rather than `wfm.kpi.HEADLINE` (the CLI's), so the workbook does
-# not reshuffle when the console table changes.
-HEADLINE_KEYS: tuple[str, ...] = (
-    "contact_rate", "rpc_rate", "ptp_rate", "recovery_rate", "aht", "cost_per_call",
-    "service_level", "answer_rate", "abandon_rate", "drop_rate", "occupancy", "attrition",
-)
+# The headline a collections manager presents first (DESIGN §7): the campaign's funnel and
+# money, handle time and unit cost, then the inbound service and the people; the CLI and GUI
+# show the same order.
+HEADLINE_KEYS: tuple[str, ...] = HEADLINE
 # KPIs that are zero by construction when their workforce feature is off: a column of zeros
 # (or of 100% productivity) tells a manager nothing and reads like a forecast of no attrition.
 FEATURE_KPIS: dict[str, tuple[str, ...]] = {
