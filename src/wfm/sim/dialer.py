@@ -55,7 +55,7 @@ ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE = range(7)
 PTP, REFUSAL, DISPUTE, CALLBACK = range(len(RPC_RESULTS))
 RECHECK_S = 120.0  # when no account may be called, look again this much later
 SURE = 0.85  # an agent in wrap-up counts once a line dialed now is this likely to connect after they are free
-MIN_LEVEL = 0.25  # predictive floor: expected connects per free agent may go well under one
+MIN_LEVEL = 1.0  # predictive floor of the level (reports and the GUI read dial_level >= 1)
 STEP_LIVE = 100  # the level controller takes a full `gain` step per this many new live answers
 MIN_LIVE = 100  # the guard's drop rate counts at least this many live answers
 EWMA_WEIGHT = 1 / 300  # recent drop rate: about the last 300 live answers
