@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QPushButton,
@@ -65,7 +64,7 @@ class ComparisonPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized once per fill (see KpiTable): ResizeToContents re-measures on every setItem.
         self.hint = QLabel("Keep results with “Keep for comparison” after a run; deltas are paired "
                            "(common random numbers) and marked ▲/▼ when the 95% CI excludes zero.")
         self.hint.setWordWrap(True)
@@ -177,6 +176,7 @@ class ComparisonPanel(QWidget):
                     continue
                 self.table.setItem(row, column, self._delta_item(base, o, definition))
                 column += 1
+        self.table.resizeColumnsToContents()
 
     @staticmethod
     def _delta_item(base: Outcome, other: Outcome, definition: KpiDef) -> QTableWidgetItem:

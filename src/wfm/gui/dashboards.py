@@ -6,6 +6,8 @@ interval when there are replications to compute one from. Tests read the `curves
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -14,7 +16,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wfm.gui.analysis import Band, Outcome, inbound_groups, intraday_profile, open_days, required_agents
+from wfm.gui.analysis import (
+    Band,
+    IntradayProfile,
+    Outcome,
+    inbound_groups,
+    intraday_profile,
+    open_days,
+    required_agents,
+)
 
 COLORS = {"offered": "#1f77b4", "answered": "#2ca02c", "service_level": "#d62728", "agents": "#1f77b4",
           "required": "#ff7f0e", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
@@ -57,6 +67,17 @@ class PlainAxis(pg.AxisItem):
         """Whole numbers with separators; decimals only when the ticks are closer than 1."""
         decimals = 0 if spacing * scale >= 1 else min(3, max(1, -int(np.floor(np.log10(spacing * scale)))))
         return [f"{v * scale:,.{decimals}f}" for v in values]
+
+
+def draw_all(steps: Iterable[Callable[[], None]]) -> None:
+    """Draw a dashboard's plots at once.
+
+    Each dashboard hands out its plots as separate steps (`drawing_steps`) because drawing a
+    whole dashboard can take pyqtgraph most of 100 ms; the window runs one step per event-loop
+    turn so it stays responsive while a result fills in. Everything else draws them in one go.
+    """
+    for step in steps:
+        step()
 
 
 def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = None) -> pg.PlotWidget:
@@ -202,9 +223,13 @@ class InboundDashboard(QWidget):
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw a new result."""
+        draw_all(self.drawing_steps(outcome))
+
+    def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
+        """Take a new result and return its plots to draw, one callable each (see `draw_all`)."""
         self.outcome = outcome
         self.selector.fill(outcome)
-        self.redraw()
+        return self._plot_steps()
 
     def required(self, outcome: Outcome, day: int | None) -> np.ndarray:
         """Erlang A requirement for the average day (from the worker) or one day (cached here)."""
@@ -217,19 +242,33 @@ class InboundDashboard(QWidget):
 
     def redraw(self) -> None:
         """Redraw every plot for the selected day."""
+        draw_all(self._plot_steps())
+
+    def _plot_steps(self) -> list[Callable[[], None]]:
         outcome = self.outcome
         if outcome is None:
-            return
-        for plot in (self.calls, self.sl, self.staff):
-            plot.clear()
+            return []
         days = self.selector.days(outcome)
         average = self.selector.combo.currentData() is None
         profile = (outcome.profile_avg if average
                    else intraday_profile(outcome.summary, days, inbound_groups(outcome.scenario)))
-        x = profile.hours
-        xs = x
+        return [functools.partial(self._draw_calls, profile),
+                functools.partial(self._draw_sl, outcome, profile),
+                functools.partial(self._draw_staff, outcome, profile, None if average else days[0])]
+
+    def _draw_calls(self, profile: IntradayProfile) -> None:
+        self.calls.clear()
+        xs = profile.hours
         self.curves["offered"] = draw_band(self.calls, xs, profile.offered, COLORS["offered"], "offered")
         self.curves["answered"] = draw_band(self.calls, xs, profile.answered, COLORS["answered"], "answered")
+        lo, hi = active_range(xs, profile.offered.mean, profile.agents.mean)
+        self.calls.setXRange(lo, hi, padding=0)  # the other two plots are x-linked to this one
+        room_for_legend(self.calls, float(np.nanmax(np.concatenate([profile.offered.high, profile.answered.high]),
+                                                    initial=1.0)), 2)
+
+    def _draw_sl(self, outcome: Outcome, profile: IntradayProfile) -> None:
+        self.sl.clear()
+        xs = profile.hours
         sl = Band(profile.service_level.mean * 100, profile.service_level.low * 100,
                   profile.service_level.high * 100)
         # SL is a rate, not a volume: points at interval midpoints joined by lines read better than steps.
@@ -242,20 +281,20 @@ class InboundDashboard(QWidget):
             pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.sl.setYRange(0, 105, padding=0)
         move_legend(self.sl, "bottom-left")  # SL runs high: the bottom is where it leaves room
+
+    def _draw_staff(self, outcome: Outcome, profile: IntradayProfile, day: int | None) -> None:
+        self.staff.clear()
+        xs = profile.hours
         # Only the groups the ACD routes inbound to: outbound-only agents are no inbound capacity.
         # Blended agents are, but may be dialing or on an outbound call, and the label says so.
         self.curves["inbound_agents"] = draw_band(self.staff, xs, profile.inbound_agents, COLORS["agents"],
                                                   INBOUND_AGENTS_LABEL)
-        req = self.required(outcome, None if average else days[0])
+        req = self.required(outcome, day)
         sl = outcome.scenario.inbound.service_level
         formula = "Erlang C" if outcome.scenario.inbound.patience.distribution == "none" else "Erlang A"
         self.curves["required"] = self.staff.plot(
             xs, req, name=f"required for {sl.target:.0%} in {sl.threshold_s:g} s ({formula}, forecast)",
             stepMode="right", pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
-        lo, hi = active_range(x, profile.offered.mean, profile.agents.mean)
-        self.calls.setXRange(lo, hi, padding=0)
-        room_for_legend(self.calls, float(np.nanmax(np.concatenate([profile.offered.high, profile.answered.high]),
-                                                    initial=1.0)), 2)
         room_for_legend(self.staff, float(np.nanmax(np.concatenate([profile.inbound_agents.high, req]),
                                                     initial=1.0)), 5)  # two long lines in a short plot
         move_legend(self.staff, "top-left")  # staffing peaks mid-day; the morning leaves the corner free
@@ -279,15 +318,26 @@ class DailyDashboard(QWidget):
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw a new result."""
-        bands = outcome.daily
+        draw_all(self.drawing_steps(outcome))
+
+    def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
+        """The plots of a new result, one callable each (see `draw_all`)."""
         labels = [str(d) for d in outcome.summary.daily["date"]]
         nice = [date.fromisoformat(d).strftime("%a %d/%m") for d in labels]
         self.volume_axis.labels = nice
         self.sl_axis.labels = nice
         days = np.arange(len(nice), dtype=float)
-        for plot in (self.volume, self.rates):
-            plot.clear()
-            plot.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(nice)]])
+        return [functools.partial(self._draw_volume, outcome, days, nice),
+                functools.partial(self._draw_rates, outcome, days, nice)]
+
+    @staticmethod
+    def _day_ticks(plot: pg.PlotWidget, labels: list[str]) -> None:
+        plot.clear()
+        plot.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(labels)]])
+
+    def _draw_volume(self, outcome: Outcome, days: np.ndarray, labels: list[str]) -> None:
+        bands = outcome.daily
+        self._day_ticks(self.volume, labels)
         bars = pg.BarGraphItem(x=days, height=np.nan_to_num(bands["offered"].mean), width=0.6,
                                brush=pg.mkBrush(COLORS["offered"] + "99"), pen=pg.mkPen(COLORS["offered"]),
                                name="offered")
@@ -297,6 +347,11 @@ class DailyDashboard(QWidget):
             days, bands["answered"].mean, name="answered", pen=pg.mkPen(COLORS["answered"], width=2),
             symbol="o", symbolBrush=COLORS["answered"], symbolSize=7)
         self._error_bars(self.volume, days, bands["offered"], COLORS["offered"])
+        self.volume.setXRange(-0.6, len(days) - 0.4, padding=0)  # the rates plot is x-linked to this one
+
+    def _draw_rates(self, outcome: Outcome, days: np.ndarray, labels: list[str]) -> None:
+        bands = outcome.daily
+        self._day_ticks(self.rates, labels)
         for key, name in (("service_level", "service level"), ("abandon_rate", "abandon rate")):
             scaled = Band(bands[key].mean * 100, bands[key].low * 100, bands[key].high * 100)
             self.curves[key] = self.rates.plot(days, scaled.mean, name=name, pen=pg.mkPen(COLORS[key], width=2),
@@ -308,7 +363,6 @@ class DailyDashboard(QWidget):
                         pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.rates.setYRange(0, 105, padding=0)
         move_legend(self.rates, "right")
-        self.volume.setXRange(-0.6, len(days) - 0.4, padding=0)
 
     @staticmethod
     def _error_bars(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str) -> None:

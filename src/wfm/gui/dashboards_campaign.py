@@ -8,6 +8,8 @@ draw. Tests read the `curves` dicts.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +24,7 @@ from wfm.gui.dashboards import (
     SERIES_COLORS,
     DayAxis,
     PlainAxis,
+    draw_all,
     draw_band,
     make_plot,
     move_legend,
@@ -113,28 +116,41 @@ class DialerDashboard(QWidget):
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw the dialer series of a result (the window hides this tab when it has none)."""
-        view = outcome.dialer
+        draw_all(self.drawing_steps(outcome))
+
+    def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
+        """The plots of a new result, one callable each (see `draw_all`)."""
         for plot in (self.level, self.attempts, self.drops):
             plot.clear()
         self.curves.clear()
+        view = outcome.dialer
         if view is None:
-            return
+            return []
         start = outcome.scenario.calendar.start_date
         self.level_axis.start = self.attempts_axis.start = start
         x = view.interval_days
         step = x[1] - x[0] if len(x) > 1 else 1 / 96
-        # Points at interval ends joined by lines, with gaps where the campaign is idle.
-        self.curves["dial_level"] = draw_band(self.level, x + step, view.dial_level, COLORS["level"],
-                                              f"dial level ({view.mode}); {view.dial_level_band}", step=False)
         ticks = time_ticks(start, len(x) * step)
         for axis in (self.level_axis, self.attempts_axis):
             axis.setTicks(ticks)
+        return [functools.partial(self._draw_level, view, x, step),
+                functools.partial(self._draw_attempts, view, x, step),
+                functools.partial(self._draw_drops, view, outcome)]
+
+    def _draw_level(self, view: Any, x: np.ndarray, step: float) -> None:
+        # Points at interval ends joined by lines, with gaps where the campaign is idle.
+        self.curves["dial_level"] = draw_band(self.level, x + step, view.dial_level, COLORS["level"],
+                                              f"dial level ({view.mode}); {view.dial_level_band}", step=False)
         self.level.setYRange(0, max(1.5, float(np.nanmax(view.dial_level.high, initial=1.0))) * 1.1, padding=0)
+
+    def _draw_attempts(self, view: Any, x: np.ndarray, step: float) -> None:
         self.curves["attempts"] = draw_band(self.attempts, x, view.attempts, COLORS["attempts"], "attempts")
         active = np.flatnonzero(np.nan_to_num(view.attempts.mean) > 0)
-        if active.size:
+        if active.size:  # the level plot shares this x range
             self.level.setXRange(max(0.0, x[active[0]] - 2 * step), x[active[-1]] + 3 * step, padding=0)
 
+    def _draw_drops(self, view: Any, outcome: Outcome) -> None:
+        start = outcome.scenario.calendar.start_date
         days = view.days.astype(float)
         labels = _day_labels(start, len(days))
         self.drop_axis.labels = labels
@@ -213,10 +229,18 @@ class FunnelDashboard(QWidget):
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw the funnel and recovery of a result (the window hides this tab when it has none)."""
+        draw_all(self.drawing_steps(outcome))
+
+    def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
+        """The plots of a new result, one callable each (see `draw_all`)."""
         self._clear()
         funnel, recovery = outcome.funnel, outcome.recovery
         if funnel is None or recovery is None:
-            return
+            return []
+        return [functools.partial(self._draw_funnel, funnel),
+                functools.partial(self._draw_recovery, recovery, outcome)]
+
+    def _draw_funnel(self, funnel: Any) -> None:
         currency = funnel.currency
         n = len(funnel.stages)
         x = np.arange(n, dtype=float)
@@ -245,23 +269,17 @@ class FunnelDashboard(QWidget):
             self._label(self.funnel, float(i), above, f"{value:,.0f}{share}", top * 0.012)
         self._label(self.money_box, float(n), float(money.mean[0]), format_money(float(money.mean[0]), currency),
                     money_top * 0.012, COLORS["collected"])
-        self._draw_recovery(recovery, outcome)
+
+    def _draw_recovery(self, view: Any, outcome: Outcome) -> None:
+        funnel = outcome.funnel
         kept_base = (f"{funnel.counts.mean[-1]:,.0f} of {funnel.promises_due:,.0f} promises due were kept"
                      if funnel.promises_due else "No promise fell due within the horizon")
-        rate = recovery.cumulative.mean[-1] / recovery.balance_placed if recovery.balance_placed else float("nan")
+        rate = view.cumulative.mean[-1] / view.balance_placed if view.balance_placed else float("nan")
         self.note.setText(
             f"Mean over {outcome.summary.replications} replication(s); error bars and bands are 95% CIs; "
             "(%) = share of the stage before. "
             f"Contacts = live answers an agent talked to (RPC + third party). {kept_base}. "
-            f"Recovered {rate:.2%} of the {format_money(recovery.balance_placed, currency)} placed.")
-
-    def _label(self, target: Any, x: float, y: float, text: str, lift: float, color: str = "#222") -> None:
-        label = pg.TextItem(text, color=color, anchor=(0.5, 1.0))
-        label.setPos(x, y + lift)
-        target.addItem(label)
-        self._labels.append(label)
-
-    def _draw_recovery(self, view: Any, outcome: Outcome) -> None:
+            f"Recovered {rate:.2%} of the {format_money(view.balance_placed, view.currency)} placed.")
         currency = view.currency
         days = view.days.astype(float)
         labels = _day_labels(outcome.scenario.calendar.start_date, len(days))
@@ -276,6 +294,11 @@ class FunnelDashboard(QWidget):
         self.recovery.setXRange(-0.4, max(len(days) - 0.6, 0.6), padding=0)
         move_legend(self.recovery, "top-left")  # cumulative curves rise to the right
 
+    def _label(self, target: Any, x: float, y: float, text: str, lift: float, color: str = "#222") -> None:
+        label = pg.TextItem(text, color=color, anchor=(0.5, 1.0))
+        label.setPos(x, y + lift)
+        target.addItem(label)
+        self._labels.append(label)
 
 class WorkforceDashboard(QWidget):
     """Headcount by group, hires and leavers with annualised attrition, stress and cost, per day or week."""
@@ -303,13 +326,17 @@ class WorkforceDashboard(QWidget):
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw the workforce series of a result (the window hides this tab when it has none)."""
+        draw_all(self.drawing_steps(outcome))
+
+    def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
+        """The plots of a new result, one callable each (see `draw_all`)."""
         view = outcome.workforce
         plots = (self.headcount, self.turnover, self.stress, self.cost)
         for plot in plots:
             plot.clear()
         self.curves.clear()
         if view is None:
-            return
+            return []
         x = np.arange(len(view.starts), dtype=float)
         fmt = "%a %d/%m" if view.period == "day" else "wk %d/%m"
         labels = [date.fromisoformat(d).strftime(fmt) for d in view.labels]
@@ -320,6 +347,10 @@ class WorkforceDashboard(QWidget):
             plot.getPlotItem().getAxis("bottom").setTicks(
                 [[(float(i), s) for i, s in enumerate(labels) if i % every == 0]])
             plot.getPlotItem().setLabel("bottom", bottom)
+        draws = (self._draw_headcount, self._draw_turnover, self._draw_stress, self._draw_cost)
+        return [*(functools.partial(draw, view, x) for draw in draws), functools.partial(self._describe, view, outcome)]
+
+    def _draw_headcount(self, view: Any, x: np.ndarray) -> None:
         for i, (name, band) in enumerate(zip(view.group_names, view.headcount_by_group, strict=True)):
             self.curves[f"headcount:{name}"] = draw_band(self.headcount, x, band, SERIES_COLORS[i % len(SERIES_COLORS)],
                                                          name, step=False, symbol="o")
@@ -327,7 +358,9 @@ class WorkforceDashboard(QWidget):
                                              step=False, style=Qt.PenStyle.DashLine, width=1.5)
         self.headcount.setYRange(0, float(np.nanmax(view.headcount.high, initial=1.0)) * 1.15, padding=0)
         move_legend(self.headcount, "bottom-right")  # from zero, headcounts leave the bottom free
+        self.headcount.setXRange(-0.6, len(x) - 0.4, padding=0)  # the other plots are x-linked to this one
 
+    def _draw_turnover(self, view: Any, x: np.ndarray) -> None:
         hires = pg.BarGraphItem(x=x - 0.17, height=np.nan_to_num(view.hires.mean), width=0.32,
                                 brush=pg.mkBrush(COLORS["hires"] + "bb"), name="hires")
         leavers = pg.BarGraphItem(x=x + 0.17, height=np.nan_to_num(view.leavers.mean), width=0.32,
@@ -343,6 +376,7 @@ class WorkforceDashboard(QWidget):
             "<span style='font-size:11pt; color:#222'>Hires and leavers "
             f"(attrition {self._mean_text(attrition)} annualised)</span>")
 
+    def _draw_stress(self, view: Any, x: np.ndarray) -> None:
         self.curves["stress_mean"] = draw_band(self.stress, x, _percent(view.stress_mean), COLORS["stress_mean"],
                                                "mean", step=False, symbol="o")
         self.curves["stress_p90"] = draw_band(self.stress, x, _percent(view.stress_p90), COLORS["stress_p90"],
@@ -355,6 +389,7 @@ class WorkforceDashboard(QWidget):
         else:
             self.stress.getPlotItem().setTitle("<span style='font-size:11pt; color:#222'>End-of-shift stress</span>")
 
+    def _draw_cost(self, view: Any, x: np.ndarray) -> None:
         cost = pg.BarGraphItem(x=x, height=np.nan_to_num(view.cost_total.mean), width=0.6,
                                brush=pg.mkBrush(COLORS["cost"] + "aa"), pen=pg.mkPen(COLORS["cost"]))
         self.cost.addItem(cost)
@@ -362,7 +397,8 @@ class WorkforceDashboard(QWidget):
         _error_bars(self.cost, x, view.cost_total, COLORS["cost"])
         self.cost.getPlotItem().setLabel("left", f"amount ({view.currency} per {view.period})")
         self.cost.setYRange(0, float(np.nanmax(view.cost_total.high, initial=1.0)) * 1.15, padding=0)
-        self.headcount.setXRange(-0.6, len(x) - 0.4, padding=0)
+
+    def _describe(self, view: Any, outcome: Outcome) -> None:
         absence = np.nanmean(view.absence_rate.mean) if np.isfinite(view.absence_rate.mean).any() else float("nan")
         wf = outcome.scenario.workforce
         models = [name for name, on in (("stress", wf.stress.enabled), ("learning", wf.learning.enabled),

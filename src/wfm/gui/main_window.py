@@ -517,30 +517,33 @@ class MainWindow(QMainWindow):
         self.show_outcome(outcome, then=lambda: self.result_ready.emit(outcome))
 
     def show_outcome(self, outcome: Outcome, then: Callable[[], None] | None = None) -> None:
-        """Show a result in the KPI table and the dashboards, one view per event-loop turn.
+        """Show a result in the KPI table and the dashboards, one plot per event-loop turn.
 
-        Drawing every view at once costs pyqtgraph well over 100 ms; a turn of the event
-        loop between views keeps the window responsive while they fill in.
+        Drawing every view at once costs pyqtgraph several hundred ms; a turn of the event loop
+        between plots keeps the window responsive (no stall near 100 ms) while they fill in.
         """
         s = outcome.summary
         cal = outcome.scenario.calendar
         self.results_header.setText(
             f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
             f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
-        steps: list[Callable[[], None]] = [
+        steps: list[Callable[[], object]] = [
             lambda: self.kpi_table.show_summary(s),
             lambda: self._show_tabs_with_data(outcome),
             lambda: self.result_stack.setCurrentIndex(1),
         ]
         # Only the views whose data exists are drawn (and shown): no dialer tab for an inbound-only run.
-        steps += [functools.partial(view.show_outcome, outcome) for view in self.views_with_data(outcome)]
+        # A view's step hands back its plots, drawn in the turns that follow.
+        steps += [functools.partial(view.drawing_steps, outcome) for view in self.views_with_data(outcome)]
         if then is not None:
             steps.append(then)
 
         def next_step() -> None:
             if self.outcome is not outcome and then is not None:
                 return  # a newer result took over
-            steps.pop(0)()
+            more = steps.pop(0)()
+            if isinstance(more, list):
+                steps[0:0] = more
             if steps:
                 QTimer.singleShot(0, self, next_step)  # dropped if the window is gone
 
