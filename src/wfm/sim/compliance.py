@@ -124,10 +124,13 @@ class Auditor:
         self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end, local day of the dial)]
         self.drops: dict[int, float] = {}
         self.violations = [0] * len(RULES)
+        self._swept_day = 0
 
     def check(self, a: int, now: float, local_day: int, local_s: float) -> None:
         """Count the rules that an attempt to `a` dialed now would break."""
         r, v = self.rules, self.violations
+        if now // DAY_S > self._swept_day:
+            self._sweep(now)
         weekday = WEEKDAY_NAMES[self.calendar.weekday(local_day)]
         window = r.windows.get(weekday)  # type: ignore[call-overload]
         if window is None or not (window.start <= local_s < window.end):
@@ -153,9 +156,26 @@ class Auditor:
         self.attempts[a] = [(t, d) for t, d in self.attempts.get(a, []) if now - t < WEEK_S + DAY_S]
         self.attempts[a].append((now, local_day))
 
+    def _rpc_memory_s(self) -> float:
+        # Only the rest period after an RPC and today's contact count look back: keep that much.
+        return (max(self.rules.rest_after_rpc_days or 0, 1) + 1) * DAY_S
+
+    def _sweep(self, now: float) -> None:
+        """Once a day, forget the accounts whose history no rule can look at any more.
+
+        Per-account pruning only happens when an account is dialed again; without this sweep
+        the histories of accounts left alone (paid, resting, exhausted) would pile up with the horizon.
+        """
+        self._swept_day = int(now // DAY_S)
+        self.attempts = {a: h for a, h in self.attempts.items() if now - h[-1][0] < WEEK_S + DAY_S}
+        self.rpcs = {a: h for a, h in self.rpcs.items() if now - h[-1][0] < self._rpc_memory_s()}
+        drop_memory = (self.rules.no_redial_after_drop_h or 0) * 3600
+        self.drops = {a: t for a, t in self.drops.items() if now - t < drop_memory}
+
     def rpc(self, a: int, end: float, local_day: int) -> None:
         """Note a right-party conversation that ended at `end`."""
-        keep = [(t, d) for t, d in self.rpcs.get(a, []) if end - t < 400 * DAY_S]
+        horizon = self._rpc_memory_s()
+        keep = [(t, d) for t, d in self.rpcs.get(a, []) if end - t < horizon]
         keep.append((end, local_day))
         self.rpcs[a] = keep
 
