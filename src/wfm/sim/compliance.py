@@ -124,6 +124,11 @@ class Auditor:
         self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end, local day of the dial)]
         self.drops: dict[int, float] = {}
         self.violations = [0] * len(RULES)
+        # How far back a rule can look: 7 days of attempts (plus a day of slack), the rest period
+        # after an RPC or today's contact count, the no-redial time after a drop.
+        self.attempt_memory_s = WEEK_S + DAY_S
+        self.rpc_memory_s = (max(rules.rest_after_rpc_days, 1) + 1) * DAY_S
+        self.drop_memory_s = rules.no_redial_after_drop_h * 3600
         self._swept_day = 0
 
     def check(self, a: int, now: float, local_day: int, local_s: float) -> None:
@@ -152,13 +157,9 @@ class Auditor:
             v[DROP_REDIAL] += 1
         if r.min_gap_min and history and now - max(history) < r.min_gap_min * 60:
             v[MIN_GAP] += 1
-        # Keep only what a future check can need: 8 days of attempts.
-        self.attempts[a] = [(t, d) for t, d in self.attempts.get(a, []) if now - t < WEEK_S + DAY_S]
+        # Keep only what a future check can need.
+        self.attempts[a] = [(t, d) for t, d in self.attempts.get(a, []) if now - t < self.attempt_memory_s]
         self.attempts[a].append((now, local_day))
-
-    def _rpc_memory_s(self) -> float:
-        # Only the rest period after an RPC and today's contact count look back: keep that much.
-        return (max(self.rules.rest_after_rpc_days or 0, 1) + 1) * DAY_S
 
     def _sweep(self, now: float) -> None:
         """Once a day, forget the accounts whose history no rule can look at any more.
@@ -167,15 +168,13 @@ class Auditor:
         the histories of accounts left alone (paid, resting, exhausted) would pile up with the horizon.
         """
         self._swept_day = int(now // DAY_S)
-        self.attempts = {a: h for a, h in self.attempts.items() if now - h[-1][0] < WEEK_S + DAY_S}
-        self.rpcs = {a: h for a, h in self.rpcs.items() if now - h[-1][0] < self._rpc_memory_s()}
-        drop_memory = (self.rules.no_redial_after_drop_h or 0) * 3600
-        self.drops = {a: t for a, t in self.drops.items() if now - t < drop_memory}
+        self.attempts = {a: h for a, h in self.attempts.items() if now - h[-1][0] < self.attempt_memory_s}
+        self.rpcs = {a: h for a, h in self.rpcs.items() if now - h[-1][0] < self.rpc_memory_s}
+        self.drops = {a: t for a, t in self.drops.items() if now - t < self.drop_memory_s}
 
     def rpc(self, a: int, end: float, local_day: int) -> None:
         """Note a right-party conversation that ended at `end`."""
-        horizon = self._rpc_memory_s()
-        keep = [(t, d) for t, d in self.rpcs.get(a, []) if end - t < horizon]
+        keep = [(t, d) for t, d in self.rpcs.get(a, []) if end - t < self.rpc_memory_s]
         keep.append((end, local_day))
         self.rpcs[a] = keep
 
