@@ -98,6 +98,11 @@ def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = Non
     return plot
 
 
+def label_ticks(plot: pg.PlotWidget, labels: list[str]) -> None:
+    """One bottom-axis tick per label, at x = 0, 1, 2, … (days, funnel stages)."""
+    plot.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(labels)]])
+
+
 def room_for_legend(plot: pg.PlotWidget, top: float, entries: int) -> None:
     """Y from 0 to far enough above the data that a legend of `entries` lines sits clear of the curves."""
     top = float(top) if np.isfinite(top) and top > 0 else 1.0
@@ -330,14 +335,10 @@ class DailyDashboard(QWidget):
         return [functools.partial(self._draw_volume, outcome, days, nice),
                 functools.partial(self._draw_rates, outcome, days, nice)]
 
-    @staticmethod
-    def _day_ticks(plot: pg.PlotWidget, labels: list[str]) -> None:
-        plot.clear()
-        plot.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(labels)]])
-
     def _draw_volume(self, outcome: Outcome, days: np.ndarray, labels: list[str]) -> None:
         bands = outcome.daily
-        self._day_ticks(self.volume, labels)
+        self.volume.clear()
+        label_ticks(self.volume, labels)
         bars = pg.BarGraphItem(x=days, height=np.nan_to_num(bands["offered"].mean), width=0.6,
                                brush=pg.mkBrush(COLORS["offered"] + "99"), pen=pg.mkPen(COLORS["offered"]),
                                name="offered")
@@ -351,7 +352,8 @@ class DailyDashboard(QWidget):
 
     def _draw_rates(self, outcome: Outcome, days: np.ndarray, labels: list[str]) -> None:
         bands = outcome.daily
-        self._day_ticks(self.rates, labels)
+        self.rates.clear()
+        label_ticks(self.rates, labels)
         for key, name in (("service_level", "service level"), ("abandon_rate", "abandon rate")):
             scaled = Band(bands[key].mean * 100, bands[key].low * 100, bands[key].high * 100)
             self.curves[key] = self.rates.plot(days, scaled.mean, name=name, pen=pg.mkPen(COLORS[key], width=2),

@@ -26,6 +26,7 @@ from wfm.gui.dashboards import (
     PlainAxis,
     draw_all,
     draw_band,
+    label_ticks,
     make_plot,
     move_legend,
     room_for_legend,
@@ -154,7 +155,7 @@ class DialerDashboard(QWidget):
         days = view.days.astype(float)
         labels = _day_labels(start, len(days))
         self.drop_axis.labels = labels
-        self.drops.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(labels)]])
+        label_ticks(self.drops, labels)
         daily = _percent(view.drop_rate_day)
         bars = pg.BarGraphItem(x=days, height=np.nan_to_num(daily.mean), width=0.5,
                                brush=pg.mkBrush(COLORS["day"] + "aa"), pen=pg.mkPen(COLORS["day"]),
@@ -261,7 +262,7 @@ class FunnelDashboard(QWidget):
         self.money_box.setYRange(0, money_top * 1.18, padding=0)
         self.funnel.setXRange(-0.6, n + 0.6, padding=0)
         names = [FUNNEL_LABELS[s] for s in funnel.stages] + [f"{FUNNEL_LABELS['collected']} ({currency})"]
-        self.funnel.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(names)]])
+        label_ticks(self.funnel, names)
         self.funnel.getPlotItem().getAxis("right").setLabel(f"collected ({currency})", color=COLORS["collected"])
         for i, value in enumerate(counts.mean):
             share = "" if i == 0 or not counts.mean[i - 1] else f"\n({value / counts.mean[i - 1]:.1%})"
@@ -284,7 +285,7 @@ class FunnelDashboard(QWidget):
         days = view.days.astype(float)
         labels = _day_labels(outcome.scenario.calendar.start_date, len(days))
         self.recovery_axis.labels = labels
-        self.recovery.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(labels)]])
+        label_ticks(self.recovery, labels)
         self.recovery.getPlotItem().setLabel("left", f"amount ({currency})")
         self.curves["cumulative_collected"] = draw_band(self.recovery, days, view.cumulative, COLORS["collected"],
                                                         "collected (paid)", step=False, symbol="o")
