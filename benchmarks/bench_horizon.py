@@ -14,7 +14,7 @@ import tracemalloc
 from pathlib import Path
 
 from wfm.scenario import Scenario
-from wfm.scenario_io import load_scenario
+from wfm.scenario.io import load_scenario
 from wfm.sim import run
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"

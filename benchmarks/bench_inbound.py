@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from minimal_mmn import simulate  # noqa: E402
 
 from wfm.scenario import Scenario  # noqa: E402
-from wfm.scenario_io import scenario_from_mapping  # noqa: E402
+from wfm.scenario.io import scenario_from_mapping  # noqa: E402
 from wfm.sim import run  # noqa: E402
 
 AGENTS, CALLS_PER_HOUR, HANDLE_S, PATIENCE_S, HOURS, SEED = 200, 3000, 180.0, 180.0, 8, 1

@@ -11,7 +11,7 @@ import time
 import tracemalloc
 
 from wfm.scenario import Scenario
-from wfm.scenario_io import default_scenario_text, scenario_from_mapping
+from wfm.scenario.io import default_scenario_text, scenario_from_mapping
 from wfm.sim import run
 
 try:

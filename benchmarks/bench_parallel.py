@@ -15,7 +15,7 @@ import time
 
 from wfm.execution import DaskBackend, ProcessBackend, SerialBackend
 from wfm.experiment import replicate
-from wfm.scenario_io import default_scenario
+from wfm.scenario.io import default_scenario
 from wfm.sim import same_values
 
 REPS, SEED, WORKERS, ROUNDS = 20, 20260105, 2, 2

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from wfm import kpi
-from wfm.scenario_io import load_scenario, scenario_from_mapping
+from wfm.scenario.io import load_scenario, scenario_from_mapping
 from wfm.sim import run
 
 ROOT = Path(__file__).resolve().parents[1]

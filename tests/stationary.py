@@ -8,7 +8,7 @@ model of Erlang C and Erlang A. Measure only arrivals after a warm-up and well b
 from __future__ import annotations
 
 from wfm.scenario import Scenario
-from wfm.scenario_io import scenario_from_mapping
+from wfm.scenario.io import scenario_from_mapping
 
 
 def stationary_scenario(

@@ -10,7 +10,7 @@ import pytest
 from stationary import stationary_scenario
 from wfm.execution import DaskBackend, ProcessBackend, SerialBackend, Task, make_backend
 from wfm.experiment import compare, replicate
-from wfm.scenario_io import default_scenario
+from wfm.scenario.io import default_scenario
 from wfm.sim import Cancelled, same_values
 
 REPS, SEED = 4, 20260105

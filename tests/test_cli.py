@@ -8,7 +8,7 @@ import pytest
 
 from stationary import stationary_scenario
 from wfm.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, build_parser, main
-from wfm.scenario_io import load_scenario, save_scenario
+from wfm.scenario.io import load_scenario, save_scenario
 from wfm.sweep import vary
 
 SERIAL = ["--backend", "serial"]

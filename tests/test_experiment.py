@@ -19,7 +19,7 @@ from wfm.experiment import (
     run_replications,
     welch_difference,
 )
-from wfm.scenario_io import ScenarioError, default_scenario
+from wfm.scenario.io import ScenarioError, default_scenario
 from wfm.sim import same_values
 from wfm.sweep import Axis, grid_scenarios, load_sweep_plan, parse_axis, sweep, vary
 

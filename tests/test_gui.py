@@ -24,7 +24,7 @@ from wfm.gui.formatting import format_delta
 from wfm.gui.main_window import MainWindow
 from wfm.gui.sections import StaffingTab
 from wfm.kpi import KPI_BY_KEY, format_kpi
-from wfm.scenario_io import default_scenario, load_scenario
+from wfm.scenario.io import default_scenario, load_scenario
 from wfm.sim import same_values
 
 

@@ -20,7 +20,7 @@ from wfm.gui.analysis import (
     required_agents,
 )
 from wfm.gui.worker import describe_replications
-from wfm.scenario_io import default_scenario
+from wfm.scenario.io import default_scenario
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from wfm.gui.main_window import MainWindow
 from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.sections_workforce import CostsTab, WorkforceTab
 from wfm.scenario import Scenario
-from wfm.scenario_io import default_scenario, load_scenario, save_scenario
+from wfm.scenario.io import default_scenario, load_scenario, save_scenario
 
 
 def small_blended(horizon_days: int = 2, **outbound: object) -> Scenario:

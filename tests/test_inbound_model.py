@@ -19,7 +19,7 @@ from stationary import stationary_scenario
 from wfm import kpi
 from wfm.experiment import replicate
 from wfm.scenario import DAY_S, Scenario
-from wfm.scenario_io import default_scenario, load_scenario, scenario_from_mapping
+from wfm.scenario.io import default_scenario, load_scenario, scenario_from_mapping
 from wfm.sim import Cancelled, InboundSeries, RunResult, StaffSeries, run, same_values
 from wfm.sim.agents import Floor, RosterEntry, ShiftInstance
 from wfm.sim.inbound import Call as InboundCall

@@ -11,7 +11,7 @@ import pytest
 
 from wfm import kpi
 from wfm.sim import run, same_values
-from wfm.sim.outbound_result import RPC
+from wfm.sim.outbound.result import RPC
 from workforce_cases import baseline_with
 
 EVERYTHING = {

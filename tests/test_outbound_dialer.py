@@ -10,7 +10,7 @@ from scipy import stats
 
 from outbound_scenarios import outbound_scenario
 from wfm.sim import run
-from wfm.sim.outbound_result import OUTCOMES
+from wfm.sim.outbound.result import OUTCOMES
 
 
 def _agent_hours(result, group: str = "Outbound") -> float:

@@ -10,7 +10,7 @@ import pytest
 import wfm.sim.engine as engine
 from outbound_scenarios import outbound_scenario
 from wfm import kpi
-from wfm.scenario_io import default_scenario_text, scenario_from_mapping
+from wfm.scenario.io import default_scenario_text, scenario_from_mapping
 from wfm.sim import run, same_values
 
 

@@ -14,8 +14,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from wfm.portfolio_io import MAX_PROBLEMS, PortfolioError, parse_number, read_portfolio
-from wfm.scenario_io import (
+from wfm.scenario.portfolio_file import MAX_PROBLEMS, PortfolioError, parse_number, read_portfolio
+from wfm.scenario.io import (
     ScenarioError,
     default_scenario,
     load_scenario,
@@ -24,7 +24,7 @@ from wfm.scenario_io import (
     scenario_from_mapping,
     scenario_to_toml,
 )
-from wfm.scenario_outbound import ImportedAccount
+from wfm.scenario.outbound import ImportedAccount
 from wfm.sim import run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -419,7 +419,7 @@ def test_a_file_that_was_never_read_is_refused() -> None:
         scenario_from_mapping(data)
     assert [str(p) for p in info.value.problems] == [
         "outbound.portfolio: file 'accounts.csv' is set but no accounts were read from it; load the scenario with"
-        " wfm.scenario_io.load_scenario (which reads the file) or clear `file`"]
+        " wfm.scenario.io.load_scenario (which reads the file) or clear `file`"]
 
 
 def test_saving_writes_the_file_name_not_the_accounts(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from wfm.report.data import Target, intraday_profile, scenario_inputs, staffing_
 from wfm.report.scenario_report import FEATURE_KPIS, HEADLINE_KEYS
 from wfm.report.styles import FORMATS, clip_to_unit, money_format, unit_of
 from wfm.scenario import Scenario
-from wfm.scenario_io import default_scenario, load_scenario
+from wfm.scenario.io import default_scenario, load_scenario
 
 SEED = 20260105
 REPS = 2

@@ -10,7 +10,7 @@ import pytest
 
 from wfm.experiment import replicate
 from wfm.report import write_report
-from wfm.scenario_io import default_scenario
+from wfm.scenario.io import default_scenario
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(

@@ -24,8 +24,8 @@ from wfm.report import build_workbook, write_report
 from wfm.report.styles import FORMATS, clip_to_unit
 from wfm.report.tables import mean_over_runs
 from wfm.scenario import Scenario
-from wfm.scenario_io import default_scenario
-from wfm.sim.outbound_result import OUTCOMES, RULES
+from wfm.scenario.io import default_scenario
+from wfm.sim.outbound.result import OUTCOMES, RULES
 from wfm.sim.result import COST_CATEGORIES
 
 SEED = 20260107

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wfm.cli import main
-from wfm.scenario_io import (
+from wfm.scenario.io import (
     Problem,
     ScenarioError,
     default_scenario,
@@ -328,7 +328,7 @@ def test_validate_rejects_a_missing_file(tmp_path: Path, capsys: pytest.CaptureF
 def test_core_modules_load_no_qt() -> None:
     code = (
         "import sys\n"
-        "import wfm.sim, wfm.scenario, wfm.scenario_io, wfm.kpi, wfm.experiment, wfm.analytic\n"
+        "import wfm.sim, wfm.scenario, wfm.scenario.io, wfm.kpi, wfm.experiment, wfm.analytic\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

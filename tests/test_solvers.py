@@ -8,7 +8,7 @@ import pytest
 
 from stationary import stationary_scenario
 from wfm.analytic import erlang_a, erlang_a_staffing
-from wfm.scenario_io import default_scenario, load_scenario
+from wfm.scenario.io import default_scenario, load_scenario
 from wfm.solvers import (
     Cap,
     ServiceTarget,

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import simpy
 
-from wfm.scenario_io import ScenarioError
+from wfm.scenario.io import ScenarioError
 from wfm.sim import run, same_values
 from wfm.sim.agents import Floor, build_roster
 from wfm.sim.engine import _feed_days

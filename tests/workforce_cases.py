@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wfm.scenario import Scenario
-from wfm.scenario_io import load_scenario, scenario_from_mapping
+from wfm.scenario.io import load_scenario, scenario_from_mapping
 
 BASELINE = "scenarios/baseline.toml"
 

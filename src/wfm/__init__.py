@@ -2,5 +2,5 @@
 
 __version__ = "0.1.0"
 
-# Load the scenario model first: `wfm.scenario` and `wfm.scenario_outbound` import each other.
+# Load the scenario model first: `wfm.scenario` and `wfm.scenario.outbound` import each other.
 from wfm import scenario as _scenario  # noqa: E402,F401

@@ -18,7 +18,7 @@ from wfm.execution import BACKENDS, Backend, make_backend
 from wfm.experiment import Comparison, Summary, compare, replicate
 from wfm.kpi import HEADLINE, KPI_BY_KEY, KpiDef, format_kpi
 from wfm.scenario import Scenario
-from wfm.scenario_io import ScenarioError, default_scenario, load_scenario
+from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
 from wfm.sim import Cancelled
 from wfm.solvers import ServiceTarget, StaffingSolution, pacing_lever, solve_pacing, solve_staffing
 from wfm.sweep import Axis, SweepResult, Value, load_sweep_plan, parse_axis, sweep, vary

@@ -23,7 +23,7 @@ from wfm.execution import Backend
 from wfm.experiment import Summary, replicate
 from wfm.kpi import KPI_BY_KEY
 from wfm.scenario import DAY_S, Scenario
-from wfm.scenario_io import ScenarioError
+from wfm.scenario.io import ScenarioError
 from wfm.sim.arrivals import SLOT_S, expected_calls
 from wfm.sweep import Axis, SweepResult, Value, sweep, vary
 

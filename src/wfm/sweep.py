@@ -24,7 +24,7 @@ import numpy as np
 from wfm.execution import Backend
 from wfm.experiment import Estimate, Summary, run_many
 from wfm.scenario import Scenario
-from wfm.scenario_io import Problem, ScenarioError, scenario_from_mapping
+from wfm.scenario.io import Problem, ScenarioError, scenario_from_mapping
 
 Value = int | float | str | bool
 

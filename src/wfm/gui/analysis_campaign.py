@@ -15,7 +15,7 @@ import numpy as np
 from wfm import kpi
 from wfm.experiment import Summary
 from wfm.gui.analysis import Band, band_over
-from wfm.sim.outbound_result import OutboundSeries
+from wfm.sim.outbound.result import OutboundSeries
 
 FUNNEL_STAGES: tuple[str, ...] = ("attempts", "contacts", "rpc", "ptp", "kept")
 """The count stages of the collections funnel; money collected is the last stage, in currency."""

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from wfm.execution import ProcessBackend
 from wfm.experiment import replicate
 from wfm.gui.main_window import MainWindow
-from wfm.scenario_io import ScenarioError, default_scenario, load_scenario
+from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
 
 
 def configure_plots() -> None:

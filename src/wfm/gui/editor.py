@@ -1,7 +1,7 @@
 """The scenario editor: a dict of the scenario, edited through tabs, validated on every change.
 
 The editor keeps `scenario.model_dump()` as a plain dict (times of day as "HH:MM") and
-validates it through `wfm.scenario_io.scenario_from_mapping` after each edit, so the messages
+validates it through `wfm.scenario.io.scenario_from_mapping` after each edit, so the messages
 a planner sees are exactly the ones the command line prints. Each problem is shown next to
 the field it names (the longest registered path that prefixes it) and in a problems list.
 
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from wfm.gui.widgets import INVALID_FIELD_STYLE, ClockEdit, error_label
 from wfm.scenario import Scenario, format_time_of_day
-from wfm.scenario_io import Problem, ScenarioError, format_loc, scenario_from_mapping
+from wfm.scenario.io import Problem, ScenarioError, format_loc, scenario_from_mapping
 
 Path = tuple[str | int, ...]
 

@@ -53,10 +53,10 @@ from wfm.gui.sections import SECTION_TABS
 from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.whatif import WhatIfPanel
 from wfm.gui.worker import TaskRunner, describe_replications
-from wfm.portfolio_io import PortfolioError, read_portfolio
+from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 from wfm.scenario import Scenario
-from wfm.scenario_io import ScenarioError, default_scenario, load_scenario, save_scenario
-from wfm.scenario_outbound import ImportedAccount
+from wfm.scenario.io import ScenarioError, default_scenario, load_scenario, save_scenario
+from wfm.scenario.outbound import ImportedAccount
 
 Runner = Callable[..., Summary]
 """`replicate`-compatible: runner(scenario, replications, seed, progress=..., cancel=...) -> Summary."""

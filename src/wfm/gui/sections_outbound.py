@@ -38,7 +38,7 @@ from wfm.gui.section_helpers import (
 )
 from wfm.gui.widgets import ClockEdit, error_label, spin
 from wfm.scenario import WEEKDAYS, format_time_of_day
-from wfm.scenario_outbound import PRESETS
+from wfm.scenario.outbound import PRESETS
 
 OB = ("outbound",)
 DIALER = ("outbound", "dialer")

@@ -20,7 +20,7 @@ import numpy as np
 from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate
 from wfm.scenario import Scenario
-from wfm.scenario_outbound import Portfolio
+from wfm.scenario.outbound import Portfolio
 
 # Offered calls per interval are rounded to this step before sizing with Erlang A: staffing is a
 # whole number of agents, so the rounding never changes an answer by more than one agent at a

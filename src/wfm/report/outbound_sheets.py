@@ -30,8 +30,8 @@ from wfm.report.styles import (
 )
 from wfm.report.tables import dialer_by_day, dialer_by_hour, portfolio_by_day, rule_counts, segment_funnel
 from wfm.scenario import format_time_of_day
-from wfm.scenario_outbound import WEEKDAY_NAMES, Rules
-from wfm.sim.outbound_result import OUTCOMES, RULES
+from wfm.scenario.outbound import WEEKDAY_NAMES, Rules
+from wfm.sim.outbound.result import OUTCOMES, RULES
 
 OUTCOME_LABELS: dict[str, str] = {
     "no_answer": "No answer", "busy": "Busy", "invalid": "Invalid number", "machine": "Answering machine",

@@ -17,7 +17,7 @@ import numpy as np
 
 from wfm import kpi
 from wfm.scenario import Scenario
-from wfm.sim.outbound_result import OUTCOMES, RULES, SegmentTable
+from wfm.sim.outbound.result import OUTCOMES, RULES, SegmentTable
 from wfm.sim.result import RunResult
 
 Table = dict[str, np.ndarray]

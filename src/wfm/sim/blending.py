@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from wfm.scenario import Scenario
 from wfm.sim.agents import Agent
-from wfm.sim.dialer import Dialer
+from wfm.sim.outbound.dialer import Dialer
 from wfm.sim.inbound import InboundACD
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from wfm.sim.outbound_result import OutboundSeries
+from wfm.sim.outbound.result import OutboundSeries
 
 
 @dataclass(frozen=True)

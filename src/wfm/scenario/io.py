@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from wfm.portfolio_io import PortfolioError, read_portfolio
+from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 from wfm.scenario import Scenario, format_time_of_day
-from wfm.scenario_outbound import Portfolio
+from wfm.scenario.outbound import Portfolio
 
 DEFAULT_SCENARIO_NAME = "baseline.toml"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

@@ -1,7 +1,7 @@
 """The typed, frozen scenario: the single input of a simulation run.
 
 Every field a planner may tweak lives here, validated before the engine starts so that a
-run never fails half-way on bad input. Parsing the TOML file is `wfm.scenario_io`'s job.
+run never fails half-way on bad input. Parsing the TOML file is `wfm.scenario.io`'s job.
 """
 
 from __future__ import annotations
@@ -558,7 +558,7 @@ class RunSettings(Model):
 # --------------------------------------------------------------------------------------------
 
 # Imported here, not at the top: the outbound models build on Model and Duration above.
-from wfm.scenario_outbound import Outbound  # noqa: E402
+from wfm.scenario.outbound import Outbound  # noqa: E402
 
 
 class Scenario(Model):

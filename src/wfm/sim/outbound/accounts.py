@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from wfm.scenario import DAY_S, Calendar
-from wfm.scenario_outbound import Portfolio, parse_tz
+from wfm.scenario.outbound import Portfolio, parse_tz
 from wfm.sim.sampling import lognormal_params
 
 

@@ -1,7 +1,7 @@
 """Reading a debtor portfolio file (CSV or XLSX) into `ImportedAccount`s.
 
 A planner's export from the collections system becomes the outbound portfolio. The file is
-read once, at scenario load (`wfm.scenario_io.load_scenario`), so the simulation core never
+read once, at scenario load (`wfm.scenario.io.load_scenario`), so the simulation core never
 touches files. Every problem found is reported, each naming the file, the row as the
 spreadsheet shows it (header = row 1), the column as written in the header, the bad value
 and the fix.
@@ -50,7 +50,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wfm.scenario_outbound import ImportedAccount, parse_tz
+from wfm.scenario.outbound import ImportedAccount, parse_tz
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "account_id": ("account_id", "account", "id", "account_number", "account_no", "acct_id"),

@@ -13,8 +13,8 @@ import math
 from datetime import date
 
 from wfm.scenario import DAY_S
-from wfm.scenario_outbound import WEEKDAY_NAMES, Rules
-from wfm.sim.outbound_result import RULES
+from wfm.scenario.outbound import WEEKDAY_NAMES, Rules
+from wfm.sim.outbound.result import RULES
 
 WINDOW, HOLIDAY, MAX_7D, REST_RPC, MAX_DAY, MAX_CONTACTS, DROP_REDIAL, MIN_GAP, DROP_CAP = range(len(RULES))
 WEEK_S = 7 * DAY_S

@@ -94,7 +94,7 @@ def _default_segments() -> tuple[Segment, ...]:
 
 
 class ImportedAccount(Model):
-    """One account read from a portfolio file (see `wfm.portfolio_io`)."""
+    """One account read from a portfolio file (see `wfm.scenario.portfolio_file`)."""
 
     account_id: str
     balance: float = Field(gt=0)
@@ -114,7 +114,7 @@ class Portfolio(Model):
         invalid_number_share: share of phone numbers that are disconnected or wrong.
         do_not_call_share: share of accounts flagged do-not-call (never dialed).
         timezones: share of accounts per time zone (IANA name or UTC offset); empty = the center's.
-        file: portfolio file (CSV/XLSX) to import, relative to the scenario; loaded by `wfm.portfolio_io`.
+        file: portfolio file (CSV/XLSX) to import, relative to the scenario; loaded by `wfm.scenario.portfolio_file`.
         sheet: worksheet of an XLSX `file` to read ("" = the first one).
         imported: the imported accounts (filled by the loader from `file`, or given inline). When
             `file` is set, saving writes the file name and not the accounts.
@@ -168,7 +168,7 @@ class Portfolio(Model):
         if self.file and not self.imported:
             raise ValueError(
                 f"file {self.file!r} is set but no accounts were read from it; load the scenario with"
-                " wfm.scenario_io.load_scenario (which reads the file) or clear `file`"
+                " wfm.scenario.io.load_scenario (which reads the file) or clear `file`"
             )
         if self.sheet and not self.file:
             raise ValueError(f"sheet {self.sheet!r} is set without a file; set `file` to the workbook or clear `sheet`")

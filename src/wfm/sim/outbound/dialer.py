@@ -30,9 +30,9 @@ import simpy
 
 from wfm.scenario import DAY_S, Duration, Scenario
 from wfm.sim.agents import Agent, Floor
-from wfm.sim.compliance import DROP_CAP, Auditor, ContactRules, LocalCalendar
+from wfm.sim.outbound.compliance import DROP_CAP, Auditor, ContactRules, LocalCalendar
 from wfm.sim.ledger import State
-from wfm.sim.outbound_result import (
+from wfm.sim.outbound.result import (
     BUSY,
     DROPPED,
     INVALID,
@@ -47,7 +47,7 @@ from wfm.sim.outbound_result import (
     OutboundSeries,
     SegmentTable,
 )
-from wfm.sim.portfolio import PortfolioArrays, build_portfolio
+from wfm.sim.outbound.accounts import PortfolioArrays, build_portfolio
 from wfm.sim.sampling import lognormal_params
 
 # Account status

@@ -1,0 +1,1 @@
+"""The outbound model: accounts, dial attempts, pacing per dialer mode, compliance, results."""
