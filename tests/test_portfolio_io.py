@@ -14,7 +14,6 @@ import numpy as np
 import openpyxl
 import pytest
 
-from wfm.scenario.portfolio_file import MAX_PROBLEMS, PortfolioError, parse_number, read_portfolio
 from wfm.scenario.io import (
     ScenarioError,
     default_scenario,
@@ -25,6 +24,7 @@ from wfm.scenario.io import (
     scenario_to_toml,
 )
 from wfm.scenario.outbound import ImportedAccount
+from wfm.scenario.portfolio_file import MAX_PROBLEMS, PortfolioError, parse_number, read_portfolio
 from wfm.sim import run
 
 REPO = Path(__file__).resolve().parents[1]

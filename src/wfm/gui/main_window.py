@@ -53,15 +53,13 @@ from wfm.gui.sections import SECTION_TABS
 from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.whatif import WhatIfPanel
 from wfm.gui.worker import TaskRunner, describe_replications
-from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 from wfm.scenario import Scenario
+from wfm.scenario.accounts import AccountTable
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario, save_scenario
-from wfm.scenario.outbound import ImportedAccount
+from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 
 Runner = Callable[..., Summary]
 """`replicate`-compatible: runner(scenario, replications, seed, progress=..., cancel=...) -> Summary."""
-
-Accounts = tuple[ImportedAccount, ...]
 
 MAX_RECENT = 8
 PORTFOLIO_THREAD_BYTES = 512 * 1024
@@ -396,8 +394,8 @@ class MainWindow(QMainWindow):
         """Read a CSV/XLSX portfolio into the scenario; a large file is read off the GUI thread.
 
         The accounts replace the generated ones (`outbound.portfolio.file` names the file, the
-        accounts go into `imported` as the loader would put them); problems go to a dialog and
-        leave the scenario as it was.
+        accounts go into `imported` as the loader puts them: one table, shared by every copy of the
+        editor's dict and of the scenario); problems go to a dialog and leave the scenario as it was.
         """
         if path is None:
             folder = str(self.path.parent) if self.path else str(Path.cwd())
@@ -420,7 +418,7 @@ class MainWindow(QMainWindow):
             self._apply_portfolio(name, accounts)
             return
 
-        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> tuple[str, Accounts]:
+        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> tuple[str, AccountTable]:
             return name, read_portfolio(path, segments=segments)
 
         self.dialer_tab.import_button.setEnabled(False)
@@ -457,9 +455,9 @@ class MainWindow(QMainWindow):
         self.show_status(f"{exc.path.name} not imported")
         self.portfolio_failed.emit()
 
-    def _apply_portfolio(self, name: str, accounts: Accounts) -> None:
+    def _apply_portfolio(self, name: str, accounts: AccountTable) -> None:
         data = copy.deepcopy(self.editor.data)
-        data["outbound"]["portfolio"].update(file=name, sheet="", imported=[a.model_dump() for a in accounts])
+        data["outbound"]["portfolio"].update(file=name, sheet="", imported=accounts)
         self.editor.replace_data(data)
         self.show_status(f"Imported {len(accounts):,} accounts from {name}")
         self.portfolio_imported.emit(len(accounts))

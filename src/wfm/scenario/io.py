@@ -1,6 +1,6 @@
 """Reading and writing scenario files, and turning validation failures into planner-readable text.
 
-Parsing lives apart from the model (`wfm.scenario`) so the model stays a pure description of
+Parsing lives apart from the model (`wfm.scenario.model`) so the model stays a pure description of
 the inputs; this module is the only place that touches scenario files.
 """
 
@@ -19,9 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
-from wfm.scenario import Scenario, format_time_of_day
+from wfm.scenario.model import Scenario
 from wfm.scenario.outbound import Portfolio
+from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
+from wfm.scenario.units import format_time_of_day
 
 DEFAULT_SCENARIO_NAME = "baseline.toml"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -73,6 +74,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[st
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
+    annotation = getattr(annotation, "row_model", annotation)  # a table of rows (AccountTable) lists row keys
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
@@ -191,7 +193,7 @@ def _portfolio_table(data: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None) -> tuple[dict[str, Any], list[Problem]]:
-    """The data with `imported` filled from the portfolio file, or the problems that prevented it."""
+    """The data with `imported` set to the table read from the portfolio file, or the problems that prevented it."""
     portfolio = _portfolio_table(data)
     name = portfolio.get("file") if portfolio is not None else None
     if portfolio is None or not isinstance(name, str) or not name.strip():
@@ -306,6 +308,8 @@ def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
     # small and the file stays the one source of the accounts.
     if portfolio["file"] or not portfolio["imported"]:
         del portfolio["imported"]
+    else:
+        portfolio["imported"] = portfolio["imported"].records()  # inline accounts, one table row each
 
 
 def scenario_to_toml(scenario: Scenario) -> str:

@@ -1,7 +1,8 @@
 """The outbound (collections) part of a scenario: portfolio, dial outcomes, dialer, compliance.
 
-Kept apart from `wfm.scenario` because the dialer has many knobs of its own; `Scenario`
-imports `Outbound` from here. Disabled by default, so inbound-only scenarios are unaffected.
+Kept apart from the other sections because the dialer has many knobs of its own;
+`wfm.scenario.model.Scenario` imports `Outbound` from here. Disabled by default, so inbound-only
+scenarios are unaffected. Imported accounts are an `AccountTable` (`wfm.scenario.accounts`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,24 @@ from datetime import date, timedelta, timezone
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from wfm.scenario import ClosingTime, Duration, Model, TimeOfDay, Weekday, format_time_of_day
+from wfm.scenario.accounts import NO_ACCOUNTS, AccountTable
+from wfm.scenario.accounts import ImportedAccount as ImportedAccount  # re-exported: the row type of a portfolio
+from wfm.scenario.units import (
+    HOUR_S,
+    WEEKDAYS,
+    ClosingTime,
+    Duration,
+    Model,
+    TimeOfDay,
+    Weekday,
+    format_time_of_day,
+)
 
-WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES: tuple[str, ...] = WEEKDAYS
+"""The weekday names, under the name the outbound code has always used."""
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$")
 
@@ -93,17 +107,6 @@ def _default_segments() -> tuple[Segment, ...]:
     )
 
 
-class ImportedAccount(Model):
-    """One account read from a portfolio file (see `wfm.scenario.portfolio_file`)."""
-
-    account_id: str
-    balance: float = Field(gt=0)
-    dpd: int = Field(ge=0)
-    segment: str
-    phones: int = Field(default=1, ge=1, le=10)
-    timezone: str = ""
-
-
 class Portfolio(Model):
     """The debtor accounts placed with the center: generated from distributions or imported.
 
@@ -116,8 +119,9 @@ class Portfolio(Model):
         timezones: share of accounts per time zone (IANA name or UTC offset); empty = the center's.
         file: portfolio file (CSV/XLSX) to import, relative to the scenario; loaded by `wfm.scenario.portfolio_file`.
         sheet: worksheet of an XLSX `file` to read ("" = the first one).
-        imported: the imported accounts (filled by the loader from `file`, or given inline). When
-            `file` is set, saving writes the file name and not the accounts.
+        imported: the imported accounts as one shared, immutable table (filled by the loader from
+            `file`, or given inline as a list of rows). When `file` is set, saving writes the file
+            name and not the accounts.
     """
 
     accounts: int = Field(default=20_000, ge=1, le=2_000_000)
@@ -128,7 +132,7 @@ class Portfolio(Model):
     timezones: dict[str, float] = Field(default_factory=dict)
     file: str = ""
     sheet: str = ""
-    imported: tuple[ImportedAccount, ...] = ()
+    imported: AccountTable = NO_ACCOUNTS
 
     @field_validator("segments")
     @classmethod
@@ -176,15 +180,20 @@ class Portfolio(Model):
 
     @model_validator(mode="after")
     def _imported_segments_known(self) -> Portfolio:
-        known = {s.name for s in self.segments}
-        for i, acc in enumerate(self.imported):
-            if acc.segment not in known:
-                raise ValueError(
-                    f"imported[{i}] (account {acc.account_id}): segment {acc.segment!r} is not one of"
-                    f" {sorted(known)}; add it to outbound.portfolio.segments or fix the file"
-                )
-            if acc.timezone:
-                parse_tz(acc.timezone)
+        # Checked on the table's distinct names, so revalidating an edited scenario costs
+        # nothing per account; the first unknown row is named as a row-by-row check would.
+        table, known = self.imported, {s.name for s in self.segments}
+        unknown = np.array([name not in known for name in table.segment_names], dtype=bool)
+        if unknown.any():
+            i = int(np.flatnonzero(unknown[table.segment])[0])
+            acc = table[i]
+            raise ValueError(
+                f"imported[{i}] (account {acc.account_id}): segment {acc.segment!r} is not one of"
+                f" {sorted(known)}; add it to outbound.portfolio.segments or fix the file"
+            )
+        for zone in table.timezone_names:
+            if zone:
+                parse_tz(zone)
         return self
 
     @property
@@ -264,7 +273,7 @@ class Dialer(Model):
     initial_level: float = Field(default=1.5, ge=1, le=10)
     max_level: float = Field(default=4.0, ge=1, le=10)
     target_drop_rate: float = Field(default=0.02, gt=0, lt=0.5)
-    adapt_every_s: float = Field(default=60.0, gt=0, le=3600)
+    adapt_every_s: float = Field(default=60.0, gt=0, le=HOUR_S)
     gain: float = Field(default=0.15, gt=0, le=5)
     connect_wait_s: float = Field(default=2.0, ge=0, le=10)
 
@@ -461,7 +470,7 @@ class Compliance(Model):
                 else:
                     merged[key] = custom
         if windows is None:
-            windows = {d: Window(start=8 * 3600, end=21 * 3600) for d in WEEKDAY_NAMES}
+            windows = {d: Window(start=8 * HOUR_S, end=21 * HOUR_S) for d in WEEKDAY_NAMES}
         return Rules(windows=windows, **merged)  # type: ignore[arg-type]
 
 

@@ -1,10 +1,10 @@
-"""Reading a debtor portfolio file (CSV or XLSX) into `ImportedAccount`s.
+"""Reading a debtor portfolio file (CSV or XLSX) into an `AccountTable`.
 
 A planner's export from the collections system becomes the outbound portfolio. The file is
 read once, at scenario load (`wfm.scenario.io.load_scenario`), so the simulation core never
-touches files. Every problem found is reported, each naming the file, the row as the
-spreadsheet shows it (header = row 1), the column as written in the header, the bad value
-and the fix.
+touches files; its accounts become one immutable table that every copy of the scenario
+shares. Every problem found is reported, each naming the file, the row as the spreadsheet
+shows it (header = row 1), the column as written in the header, the bad value and the fix.
 
 Columns are found by header name, case-insensitively; spaces, hyphens, dots and slashes count
 as underscores ("Days Past Due" = days_past_due). Other columns are ignored. Accepted names:
@@ -48,9 +48,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from wfm.scenario.outbound import ImportedAccount, parse_tz
+from wfm.scenario.accounts import AccountTable
+from wfm.scenario.outbound import parse_tz
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "account_id": ("account_id", "account", "id", "account_number", "account_no", "acct_id"),
@@ -151,8 +150,8 @@ class _Problems:
 
 def read_portfolio(
     path: str | os.PathLike[str], *, sheet: str = "", segments: Sequence[str] | None = None
-) -> tuple[ImportedAccount, ...]:
-    """Read the accounts of a CSV or XLSX portfolio file, in file order.
+) -> AccountTable:
+    """Read the accounts of a CSV or XLSX portfolio file, in file order, into one table.
 
     Args:
         path: the file (.csv, .txt, .xlsx or .xlsm).
@@ -318,7 +317,7 @@ def _blank(cell: object) -> bool:
 
 def _accounts(
     rows: list[Row], decimal_comma: bool, csv_file: bool, segments: Sequence[str] | None, problems: _Problems
-) -> tuple[ImportedAccount, ...]:
+) -> AccountTable:
     """Header, then one account per non-blank row; raises with every problem once all rows are read."""
     body = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
     if not body:
@@ -333,10 +332,11 @@ def _accounts(
     if not data_rows:
         raise problems.fail("has a header row but no accounts; add one row per account below it")
     reader = _RowReader(columns, header, decimal_comma, csv_file, segments, problems)
-    accounts = [acc for number, cells in data_rows if (acc := reader.account(number, cells)) is not None]
+    for number, cells in data_rows:
+        reader.account(number, cells)
     if problems:
         raise problems.error()
-    return tuple(accounts)
+    return reader.table()
 
 
 def _map_columns(header: list[Any], row: int, problems: _Problems) -> dict[str, int]:
@@ -384,7 +384,7 @@ _BAD = object()  # marks a cell that could not be read (its problem is already r
 
 
 class _RowReader:
-    """Turns one data row into an account, adding a problem per bad cell."""
+    """Reads data rows into columns of the accounts table, adding a problem per bad cell."""
 
     def __init__(
         self,
@@ -406,22 +406,27 @@ class _RowReader:
         self.seen: dict[str, int] = {}
         self.example = "1250,50 or 1.250,50" if decimal_comma else "1250.50"
         self.zones: set[str] = set()  # time zones already checked (a file holds few distinct ones)
+        self.values: dict[str, list[Any]] = {field: [] for field in COLUMNS}
 
-    def account(self, row: int, cells: list[Any]) -> ImportedAccount | None:
+    def account(self, row: int, cells: list[Any]) -> None:
+        """Add one row's account to the columns, or its problems to the list."""
         # Excel pads every row of a CSV, header included, to the same width: a longer row was split.
         if self.csv_file and len(cells) > self.width:
             hint = ("; a decimal comma in a comma-separated file splits the number in two: quote it (\"1250,50\")"
                     " or separate the columns with ;") if not self.decimal_comma else "; check for a stray ;"
             self.problems.add(f"has {len(cells)} values but the header has {self.width} columns{hint}", row)
-            return None
+            return
         values = {field: self._parse(field, row, self._cell(cells, field)) for field in COLUMNS}
         if any(v is _BAD for v in values.values()):
-            return None
-        try:
-            return ImportedAccount(**{k: v for k, v in values.items() if v is not None})
-        except ValidationError as exc:  # every rule is checked above; kept as a safety net
-            self.problems.add(f"is not a valid account: {exc.errors(include_url=False)[0]['msg']}", row)
-            return None
+            return
+        for field, value in values.items():
+            self.values[field].append(value)
+
+    def table(self) -> AccountTable:
+        """The accounts read so far, as one table (every cell was checked on the way in)."""
+        v = self.values
+        return AccountTable.from_columns(v["account_id"], v["balance"], v["dpd"], v["segment"], v["phones"],
+                                         v["timezone"])
 
     def _cell(self, cells: list[Any], field: str) -> Any:
         index = self.columns.get(field)
@@ -490,17 +495,17 @@ class _RowReader:
     def _segment_hint(self) -> str:
         return f" (one of {self.known})" if self.segments is not None else ""
 
-    def _phones(self, row: int, cell: Any) -> int | None:
+    def _phones(self, row: int, cell: Any) -> int:
         if _blank(cell):
-            return None  # the model's default: one number
+            return 1  # the model's default: one number
         value = self._whole(cell, "is not a whole number; give how many phone numbers the account has, 1 to 10")
         if not 1 <= value <= 10:
             raise ValueError(f"{_show(cell)} is not a phone count; give 1 to 10 numbers per account")
         return value
 
-    def _timezone(self, row: int, cell: Any) -> str | None:
+    def _timezone(self, row: int, cell: Any) -> str:
         if _blank(cell):
-            return None  # the center's time zone
+            return ""  # the center's time zone
         text = _cell_text(cell)
         if text in self.zones:
             return text

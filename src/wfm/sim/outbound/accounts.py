@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from wfm.scenario import DAY_S, Calendar
+from wfm.scenario.accounts import AccountTable
 from wfm.scenario.outbound import Portfolio, parse_tz
 from wfm.sim.sampling import lognormal_params
 
@@ -69,18 +70,28 @@ def zone_offsets(calendar: Calendar, zones: list[str]) -> np.ndarray:
     return out
 
 
+def imported_columns(
+    table: AccountTable, segment_names: list[str], center_tz: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Writable copies of an imported table's columns, coded as the dialer wants them.
+
+    Returns segment (index into the scenario's segments), balance, dpd, phones, tz (index into
+    the zones) and the zones: the accounts' distinct time zones, the center's for "", sorted.
+    """
+    segment = np.array([segment_names.index(name) for name in table.segment_names], dtype=np.int64)[table.segment]
+    zone_of = [name or center_tz for name in table.timezone_names]
+    tz_names = sorted(set(zone_of))
+    tz = np.array([tz_names.index(z) for z in zone_of], dtype=np.int64)[table.timezone]
+    return (segment, table.balance.astype(float), table.dpd.astype(np.int64), table.phones.astype(np.int64), tz,
+            tz_names)
+
+
 def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generator) -> PortfolioArrays:
     """Draw (or import) the portfolio; the draws use the `accounts` stream in a fixed order."""
     names = [s.name for s in spec.segments]
     if spec.imported:
         n = len(spec.imported)
-        segment = np.array([names.index(a.segment) for a in spec.imported], dtype=np.int64)
-        balance = np.array([a.balance for a in spec.imported], dtype=float)
-        dpd = np.array([a.dpd for a in spec.imported], dtype=np.int64)
-        phones = np.array([a.phones for a in spec.imported], dtype=np.int64)
-        zone_of = [a.timezone or calendar.timezone for a in spec.imported]
-        tz_names = sorted(set(zone_of))
-        tz = np.array([tz_names.index(z) for z in zone_of], dtype=np.int64)
+        segment, balance, dpd, phones, tz, tz_names = imported_columns(spec.imported, names, calendar.timezone)
     else:
         n = spec.accounts
         shares = np.array([s.share for s in spec.segments])

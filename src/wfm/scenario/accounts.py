@@ -1,0 +1,301 @@
+"""Imported debtor accounts as one immutable column table, read once and shared by reference.
+
+A portfolio file of 50,000 rows held as 50,000 pydantic models made the GUI editor deep-copy
+and revalidate every row on each keystroke, and every replication task pickle every object.
+`AccountTable` is read-only numpy columns instead: a deep copy is the table itself, a pickle
+is a few flat arrays, and equality and hash go by a digest of the content, so `==` between
+scenarios and `Scenario.content_hash` still see every account.
+
+The rows are checked once, when the table is made (`wfm.scenario.portfolio_file` reports bad
+cells row by row before that); a scenario that is edited, copied or validated again keeps the
+same table object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import Field, GetCoreSchemaHandler
+from pydantic_core import core_schema
+
+from wfm.scenario.units import Model
+
+MAX_PHONES = 10
+"""Most phone numbers an account may have (the dialer keeps one row of numbers per account)."""
+
+
+class ImportedAccount(Model):
+    """One account read from a portfolio file (see `wfm.scenario.portfolio_file`): a row of `AccountTable`."""
+
+    account_id: str
+    balance: float = Field(gt=0)
+    dpd: int = Field(ge=0)
+    segment: str
+    phones: int = Field(default=1, ge=1, le=MAX_PHONES)
+    timezone: str = ""
+
+
+def _frozen(values: Any, dtype: Any) -> np.ndarray:
+    """A private, read-only 1-D copy: nobody else holds a writable view of the table's data."""
+    array = np.array(values, dtype=dtype, copy=True)
+    if array.ndim != 1:
+        raise ValueError(f"a column must be one-dimensional, not of shape {array.shape}")
+    array.setflags(write=False)
+    return array
+
+
+def _codes(names: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Distinct names sorted (so equal content gives equal codes) and each row's index into them."""
+    distinct = tuple(sorted(set(names)))
+    index = {name: i for i, name in enumerate(distinct)}
+    return distinct, np.fromiter((index[n] for n in names), dtype=np.int32, count=len(names))
+
+
+class AccountTable:
+    """The imported accounts, one read-only numpy column per field, in file order.
+
+    Build it with `from_columns` or `from_accounts`, which check every row once. Segment and
+    time zone are stored as codes into the sorted tuples of the names that occur. A plain
+    class rather than a dataclass: pydantic would dump a dataclass field by field, and a
+    scenario dump must hand over the table itself.
+
+    Attributes:
+        account_id: account ids (str).
+        balance: balance owed (float64, > 0).
+        dpd: days past due (int64, >= 0).
+        phones: phone numbers per account (int8, 1 to `MAX_PHONES`).
+        segment: index into `segment_names` (int32).
+        segment_names: the segments that occur, sorted.
+        timezone: index into `timezone_names` (int32).
+        timezone_names: the time zones that occur, sorted; "" is the center's own.
+        digest: SHA-256 of the content; equality and hash use it.
+    """
+
+    __slots__ = ("account_id", "balance", "digest", "dpd", "phones", "segment", "segment_names", "timezone",
+                 "timezone_names")
+
+    row_model: ClassVar[type[ImportedAccount]] = ImportedAccount
+    """What one row is, and how a scenario file lists it inline (error messages list its keys)."""
+
+    account_id: np.ndarray
+    balance: np.ndarray
+    dpd: np.ndarray
+    phones: np.ndarray
+    segment: np.ndarray
+    segment_names: tuple[str, ...]
+    timezone: np.ndarray
+    timezone_names: tuple[str, ...]
+    digest: str
+
+    def __init__(
+        self,
+        *,
+        account_id: Any,
+        balance: Any,
+        dpd: Any,
+        phones: Any,
+        segment: Any,
+        segment_names: Sequence[str],
+        timezone: Any,
+        timezone_names: Sequence[str],
+    ) -> None:
+        """Take the columns (copied and made read-only) and check them; prefer `from_columns`."""
+        self._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names)
+        self._check()
+        object.__setattr__(self, "digest", self._content_digest())
+
+    def _fill(self, account_id: Any, balance: Any, dpd: Any, phones: Any, segment: Any,
+              segment_names: Sequence[str], timezone: Any, timezone_names: Sequence[str]) -> None:
+        columns = {
+            "account_id": _frozen(account_id, np.str_),
+            "balance": _frozen(balance, np.float64),
+            "dpd": _frozen(dpd, np.int64),
+            "phones": _frozen(phones, np.int8),
+            "segment": _frozen(segment, np.int32),
+            "timezone": _frozen(timezone, np.int32),
+            "segment_names": tuple(segment_names),
+            "timezone_names": tuple(timezone_names),
+        }
+        for name, value in columns.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"an AccountTable is immutable; build a new one instead of setting {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"an AccountTable is immutable; cannot delete {name}")
+
+    def _check(self) -> None:
+        n = len(self.account_id)
+        for name in ("balance", "dpd", "phones", "segment", "timezone"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"column {name} has {len(getattr(self, name))} rows but account_id has {n}")
+        problems = [
+            ("balance", ~(np.isfinite(self.balance) & (self.balance > 0)), "is not a number above 0"),
+            ("dpd", self.dpd < 0, "is negative; days past due are 0 or more"),
+            ("phones", (self.phones < 1) | (self.phones > MAX_PHONES), f"is not a phone count from 1 to {MAX_PHONES}"),
+            ("segment", (self.segment < 0) | (self.segment >= len(self.segment_names)), "is not a known segment code"),
+            ("timezone", (self.timezone < 0) | (self.timezone >= len(self.timezone_names)),
+             "is not a known time-zone code"),
+        ]
+        for name, bad, what in problems:
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                value = getattr(self, name)[i]
+                raise ValueError(f"imported[{i}] (account {self.account_id[i]}): {name} {value} {what}")
+        for kind, names in (("segment", self.segment_names), ("time zone", self.timezone_names)):
+            if len(set(names)) != len(names):
+                raise ValueError(f"{kind} names {list(names)} repeat; each name must appear once")
+
+    def _content_digest(self) -> str:
+        h = hashlib.sha256()
+        h.update(json.dumps([self.segment_names, self.timezone_names, self.account_id.tolist()]).encode())
+        for array, dtype in ((self.balance, "<f8"), (self.dpd, "<i8"), (self.phones, "i1"), (self.segment, "<i4"),
+                             (self.timezone, "<i4")):
+            h.update(array.astype(dtype, copy=False).tobytes())
+        return h.hexdigest()
+
+    # ---- construction -------------------------------------------------------------------
+
+    @classmethod
+    def from_columns(
+        cls,
+        account_id: Sequence[str],
+        balance: Sequence[float],
+        dpd: Sequence[int],
+        segment: Sequence[str],
+        phones: Sequence[int] | None = None,
+        timezone: Sequence[str] | None = None,
+    ) -> AccountTable:
+        """A table from one list per field; `phones` defaults to 1 and `timezone` to "" (the center's)."""
+        n = len(account_id)
+        segment_names, segment_codes = _codes(segment)
+        timezone_names, timezone_codes = _codes(timezone if timezone is not None else [""] * n)
+        return cls(account_id=np.array(account_id, dtype=np.str_) if n else np.empty(0, dtype=np.str_),
+                   balance=balance, dpd=dpd, phones=phones if phones is not None else np.ones(n),
+                   segment=segment_codes, segment_names=segment_names, timezone=timezone_codes,
+                   timezone_names=timezone_names)
+
+    @classmethod
+    def from_accounts(cls, accounts: Iterable[ImportedAccount]) -> AccountTable:
+        """A table of already validated rows (an inline `imported` list of a scenario)."""
+        rows = list(accounts)
+        if not rows:
+            return NO_ACCOUNTS
+        return cls.from_columns([a.account_id for a in rows], [a.balance for a in rows], [a.dpd for a in rows],
+                                [a.segment for a in rows], [a.phones for a in rows], [a.timezone for a in rows])
+
+    # ---- rows ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.account_id)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __getitem__(self, i: int) -> ImportedAccount:
+        """Row `i` as an `ImportedAccount` (already checked, so built without validating again)."""
+        return ImportedAccount.model_construct(
+            account_id=str(self.account_id[i]), balance=float(self.balance[i]), dpd=int(self.dpd[i]),
+            segment=self.segment_names[self.segment[i]], phones=int(self.phones[i]),
+            timezone=self.timezone_names[self.timezone[i]],
+        )
+
+    def __iter__(self) -> Iterator[ImportedAccount]:
+        return (self[i] for i in range(len(self)))
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as plain dicts, as a scenario file lists inline accounts."""
+        segments, zones = self.segment_names, self.timezone_names
+        return [
+            {"account_id": a, "balance": b, "dpd": d, "segment": segments[s], "phones": p, "timezone": zones[z]}
+            for a, b, d, s, p, z in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
+                                        self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(),
+                                        strict=True)
+        ]
+
+    def total_balance(self) -> float:
+        """Sum of the balances, exactly rounded."""
+        return math.fsum(self.balance.tolist())
+
+    # ---- identity: immutable, so copies are the table itself ------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        """Equal content (by digest); a tuple or list of `ImportedAccount` compares row by row."""
+        if isinstance(other, AccountTable):
+            return self is other or self.digest == other.digest
+        if isinstance(other, tuple | list):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __copy__(self) -> AccountTable:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AccountTable:
+        return self
+
+    def __repr__(self) -> str:
+        return f"AccountTable({len(self)} accounts, sha256 {self.digest[:12]})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Account ids travel as one string and their lengths (a fixed-width numpy string array
+        # pickles 4 bytes per character of the longest id for every row), integer columns in
+        # the narrowest type that holds them; the digest travels too, as the content is checked.
+        ids = self.account_id.tolist()
+        lengths = _narrow(np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids)))
+        return (_restore, ("".join(ids), lengths, self.balance, _narrow(self.dpd), self.phones,
+                           _narrow(self.segment), self.segment_names, _narrow(self.timezone), self.timezone_names,
+                           self.digest))
+
+    # ---- pydantic: accepts a table as it is, or a list of rows to check --------------------
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        """A table passes as it is (no copy, no new check); a list of rows is checked row by row."""
+        rows = handler.generate_schema(tuple[ImportedAccount, ...])
+        return core_schema.no_info_wrap_validator_function(
+            cls._validate, rows,
+            serialization=core_schema.plain_serializer_function_ser_schema(cls._serialise, info_arg=True),
+        )
+
+    @classmethod
+    def _validate(cls, value: Any, check_rows: core_schema.ValidatorFunctionWrapHandler) -> AccountTable:
+        if isinstance(value, AccountTable):
+            return value
+        return cls.from_accounts(check_rows(value))
+
+    @staticmethod
+    def _serialise(table: AccountTable, info: core_schema.SerializationInfo) -> Any:
+        # Python dumps keep the table itself (the GUI editor's dict shares it); JSON lists the rows.
+        return table.records() if info.mode_is_json() else table
+
+
+def _narrow(array: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the smallest unsigned type that holds them (for pickling)."""
+    return array.astype(np.min_scalar_type(int(array.max()) if len(array) else 0))
+
+
+def _restore(ids: str, lengths: np.ndarray, balance: np.ndarray, dpd: np.ndarray, phones: np.ndarray,
+             segment: np.ndarray, segment_names: tuple[str, ...], timezone: np.ndarray,
+             timezone_names: tuple[str, ...], digest: str) -> AccountTable:
+    """The table `AccountTable.__reduce__` packed; checked when first built, so not checked again."""
+    ends = np.cumsum(lengths, dtype=np.int64).tolist()
+    starts = [0, *ends[:-1]]
+    account_id = np.array([ids[s:e] for s, e in zip(starts, ends, strict=True)], dtype=np.str_) if ends \
+        else np.empty(0, dtype=np.str_)
+    table = object.__new__(AccountTable)
+    table._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names)
+    object.__setattr__(table, "digest", digest)
+    return table
+
+
+NO_ACCOUNTS = AccountTable.from_columns([], [], [], [])
+"""The empty table: a generated portfolio imports nothing."""

@@ -1,0 +1,109 @@
+"""The whole scenario: every section, the checks across sections, the schema version and the content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from wfm.scenario.calendar import Calendar
+from wfm.scenario.costs import Costs
+from wfm.scenario.groups import AgentGroup
+from wfm.scenario.inbound import Inbound
+from wfm.scenario.outbound import Outbound
+from wfm.scenario.units import Model
+from wfm.scenario.workforce import Workforce
+
+SCHEMA_VERSION = 1
+"""Version of the scenario file format; a file of another version is refused, not guessed at."""
+
+
+class RunSettings(Model):
+    """Defaults for experiments started from this scenario (the CLI and GUI may override)."""
+
+    replications: int = Field(default=5, ge=1, le=10_000)
+    seed: int = Field(default=20_260_105, ge=0)
+
+
+class Scenario(Model):
+    """Everything a run needs; a run is a pure function of (scenario, seed)."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str = "Untitled scenario"
+    description: str = ""
+    calendar: Calendar = Calendar()
+    inbound: Inbound = Inbound()
+    groups: tuple[AgentGroup, ...] = Field(min_length=1)
+    workforce: Workforce = Workforce()
+    costs: Costs = Costs()
+    run: RunSettings = RunSettings()
+    outbound: Outbound = Outbound()
+
+    @field_validator("groups")
+    @classmethod
+    def _distinct_group_names(cls, value: tuple[AgentGroup, ...]) -> tuple[AgentGroup, ...]:
+        names = [g.name for g in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"group names {dupes} are used twice; give every group its own name")
+        return value
+
+    @model_validator(mode="after")
+    def _someone_answers_inbound(self) -> Scenario:
+        if self.inbound.enabled and not any(g.takes_inbound and g.headcount > 0 for g in self.groups):
+            raise ValueError(
+                "inbound is enabled but no inbound or blended group has agents;"
+                " add headcount to such a group or set inbound.enabled = false"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _someone_dials(self) -> Scenario:
+        if self.outbound.enabled and not any(g.kind != "inbound" and g.headcount > 0 for g in self.groups):
+            raise ValueError(
+                "outbound is enabled but no outbound or blended group has agents;"
+                " add headcount to such a group or set outbound.enabled = false"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _workforce_names_known_groups(self) -> Scenario:
+        sizes = {g.name: g.headcount for g in self.groups}
+        for name, target in self.workforce.hiring.target_headcount.items():
+            if name not in sizes:
+                raise ValueError(
+                    f"workforce.hiring.target_headcount names group {name!r}, which does not exist;"
+                    f" use one of {sorted(sizes)}"
+                )
+            if not 0 <= target <= sizes[name]:
+                raise ValueError(
+                    f"workforce.hiring.target_headcount.{name} = {target} but the group's shift templates have"
+                    f" {sizes[name]} slots; use a target between 0 and {sizes[name]} or add headcount to its shifts"
+                )
+        for name in self.costs.wage_per_hour_by_group:
+            if name not in sizes:
+                raise ValueError(
+                    f"costs.wage_per_hour_by_group names group {name!r}, which does not exist;"
+                    f" use one of {sorted(sizes)}"
+                )
+        return self
+
+    @property
+    def headcount(self) -> int:
+        """Agents rostered over all groups."""
+        return sum(g.headcount for g in self.groups)
+
+    def content_hash(self) -> str:
+        """A short fingerprint of every input, stored with each result for traceability.
+
+        Imported accounts enter by their table's digest rather than row by row, so a run of a
+        50,000-account scenario does not serialise every account to get its hash (a scenario
+        without imported accounts hashes as it always has).
+        """
+        data = self.model_dump(mode="json", exclude={"outbound": {"portfolio": {"imported"}}})
+        imported = self.outbound.portfolio.imported
+        data["outbound"]["portfolio"]["imported"] = f"sha256:{imported.digest}" if imported else []
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:12]
