@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from wfm.scenario import Costs
+from wfm.scenario.units import HOUR_S, MINUTE_S
 from wfm.sim.result import CostSeries, InboundSeries, WorkforceSeries
 
 DIALER_KINDS = ("outbound", "blended")
@@ -38,7 +39,7 @@ def cost_breakdown(
         dialer_in_use: whether the scenario dials at all; without a campaign no seat needs a licence.
     """
     days = workforce.present.shape[0]
-    wages_per_s = np.array([costs.wage_of(name) for name in workforce.group_names]) / 3600
+    wages_per_s = np.array([costs.wage_of(name) for name in workforce.group_names]) / HOUR_S
     dialer_groups = np.array([dialer_in_use and kind in DIALER_KINDS for kind in workforce.group_kinds], dtype=float)
     line_s = _per_day(inbound.talk_s, days)
     if phone_s_per_day is not None:
@@ -49,7 +50,7 @@ def cost_breakdown(
         currency=costs.currency,
         wages=workforce.paid_s @ wages_per_s,
         bonuses=np.asarray(workforce.bonus, dtype=float),
-        telephony=line_s / 60 * costs.telephony_per_minute + attempts * costs.telephony_per_attempt,
+        telephony=line_s / MINUTE_S * costs.telephony_per_minute + attempts * costs.telephony_per_attempt,
         dialer=workforce.present @ dialer_groups * costs.dialer_seat_per_day,
         hiring=workforce.hires.sum(axis=1) * costs.cost_per_hire,
         overhead=seat_days.sum(axis=1) * costs.overhead_per_seat_day,

@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from wfm.scenario.units import HOUR_S
 from wfm.sim.result import COST_CATEGORIES, RunResult
 
 Unit = Literal["ratio", "seconds", "count", "agents", "money"]
@@ -178,7 +179,7 @@ def _outbound_kpis(sums: dict[str, np.ndarray], result: RunResult) -> dict[str, 
     ob = result.outbound
     assert ob is not None
     connected = sums["third_party"] + sums["rpc"]
-    outbound_hours = (sums["ob_talk_s"] + sums["ob_acw_s"] + sums["agent_wait_s"]) / 3600
+    outbound_hours = (sums["ob_talk_s"] + sums["ob_acw_s"] + sums["agent_wait_s"]) / HOUR_S
     size = sums["attempts"].shape
     return {
         "aht_inbound": _ratio(sums["talk_s"] + sums["acw_s"], sums["handled"]),
@@ -330,7 +331,7 @@ def outbound_by_hour(result: RunResult) -> dict[str, np.ndarray]:
     if result.outbound is None:
         return {}
     sums = _grouped(result, np.arange(result.n_intervals))
-    per_hour = 3600 // result.interval_s
+    per_hour = HOUR_S // result.interval_s
     hour = (np.arange(result.n_intervals) // per_hour) % 24
     hourly = {k: np.bincount(hour, weights=v.astype(float), minlength=24) for k, v in sums.items()
               if k in _OB_INTERVAL or k in _COUNTERS}

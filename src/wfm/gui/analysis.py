@@ -18,7 +18,7 @@ from scipy import stats
 from wfm import kpi
 from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Summary
-from wfm.scenario import Scenario
+from wfm.scenario import HOUR_S, Scenario
 from wfm.sim.arrivals import SLOT_S, expected_calls
 from wfm.sim.result import RunResult
 
@@ -205,7 +205,7 @@ def intraday_profile(summary: Summary, days: list[int], groups: Collection[str] 
             rows["service_level"].append(np.where(net > 0, in_sl.sum(axis=0) / np.where(net > 0, net, 1), np.nan))
         rows["agents"].append(staffed.mean(axis=0))
         rows["inbound_agents"].append(inbound_staffed.mean(axis=0))
-    hours = np.arange(per_day) * first.interval_s / 3600.0
+    hours = np.arange(per_day) * first.interval_s / HOUR_S
     return IntradayProfile(hours=hours, **{k: Band.of(np.vstack(v)) for k, v in rows.items()})
 
 

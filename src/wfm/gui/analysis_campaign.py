@@ -15,6 +15,7 @@ import numpy as np
 from wfm import kpi
 from wfm.experiment import Summary
 from wfm.gui.analysis import Band, band_over
+from wfm.scenario.units import DAY_S
 from wfm.sim.outbound.result import OutboundSeries
 
 FUNNEL_STAGES: tuple[str, ...] = ("attempts", "contacts", "rpc", "ptp", "kept")
@@ -88,7 +89,7 @@ def dialer_view(summary: Summary) -> DialerView | None:
     level, level_band = band_over(np.vstack(levels))
     return DialerView(
         mode=ob0.mode,
-        interval_days=np.arange(first.n_intervals) * first.interval_s / 86_400,
+        interval_days=np.arange(first.n_intervals) * first.interval_s / DAY_S,
         dial_level=level,
         dial_level_band=level_band,
         attempts=_stack(attempts),

@@ -21,6 +21,7 @@ from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate
 from wfm.scenario import Scenario
 from wfm.scenario.outbound import Portfolio
+from wfm.scenario.units import DAY_S
 
 # Offered calls per interval are rounded to this step before sizing with Erlang A: staffing is a
 # whole number of agents, so the rounding never changes an answer by more than one agent at a
@@ -104,7 +105,7 @@ def intraday_profile(intervals: dict[str, np.ndarray], interval_s: int) -> Intra
     report charts this profile. Each value is the plain mean of the daily values of that
     interval over the days it was open (closed days would drag volumes towards zero).
     """
-    per_day = 86_400 // interval_s
+    per_day = DAY_S // interval_s
     mask = open_intervals(intervals).reshape(-1, per_day)
     open_days = mask.sum(axis=0)
     keep = open_days > 0
@@ -201,7 +202,7 @@ def flatten_inputs(data: Any, prefix: str = "") -> list[tuple[str, Any, str]]:
     if isinstance(data, bool):
         return [(prefix, data, "text")]
     if isinstance(data, int) and leaf in _TIME_KEYS:
-        return [(prefix, data / 86_400, "time")]
+        return [(prefix, data / DAY_S, "time")]
     if isinstance(data, str) and _ISO_DATE.match(data):
         return [(prefix, date.fromisoformat(data), "date")]
     if isinstance(data, int | float):

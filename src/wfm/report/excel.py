@@ -66,6 +66,7 @@ from wfm.report.styles import (
 )
 from wfm.report.tables import inbound_agents
 from wfm.scenario import Scenario
+from wfm.scenario.units import DAY_S
 
 REQUIRED_HEADER = "Erlang A required agents"
 INBOUND_AGENTS = "inbound_agents"  # interval column added to the summary's: agents of groups taking inbound
@@ -155,8 +156,8 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     rows = []
     for i, idx in enumerate(keep):
         start_s = int(table["start_s"][idx])
-        day = start + timedelta(days=start_s // 86_400)
-        rows.append([day, WEEKDAY_LABELS[day.weekday()], (start_s % 86_400) / 86_400,
+        day = start + timedelta(days=start_s // DAY_S)
+        rows.append([day, WEEKDAY_LABELS[day.weekday()], (start_s % DAY_S) / DAY_S,
                      *(table[k][idx] for k in keys), required[i]])
     write_table(ws, top, columns, rows, currency=rep.currency)
     set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:C")
@@ -190,7 +191,7 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     required = required_agents(cols["offered"], scenario, interval_s)
     sl_target = scenario.inbound.service_level.target
     spec: list[tuple[str, Column, np.ndarray]] = [
-        ("time", Column("Time", "time", 8), profile.start_s / 86_400),
+        ("time", Column("Time", "time", 8), profile.start_s / DAY_S),
         ("open_days", Column("Days averaged", "integer", 9), profile.open_days),
     ]
     for key in ("offered", "answered", "service_level", "asa", "agents_available", INBOUND_AGENTS):

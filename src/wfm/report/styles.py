@@ -20,8 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm.kpi import KPI_BY_KEY
-
-SECONDS_PER_DAY = 86_400
+from wfm.scenario.units import DAY_S
 
 # Excel keeps durations as fractions of a day; "[m]:ss" shows minutes beyond 59 instead of wrapping.
 FORMATS: dict[str, str] = {
@@ -133,7 +132,7 @@ def cell_value(value: Any, unit: str) -> Any:
     if not math.isfinite(number):
         return None
     if unit == "seconds":
-        return number / SECONDS_PER_DAY
+        return number / DAY_S
     if unit in ("count", "integer") and number.is_integer():
         return int(number)
     return number

@@ -17,6 +17,7 @@ import numpy as np
 
 from wfm import kpi
 from wfm.scenario import Scenario
+from wfm.scenario.units import HOUR_S
 from wfm.sim.outbound.result import OUTCOMES, RULES, SegmentTable
 from wfm.sim.result import RunResult
 
@@ -97,7 +98,7 @@ def dialer_by_hour(runs: Sequence[RunResult]) -> Table:
     for run in _outbound_runs(runs):
         ob = run.outbound
         assert ob is not None
-        hour = (np.arange(run.n_intervals) // (3600 // run.interval_s)) % 24
+        hour = (np.arange(run.n_intervals) // (HOUR_S // run.interval_s)) % 24
         kpis = kpi.outbound_by_hour(run)
         table: Table = {"attempts": kpis["attempts"]}
         for i, name in enumerate(OUTCOMES):

@@ -12,7 +12,7 @@ import numpy as np
 import simpy
 
 from wfm.costs import cost_breakdown
-from wfm.scenario import DAY_S, Scenario
+from wfm.scenario import DAY_S, HOUR_S, Scenario
 from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times
 from wfm.sim.blending import BlendingRouter
@@ -83,7 +83,7 @@ def run(
         env.run(until=t)
         progress(t / horizon)
         if cancel():
-            raise Cancelled(f"run cancelled at {t / 3600:.2f} simulated hours")
+            raise Cancelled(f"run cancelled at {t / HOUR_S:.2f} simulated hours")
 
     for agent in floor.agents:
         agent.close_books(horizon)

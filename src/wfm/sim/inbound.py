@@ -13,7 +13,7 @@ from collections import deque
 import numpy as np
 import simpy
 
-from wfm.scenario import Inbound, Scenario
+from wfm.scenario import DAY_S, Inbound, Scenario
 from wfm.sim.agents import Agent, Floor
 from wfm.sim.ledger import State
 from wfm.sim.result import CallRecord, InboundSeries
@@ -249,11 +249,11 @@ class InboundACD:
         self.offer(self._new_call(at, talk, acw, patience, is_redial=True))
 
     def _open_at(self, t: float) -> bool:
-        day = int(t // 86_400)
+        day = int(t // DAY_S)
         if day >= self.calendar.horizon_days:
             return False
         hours = self.calendar.hours_on(day)
-        return hours is not None and hours.open <= t - day * 86_400 < hours.close
+        return hours is not None and hours.open <= t - day * DAY_S < hours.close
 
     # -- end of run -------------------------------------------------------------------------
 

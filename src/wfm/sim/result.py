@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from wfm.scenario.units import DAY_S
 from wfm.sim.outbound.result import OutboundSeries
 
 
@@ -296,7 +297,7 @@ class RunResult:
     @property
     def intervals_per_day(self) -> int:
         """Reporting intervals per day."""
-        return 86_400 // self.interval_s
+        return DAY_S // self.interval_s
 
 
 def same_values(a: Any, b: Any) -> bool:

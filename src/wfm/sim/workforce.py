@@ -18,7 +18,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from wfm.scenario import DAY_S, Scenario, Workforce
+from wfm.scenario import DAY_S, HOUR_S, Scenario, Workforce
 from wfm.sim.agents import Agent, Floor, RosterEntry, ShiftInstance
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.result import STRESS_BINS, TENURE_BANDS, WorkforceSeries
@@ -38,8 +38,8 @@ class Rules:
         self.outcome_gain = dict(stress.outcome_gain)
         self.back_to_back_s = stress.back_to_back_s
         self.back_to_back_gain = stress.back_to_back_gain
-        self.recovery_on = stress.recovery_per_hour / 3600
-        self.recovery_off = stress.recovery_off_per_hour / 3600
+        self.recovery_on = stress.recovery_per_hour / HOUR_S
+        self.recovery_off = stress.recovery_off_per_hour / HOUR_S
         self.aht_effect = stress.aht_effect
         self.conversion_effect = stress.conversion_effect
         self.absence_effect = stress.absence_effect

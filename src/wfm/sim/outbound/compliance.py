@@ -12,12 +12,11 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from wfm.scenario import DAY_S
 from wfm.scenario.outbound import WEEKDAY_NAMES, Rules
+from wfm.scenario.units import DAY_S, HOUR_S, MINUTE_S, WEEK_S
 from wfm.sim.outbound.result import RULES
 
 WINDOW, HOLIDAY, MAX_7D, REST_RPC, MAX_DAY, MAX_CONTACTS, DROP_REDIAL, MIN_GAP, DROP_CAP = range(len(RULES))
-WEEK_S = 7 * DAY_S
 NEVER = -math.inf
 
 
@@ -54,8 +53,8 @@ class ContactRules:
         self.rest_rpc_s = rules.rest_after_rpc_days * DAY_S
         self.max_day = rules.max_attempts_day
         self.max_contacts = rules.max_contacts_day
-        self.drop_gap_s = rules.no_redial_after_drop_h * 3600
-        self.min_gap_s = rules.min_gap_min * 60
+        self.drop_gap_s = rules.no_redial_after_drop_h * HOUR_S
+        self.min_gap_s = rules.min_gap_min * MINUTE_S
         self.last_attempt = [NEVER] * n_accounts
         self.last_rpc = [NEVER] * n_accounts
         self.last_drop = [NEVER] * n_accounts
@@ -128,7 +127,7 @@ class Auditor:
         # after an RPC or today's contact count, the no-redial time after a drop.
         self.attempt_memory_s = WEEK_S + DAY_S
         self.rpc_memory_s = (max(rules.rest_after_rpc_days, 1) + 1) * DAY_S
-        self.drop_memory_s = rules.no_redial_after_drop_h * 3600
+        self.drop_memory_s = rules.no_redial_after_drop_h * HOUR_S
         self._swept_day = 0
 
     def check(self, a: int, now: float, local_day: int, local_s: float) -> None:
@@ -153,9 +152,9 @@ class Auditor:
             v[MAX_DAY] += 1
         if r.max_contacts_day and sum(1 for _, d in rpcs if d == local_day) >= r.max_contacts_day:
             v[MAX_CONTACTS] += 1
-        if r.no_redial_after_drop_h and now - self.drops.get(a, NEVER) < r.no_redial_after_drop_h * 3600:
+        if r.no_redial_after_drop_h and now - self.drops.get(a, NEVER) < r.no_redial_after_drop_h * HOUR_S:
             v[DROP_REDIAL] += 1
-        if r.min_gap_min and history and now - max(history) < r.min_gap_min * 60:
+        if r.min_gap_min and history and now - max(history) < r.min_gap_min * MINUTE_S:
             v[MIN_GAP] += 1
         # Keep only what a future check can need.
         self.attempts[a] = [(t, d) for t, d in self.attempts.get(a, []) if now - t < self.attempt_memory_s]
