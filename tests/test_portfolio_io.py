@@ -5,7 +5,9 @@ Also an end-to-end run: the dialer calls exactly the imported accounts and place
 
 from __future__ import annotations
 
+import copy
 import csv
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,7 @@ import numpy as np
 import openpyxl
 import pytest
 
+from wfm.scenario import NO_ACCOUNTS, AccountTable, Scenario
 from wfm.scenario.io import (
     ScenarioError,
     default_scenario,
@@ -26,6 +29,8 @@ from wfm.scenario.io import (
 from wfm.scenario.outbound import ImportedAccount
 from wfm.scenario.portfolio_file import MAX_PROBLEMS, PortfolioError, parse_number, read_portfolio
 from wfm.sim import run
+from wfm.sim.outbound.accounts import build_portfolio
+from wfm.sweep import vary
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "scenarios"
@@ -453,6 +458,115 @@ def test_shipped_example_is_reproducible_and_loads(tmp_path: Path) -> None:
     with out.open(newline="", encoding="utf-8") as handle:
         total = sum(float(row["balance"]) for row in csv.DictReader(handle))
     assert sum(a.balance for a in accounts) == pytest.approx(total, rel=1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# The accounts table: read once, shared by reference, compact to pickle, equal by content
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Scenario:
+    return load_scenario(SCENARIOS / "imported_portfolio.toml")
+
+
+def with_accounts(scenario: Scenario, table: AccountTable, file: str = "") -> Scenario:
+    portfolio = scenario.outbound.portfolio.model_copy(update={"imported": table, "file": file})
+    return scenario.model_copy(update={"outbound": scenario.outbound.model_copy(update={"portfolio": portfolio})})
+
+
+def test_copies_and_revalidated_edits_share_the_one_table(shipped: Scenario) -> None:
+    table = shipped.outbound.portfolio.imported
+    assert isinstance(table, AccountTable) and len(table) == 2_000
+    assert shipped.model_copy(update={"name": "Renamed"}).outbound.portfolio.imported is table
+    assert copy.deepcopy(shipped).outbound.portfolio.imported is table
+    assert pickle.loads(pickle.dumps(shipped)).outbound.portfolio.imported is not table  # another process
+    # The scenario dumped to a dict, deep-copied, edited and validated again (the editor's and vary's way).
+    data = copy.deepcopy(shipped.model_dump(mode="python"))
+    assert data["outbound"]["portfolio"]["imported"] is table
+    data["outbound"]["dialer"]["gain"] = 0.2
+    edited = scenario_from_mapping(data)
+    assert edited.outbound.dialer.gain == 0.2 and edited.outbound.portfolio.imported is table
+    assert vary(shipped, {"outbound.dialer.gain": 0.3}).outbound.portfolio.imported is table
+
+
+def test_the_gui_editor_keeps_the_table_while_editing(qtbot, shipped: Scenario) -> None:
+    from wfm.gui.editor import ScenarioEditor
+    from wfm.gui.sections import SECTION_TABS
+
+    editor = ScenarioEditor(SECTION_TABS, shipped)
+    qtbot.addWidget(editor)
+    table = shipped.outbound.portfolio.imported
+    editor.set_value(("outbound", "dialer", "gain"), 0.25)
+    editor.set_value(("name",), "Edited twice")
+    scenario = editor.scenario
+    assert scenario is not None and scenario.name == "Edited twice" and scenario.outbound.dialer.gain == 0.25
+    assert scenario.outbound.portfolio.imported is table
+
+
+def test_a_pickled_scenario_carries_the_accounts_as_flat_columns(shipped: Scenario) -> None:
+    table = shipped.outbound.portfolio.imported
+    extra = len(pickle.dumps(shipped)) - len(pickle.dumps(with_accounts(shipped, NO_ACCOUNTS)))
+    id_bytes = sum(len(a.encode()) for a in table.account_id.tolist())
+    # At most the widest columns: float64 balance, int64 dpd, int8 phones, int32 segment and zone
+    # codes, int32 id length, plus the ids' text and a little framing. One pydantic object per
+    # account took about 100 bytes per row more.
+    per_row = 8 + 8 + 1 + 4 + 4 + 4
+    assert extra <= len(table) * per_row + id_bytes + 2_048
+    again = pickle.loads(pickle.dumps(shipped))
+    restored = again.outbound.portfolio.imported
+    assert again == shipped and restored.digest == table.digest
+    assert restored.records() == table.records()
+    assert not restored.balance.flags.writeable and not restored.account_id.flags.writeable
+
+
+def test_the_table_cannot_be_changed(shipped: Scenario) -> None:
+    table = shipped.outbound.portfolio.imported
+    with pytest.raises(ValueError, match="read-only"):
+        table.balance[0] = 1.0
+    with pytest.raises(AttributeError, match="immutable"):
+        table.balance = np.ones(len(table))
+
+
+@pytest.mark.parametrize("change", [
+    {"account_id": "A-009"}, {"balance": 1250.51}, {"dpd": 46}, {"segment": "mid"}, {"phones": 3},
+    {"timezone": "Europe/Paris"},
+])
+def test_tables_are_equal_by_content(tmp_path: Path, change: dict[str, object]) -> None:
+    table = AccountTable.from_accounts(ACCOUNTS)
+    with (tmp_path / "a.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([HEADER] + [as_row(a) for a in ACCOUNTS])
+    read = read_portfolio(tmp_path / "a.csv", segments=SEGMENTS)
+    assert read is not table and read == table and hash(read) == hash(table)
+    assert table == ACCOUNTS and list(table) == list(ACCOUNTS)
+    changed = AccountTable.from_accounts([ACCOUNTS[0].model_copy(update=change), *ACCOUNTS[1:]])
+    assert changed != table and changed.digest != table.digest
+    base = default_scenario()
+    one, same, other = (with_accounts(base, t) for t in (table, read, changed))
+    assert one == same and one.content_hash() == same.content_hash()
+    assert one != other and one.content_hash() != other.content_hash()
+
+
+def test_row_order_is_content() -> None:
+    table = AccountTable.from_accounts(ACCOUNTS)
+    swapped = AccountTable.from_accounts([ACCOUNTS[1], ACCOUNTS[0], *ACCOUNTS[2:]])
+    assert swapped != table and sorted(swapped.records(), key=str) == sorted(table.records(), key=str)
+
+
+def test_the_dialer_reads_the_table_as_its_rows_say(shipped: Scenario) -> None:
+    spec, calendar = shipped.outbound.portfolio, shipped.calendar
+    arrays = build_portfolio(spec, calendar, np.random.default_rng(1))
+    rows = list(spec.imported)
+    names = [s.name for s in spec.segments]
+    zone_of = [a.timezone or calendar.timezone for a in rows]
+    zones = sorted(set(zone_of))
+    assert len(zones) > 1 and arrays.tz_names == tuple(zones)
+    np.testing.assert_array_equal(arrays.segment, [names.index(a.segment) for a in rows])
+    np.testing.assert_array_equal(arrays.balance, [a.balance for a in rows])
+    np.testing.assert_array_equal(arrays.dpd, [a.dpd for a in rows])
+    np.testing.assert_array_equal(arrays.phones, [a.phones for a in rows])
+    np.testing.assert_array_equal(arrays.tz, [zones.index(z) for z in zone_of])
+    assert arrays.balance.flags.writeable  # the run's own copy, never the shared table
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,12 +5,19 @@ Also: saving and loading round-trips, `wfm validate` exit codes, and the core im
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import importlib
+import json
+import re
 import subprocess
 import sys
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
 
+import wfm.scenario
 from wfm.cli import main
 from wfm.scenario.io import (
     Problem,
@@ -23,6 +30,7 @@ from wfm.scenario.io import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src" / "wfm"
 BASELINE = REPO / "scenarios" / "baseline.toml"
 
 GROUP = """
@@ -333,3 +341,71 @@ def test_core_modules_load_no_qt() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------------------------
+# The scenario package: one module per topic, no import cycle, one home for time units
+# --------------------------------------------------------------------------------------------
+
+PACKAGE = SRC / "scenario"
+
+
+def _scenario_imports(path: Path) -> set[str]:
+    """The wfm.scenario modules `path` imports (the package root as "wfm.scenario")."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+            [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        found |= {n for n in names if n == "wfm.scenario" or n.startswith("wfm.scenario.")}
+    return found
+
+
+def test_scenario_modules_import_each_other_without_a_cycle() -> None:
+    modules = {f"wfm.scenario.{p.stem}": p for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    graph = {name: _scenario_imports(path) for name, path in modules.items()}
+    assert {name: deps for name, deps in graph.items() if "wfm.scenario" in deps} == {}  # only the re-exports do
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        pytest.fail(f"import cycle in wfm.scenario: {exc.args[1]}")
+    assert order.index("wfm.scenario.units") < order.index("wfm.scenario.outbound") < order.index("wfm.scenario.model")
+
+
+def test_the_package_root_only_re_exports() -> None:
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    kinds = {type(node).__name__ for node in tree.body}
+    assert kinds <= {"Expr", "ImportFrom", "Assign"}  # docstring, imports, __all__
+    exported = set(wfm.scenario.__all__)
+    assert all(hasattr(wfm.scenario, name) for name in exported)
+    for path in PACKAGE.glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        module = importlib.import_module(f"wfm.scenario.{path.stem}")
+        models = {name for name, value in vars(module).items() if isinstance(value, type)
+                  and issubclass(value, wfm.scenario.Model) and value.__module__ == module.__name__}
+        assert models <= exported, f"{path.name} defines models the package does not export: {models - exported}"
+
+
+def test_time_units_are_defined_once() -> None:
+    assignment = re.compile(r"^\s*(\w*(?:DAY|HOUR|MINUTE|WEEK)_S|SECONDS_PER_\w+)\s*(?::[^=]*)?=[^=]", re.M)
+    day_literal = re.compile(r"\b86_?400\b")
+    defined, literal = [], []
+    for path in SRC.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(SRC).as_posix()
+        defined += [f"{where}: {m.group(1)}" for m in assignment.finditer(text)]
+        if where != "scenario/units.py" and not where.startswith("gui/"):  # the GUI's spin-box limits aside
+            literal += [where for _ in day_literal.finditer(text)]
+    assert sorted(defined) == ["scenario/units.py: DAY_S", "scenario/units.py: HOUR_S", "scenario/units.py: MINUTE_S",
+                               "scenario/units.py: WEEK_S"]
+    assert literal == []
+    assert (wfm.scenario.MINUTE_S, wfm.scenario.HOUR_S, wfm.scenario.DAY_S, wfm.scenario.WEEK_S) == \
+        (60, 3_600, 86_400, 604_800)
+
+
+def test_content_hash_without_imported_accounts_is_the_plain_dump_hash() -> None:
+    # An independent reference: the hash every scenario had before imported accounts became a
+    # table; a scenario with no imported accounts must keep it, so stored results still match.
+    scenario = load_scenario(BASELINE)
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    assert scenario.content_hash() == hashlib.sha256(canonical.encode()).hexdigest()[:12]
