@@ -132,8 +132,8 @@ def test_comma_separated_thousands_quoted_and_excel_sep_line(tmp_path: Path) -> 
 
 def test_tab_separated_utf16_and_windows_1252(tmp_path: Path) -> None:
     utf16 = write_text(tmp_path / "unicode.txt", "id\tbalance\tdpd\tsegment\nÀ1\t10.5\t3\tearly\n", "utf-16")
-    assert read_portfolio(utf16, segments=SEGMENTS)[0] == ImportedAccount(
-        account_id="À1", balance=10.5, dpd=3, segment="early")
+    assert read_portfolio(utf16, segments=SEGMENTS) == (ImportedAccount(
+        account_id="À1", balance=10.5, dpd=3, segment="early"),)
     ansi = write_text(tmp_path / "ansi.csv", "id;balance;dpd;segment\nCittà-1;10,5;3;early\n", "cp1252")
     assert read_portfolio(ansi, segments=SEGMENTS)[0].account_id == "Città-1"
 
@@ -538,7 +538,7 @@ def test_tables_are_equal_by_content(tmp_path: Path, change: dict[str, object]) 
         csv.writer(handle).writerows([HEADER] + [as_row(a) for a in ACCOUNTS])
     read = read_portfolio(tmp_path / "a.csv", segments=SEGMENTS)
     assert read is not table and read == table and hash(read) == hash(table)
-    assert table == ACCOUNTS and list(table) == list(ACCOUNTS)
+    assert table == ACCOUNTS and table.records() == [a.model_dump() for a in ACCOUNTS]
     changed = AccountTable.from_accounts([ACCOUNTS[0].model_copy(update=change), *ACCOUNTS[1:]])
     assert changed != table and changed.digest != table.digest
     base = default_scenario()

@@ -17,7 +17,7 @@ a module of its own:
     portfolio_file  reading a debtor portfolio file (CSV/XLSX) into an `AccountTable`
 """
 
-from wfm.scenario.accounts import MAX_PHONES, NO_ACCOUNTS, AccountTable, ImportedAccount
+from wfm.scenario.accounts import MAX_PHONES, NO_ACCOUNTS, AccountRow, AccountTable, ImportedAccount
 from wfm.scenario.calendar import Calendar, OpeningHours
 from wfm.scenario.costs import Costs
 from wfm.scenario.groups import AgentGroup, Break, Shift
@@ -69,6 +69,7 @@ __all__ = [
     "WEEKDAYS",
     "WEEKDAY_NAMES",
     "WEEK_S",
+    "AccountRow",
     "AccountTable",
     "AgentGroup",
     "Amd",

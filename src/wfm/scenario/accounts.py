@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from pydantic import Field, GetCoreSchemaHandler
@@ -30,7 +30,7 @@ MAX_PHONES = 10
 
 
 class ImportedAccount(Model):
-    """One account read from a portfolio file (see `wfm.scenario.portfolio_file`): a row of `AccountTable`."""
+    """One account as a scenario file lists it inline, checked field by field before it joins an `AccountTable`."""
 
     account_id: str
     balance: float = Field(gt=0)
@@ -38,6 +38,17 @@ class ImportedAccount(Model):
     segment: str
     phones: int = Field(default=1, ge=1, le=MAX_PHONES)
     timezone: str = ""
+
+
+class AccountRow(NamedTuple):
+    """One account of an `AccountTable` as plain values: cheap to make, as reports walk every row."""
+
+    account_id: str
+    balance: float
+    dpd: int
+    segment: str
+    phones: int
+    timezone: str
 
 
 def _frozen(values: Any, dtype: Any) -> np.ndarray:
@@ -198,26 +209,21 @@ class AccountTable:
     def __bool__(self) -> bool:
         return len(self) > 0
 
-    def __getitem__(self, i: int) -> ImportedAccount:
-        """Row `i` as an `ImportedAccount` (already checked, so built without validating again)."""
-        return ImportedAccount.model_construct(
-            account_id=str(self.account_id[i]), balance=float(self.balance[i]), dpd=int(self.dpd[i]),
-            segment=self.segment_names[self.segment[i]], phones=int(self.phones[i]),
-            timezone=self.timezone_names[self.timezone[i]],
-        )
+    def __getitem__(self, i: int) -> AccountRow:
+        """Row `i`."""
+        return AccountRow(self.account_id[i].item(), self.balance[i].item(), self.dpd[i].item(),
+                          self.segment_names[self.segment[i]], self.phones[i].item(),
+                          self.timezone_names[self.timezone[i]])
 
-    def __iter__(self) -> Iterator[ImportedAccount]:
-        return (self[i] for i in range(len(self)))
+    def __iter__(self) -> Iterator[AccountRow]:
+        segments, zones = self.segment_names, self.timezone_names
+        for a, b, d, s, p, z in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
+                                    self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(), strict=True):
+            yield AccountRow(a, b, d, segments[s], p, zones[z])
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as plain dicts, as a scenario file lists inline accounts."""
-        segments, zones = self.segment_names, self.timezone_names
-        return [
-            {"account_id": a, "balance": b, "dpd": d, "segment": segments[s], "phones": p, "timezone": zones[z]}
-            for a, b, d, s, p, z in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
-                                        self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(),
-                                        strict=True)
-        ]
+        return [row._asdict() for row in self]
 
     def total_balance(self) -> float:
         """Sum of the balances, exactly rounded."""
@@ -226,11 +232,13 @@ class AccountTable:
     # ---- identity: immutable, so copies are the table itself ------------------------------
 
     def __eq__(self, other: object) -> bool:
-        """Equal content (by digest); a tuple or list of `ImportedAccount` compares row by row."""
+        """Equal content (by digest); a tuple or list of `ImportedAccount`s or `AccountRow`s compares row by row."""
         if isinstance(other, AccountTable):
             return self is other or self.digest == other.digest
         if isinstance(other, tuple | list):
-            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+            return len(other) == len(self) and all(
+                row._asdict() == o.model_dump() if isinstance(o, ImportedAccount) else row == o
+                for row, o in zip(self, other, strict=True))
         return NotImplemented
 
     def __hash__(self) -> int:
