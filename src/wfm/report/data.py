@@ -226,16 +226,16 @@ def imported_summary(portfolio: Portfolio) -> list[tuple[str, Any, str]]:
     source = portfolio.file + (f" (sheet {portfolio.sheet})" if portfolio.sheet else "") if portfolio.file \
         else "listed in the scenario"
     by_segment = {s.name: 0 for s in portfolio.segments}
-    for account in accounts:
-        by_segment[account.segment] = by_segment.get(account.segment, 0) + 1
-    dpd = [a.dpd for a in accounts]
+    counts = np.bincount(accounts.segment, minlength=len(accounts.segment_names)).tolist()
+    by_segment.update(zip(accounts.segment_names, counts, strict=True))
     rows: list[tuple[str, Any, str]] = [
         (f"{IMPORTED}.source", source, "text"),
         (f"{IMPORTED}.accounts", len(accounts), "count"),
-        (f"{IMPORTED}.total_balance", math.fsum(a.balance for a in accounts), "money"),
+        (f"{IMPORTED}.total_balance", accounts.total_balance(), "money"),
     ]
     rows += [(f"{IMPORTED}.accounts_by_segment.{name}", n, "count") for name, n in by_segment.items()]
-    rows += [(f"{IMPORTED}.dpd_min", min(dpd), "count"), (f"{IMPORTED}.dpd_max", max(dpd), "count")]
+    rows += [(f"{IMPORTED}.dpd_min", int(accounts.dpd.min()), "count"),
+             (f"{IMPORTED}.dpd_max", int(accounts.dpd.max()), "count")]
     return rows
 
 
