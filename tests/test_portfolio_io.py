@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import csv
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -508,10 +509,10 @@ def test_a_pickled_scenario_carries_the_accounts_as_flat_columns(shipped: Scenar
     table = shipped.outbound.portfolio.imported
     extra = len(pickle.dumps(shipped)) - len(pickle.dumps(with_accounts(shipped, NO_ACCOUNTS)))
     id_bytes = sum(len(a.encode()) for a in table.account_id.tolist())
-    # At most the widest columns: float64 balance, int64 dpd, int8 phones, int32 segment and zone
+    # At most the widest columns: float64 balance, int64 dpd and phones, int32 segment and zone
     # codes, int32 id length, plus the ids' text and a little framing. One pydantic object per
     # account took about 100 bytes per row more.
-    per_row = 8 + 8 + 1 + 4 + 4 + 4
+    per_row = 8 + 8 + 8 + 4 + 4 + 4
     assert extra <= len(table) * per_row + id_bytes + 2_048
     again = pickle.loads(pickle.dumps(shipped))
     restored = again.outbound.portfolio.imported
@@ -526,6 +527,18 @@ def test_the_table_cannot_be_changed(shipped: Scenario) -> None:
         table.balance[0] = 1.0
     with pytest.raises(AttributeError, match="immutable"):
         table.balance = np.ones(len(table))
+
+
+@pytest.mark.parametrize(("columns", "message"), [
+    ((["A", "B"], [10.0, 0.0], [1, 2], ["early", "late"]),
+     "imported[1] (account B): balance 0.0 is not a number above 0"),
+    ((["A"], [10.0], [-1], ["early"]), "imported[0] (account A): dpd -1 is negative"),
+    ((["A"], [10.0], [1], ["early"], [300]), "imported[0] (account A): phones 300 is not a phone count from 1 to 10"),
+    ((["A", "B"], [10.0], [1, 2], ["early", "late"]), "column balance has 1 rows but account_id has 2"),
+])
+def test_a_table_checks_its_rows_once_when_made(columns: tuple[list[object], ...], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        AccountTable.from_columns(*columns)
 
 
 @pytest.mark.parametrize("change", [

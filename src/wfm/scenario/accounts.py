@@ -79,7 +79,7 @@ class AccountTable:
         account_id: account ids (str).
         balance: balance owed (float64, > 0).
         dpd: days past due (int64, >= 0).
-        phones: phone numbers per account (int8, 1 to `MAX_PHONES`).
+        phones: phone numbers per account (int64, 1 to `MAX_PHONES`).
         segment: index into `segment_names` (int32).
         segment_names: the segments that occur, sorted.
         timezone: index into `timezone_names` (int32).
@@ -126,7 +126,7 @@ class AccountTable:
             "account_id": _frozen(account_id, np.str_),
             "balance": _frozen(balance, np.float64),
             "dpd": _frozen(dpd, np.int64),
-            "phones": _frozen(phones, np.int8),
+            "phones": _frozen(phones, np.int64),
             "segment": _frozen(segment, np.int32),
             "timezone": _frozen(timezone, np.int32),
             "segment_names": tuple(segment_names),
@@ -166,7 +166,7 @@ class AccountTable:
     def _content_digest(self) -> str:
         h = hashlib.sha256()
         h.update(json.dumps([self.segment_names, self.timezone_names, self.account_id.tolist()]).encode())
-        for array, dtype in ((self.balance, "<f8"), (self.dpd, "<i8"), (self.phones, "i1"), (self.segment, "<i4"),
+        for array, dtype in ((self.balance, "<f8"), (self.dpd, "<i8"), (self.phones, "<i8"), (self.segment, "<i4"),
                              (self.timezone, "<i4")):
             h.update(array.astype(dtype, copy=False).tobytes())
         return h.hexdigest()
@@ -259,7 +259,7 @@ class AccountTable:
         # the narrowest type that holds them; the digest travels too, as the content is checked.
         ids = self.account_id.tolist()
         lengths = _narrow(np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids)))
-        return (_restore, ("".join(ids), lengths, self.balance, _narrow(self.dpd), self.phones,
+        return (_restore, ("".join(ids), lengths, self.balance, _narrow(self.dpd), _narrow(self.phones),
                            _narrow(self.segment), self.segment_names, _narrow(self.timezone), self.timezone_names,
                            self.digest))
 
