@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
 
 from wfm.experiment import Summary, replicate, summarize
+from wfm.kpi import mean_over_runs
 from wfm.report import build_workbook, write_report
 from wfm.report.styles import FORMATS, clip_to_unit
-from wfm.report.tables import mean_over_runs
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario
 from wfm.sim.outbound.result import OUTCOMES, RULES
