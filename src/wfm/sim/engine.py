@@ -11,7 +11,7 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from wfm.costs import cost_breakdown
+from wfm.sim.costs import cost_breakdown
 from wfm.scenario import DAY_S, Scenario
 from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times

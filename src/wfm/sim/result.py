@@ -195,7 +195,7 @@ COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "
 
 @dataclass(frozen=True)
 class CostSeries:
-    """Money spent per simulated day, by category (DESIGN §6); see `wfm.costs` for the arithmetic.
+    """Money spent per simulated day, by category (DESIGN §6); see `wfm.sim.costs` for the arithmetic.
 
     Attributes:
         currency: currency of every amount.
