@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from wfm.sim.result import COST_CATEGORIES, RunResult
+from wfm.sim.result import COST_CATEGORIES, RunResult, sum_by_day
 
 Unit = Literal["ratio", "seconds", "count", "agents", "money"]
 
@@ -182,12 +182,6 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def sum_by_day(values: np.ndarray, per_day: int) -> np.ndarray:
-    """Per-interval values summed by day along the leading axis (other axes kept)."""
-    values = np.asarray(values, dtype=float)
-    return values.reshape(-1, per_day, *values.shape[1:]).sum(axis=1)
-
-
 def mean_over_runs(tables: Sequence[dict[str, np.ndarray]], labels: Collection[str] = ()) -> dict[str, np.ndarray]:
     """Column-wise mean over replications, NaN left out (NaN where no replication has a value).
 
@@ -303,10 +297,11 @@ def _workforce_kpis(result: RunResult, day_starts: np.ndarray) -> dict[str, np.n
     leavers = block(wf.leavers.sum(axis=1))
     worked = block(present)
     total = block(costs.total)
-    handled_per_day = result.inbound.handled.reshape(n_days, -1).sum(axis=1)
+    per_day = result.intervals_per_day
+    handled_per_day = sum_by_day(result.inbound.handled, per_day)
     collected_per_day = wf.euros_collected
     if result.outbound is not None:
-        handled_per_day = handled_per_day + result.outbound.handled.reshape(n_days, -1).sum(axis=1)
+        handled_per_day = handled_per_day + sum_by_day(result.outbound.handled, per_day)
         collected_per_day = result.outbound.amount_collected
     handled = block(handled_per_day)
     table = {

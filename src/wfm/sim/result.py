@@ -299,6 +299,15 @@ class RunResult:
         return 86_400 // self.interval_s
 
 
+def sum_by_day(values: np.ndarray, per_day: int) -> np.ndarray:
+    """Per-interval values summed by day along the leading axis (other axes kept).
+
+    The one reshape every reader of per-interval arrays uses (costs, KPIs, views).
+    """
+    values = np.asarray(values, dtype=float)
+    return values.reshape(-1, per_day, *values.shape[1:]).sum(axis=1)
+
+
 def same_values(a: Any, b: Any) -> bool:
     """Deep equality of results, comparing numpy arrays element-wise (bit-identical floats)."""
     if is_dataclass(a) and is_dataclass(b):
