@@ -1,7 +1,7 @@
 """The Excel workbook a manager presents: KPIs with confidence intervals, tables and native charts.
 
-Fed only by `Summary`/`RunResult` data and the `Scenario`, never by widgets, so the CLI and
-the GUI write identical workbooks. Each sheet is one function of the data; a sheet whose data
+Fed only by the `Summary`, the tables `wfm.views` derives from it and the `Scenario`, never by
+widgets, so the CLI and the GUI write identical workbooks and the GUI's plots show the same numbers. Each sheet is one function of the data; a sheet whose data
 does not exist is not written (no empty placeholders): no inbound sheets without inbound, no
 Dialer, Portfolio or Compliance sheet without outbound. The sheets of the campaign live in
 `outbound_sheets`, those of the people and the money in `people_sheets`; a new sheet is one
