@@ -1,7 +1,7 @@
 """The Dialer, Portfolio, Workforce, Costs and Compliance sheets: every cell against the runs it came from.
 
 Expected values are recomputed here from the raw `RunResult` arrays (not through
-`wfm.report.tables`), and tied to the Summary's own KPIs by conservation: hours and days add up
+`wfm.views`), and tied to the Summary's own KPIs by conservation: hours and days add up
 to the horizon's attempts, segments to the portfolio, categories to the total cost, and the
 last day's "to date" columns to the run's KPI.
 """

@@ -1,11 +1,12 @@
 """The Excel workbook a manager presents: KPIs with confidence intervals, tables and native charts.
 
 Fed only by the `Summary`, the tables `wfm.views` derives from it and the `Scenario`, never by
-widgets, so the CLI and the GUI write identical workbooks and the GUI's plots show the same numbers. Each sheet is one function of the data; a sheet whose data
-does not exist is not written (no empty placeholders): no inbound sheets without inbound, no
-Dialer, Portfolio or Compliance sheet without outbound. The sheets of the campaign live in
-`outbound_sheets`, those of the people and the money in `people_sheets`; a new sheet is one
-more function listed in `SCENARIO_SHEETS`.
+widgets, so the CLI and the GUI write identical workbooks and the GUI's plots show the same
+numbers. Each sheet is one function of the data; a sheet whose data does not exist is not
+written (no empty placeholders): no inbound sheets without inbound, no Dialer, Portfolio or
+Compliance sheet without outbound. The sheets of the campaign live in `outbound_sheets`, those
+of the people and the money in `people_sheets`; a new sheet is one more function listed in
+`SCENARIO_SHEETS`.
 
 Writing is safe: the workbook goes to a temporary file next to the target and replaces it
 with `os.replace` only once complete, so a failure (file open in Excel, read-only folder)
