@@ -159,3 +159,17 @@ def test_run_still_works_with_a_backend_option(two_files, capsys):
     assert main(["run", str(two_files[0]), "--reps", "2", "--backend", "serial"]) == EXIT_OK
     assert "2 replication(s)" in capsys.readouterr().out
     assert main(["validate", str(two_files[0])]) == EXIT_OK
+
+
+def test_a_usd_scenario_prints_dollars_never_euros(tmp_path, capsys):
+    base = stationary_scenario(9, 100, 300, 180, hours=4)
+    usd = base.model_copy(update={"costs": base.costs.model_copy(update={"currency": "USD"})})
+    path = save_scenario(usd, tmp_path / "usd.toml")
+    assert main(["run", str(path), "--reps", "2", "--seed", "3"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Cost per call" in out and "$" in out and "€" not in out and "EUR" not in out
+    other = save_scenario(vary(usd, {"groups[0].shifts[0].headcount": 11}, name="Eleven"), tmp_path / "b.toml")
+    assert main(["compare", str(path), str(other), "--reps", "2", "--seed", "3", "--kpi", "cost_per_call",
+                 *SERIAL]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Cost per call" in out and "$" in out and "€" not in out

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from wfm import kpi
-from wfm.costs import cost_breakdown
 from wfm.sim import run
+from wfm.sim.costs import cost_breakdown
 from wfm.sim.result import COST_CATEGORIES
 from workforce_cases import back_office, baseline_with
 

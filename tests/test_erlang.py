@@ -13,6 +13,7 @@ from scipy.linalg import expm
 from scipy.stats import gamma
 
 from wfm.analytic import (
+    SL_CEILING,
     ErlangAResult,
     erlang_a,
     erlang_a_staffing,
@@ -311,6 +312,16 @@ def test_erlang_a_staffing_is_the_smallest_meeting_targets(target, max_abandon):
     assert n == 1 or not meets(n - 1)
 
 
+@pytest.mark.parametrize("staffing", [
+    lambda target: erlang_c_staffing(threshold=20.0, target_sl=target, **CALL_CENTRE),
+    lambda target: erlang_a_staffing(100 / 1800, 180.0, 60.0, 20.0, target),
+])
+def test_a_full_target_is_sized_as_all_but_one_call_in_a_billion(staffing):
+    # No finite staff answers every call in time; 100% is read as SL >= 1 - 1e-9, the same everywhere.
+    assert staffing(1.0) == staffing(SL_CEILING) > staffing(0.999)
+    assert SL_CEILING == 1 - 1e-9
+
+
 def test_erlang_a_staffing_abandon_cap_can_bind():
     args = (100 / 1800, 180.0, 60.0, 20.0, 0.5)
     assert erlang_a_staffing(*args, max_abandon=0.001) > erlang_a_staffing(*args)
@@ -341,10 +352,10 @@ def test_erlang_a_staffing_can_be_below_load_and_at_one():
         (lambda: erlang_a(3, 0.01, 60.0, math.inf, 20.0), "mean_patience must be finite, but got inf"),
         (lambda: erlang_a(3, "fast", 60.0, 30.0, 20.0), "arrival_rate must be a number, but got 'fast'"),
         (
-            lambda: erlang_c_staffing(0.1, 60.0, 20.0, 1.0),
-            "target_sl must be strictly between 0 and 1, but got 1.0",
+            lambda: erlang_c_staffing(0.1, 60.0, 20.0, 1.01),
+            "target_sl must be in (0, 1], but got 1.01",
         ),
-        (lambda: erlang_a_staffing(0.1, 60.0, 30.0, 20.0, 0.0), "target_sl must be strictly between 0 and 1"),
+        (lambda: erlang_a_staffing(0.1, 60.0, 30.0, 20.0, 0.0), "target_sl must be in (0, 1]"),
         (
             lambda: erlang_a_staffing(0.1, 60.0, 30.0, 20.0, 0.8, 1.5),
             "max_abandon must be in (0, 1], but got 1.5",

@@ -1,4 +1,4 @@
-"""The numbers behind the dashboards (no Qt): bands, profiles and the Erlang requirement."""
+"""The numbers behind the dashboards (no Qt): bands, profiles and the Erlang requirement, from `wfm.views`."""
 
 from __future__ import annotations
 
@@ -9,18 +9,11 @@ import pytest
 
 from wfm.analytic import erlang_a, erlang_a_staffing
 from wfm.experiment import Estimate, replicate
-from wfm.gui.analysis import (
-    Band,
-    band_over,
-    expected_per_interval,
-    inbound_groups,
-    intraday_profile,
-    is_significant,
-    open_days,
-    required_agents,
-)
 from wfm.gui.worker import describe_replications
 from wfm.scenario.io import default_scenario
+from wfm.views import Band, band_over
+from wfm.views.comparison import is_significant
+from wfm.views.profile import forecast, inbound_groups, intraday_profile, open_days
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +37,7 @@ def test_average_profile_sums_days_before_dividing(two_day):
     scenario, summary = two_day
     days = open_days(scenario)
     assert days == [0, 1]
-    profile = intraday_profile(summary, days)
+    profile = intraday_profile(summary, scenario, days)
     run = summary.runs[0]
     per_day = run.intervals_per_day
     offered = run.inbound.offered.reshape(-1, per_day)
@@ -52,20 +45,22 @@ def test_average_profile_sums_days_before_dividing(two_day):
     in_sl = run.inbound.answered_in_sl.reshape(-1, per_day)
     i = int(np.argmax(offered.sum(axis=0)))  # the busiest interval of the day
     expected_sl = in_sl[:, i].sum() / net[:, i].sum()
-    one_run = intraday_profile(dataclasses.replace(summary, runs=summary.runs[:1]), days)
+    one_run = intraday_profile(dataclasses.replace(summary, runs=summary.runs[:1]), scenario, days)
     assert one_run.service_level.mean[i] == pytest.approx(expected_sl)
     assert one_run.offered.mean[i] == pytest.approx(offered[:, i].mean())
     # one day alone is the summary's own interval table for that day
-    day0 = intraday_profile(summary, [0])
+    day0 = intraday_profile(summary, scenario, [0])
     np.testing.assert_allclose(day0.offered.mean, summary.intervals["offered"][:per_day])
     assert profile.hours[1] - profile.hours[0] == pytest.approx(0.25)
 
 
-def test_required_agents_is_erlang_a_on_the_forecast():
-    scenario = default_scenario()
-    calls = expected_per_interval(scenario, [0])
+def test_required_agents_is_erlang_a_on_the_forecast(two_day):
+    scenario, summary = two_day
+    calls = forecast(scenario)[0]
     assert calls.sum() == pytest.approx(scenario.inbound.demand.daily_volume["mon"])
-    required = required_agents(scenario, [0])
+    profile = intraday_profile(summary, scenario, [0])
+    np.testing.assert_array_equal(profile.forecast, calls)
+    required = profile.required
     i = int(np.argmax(calls))
     inbound = scenario.inbound
     rate, aht = calls[i] / 900, inbound.talk.mean_s + inbound.acw.mean_s
@@ -116,17 +111,23 @@ def test_inbound_agents_count_only_the_groups_that_take_inbound(two_day):
     by_group = np.array([[1.0], [10.0], [100.0]]) * interval_s * np.ones(run.n_intervals)
     staff = dataclasses.replace(run.staff, available_by_group_s=by_group)
     forged = dataclasses.replace(summary, runs=(dataclasses.replace(run, staff=staff),))
-    profile = intraday_profile(forged, [0, 1], inbound_groups(scenario))
-    np.testing.assert_array_equal(profile.inbound_agents.mean, 11.0)
-    np.testing.assert_array_equal(intraday_profile(forged, [0], ("Collections",)).inbound_agents.mean, 100.0)
+    profile = intraday_profile(forged, scenario, [0, 1])
+    open_ = profile.open_days > 0  # intervals closed on both days (no agent, no call) show 0
+    assert open_.sum() > 40
+    np.testing.assert_array_equal(profile.inbound_agents.mean, np.where(open_, 11.0, 0.0))
+    collections_only = scenario.model_copy(update={"groups": tuple(
+        g.model_copy(update={"kind": "inbound" if g.name == "Collections" else "outbound"}) for g in scenario.groups)})
+    assert inbound_groups(collections_only) == ("Collections",)
+    day0 = intraday_profile(forged, collections_only, [0])
+    np.testing.assert_array_equal(day0.inbound_agents.mean, np.where(day0.open_days > 0, 100.0, 0.0))
 
     # the real run: the groups add up to every agent available (conservation), and the
     # outbound-only team is the difference between the two curves
     for run in summary.runs:
         total = run.staff.busy_s + run.staff.idle_s + run.staff.dialing_s
         np.testing.assert_allclose(run.staff.available_by_group_s.sum(axis=0), total)
-    profile = intraday_profile(summary, [0, 1], inbound_groups(scenario))
-    outbound = intraday_profile(summary, [0, 1], ("Collections",))
+    profile = intraday_profile(summary, scenario, [0, 1])
+    outbound = intraday_profile(summary, collections_only, [0, 1])
     np.testing.assert_allclose(profile.inbound_agents.mean + outbound.inbound_agents.mean, profile.agents.mean)
     assert outbound.inbound_agents.mean.max() > 0
     capable = sum(g.headcount for g in scenario.groups if g.takes_inbound)

@@ -323,6 +323,22 @@ def test_an_inbound_only_run_has_no_dialer_tabs(qtbot, tmp_path):
     window.tasks.shutdown()
 
 
+def test_a_usd_run_shows_dollars_in_the_kpi_table_and_dashboards(qtbot, tmp_path):
+    base = small_blended(horizon_days=1)
+    usd = base.model_copy(update={"costs": base.costs.model_copy(update={"currency": "USD"}),
+                                  "run": base.run.model_copy(update={"replications": 1})})
+    window = open_window(qtbot, tmp_path, usd)
+    outcome = run_window(qtbot, window)
+    assert outcome.currency == "USD"
+    table = window.kpi_table
+    texts = [table.item(r, c).text() for r in range(table.rowCount()) for c in range(3)]
+    assert not [t for t in texts if "€" in t or "EUR" in t]
+    assert window.kpi_table.mean_text("cost_per_call").startswith("$")
+    assert window.kpi_table.mean_text("amount_collected").startswith("$")
+    assert "$" in window.funnel_view.note.text() and "€" not in window.funnel_view.note.text()
+    window.tasks.shutdown()
+
+
 # ---- what-if levers ----------------------------------------------------------------------------
 
 

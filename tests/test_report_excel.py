@@ -14,15 +14,16 @@ import pytest
 from openpyxl import load_workbook
 
 from wfm import __version__
-from wfm.analytic import erlang_a_staffing, erlang_c_staffing
+from wfm.analytic import StaffingRule, erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate, Summary, paired_difference, replicate
 from wfm.kpi import KPI_BY_KEY
 from wfm.report import ReportError, build_workbook, write_report
-from wfm.report.data import Target, intraday_profile, scenario_inputs, staffing_function, targets
+from wfm.report.data import Target, scenario_inputs, targets
 from wfm.report.scenario_report import FEATURE_KPIS, HEADLINE_KEYS
 from wfm.report.styles import FORMATS, clip_to_unit, money_format, unit_of
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario, load_scenario
+from wfm.views.profile import forecast
 
 SEED = 20260105
 REPS = 2
@@ -221,7 +222,8 @@ def test_intervals_sheet_lists_open_intervals_with_erlang_staffing(single):
     ws = load_workbook(path)["Intervals"]
     headers, rows = table(ws, "Date")
     table_ = summary.intervals
-    open_ = np.flatnonzero((table_["offered"] > 0) | (table_["agents_available"] > 0))
+    calls = forecast(scenario).ravel()
+    open_ = np.flatnonzero((table_["offered"] > 0) | (table_["agents_available"] > 0) | (calls > 0))
     assert len(rows) == len(open_)
     inbound = scenario.inbound
     handle = inbound.talk.mean_s + inbound.acw.mean_s
@@ -231,10 +233,11 @@ def test_intervals_sheet_lists_open_intervals_with_erlang_staffing(single):
         for key in ("offered", "service_level", "asa", "agents_available"):
             definition = KPI_BY_KEY[key]
             assert_kpi_cell(row[headers.index(definition.label)], table_[key][idx], definition.unit)
-        offered = table_["offered"][idx]
+        # The requirement is sized on the forecast calls of the interval (not on the simulated offered).
+        assert row[headers.index("Calls forecast")].value == pytest.approx(calls[idx], rel=1e-12)
         required = row[headers.index("Erlang A required agents")].value
-        if offered > 0:
-            expected = erlang_a_staffing(round(offered, 1) / 900, handle, inbound.patience.mean_s,
+        if calls[idx] > 0:
+            expected = erlang_a_staffing(calls[idx] / 900, handle, inbound.patience.mean_s,
                                          inbound.service_level.threshold_s, inbound.service_level.target)
             assert required == expected
         else:
@@ -242,23 +245,36 @@ def test_intervals_sheet_lists_open_intervals_with_erlang_staffing(single):
 
 
 def test_profile_is_the_mean_over_open_days(single):
-    path, summary, _ = single
+    path, summary, scenario = single
     ws = load_workbook(path)["Profile"]
     headers, rows = table(ws, "Time")
     per_day = 96
     offered = summary.intervals["offered"].reshape(-1, per_day)
     agents = summary.intervals["agents_available"].reshape(-1, per_day)
-    # Hand-computed: for each quarter hour, average over the days that had calls or agents in it.
+    calls = forecast(scenario)
+    # Hand-computed: for each quarter hour, average over the days that had calls forecast or offered, or
+    # agents, in it. Volumes are the mean over those days; the service level is the ratio of their sums
+    # (answered in time / offered, per replication), then the mean over replications: never a mean of the
+    # days' ratios, which would weigh a quiet Saturday as much as a busy Monday.
     expected = {}
     for slot in range(per_day):
-        days = [d for d in range(offered.shape[0]) if offered[d, slot] > 0 or agents[d, slot] > 0]
+        days = [d for d in range(offered.shape[0]) if offered[d, slot] > 0 or agents[d, slot] > 0 or calls[d, slot]]
         if days:
-            expected[slot] = (len(days), sum(offered[d, slot] for d in days) / len(days))
+            sl = []
+            for run in summary.runs:
+                in_sl = run.inbound.answered_in_sl.reshape(-1, per_day)[days, slot].sum()
+                net = (run.inbound.offered - run.inbound.abandoned_short).reshape(-1, per_day)[days, slot].sum()
+                sl.append(in_sl / net if net else math.nan)
+            rates = [x for x in sl if not math.isnan(x)]
+            expected[slot] = (len(days), sum(offered[d, slot] for d in days) / len(days),
+                              sum(rates) / len(rates) if rates else math.nan)
     assert len(rows) == len(expected)
-    for row, (slot, (n_days, mean_offered)) in zip(rows, sorted(expected.items()), strict=True):
+    assert scenario.inbound.service_level.exclude_short_abandons
+    for row, (slot, (n_days, mean_offered, sl)) in zip(rows, sorted(expected.items()), strict=True):
         assert row[0].value.total_seconds() == slot * 900
         assert row[1].value == n_days
         assert row[headers.index("Inbound calls offered")].value == pytest.approx(mean_offered, rel=1e-12)
+        assert_kpi_cell(row[headers.index("Service level")], sl, "ratio")
 
 
 def test_inputs_sheet_traces_every_parameter(single):
@@ -353,34 +369,19 @@ def test_comparison_inputs_highlight_differences(comparison):
 # --------------------------------------------------------------------------- data helpers
 
 
-def test_intraday_profile_by_hand():
-    # Two days of 4 intervals of 6 hours; day 2 is closed in the last interval.
-    intervals = {
-        "offered": np.array([0.0, 10, 20, 4, 0, 30, 10, 0]),
-        "agents_available": np.array([0.0, 2, 3, 1, 0, 4, 2, 0]),
-        "service_level": np.array([np.nan, 0.5, 1.0, 0.25, np.nan, 0.9, np.nan, np.nan]),
-        "interval": np.arange(8),
-        "start_s": np.arange(8) * 21_600,
-    }
-    profile = intraday_profile(intervals, 21_600)
-    assert list(profile.start_s) == [21_600, 43_200, 64_800]
-    assert list(profile.open_days) == [2, 2, 1]
-    assert list(profile.columns["offered"]) == [20.0, 15.0, 4.0]
-    assert list(profile.columns["service_level"]) == [0.7, 1.0, 0.25]
-
-
-def test_staffing_function_uses_erlang_a_or_c():
+def test_staffing_rule_uses_erlang_a_or_c():
     scenario = short_baseline()
-    required = staffing_function(scenario, 900)
+    rule = StaffingRule.for_inbound(scenario.inbound)
     inbound = scenario.inbound
     handle = inbound.talk.mean_s + inbound.acw.mean_s
     sl = inbound.service_level
-    assert required(0.0) == 0
-    assert required(100.0) == erlang_a_staffing(100 / 900, handle, inbound.patience.mean_s, sl.threshold_s, sl.target)
-    no_abandon = scenario.model_copy(update={"inbound": inbound.model_copy(
-        update={"patience": inbound.patience.model_copy(update={"distribution": "none"})})})
-    assert staffing_function(no_abandon, 900)(100.0) == erlang_c_staffing(100 / 900, handle, sl.threshold_s, sl.target)
-    assert math.isnan(required(math.nan))
+    assert rule.agents(0.0, 900) == 0 and rule.formula == "Erlang A"
+    assert rule.agents(100.0, 900) == erlang_a_staffing(100 / 900, handle, inbound.patience.mean_s, sl.threshold_s,
+                                                        sl.target)
+    no_abandon = StaffingRule.for_inbound(inbound.model_copy(
+        update={"patience": inbound.patience.model_copy(update={"distribution": "none"})}))
+    assert no_abandon.formula == "Erlang C"
+    assert no_abandon.agents(100.0, 900) == erlang_c_staffing(100 / 900, handle, sl.threshold_s, sl.target)
 
 
 def test_targets_and_status():
@@ -580,6 +581,18 @@ def test_money_format_per_currency(currency, expected):
 def in_currency(scenario: Scenario, currency: str) -> Scenario:
     return scenario.model_copy(update={"costs": scenario.costs.model_copy(update={"currency": currency}),
                                        "name": f"{scenario.name} ({currency})"})
+
+
+def test_a_usd_scenario_writes_no_euro_anywhere():
+    scenario = in_currency(short_baseline(1), "USD")
+    summary = replicate(scenario, 1, SEED)
+    wb = build_workbook([summary], [scenario])  # in memory: openpyxl does not read charts back
+    texts = [str(cell.value) for ws in wb.worksheets for row in ws.iter_rows() for cell in row]
+    formats = [cell.number_format for ws in wb.worksheets for row in ws.iter_rows() for cell in row]
+    axes = [str(getattr(c.y_axis.number_format, "formatCode", c.y_axis.number_format))
+            for ws in wb.worksheets for c in ws._charts]
+    assert not [t for t in texts + formats + axes if "€" in t or "EUR" in t]
+    assert any("$" in f for f in formats) and any("$" in a for a in axes)
 
 
 def money_cells(wb) -> list:

@@ -1,7 +1,7 @@
 """The Dialer, Portfolio, Workforce, Costs and Compliance sheets: every cell against the runs it came from.
 
 Expected values are recomputed here from the raw `RunResult` arrays (not through
-`wfm.report.tables`), and tied to the Summary's own KPIs by conservation: hours and days add up
+`wfm.views`), and tied to the Summary's own KPIs by conservation: hours and days add up
 to the horizon's attempts, segments to the portfolio, categories to the total cost, and the
 last day's "to date" columns to the run's KPI.
 """
@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
 
 from wfm.experiment import Summary, replicate, summarize
+from wfm.kpi import mean_over_runs
 from wfm.report import build_workbook, write_report
 from wfm.report.styles import FORMATS, clip_to_unit
-from wfm.report.tables import mean_over_runs
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario
 from wfm.sim.outbound.result import OUTCOMES, RULES

@@ -11,9 +11,9 @@ import pytest
 import simpy
 
 from wfm import kpi
-from wfm.costs import cost_breakdown
 from wfm.sim import run
 from wfm.sim.agents import build_roster
+from wfm.sim.costs import cost_breakdown
 from wfm.sim.ledger import TimeLedger
 from wfm.sim.streams import make_streams
 from wfm.sim.workforce import WorkforceFloor

@@ -16,12 +16,14 @@ from rich.table import Table
 from wfm import __version__
 from wfm.execution import BACKENDS, Backend, make_backend
 from wfm.experiment import Comparison, Summary, compare, replicate
-from wfm.kpi import HEADLINE, KPI_BY_KEY, KpiDef, format_kpi
+from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
 from wfm.scenario import Scenario
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
 from wfm.sim import Cancelled
 from wfm.solvers import ServiceTarget, StaffingSolution, pacing_lever, solve_pacing, solve_staffing
 from wfm.sweep import Axis, SweepResult, Value, load_sweep_plan, parse_axis, sweep, vary
+from wfm.views import currency_of
+from wfm.views.comparison import comparison_rows
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 1, 130
 
@@ -30,7 +32,8 @@ TABLE_KPIS: tuple[str, ...] = ("service_level", "abandon_rate", "asa", "occupanc
 
 
 def kpi_table(summary: Summary) -> Table:
-    """The headline KPIs with their 95% confidence intervals."""
+    """The headline KPIs with their 95% confidence intervals, money in the scenario's currency."""
+    currency = currency_of(summary)
     table = Table(title=f"{summary.scenario_name} — {summary.replications} replication(s), seed {summary.seed}")
     table.add_column("KPI")
     table.add_column("mean", justify="right")
@@ -39,10 +42,8 @@ def kpi_table(summary: Summary) -> Table:
         if key not in summary.kpis or key not in KPI_BY_KEY:
             continue
         est, definition = summary.kpis[key], KPI_BY_KEY[key]
-        ci = "" if math.isnan(est.half_width) else (
-            f"{format_kpi(est.low, definition)} – {format_kpi(est.high, definition)}"
-        )
-        table.add_row(definition.label, format_kpi(est.mean, definition), ci)
+        ci = "" if math.isnan(est.half_width) else _ci_text(est.low, est.high, definition, currency)
+        table.add_row(definition.label, format_kpi(est.mean, definition, currency), ci)
     return table
 
 
@@ -137,33 +138,43 @@ def _kpi_keys(args: argparse.Namespace, available: Sequence[str]) -> list[str]:
     return chosen
 
 
-def _ci_text(low: float, high: float, definition: KpiDef) -> str:
-    return "" if math.isnan(low) else f"{format_kpi(low, definition)} – {format_kpi(high, definition)}"
+def _ci_text(low: float, high: float, definition: KpiDef, currency: str = DEFAULT_CURRENCY) -> str:
+    if math.isnan(low):
+        return ""
+    return f"{format_kpi(low, definition, currency)} – {format_kpi(high, definition, currency)}"
 
 
-def _delta(value: float, definition: KpiDef) -> str:
+def _delta(value: float, definition: KpiDef, currency: str) -> str:
     if math.isnan(value):
         return "–"
     if definition.unit == "ratio":
         return f"{value * 100:+.2f} pt"
-    return ("+" if value >= 0 else "") + format_kpi(value, definition)
+    if definition.unit == "money":
+        return format_money(value, currency, signed=True)
+    return ("+" if value >= 0 else "") + format_kpi(value, definition, currency)
 
 
 def comparison_table(comparison: Comparison) -> Table:
-    """Each KPI of each scenario against the base: paired difference, its CI and significance."""
+    """Each KPI of each scenario against the base (`wfm.views.comparison`): paired difference, CI, significance."""
     base = comparison.summaries[0]
     table = Table(title=f"Compared with {base.scenario_name} — {base.replications} paired replication(s), "
                         f"seed {base.seed}")
     for name, justify in (("scenario", "left"), ("KPI", "left"), ("base", "right"), ("scenario value", "right"),
                           ("difference", "right"), ("95% CI (paired)", "right"), ("significant", "center")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for row in comparison.differences:
-        definition = KPI_BY_KEY[row.key]
+    for index, row in comparison_rows(comparison):
+        other = comparison.summaries[index]
+        definition, currency = KPI_BY_KEY[row.key], currency_of(other)
+        paired = row.paired
+        if paired is None:
+            difference, ci = row.note, ""
+        else:
+            difference = _delta(paired.mean, definition, currency)
+            ci = "" if math.isnan(paired.half_width) else (
+                f"{_delta(paired.low, definition, currency)} … {_delta(paired.high, definition, currency)}")
         table.add_row(
-            row.scenario_name, definition.label, format_kpi(row.base_mean, definition),
-            format_kpi(row.other_mean, definition), _delta(row.paired.mean, definition),
-            "" if math.isnan(row.paired.half_width)
-            else f"{_delta(row.paired.low, definition)} … {_delta(row.paired.high, definition)}",
+            other.scenario_name, definition.label, format_kpi(row.base.mean, definition, currency_of(base)),
+            format_kpi(row.other.mean, definition, currency), difference, ci,
             "[bold green]yes[/]" if row.significant else "no",
         )
     return table
@@ -204,9 +215,10 @@ def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
         table.add_column("95% CI", justify="right")
     for row in result.rows:
         cells = [str(row.values[axis.path]) for axis in result.axes]
+        currency = currency_of(row.summary)
         for key in keys:
             est, definition = row.kpis[key], KPI_BY_KEY[key]
-            cells += [format_kpi(est.mean, definition), _ci_text(est.low, est.high, definition)]
+            cells += [format_kpi(est.mean, definition, currency), _ci_text(est.low, est.high, definition, currency)]
         table.add_row(*cells)
     return table
 

@@ -99,20 +99,6 @@ class Summary:
     runs: tuple[RunResult, ...]
 
 
-def _mean_table(tables: Sequence[dict[str, np.ndarray]], labels: Sequence[str]) -> dict[str, np.ndarray]:
-    """Column-wise mean over replications; label columns are taken from the first table."""
-    out: dict[str, np.ndarray] = {}
-    for key in tables[0]:
-        if key in labels:
-            out[key] = tables[0][key]
-        else:
-            stack = np.vstack([t[key] for t in tables])
-            with np.errstate(invalid="ignore"):
-                counts = (~np.isnan(stack)).sum(axis=0)
-                out[key] = np.where(counts > 0, np.nansum(stack, axis=0) / np.maximum(counts, 1), np.nan)
-    return out
-
-
 def summarize(scenario: Scenario, seed: int, runs: Sequence[RunResult]) -> Summary:
     """Estimates and mean tables from replication results (in replication order)."""
     overall = [kpi.overall(r) for r in runs]
@@ -124,8 +110,8 @@ def summarize(scenario: Scenario, seed: int, runs: Sequence[RunResult]) -> Summa
         replications=len(runs),
         kpis={k: Estimate.of([o[k] for o in overall]) for k in keys},
         per_replication={k: np.array([o[k] for o in overall]) for k in keys},
-        daily=_mean_table([kpi.by_day(r) for r in runs], ("day", "date")),
-        intervals=_mean_table([kpi.by_interval(r) for r in runs], ("interval", "start_s")),
+        daily=kpi.mean_over_runs([kpi.by_day(r) for r in runs], ("day", "date")),
+        intervals=kpi.mean_over_runs([kpi.by_interval(r) for r in runs], ("interval", "start_s")),
         runs=tuple(runs),
     )
 

@@ -8,6 +8,7 @@ day's service level is answered-in-SL over offered of that day, never a mean of 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -15,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from wfm.scenario.units import HOUR_S
-from wfm.sim.result import COST_CATEGORIES, RunResult
+from wfm.sim.result import COST_CATEGORIES, RunResult, sum_by_day
 
 Unit = Literal["ratio", "seconds", "count", "agents", "money"]
 
@@ -102,10 +103,44 @@ OUTBOUND_KPI_DEFS: tuple[KpiDef, ...] = (
 KPI_DEFS = KPI_DEFS + OUTBOUND_KPI_DEFS
 KPI_BY_KEY: dict[str, KpiDef] = {k.key: k for k in KPI_DEFS}
 
-def format_kpi(value: float | None, definition: KpiDef) -> str:
+CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
+"""Symbols of common currencies; any other currency is written with its ISO code ("COP 1,234.00")."""
+
+NO_MINOR_UNITS = frozenset({"JPY", "KRW", "CLP", "VND", "ISK", "PYG", "UGX", "XOF", "XAF"})
+"""ISO 4217 currencies without minor units: cents would be invented digits."""
+
+DEFAULT_CURRENCY = "EUR"
+"""The currency of a scenario that names none (`wfm.scenario.Costs.currency`)."""
+
+
+def minor_units(currency: str) -> int:
+    """Decimals an amount in `currency` is written with: 2, or 0 for yen-like currencies."""
+    return 0 if currency.strip().upper() in NO_MINOR_UNITS else 2
+
+
+def format_money(value: float, currency: str = DEFAULT_CURRENCY, decimals: int | None = None, *,
+                 signed: bool = False) -> str:
+    """An amount in `currency`: "$1,234.50", "COP 1,234.50"; with `signed`, "+$1.20" and "-$0.07".
+
+    The sign stands before the symbol, as an amount is written; `decimals` defaults to the
+    currency's minor units. The CLI, the GUI and the Excel formats (`wfm.report.styles`) share
+    these symbols. An en dash when there is no value.
+    """
+    if math.isnan(value):
+        return "–"
+    code = currency.strip().upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    sign = ("-" if value < 0 else "+") if signed else ("-" if value < 0 else "")
+    places = minor_units(code) if decimals is None else decimals
+    number = f"{abs(value):,.{places}f}"
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{code} {number}"
+
+
+def format_kpi(value: float | None, definition: KpiDef, currency: str = DEFAULT_CURRENCY) -> str:
     """A KPI value in the unit a planner reads it in; an en dash when there is none (no calls, no rate).
 
-    Shared by the CLI and the GUI so that both show a number the same way.
+    Shared by the CLI and the GUI so that both show a number the same way; money is written in
+    `currency`, the scenario's (`wfm.views.currency_of` reads it from a summary).
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -114,7 +149,7 @@ def format_kpi(value: float | None, definition: KpiDef) -> str:
     if definition.unit == "seconds":
         return f"{value:.1f} s"
     if definition.unit == "money":
-        return f"€{value:,.2f}"
+        return format_money(value, currency)
     if definition.unit == "agents":
         return f"{value:.1f}"
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
@@ -136,12 +171,35 @@ _OB_INTERVAL = ("attempts", "live", "dropped", "amd_fp", "third_party", "rpc", "
 _OB_DAY = ("promises_due", "promises_kept", "amount_collected")
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """Num / den with NaN where the denominator is zero (no calls: no rate)."""
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Num / den with NaN where the denominator is zero (no calls: no rate).
+
+    The one division of every rate: KPIs here, derived tables in `wfm.views`.
+    """
     num = np.asarray(num, dtype=float)
     den = np.asarray(den, dtype=float)
     out = np.full(np.broadcast(num, den).shape, np.nan)
     np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def mean_over_runs(tables: Sequence[dict[str, np.ndarray]], labels: Collection[str] = ()) -> dict[str, np.ndarray]:
+    """Column-wise mean over replications, NaN left out (NaN where no replication has a value).
+
+    Label columns (`labels`: day numbers, dates) are taken from the first table. A rate
+    averaged here is the mean of the replications' rates, as every KPI estimate is.
+    """
+    out: dict[str, np.ndarray] = {}
+    for key in tables[0]:
+        if key in labels:
+            out[key] = tables[0][key]
+            continue
+        stack = np.vstack([np.asarray(t[key], dtype=float) for t in tables])
+        valid = ~np.isnan(stack)
+        counts = valid.sum(axis=0)
+        mean = np.full(stack.shape[1], np.nan)
+        np.divide(np.where(valid, stack, 0.0).sum(axis=0), counts, out=mean, where=counts > 0)
+        out[key] = mean
     return out
 
 
@@ -182,23 +240,23 @@ def _outbound_kpis(sums: dict[str, np.ndarray], result: RunResult) -> dict[str, 
     outbound_hours = (sums["ob_talk_s"] + sums["ob_acw_s"] + sums["agent_wait_s"]) / HOUR_S
     size = sums["attempts"].shape
     return {
-        "aht_inbound": _ratio(sums["talk_s"] + sums["acw_s"], sums["handled"]),
-        "aht_outbound": _ratio(sums["ob_talk_s"] + sums["ob_acw_s"], sums["ob_handled"]),
-        "aht": _ratio(sums["talk_s"] + sums["acw_s"] + sums["ob_talk_s"] + sums["ob_acw_s"],
+        "aht_inbound": ratio(sums["talk_s"] + sums["acw_s"], sums["handled"]),
+        "aht_outbound": ratio(sums["ob_talk_s"] + sums["ob_acw_s"], sums["ob_handled"]),
+        "aht": ratio(sums["talk_s"] + sums["acw_s"] + sums["ob_talk_s"] + sums["ob_acw_s"],
                       sums["handled"] + sums["ob_handled"]),
         "attempts": sums["attempts"].astype(float),
-        "contact_rate": _ratio(connected, sums["attempts"]),
-        "rpc_rate": _ratio(sums["rpc"], sums["attempts"]),
-        "penetration": _ratio(sums["first_rpc"], np.full(size, ob.accounts)),
-        "attempts_per_account": _ratio(sums["attempts"], np.full(size, ob.callable_accounts)),
-        "ptp_rate": _ratio(sums["ptp"], sums["rpc"]),
-        "kept_rate": _ratio(sums["promises_kept"], sums["promises_due"]),
+        "contact_rate": ratio(connected, sums["attempts"]),
+        "rpc_rate": ratio(sums["rpc"], sums["attempts"]),
+        "penetration": ratio(sums["first_rpc"], np.full(size, ob.accounts)),
+        "attempts_per_account": ratio(sums["attempts"], np.full(size, ob.callable_accounts)),
+        "ptp_rate": ratio(sums["ptp"], sums["rpc"]),
+        "kept_rate": ratio(sums["promises_kept"], sums["promises_due"]),
         "amount_collected": sums["amount_collected"],
-        "recovery_rate": _ratio(sums["amount_collected"], np.full(size, ob.balance_placed)),
-        "drop_rate": _ratio(sums["dropped"], sums["live"]),
-        "drop_rate_dialer": _ratio(sums["dropped"] - sums["amd_fp"], sums["live"] - sums["amd_fp"]),
-        "agent_wait": _ratio(sums["agent_wait_s"], sums["connects"]),
-        "rpc_per_agent_hour": _ratio(sums["rpc"], outbound_hours),
+        "recovery_rate": ratio(sums["amount_collected"], np.full(size, ob.balance_placed)),
+        "drop_rate": ratio(sums["dropped"], sums["live"]),
+        "drop_rate_dialer": ratio(sums["dropped"] - sums["amd_fp"], sums["live"] - sums["amd_fp"]),
+        "agent_wait": ratio(sums["agent_wait_s"], sums["connects"]),
+        "rpc_per_agent_hour": ratio(sums["rpc"], outbound_hours),
     }
 
 
@@ -209,12 +267,12 @@ def _kpis_from_sums(sums: dict[str, np.ndarray], result: RunResult, span_s: floa
         "offered": sums["offered"].astype(float),
         "answered": sums["answered"].astype(float),
         "abandoned": sums["abandoned"].astype(float),
-        "answer_rate": _ratio(sums["answered"], sums["offered"]),
-        "abandon_rate": _ratio(sums["abandoned"] - short, offered_net),
-        "service_level": _ratio(sums["answered_in_sl"], offered_net),
-        "asa": _ratio(sums["wait_answered_s"], sums["answered"]),
-        "aht": _ratio(sums["talk_s"] + sums["acw_s"], sums["handled"]),
-        "occupancy": _ratio(sums["busy_s"], sums["busy_s"] + sums["idle_s"] + sums["dialing_s"]),
+        "answer_rate": ratio(sums["answered"], sums["offered"]),
+        "abandon_rate": ratio(sums["abandoned"] - short, offered_net),
+        "service_level": ratio(sums["answered_in_sl"], offered_net),
+        "asa": ratio(sums["wait_answered_s"], sums["answered"]),
+        "aht": ratio(sums["talk_s"] + sums["acw_s"], sums["handled"]),
+        "occupancy": ratio(sums["busy_s"], sums["busy_s"] + sums["idle_s"] + sums["dialing_s"]),
         "agents_available": (sums["busy_s"] + sums["idle_s"] + sums["dialing_s"]) / span_s,
         "redials": sums["redials"].astype(float),
     } | (_outbound_kpis(sums, result) if result.outbound is not None else {})
@@ -240,24 +298,25 @@ def _workforce_kpis(result: RunResult, day_starts: np.ndarray) -> dict[str, np.n
     leavers = block(wf.leavers.sum(axis=1))
     worked = block(present)
     total = block(costs.total)
-    handled_per_day = result.inbound.handled.reshape(n_days, -1).sum(axis=1)
+    per_day = result.intervals_per_day
+    handled_per_day = sum_by_day(result.inbound.handled, per_day)
     collected_per_day = wf.euros_collected
     if result.outbound is not None:
-        handled_per_day = handled_per_day + result.outbound.handled.reshape(n_days, -1).sum(axis=1)
+        handled_per_day = handled_per_day + sum_by_day(result.outbound.handled, per_day)
         collected_per_day = result.outbound.amount_collected
     handled = block(handled_per_day)
     table = {
         "headcount": headcount,
         "hires": block(wf.hires.sum(axis=1)),
         "leavers": leavers,
-        "attrition": _ratio(leavers * 365 / days, headcount),
-        "absence_rate": _ratio(block(wf.absent.sum(axis=1)), block(wf.absent.sum(axis=1) + present)),
-        "stress_mean": _ratio(block(np.nan_to_num(wf.stress_mean) * present), worked),
-        "productivity": _ratio(block(np.nan_to_num(wf.productivity_mean) * present), worked),
+        "attrition": ratio(leavers * 365 / days, headcount),
+        "absence_rate": ratio(block(wf.absent.sum(axis=1)), block(wf.absent.sum(axis=1) + present)),
+        "stress_mean": ratio(block(np.nan_to_num(wf.stress_mean) * present), worked),
+        "productivity": ratio(block(np.nan_to_num(wf.productivity_mean) * present), worked),
         "training_days": block(wf.training.sum(axis=1)),
         "cost_total": total,
-        "cost_per_call": _ratio(total, handled),
-        "cost_to_collect": _ratio(total, block(collected_per_day)),
+        "cost_per_call": ratio(total, handled),
+        "cost_to_collect": ratio(total, block(collected_per_day)),
     }
     # A block's 90th percentile is only exact per day or over the whole run (histogram); a week
     # shows the mean of its daily values.
@@ -315,14 +374,14 @@ def outbound_by_segment(result: RunResult) -> dict[str, np.ndarray]:
         "segment": np.array(seg.names),
         "accounts": seg.accounts.astype(float),
         "attempts": seg.attempts.astype(float),
-        "rpc_rate": _ratio(seg.rpc, seg.attempts),
-        "contact_rate": _ratio(seg.live - seg.dropped, seg.attempts),
-        "penetration": _ratio(seg.accounts_with_rpc, seg.accounts),
-        "ptp_rate": _ratio(seg.ptp, seg.rpc),
-        "kept_rate": _ratio(seg.promises_kept, seg.promises_due),
+        "rpc_rate": ratio(seg.rpc, seg.attempts),
+        "contact_rate": ratio(seg.live - seg.dropped, seg.attempts),
+        "penetration": ratio(seg.accounts_with_rpc, seg.accounts),
+        "ptp_rate": ratio(seg.ptp, seg.rpc),
+        "kept_rate": ratio(seg.promises_kept, seg.promises_due),
         "amount_collected": seg.collected.astype(float),
-        "recovery_rate": _ratio(seg.collected, seg.balance_placed),
-        "drop_rate": _ratio(seg.dropped, seg.live),
+        "recovery_rate": ratio(seg.collected, seg.balance_placed),
+        "drop_rate": ratio(seg.dropped, seg.live),
     }
 
 

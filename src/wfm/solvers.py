@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wfm.analytic.erlang import erlang_a_staffing, erlang_c_staffing
+from wfm.analytic import StaffingRule, smallest_meeting
 from wfm.execution import Backend
 from wfm.experiment import Summary, replicate
 from wfm.kpi import KPI_BY_KEY
@@ -52,7 +52,7 @@ def _never() -> bool:
 
 
 def interval_requirements(scenario: Scenario, target_sl: float, max_abandon: float | None = None) -> np.ndarray:
-    """Agents needed on the phones per day and quarter-hour by Erlang A (Erlang C without patience).
+    """Agents needed on the phones per day and quarter-hour (`wfm.analytic.StaffingRule`).
 
     Each slot is treated as a steady state at its expected arrival rate: the classic
     per-interval requirement, before breaks, absence and shift shapes.
@@ -60,25 +60,11 @@ def interval_requirements(scenario: Scenario, target_sl: float, max_abandon: flo
     Returns:
         Array of shape (horizon_days, 96); 0 where no call is expected.
     """
-    inbound = scenario.inbound
-    handle = inbound.talk.mean_s + inbound.acw.mean_s
-    threshold = inbound.service_level.threshold_s
+    rule = StaffingRule.for_inbound(scenario.inbound, target_sl, max_abandon)
     days = scenario.calendar.horizon_days
     out = np.zeros((days, DAY_S // SLOT_S), dtype=int)
-    cache: dict[float, int] = {}
     for day in range(days):
-        for slot, calls in enumerate(expected_calls(inbound.demand, scenario.calendar, day)):
-            if calls <= 0 or handle <= 0:
-                continue
-            rate = round(float(calls) / SLOT_S, 12)
-            if rate not in cache:
-                if inbound.patience.distribution == "none":
-                    cache[rate] = erlang_c_staffing(rate, handle, threshold, target_sl)
-                else:
-                    cache[rate] = erlang_a_staffing(
-                        rate, handle, inbound.patience.mean_s, threshold, target_sl, max_abandon
-                    )
-            out[day, slot] = cache[rate]
+        out[day] = rule.per_interval(expected_calls(scenario.inbound.demand, scenario.calendar, day), SLOT_S)
     return out
 
 
@@ -216,33 +202,6 @@ class StaffingSolution:
     below_clearly_misses: bool | None
 
 
-def _smallest(meets: Callable[[int], bool], start: int, lowest: int, highest: int) -> int:
-    """Smallest n in [lowest, highest] with meets(n), searching outward from `start` then bisecting."""
-    start = min(max(start, lowest), highest)
-    if meets(start):
-        high, step = start, 1
-        while high - step >= lowest and meets(high - step):
-            high, step = high - step, 2 * step
-        low = max(lowest - 1, high - step)
-    else:
-        low, step = start, 1
-        while True:
-            if low == highest:
-                raise ValueError(f"even {highest} agents miss the target; check the target and the demand")
-            candidate = min(low + step, highest)
-            if meets(candidate):
-                high = candidate
-                break
-            low, step = candidate, 2 * step
-    while high - low > 1:
-        mid = (low + high) // 2
-        if meets(mid):
-            high = mid
-        else:
-            low = mid
-    return high
-
-
 def solve_staffing(
     scenario: Scenario,
     target: ServiceTarget,
@@ -301,7 +260,7 @@ def solve_staffing(
             results[headcount] = summary
         return target.met_by(results[headcount])
 
-    answer = _smallest(meets, start, 0, max_headcount)
+    answer = smallest_meeting(meets, start, 0, max_headcount)
     fresh, reps = seed + VERIFY_SEED_OFFSET, verify_replications or replications
     verification = evaluate(answer, fresh, reps)
     assert verification is not None  # the answer was simulated, so it is a valid scenario

@@ -12,7 +12,6 @@ Conventions: rates are per second, times are in seconds, `n` is the number of ag
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -370,100 +369,3 @@ def erlang_a(
         occupancy=_clip_probability(busy / n),
         mean_queue=mean_queue,
     )
-
-
-# --------------------------------------------------------------------------- staffing
-
-
-def _smallest_meeting(meets: Callable[[int], bool], known_failing: int) -> int:
-    """Smallest n > `known_failing` with meets(n), for a criterion that is monotone in n.
-
-    Gallops upwards with doubling steps (answers sit close to the load, so this is cheap) and
-    then bisects the last step.
-    """
-    low, step = known_failing, 1
-    high = low + step
-    while not meets(high):
-        low, step = high, 2 * step
-        high = low + step
-    while high - low > 1:
-        mid = (low + high) // 2
-        if meets(mid):
-            high = mid
-        else:
-            low = mid
-    return high
-
-
-def erlang_c_staffing(arrival_rate: float, mean_handle: float, threshold: float, target_sl: float) -> int:
-    """Fewest agents whose Erlang C service level reaches `target_sl`.
-
-    The classic sizing rule. Any n <= load is unstable and answers nobody in time, so the
-    search starts just above the load.
-
-    Args:
-        arrival_rate: Calls per second, > 0.
-        mean_handle: Mean handle time in seconds, > 0.
-        threshold: Service-level threshold in seconds, >= 0 (may be inf).
-        target_sl: Required fraction answered within the threshold, strictly between 0 and 1.
-
-    Returns:
-        The smallest number of agents meeting the target.
-
-    Raises:
-        ValueError: If an argument is out of range.
-    """
-    arrival_rate = _check_positive("arrival_rate", arrival_rate)
-    mean_handle = _check_positive("mean_handle", mean_handle)
-    threshold = _check_threshold(threshold)
-    target_sl = _check_fraction("target_sl", target_sl, allow_one=False)
-
-    def meets(n: int) -> bool:
-        return erlang_c_service_level(n, arrival_rate, mean_handle, threshold) >= target_sl
-
-    return _smallest_meeting(meets, known_failing=math.floor(arrival_rate * mean_handle))
-
-
-def erlang_a_staffing(
-    arrival_rate: float,
-    mean_handle: float,
-    mean_patience: float,
-    threshold: float,
-    target_sl: float,
-    max_abandon: float | None = None,
-) -> int:
-    """Fewest agents whose Erlang A service level reaches `target_sl` (and abandonment stays capped).
-
-    With abandonment the queue is stable at any staffing and callers who give up lighten the
-    load, so the answer may lie below the offered load; the search therefore starts at one
-    agent. Both criteria improve monotonically with n.
-
-    Args:
-        arrival_rate: Calls per second, > 0.
-        mean_handle: Mean handle time in seconds, > 0.
-        mean_patience: Mean patience in seconds, > 0 and finite.
-        threshold: Service-level threshold in seconds, >= 0 (may be inf).
-        target_sl: Required fraction of offered calls answered within the threshold, strictly
-            between 0 and 1.
-        max_abandon: Optional cap on the fraction of offered calls that abandon, in (0, 1].
-
-    Returns:
-        The smallest number of agents meeting every target.
-
-    Raises:
-        ValueError: If an argument is out of range.
-    """
-    arrival_rate = _check_positive("arrival_rate", arrival_rate)
-    mean_handle = _check_positive("mean_handle", mean_handle)
-    mean_patience = _check_positive("mean_patience", mean_patience)
-    threshold = _check_threshold(threshold)
-    target_sl = _check_fraction("target_sl", target_sl, allow_one=False)
-    if max_abandon is not None:
-        max_abandon = _check_fraction("max_abandon", max_abandon, allow_one=True)
-
-    def meets(n: int) -> bool:
-        result = erlang_a(n, arrival_rate, mean_handle, mean_patience, threshold)
-        abandon_ok = max_abandon is None or result.p_abandon <= max_abandon
-        return result.service_level >= target_sl and abandon_ok
-
-    return _smallest_meeting(meets, known_failing=0)

@@ -1,8 +1,9 @@
 """Scenario comparison: kept results side by side, paired deltas with significance, overlays.
 
-Differences are paired replication by replication (`wfm.experiment.paired_difference`),
-which is valid because experiments run on common random numbers when they share a seed; a
-pair with different seeds says so instead of showing an unpaired number as if it were one.
+The rows come from `wfm.views.comparison`: differences paired replication by replication,
+valid because experiments run on common random numbers when they share a seed; a pair with
+different seeds, or amounts in two currencies, says so instead of showing a number as if it
+were one.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wfm.experiment import paired_difference
-from wfm.gui.analysis import Outcome, is_significant
+from wfm.gui.analysis import Outcome
 from wfm.gui.formatting import format_delta, format_points
 from wfm.gui.kpi_table import left, ordered_defs, right
 from wfm.gui.overlays import OverlayTabs
 from wfm.kpi import KpiDef, format_kpi
+from wfm.views.comparison import DIFFERENT_SEEDS, delta
 
 BETTER = QColor("#1b7f3b")
 WORSE = QColor("#b00020")
@@ -167,10 +168,10 @@ class ComparisonPanel(QWidget):
             column = 1
             for i, o in enumerate(outcomes):
                 est = o.summary.kpis[definition.key]
-                ci = "" if math.isnan(est.half_width) else f" ± {format_kpi(est.half_width, definition)}"
+                ci = "" if math.isnan(est.half_width) else f" ± {format_kpi(est.half_width, definition, o.currency)}"
                 if definition.unit == "ratio" and ci:
                     ci = f" ± {format_points(est.half_width * 100)}"
-                self.table.setItem(row, column, right(format_kpi(est.mean, definition) + ci))
+                self.table.setItem(row, column, right(format_kpi(est.mean, definition, o.currency) + ci))
                 column += 1
                 if i == base_index:
                     continue
@@ -180,24 +181,23 @@ class ComparisonPanel(QWidget):
 
     @staticmethod
     def _delta_item(base: Outcome, other: Outcome, definition: KpiDef) -> QTableWidgetItem:
-        key = definition.key
-        if base.summary.seed != other.summary.seed:
-            item = right("n/a: different seeds")
-            item.setToolTip("Paired differences need both experiments on one seed (common random numbers)")
+        row = delta(base.summary, other.summary, definition.key)
+        if row.paired is None:
+            item = right(f"n/a: {row.note}")
+            item.setToolTip("Paired differences need both experiments on one seed (common random numbers)"
+                            if row.note == DIFFERENT_SEEDS else
+                            "Amounts in two currencies cannot be compared without an exchange rate")
             return item
-        diff = paired_difference(base.summary, other.summary, key)
-        significant = is_significant(diff.low, diff.high)
-        text = format_delta(diff.mean, definition)
+        diff = row.paired
+        text = format_delta(diff.mean, definition, base.currency)
         if not math.isnan(diff.half_width):
-            half = format_delta(diff.half_width, definition).lstrip("+")  # in the delta's own unit
+            half = format_delta(diff.half_width, definition, base.currency).lstrip("+")  # in the delta's own unit
             text += f" (± {half})"
-        marker = ("▲ " if diff.mean > 0 else "▼ ") if significant else ""
+        marker = ("▲ " if diff.mean > 0 else "▼ ") if row.significant else ""
         item = right(marker + text)
-        better = definition.higher_is_better
-        if significant and better is not None:
-            good = (diff.mean > 0) == better
-            item.setForeground(QBrush(BETTER if good else WORSE))
-        item.setToolTip("significant: the 95% CI of the paired difference excludes zero" if significant
+        if row.verdict is not None:
+            item.setForeground(QBrush(BETTER if row.verdict == "better" else WORSE))
+        item.setToolTip("significant: the 95% CI of the paired difference excludes zero" if row.significant
                         else "not significant: the 95% CI of the paired difference includes zero")
         return item
 

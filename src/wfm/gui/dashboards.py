@@ -16,15 +16,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wfm.gui.analysis import (
-    Band,
-    IntradayProfile,
-    Outcome,
-    inbound_groups,
-    intraday_profile,
-    open_days,
-    required_agents,
-)
+from wfm.gui.analysis import Outcome
+from wfm.views import Band
+from wfm.views.profile import IntradayProfile, intraday_profile, open_days
 
 COLORS = {"offered": "#1f77b4", "answered": "#2ca02c", "service_level": "#d62728", "agents": "#1f77b4",
           "required": "#ff7f0e", "target": "#7f7f7f", "abandon_rate": "#9467bd"}
@@ -168,7 +162,7 @@ def active_range(hours: np.ndarray, *series: np.ndarray) -> tuple[float, float]:
 
 
 class DaySelector(QWidget):
-    """'Average of open days' or one simulated day, for multi-day runs."""
+    """The typical day (each interval averaged over the days open in it) or one simulated day, for multi-day runs."""
 
     def __init__(self, on_change: Any) -> None:
         super().__init__()
@@ -188,18 +182,13 @@ class DaySelector(QWidget):
         self.combo.clear()
         cal = outcome.scenario.calendar
         days = open_days(outcome.scenario)
-        self.combo.addItem(f"Average of {len(days)} open day(s)", None)
+        self.combo.addItem(f"Average of {len(days)} open day(s)", None)  # None: `Outcome.profile_avg`
         for d in days:
             self.combo.addItem(cal.date_of(d).strftime("%a %d %b %Y"), d)
         index = self.combo.findData(current)
         self.combo.setCurrentIndex(index if index >= 0 else 0)
         self.combo.blockSignals(False)
         self.setVisible(len(days) > 1)
-
-    def days(self, outcome: Outcome) -> list[int]:
-        """The selected day, or every open day."""
-        day = self.combo.currentData()
-        return open_days(outcome.scenario) if day is None else [int(day)]
 
 
 class InboundDashboard(QWidget):
@@ -224,7 +213,6 @@ class InboundDashboard(QWidget):
         lay.addWidget(self.calls, 3)
         lay.addWidget(self.sl, 2)
         lay.addWidget(self.staff, 3)
-        self._required: dict[tuple[str, int | None], np.ndarray] = {}
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Draw a new result."""
@@ -236,15 +224,6 @@ class InboundDashboard(QWidget):
         self.selector.fill(outcome)
         return self._plot_steps()
 
-    def required(self, outcome: Outcome, day: int | None) -> np.ndarray:
-        """Erlang A requirement for the average day (from the worker) or one day (cached here)."""
-        if day is None:
-            return outcome.required_avg
-        key = (outcome.summary.scenario_hash, day)
-        if key not in self._required:
-            self._required[key] = required_agents(outcome.scenario, [day])
-        return self._required[key]
-
     def redraw(self) -> None:
         """Redraw every plot for the selected day."""
         draw_all(self._plot_steps())
@@ -253,13 +232,12 @@ class InboundDashboard(QWidget):
         outcome = self.outcome
         if outcome is None:
             return []
-        days = self.selector.days(outcome)
-        average = self.selector.combo.currentData() is None
-        profile = (outcome.profile_avg if average
-                   else intraday_profile(outcome.summary, days, inbound_groups(outcome.scenario)))
+        day = self.selector.combo.currentData()
+        profile = (outcome.profile_avg if day is None
+                   else intraday_profile(outcome.summary, outcome.scenario, [int(day)]))
         return [functools.partial(self._draw_calls, profile),
                 functools.partial(self._draw_sl, outcome, profile),
-                functools.partial(self._draw_staff, outcome, profile, None if average else days[0])]
+                functools.partial(self._draw_staff, outcome, profile)]
 
     def _draw_calls(self, profile: IntradayProfile) -> None:
         self.calls.clear()
@@ -274,8 +252,7 @@ class InboundDashboard(QWidget):
     def _draw_sl(self, outcome: Outcome, profile: IntradayProfile) -> None:
         self.sl.clear()
         xs = profile.hours
-        sl = Band(profile.service_level.mean * 100, profile.service_level.low * 100,
-                  profile.service_level.high * 100)
+        sl = profile.service_level.scaled(100)
         # SL is a rate, not a volume: points at interval midpoints joined by lines read better than steps.
         mid = xs + (xs[1] - xs[0] if len(xs) > 1 else 1.0) / 2
         self.curves["service_level"] = draw_band(self.sl, mid, sl, COLORS["service_level"], "service level",
@@ -287,18 +264,17 @@ class InboundDashboard(QWidget):
         self.sl.setYRange(0, 105, padding=0)
         move_legend(self.sl, "bottom-left")  # SL runs high: the bottom is where it leaves room
 
-    def _draw_staff(self, outcome: Outcome, profile: IntradayProfile, day: int | None) -> None:
+    def _draw_staff(self, outcome: Outcome, profile: IntradayProfile) -> None:
         self.staff.clear()
         xs = profile.hours
         # Only the groups the ACD routes inbound to: outbound-only agents are no inbound capacity.
         # Blended agents are, but may be dialing or on an outbound call, and the label says so.
         self.curves["inbound_agents"] = draw_band(self.staff, xs, profile.inbound_agents, COLORS["agents"],
                                                   INBOUND_AGENTS_LABEL)
-        req = self.required(outcome, day)
+        req = profile.required
         sl = outcome.scenario.inbound.service_level
-        formula = "Erlang C" if outcome.scenario.inbound.patience.distribution == "none" else "Erlang A"
         self.curves["required"] = self.staff.plot(
-            xs, req, name=f"required for {sl.target:.0%} in {sl.threshold_s:g} s ({formula}, forecast)",
+            xs, req, name=f"required for {sl.target:.0%} in {sl.threshold_s:g} s ({profile.formula}, forecast)",
             stepMode="right", pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
         room_for_legend(self.staff, float(np.nanmax(np.concatenate([profile.inbound_agents.high, req]),
                                                     initial=1.0)), 5)  # two long lines in a short plot
@@ -355,7 +331,7 @@ class DailyDashboard(QWidget):
         self.rates.clear()
         label_ticks(self.rates, labels)
         for key, name in (("service_level", "service level"), ("abandon_rate", "abandon rate")):
-            scaled = Band(bands[key].mean * 100, bands[key].low * 100, bands[key].high * 100)
+            scaled = bands[key].scaled(100)
             self.curves[key] = self.rates.plot(days, scaled.mean, name=name, pen=pg.mkPen(COLORS[key], width=2),
                                                symbol="o", symbolBrush=COLORS[key], symbolSize=7,
                                                connect="finite")

@@ -2,8 +2,8 @@
 
 Dialer pacing and drop rate against the cap, the funnel from attempts to money collected,
 cumulative recovery, and headcount, turnover, stress and cost over days or weeks. The numbers
-come from `wfm.gui.analysis_campaign` (computed in the worker thread); these widgets only
-draw. Tests read the `curves` dicts.
+come from `wfm.views` (computed in the worker thread); these widgets only draw. Tests read
+the `curves` dicts.
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from wfm.gui.analysis import Band, Outcome
-from wfm.gui.analysis_campaign import FUNNEL_LABELS
+from wfm.gui.analysis import Outcome
 from wfm.gui.dashboards import (
     SERIES_COLORS,
     DayAxis,
@@ -32,6 +31,8 @@ from wfm.gui.dashboards import (
     room_for_legend,
 )
 from wfm.gui.formatting import format_money
+from wfm.views import Band
+from wfm.views.funnel import FUNNEL_LABELS
 
 COLORS = {"level": "#1f77b4", "attempts": "#7f7f7f", "window": "#d62728", "day": "#ff9896", "cap": "#222222",
           "funnel": "#2d6cdf", "collected": "#2ca02c", "promised": "#9467bd", "headcount": "#1f77b4",
@@ -44,10 +45,6 @@ def _note(text: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #555; padding: 0 4px;")
     return label
-
-
-def _percent(band: Band) -> Band:
-    return Band(band.mean * 100, band.low * 100, band.high * 100)
 
 
 def _error_bars(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str, beam: float = 0.15) -> None:
@@ -156,13 +153,13 @@ class DialerDashboard(QWidget):
         labels = _day_labels(start, len(days))
         self.drop_axis.labels = labels
         label_ticks(self.drops, labels)
-        daily = _percent(view.drop_rate_day)
+        daily = view.drop_rate_day.scaled(100)
         bars = pg.BarGraphItem(x=days, height=np.nan_to_num(daily.mean), width=0.5,
                                brush=pg.mkBrush(COLORS["day"] + "aa"), pen=pg.mkPen(COLORS["day"]),
                                name="that day alone")
         self.drops.addItem(bars)
         self.curves["drop_rate_day"] = bars
-        window = _percent(view.drop_rate_window)
+        window = view.drop_rate_window.scaled(100)
         self.curves["drop_rate_window"] = self.drops.plot(
             days, window.mean, name=f"over the last {view.drop_window_days} day(s)",
             pen=pg.mkPen(COLORS["window"], width=2), symbol="o", symbolBrush=COLORS["window"], symbolSize=8,
@@ -378,9 +375,9 @@ class WorkforceDashboard(QWidget):
             f"(attrition {self._mean_text(attrition)} annualised)</span>")
 
     def _draw_stress(self, view: Any, x: np.ndarray) -> None:
-        self.curves["stress_mean"] = draw_band(self.stress, x, _percent(view.stress_mean), COLORS["stress_mean"],
+        self.curves["stress_mean"] = draw_band(self.stress, x, view.stress_mean.scaled(100), COLORS["stress_mean"],
                                                "mean", step=False, symbol="o")
-        self.curves["stress_p90"] = draw_band(self.stress, x, _percent(view.stress_p90), COLORS["stress_p90"],
+        self.curves["stress_p90"] = draw_band(self.stress, x, view.stress_p90.scaled(100), COLORS["stress_p90"],
                                               "90th percentile", step=False, symbol="t")
         self.stress.setYRange(0, 100, padding=0)
         if not view.stress_enabled:

@@ -1,12 +1,14 @@
-"""How numbers read in the GUI: KPI values in the unit a planner thinks in."""
+"""How numbers read in the GUI: KPI values in the unit a planner thinks in, money in the scenario's currency."""
 
 from __future__ import annotations
 
 import math
 
+from wfm import kpi
 from wfm.kpi import KpiDef
 
-UNIT_SUFFIX: dict[str, str] = {"ratio": "%", "seconds": "s", "count": "calls", "agents": "agents", "money": "€"}
+WHOLE_AMOUNTS_FROM = 1000
+"""Amounts from this size up are shown without cents: a plot label of "€123,456.78" is noise."""
 
 
 def format_points(points: float, signed: bool = False) -> str:
@@ -22,7 +24,7 @@ def format_points(points: float, signed: bool = False) -> str:
     return f"{points:+.{decimals}f} pp" if signed else f"{points:.{decimals}f} pp"
 
 
-def format_delta(value: float, definition: KpiDef) -> str:
+def format_delta(value: float, definition: KpiDef, currency: str = kpi.DEFAULT_CURRENCY) -> str:
     """A signed difference; ratios as percentage points because "+2%" of a rate is ambiguous."""
     if math.isnan(value):
         return "–"
@@ -31,8 +33,7 @@ def format_delta(value: float, definition: KpiDef) -> str:
     if definition.unit == "seconds":
         return f"{value:+.1f} s"
     if definition.unit == "money":
-        # The sign before the symbol, as the KPI itself is written ("€2.01"): "−€0.07", "+€1.20".
-        return f"{'-' if value < 0 else '+'}€{abs(value):,.2f}"
+        return kpi.format_money(value, currency, signed=True)  # "-€0.07", "+$1.20", as the KPI is written
     return f"{value:+,.1f}"
 
 
@@ -46,13 +47,8 @@ def format_duration(seconds: float) -> str:
     return f"{seconds // 60} min {seconds % 60:02d} s"
 
 
-CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£"}
-
-
-def format_money(value: float, currency: str = "EUR") -> str:
-    """An amount in the scenario's currency: '€12,345', 'COP 1,234,567' (no cents above 1,000)."""
+def format_money(value: float, currency: str) -> str:
+    """An amount in the scenario's currency: '€12,345', 'COP 1,234,567' (no cents from `WHOLE_AMOUNTS_FROM`)."""
     if math.isnan(value):
         return "–"
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    number = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
-    return f"{symbol}{number}" if symbol else f"{currency} {number}"
+    return kpi.format_money(value, currency, 0 if abs(value) >= WHOLE_AMOUNTS_FROM else 2)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from wfm.experiment import Summary
 from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS, KpiDef, format_kpi
+from wfm.views import currency_of
 
 
 def ordered_defs(keys: set[str] | None = None) -> list[KpiDef]:
@@ -51,8 +52,9 @@ class KpiTable(QTableWidget):
         self.keys: list[str] = []
 
     def show_summary(self, summary: Summary) -> None:
-        """Fill one row per KPI of the summary."""
+        """Fill one row per KPI of the summary, money in the currency the experiment counted it in."""
         defs = ordered_defs(set(summary.kpis))
+        currency = currency_of(summary)
         self.keys = [d.key for d in defs]
         self.setRowCount(len(defs))
         bold = QFont()
@@ -63,9 +65,9 @@ class KpiTable(QTableWidget):
             if definition.key in HEADLINE:
                 name.setFont(bold)
             self.setItem(row, 0, name)
-            self.setItem(row, 1, right(format_kpi(est.mean, definition)))
+            self.setItem(row, 1, right(format_kpi(est.mean, definition, currency)))
             ci = "" if math.isnan(est.half_width) else (
-                f"{format_kpi(est.low, definition)} – {format_kpi(est.high, definition)}")
+                f"{format_kpi(est.low, definition, currency)} – {format_kpi(est.high, definition, currency)}")
             self.setItem(row, 2, right(ci or "n/a (1 run)"))
             self.setItem(row, 3, left(definition.definition))
             for column in range(4):

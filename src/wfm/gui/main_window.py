@@ -614,7 +614,7 @@ class MainWindow(QMainWindow):
                 return None
             overwrite = True
         try:
-            from wfm.report.excel import ReportError, write_report
+            from wfm.report import ReportError, write_report
         except ImportError as exc:
             self.dialogs.error("Export not available", f"The Excel report module cannot be loaded: {exc}")
             return None

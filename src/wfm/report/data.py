@@ -1,32 +1,24 @@
-"""Report-ready data derived from a Summary and its Scenario: targets, intraday profile, staffing.
+"""What the report reads from the Scenario itself: KPI targets and the inputs as rows.
 
 Pure functions of plain data, kept apart from the workbook layout so they can be tested on
-their own and reused by the GUI. No statistics are recomputed here: estimates and paired
-differences come from `wfm.experiment`.
+their own. Every table derived from results comes from `wfm.views`; estimates and paired
+differences from `wfm.experiment`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from wfm.analytic import erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate
 from wfm.scenario import Scenario
 from wfm.scenario.outbound import Portfolio
 from wfm.scenario.units import DAY_S
-
-# Offered calls per interval are rounded to this step before sizing with Erlang A: staffing is a
-# whole number of agents, so the rounding never changes an answer by more than one agent at a
-# step, and it lets a year of intervals share a few hundred cached solutions.
-OFFERED_STEP = 0.1
 
 
 @dataclass(frozen=True)
@@ -76,99 +68,6 @@ def targets(scenario: Scenario) -> dict[str, Target]:
         found["drop_rate"] = Target(rules.drop_cap, False, "outbound.compliance drop_cap")
         found["violations"] = Target(0.0, False, "contact rules: no violation allowed")
     return found
-
-
-@dataclass(frozen=True)
-class IntradayProfile:
-    """A typical day: each reporting interval's KPIs averaged over the days open in it.
-
-    Attributes:
-        start_s: start of each interval as seconds after midnight (only intervals open on some day).
-        open_days: number of simulated days with calls or agents in the interval.
-        columns: KPI columns (same keys as `Summary.intervals`), each the mean over those days.
-    """
-
-    start_s: np.ndarray
-    open_days: np.ndarray
-    columns: dict[str, np.ndarray]
-
-
-def open_intervals(intervals: dict[str, np.ndarray]) -> np.ndarray:
-    """Mask of intervals in which something happened: calls offered or agents available."""
-    return (np.nan_to_num(intervals["offered"]) > 0) | (np.nan_to_num(intervals["agents_available"]) > 0)
-
-
-def intraday_profile(intervals: dict[str, np.ndarray], interval_s: int) -> IntradayProfile:
-    """Average the interval table over days, keeping only the intervals the center works.
-
-    A horizon of weeks has thousands of intervals; a planner reads the shape of a day, so the
-    report charts this profile. Each value is the plain mean of the daily values of that
-    interval over the days it was open (closed days would drag volumes towards zero).
-    """
-    per_day = DAY_S // interval_s
-    mask = open_intervals(intervals).reshape(-1, per_day)
-    open_days = mask.sum(axis=0)
-    keep = open_days > 0
-    columns: dict[str, np.ndarray] = {}
-    for key, values in intervals.items():
-        if key in ("interval", "start_s"):
-            continue
-        grid = np.asarray(values, dtype=float).reshape(-1, per_day)
-        valid = mask & ~np.isnan(grid)
-        counts = valid.sum(axis=0)
-        sums = np.where(valid, grid, 0.0).sum(axis=0)
-        mean = np.full(per_day, np.nan)
-        np.divide(sums, counts, out=mean, where=counts > 0)
-        columns[key] = mean[keep]
-    start = np.arange(per_day) * interval_s
-    return IntradayProfile(start_s=start[keep], open_days=open_days[keep], columns=columns)
-
-
-def staffing_function(scenario: Scenario, interval_s: int) -> Callable[[float], float]:
-    """Agents needed on the phones for the SL target, as a function of calls offered per interval.
-
-    Uses Erlang A (M/M/n+M) with the scenario's mean handle time (talk + after-call work), mean
-    patience and SL objective; with patience `none` it is Erlang C, and a lognormal patience is
-    approximated by an exponential one of the same mean. Returns NaN when the objective cannot
-    be sized (a 100% target).
-    """
-    inbound = scenario.inbound
-    handle = inbound.talk.mean_s + inbound.acw.mean_s
-    sl = inbound.service_level
-    patience = inbound.patience.mean_s if inbound.patience.distribution != "none" else None
-
-    def required(offered: float) -> float:
-        if offered is None or not math.isfinite(offered):
-            return math.nan
-        step = round(round(offered / OFFERED_STEP) * OFFERED_STEP, 6)
-        return _erlang_required(step, interval_s, handle, patience, sl.threshold_s, sl.target)
-
-    return required
-
-
-@lru_cache(maxsize=100_000)  # bounded: a GUI session writes many reports
-def _erlang_required(
-    offered: float, interval_s: int, handle_s: float, patience_s: float | None, threshold_s: float, target: float
-) -> float:
-    """Erlang A (C without patience) agents for `offered` calls per interval, cached across sheets and reports.
-
-    The Intervals and Profile sheets, and every report of the same center, ask for the same few
-    hundred rounded volumes; the answer depends only on these arguments.
-    """
-    if offered <= 0:
-        return 0.0
-    if handle_s <= 0 or target >= 1:
-        return math.nan
-    rate = offered / interval_s
-    if patience_s is None:
-        return float(erlang_c_staffing(rate, handle_s, threshold_s, target))
-    return float(erlang_a_staffing(rate, handle_s, patience_s, threshold_s, target))
-
-
-def required_agents(offered: np.ndarray, scenario: Scenario, interval_s: int) -> np.ndarray:
-    """Erlang-required agents for each value of mean calls offered per interval."""
-    required = staffing_function(scenario, interval_s)
-    return np.array([required(float(x)) for x in np.asarray(offered, dtype=float)])
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -1,11 +1,12 @@
 """The Excel workbook a manager presents: KPIs with confidence intervals, tables and native charts.
 
-Fed only by `Summary`/`RunResult` data and the `Scenario`, never by widgets, so the CLI and
-the GUI write identical workbooks. Each sheet is one function of the data; a sheet whose data
-does not exist is not written (no empty placeholders): no inbound sheets without inbound, no
-Dialer, Portfolio or Compliance sheet without outbound. The sheets of the campaign live in
-`outbound_sheets`, those of the people and the money in `people_sheets`; a new sheet is one
-more function listed in `SCENARIO_SHEETS`.
+Fed only by the `Summary`, the tables `wfm.views` derives from it and the `Scenario`, never by
+widgets, so the CLI and the GUI write identical workbooks and the GUI's plots show the same
+numbers. Each sheet is one function of the data; a sheet whose data does not exist is not
+written (no empty placeholders): no inbound sheets without inbound, no Dialer, Portfolio or
+Compliance sheet without outbound. The sheets of the campaign live in `outbound_sheets`, those
+of the people and the money in `people_sheets`; a new sheet is one more function listed in
+`SCENARIO_SHEETS`.
 
 Writing is safe: the workbook goes to a temporary file next to the target and replaces it
 with `os.replace` only once complete, so a failure (file open in Excel, read-only folder)
@@ -29,11 +30,11 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm import __version__
-from wfm.experiment import Summary, paired_difference
+from wfm.experiment import Summary
 from wfm.kpi import KPI_BY_KEY
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
-from wfm.report.data import intraday_profile, open_intervals, required_agents, scenario_inputs, targets
+from wfm.report.data import scenario_inputs, targets
 from wfm.report.outbound_sheets import compliance_sheet, dialer_sheet, portfolio_sheet
 from wfm.report.people_sheets import costs_sheet, workforce_sheet
 from wfm.report.scenario_report import (
@@ -64,13 +65,15 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
-from wfm.report.tables import inbound_agents
 from wfm.scenario import Scenario
 from wfm.scenario.units import DAY_S
+from wfm.views.comparison import Delta, delta
+from wfm.views.profile import interval_table, intraday_profile
 
 REQUIRED_HEADER = "Erlang A required agents"
 INBOUND_AGENTS = "inbound_agents"  # interval column added to the summary's: agents of groups taking inbound
 INBOUND_AGENTS_LABEL = "Inbound agents available"
+FORECAST_HEADER = "Calls forecast"
 
 
 class ReportError(Exception):
@@ -125,86 +128,90 @@ def daily_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     return ws
 
 
+def _required_note(rep: ScenarioReport) -> str:
+    """How the requirement is sized, for the sheets that show it."""
+    formula = "Erlang C" if rep.scenario.inbound.patience.distribution == "none" else "Erlang A"
+    return (f"Required agents: {formula} for the SL target on the forecast calls of the interval, with the"
+            " scenario's mean handle time and patience (a 100% target is sized as 1 − 1e-9).")
+
+
 def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
-    """Every reporting interval in which the center worked, with Erlang A required agents.
+    """Every reporting interval in which the center worked, with the staffing requirement (`wfm.views.profile`).
 
     Written only when the scenario has inbound traffic: without it there is no profile to show.
     """
-    table = _with_inbound_agents(rep)
-    if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
+    summary, scenario = rep.summary, rep.scenario
+    if not scenario.inbound.enabled or len(summary.intervals.get("interval", ())) == 0:
         return None
-    scenario = rep.scenario
-    interval_s = scenario.calendar.interval_s
-    keep = np.flatnonzero(open_intervals(table))
+    view = interval_table(summary, scenario)
+    table = view.columns
+    keep = np.flatnonzero(view.open)
     ws = wb.create_sheet(rep.sheet_name("Intervals"))
     top = write_title(
         ws, f"Inbound by interval — {scenario.name}", _title_facts(rep),
-        subtitle=(f"{scenario.calendar.interval_minutes}-minute intervals with calls offered or agents available"
-                  " (closed intervals left out); mean over replications. Required agents: Erlang A for the"
-                  " SL target with the scenario's mean handle time and patience. KPIs without a value in any"
-                  " interval (kept rate, recovery: they are counted by day) are left out." + _left_out(rep)),
+        subtitle=(f"{scenario.calendar.interval_minutes}-minute intervals with calls forecast or offered or agents"
+                  " available (closed intervals left out); mean over replications. " + _required_note(rep)
+                  + " KPIs without a value in any interval (kept rate, recovery: they are counted by day) are"
+                  " left out." + _left_out(rep)),
     )
-    keys = [k for k in shown_kpis([k for k in table if k not in ("interval", "start_s", INBOUND_AGENTS)], [scenario])
-            if _has_values(table[k][keep])]
-    if INBOUND_AGENTS in table:
-        keys.insert(keys.index("agents_available") + 1 if "agents_available" in keys else len(keys), INBOUND_AGENTS)
-    required = required_agents(table["offered"][keep], scenario, interval_s)
+    labels = ("interval", "start_s", INBOUND_AGENTS, "forecast")
+    keys = [k for k in shown_kpis([k for k in table if k not in labels], [scenario]) if _has_values(table[k][keep])]
+    keys.insert(keys.index("agents_available") + 1 if "agents_available" in keys else len(keys), INBOUND_AGENTS)
     columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center"), Column("Time", "time", 8)]
     columns += [Column(_column_label(k), "agents" if k == INBOUND_AGENTS else unit_of(k), 13) for k in keys]
-    columns.append(Column(REQUIRED_HEADER, "agents", 16))
+    columns += [Column(FORECAST_HEADER, "number", 11), Column(REQUIRED_HEADER, "agents", 16)]
     start = scenario.calendar.start_date
     rows = []
-    for i, idx in enumerate(keep):
+    for idx in keep:
         start_s = int(table["start_s"][idx])
         day = start + timedelta(days=start_s // DAY_S)
         rows.append([day, WEEKDAY_LABELS[day.weekday()], (start_s % DAY_S) / DAY_S,
-                     *(table[k][idx] for k in keys), required[i]])
+                     *(table[k][idx] for k in keys), table["forecast"][idx], view.required[idx]])
     write_table(ws, top, columns, rows, currency=rep.currency)
     set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:C")
     return ws
 
 
 def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
-    """The typical day: each interval averaged over the open days, against Erlang A staffing.
+    """The typical day (`wfm.views.profile.intraday_profile`) against the staffing requirement.
 
     A multi-day horizon has hundreds of intervals; a chart of all of them is unreadable, so the
     report charts this averaged day instead (the Intervals sheet keeps every interval). Only the
-    agents of groups that take inbound calls are set against the Erlang requirement: an
-    outbound team never answers the queue, and counting it would hide understaffing.
+    agents of groups that take inbound calls are set against the requirement: an outbound team
+    never answers the queue, and counting it would hide understaffing.
     """
-    table = _with_inbound_agents(rep)
-    if not rep.scenario.inbound.enabled or not table or len(table.get("interval", ())) == 0:
+    summary, scenario = rep.summary, rep.scenario
+    if not scenario.inbound.enabled or len(summary.intervals.get("interval", ())) == 0:
         return None
-    scenario = rep.scenario
-    interval_s = scenario.calendar.interval_s
-    profile = intraday_profile(table, interval_s)
-    if profile.start_s.size == 0:
+    profile = intraday_profile(summary, scenario)
+    keep = np.flatnonzero(profile.open_days > 0)
+    if keep.size == 0:
         return None
     ws = wb.create_sheet(rep.sheet_name("Profile"))
     top = write_title(
         ws, f"Intraday profile — {scenario.name}", _title_facts(rep),
-        subtitle=("Each interval's KPI averaged over the simulated days open in it (mean of daily values),"
-                  " then compared with Erlang A required agents for the SL target. Inbound agents: agents of"
-                  " the groups that take inbound calls (inbound and blended), available or busy."),
+        subtitle=("Each interval averaged over the simulated days open in it: volumes and agents are the mean"
+                  " of those days, service level and ASA the ratio of their sums (answered in time / offered),"
+                  " then the mean over replications. Inbound agents: agents of the groups that take inbound"
+                  " calls (inbound and blended), available or busy. " + _required_note(rep)),
     )
-    cols = profile.columns
-    required = required_agents(cols["offered"], scenario, interval_s)
     sl_target = scenario.inbound.service_level.target
+    series = {"offered": profile.offered, "answered": profile.answered, "service_level": profile.service_level,
+              "asa": profile.asa, "agents_available": profile.agents, INBOUND_AGENTS: profile.inbound_agents}
     spec: list[tuple[str, Column, np.ndarray]] = [
-        ("time", Column("Time", "time", 8), profile.start_s / DAY_S),
-        ("open_days", Column("Days averaged", "integer", 9), profile.open_days),
+        ("time", Column("Time", "time", 8), profile.start_s[keep] / DAY_S),
+        ("open_days", Column("Days averaged", "integer", 9), profile.open_days[keep]),
     ]
-    for key in ("offered", "answered", "service_level", "asa", "agents_available", INBOUND_AGENTS):
-        if key in cols:
-            spec.append((key, Column(_column_label(key), unit_of(key) if key != INBOUND_AGENTS else "agents", 12),
-                         cols[key]))
-    spec.append(("sl_target", Column("SL target", "ratio", 10), np.full(profile.start_s.size, sl_target)))
-    spec.append(("required", Column(REQUIRED_HEADER, "agents", 16), required))
-    staffed = INBOUND_AGENTS if INBOUND_AGENTS in cols else "agents_available"
-    if staffed in cols:
-        spec.append(("gap", Column(f"{_column_label(staffed)} − required", "agents_gap", 17),
-                     cols[staffed] - required))
-    rows = [[values[i] for _, _, values in spec] for i in range(profile.start_s.size)]
+    spec += [(key, Column(_column_label(key), "agents" if key == INBOUND_AGENTS else unit_of(key), 12),
+              band.mean[keep]) for key, band in series.items()]
+    spec += [
+        ("sl_target", Column("SL target", "ratio", 10), np.full(keep.size, sl_target)),
+        ("forecast", Column(FORECAST_HEADER, "number", 11), profile.forecast[keep]),
+        ("required", Column(REQUIRED_HEADER, "agents", 16), profile.required[keep]),
+        ("gap", Column(f"{INBOUND_AGENTS_LABEL} − required", "agents_gap", 17),
+         profile.inbound_agents.mean[keep] - profile.required[keep]),
+    ]
+    rows = [[values[i] for _, _, values in spec] for i in range(keep.size)]
     first, last = write_table(ws, top, [c for _, c, _ in spec], rows, currency=rep.currency)
     for j, (key, _, _) in enumerate(spec):
         rep.ranges[f"profile.{key}"] = ColumnRange(ws, 1 + j, top, last)
@@ -214,15 +221,6 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
 
 def _column_label(key: str) -> str:
     return INBOUND_AGENTS_LABEL if key == INBOUND_AGENTS else _label(key)
-
-
-def _with_inbound_agents(rep: ScenarioReport) -> dict[str, np.ndarray]:
-    """The summary's interval table plus the inbound-capable agents per interval, when the runs have them."""
-    table = rep.summary.intervals
-    if not table or len(table.get("interval", ())) == 0:
-        return table
-    agents = inbound_agents(rep.summary.runs, rep.scenario)
-    return table if agents is None else {**table, INBOUND_AGENTS: agents}
 
 
 def _status_cell(ws: Worksheet, row: int, col: int, met: bool | None, uncertain: bool) -> None:
@@ -385,10 +383,7 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
         unit = unit_of(key)
         row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, unit, r.currency) for r in reports]
         for other in reports[1:]:
-            if unit == "money" and other.currency != base.currency:
-                row += [None, None, None, "currencies differ", None]  # no exchange rate: not comparable
-            else:
-                row += _delta_cells(base.summary, other.summary, key, unit)
+            row += _delta_cells(delta(base.summary, other.summary, key, (base.currency, other.currency)), unit)
         rows.append(row)
     first, last = write_table(ws, top, columns, rows, currency=base.currency)
     _highlight_verdicts(ws, first, last, len(reports))
@@ -407,22 +402,16 @@ def _currency_note(reports: Sequence[ScenarioReport]) -> str:
             " shown in its own currency, unconverted, and their differences are left out")
 
 
-def _delta_cells(base: Summary, other: Summary, key: str, unit: str) -> list[object]:
+def _delta_cells(row: Delta, unit: str) -> list[object]:
     """Paired difference, its CI, whether it is significant and whether it is an improvement."""
-    try:
-        delta = paired_difference(base, other, key)
-    except ValueError:
-        return [None, None, None, "not paired", None]
-    shown = delta_unit(unit)
-    if not math.isfinite(delta.mean):
+    if row.paired is None:
+        return [None, None, None, row.note, None]  # no exchange rate, or no pairing: not comparable
+    if not math.isfinite(row.paired.mean):
         return [None, None, None, "", None]
-    significant = math.isfinite(delta.half_width) and (delta.low > 0 or delta.high < 0)
-    definition = KPI_BY_KEY.get(key)
-    verdict = None
-    if significant and definition is not None and definition.higher_is_better is not None:
-        verdict = "better" if (delta.mean > 0) == definition.higher_is_better else "worse"
-    return [Styled(delta.mean, shown), Styled(delta.low, shown), Styled(delta.high, shown),
-            "yes" if significant else "no", verdict]
+    shown = delta_unit(unit)
+    paired = row.paired
+    return [Styled(paired.mean, shown), Styled(paired.low, shown), Styled(paired.high, shown),
+            "yes" if row.significant else "no", row.verdict]
 
 
 def _highlight_verdicts(ws: Worksheet, first: int, last: int, n_reports: int) -> None:

@@ -1,6 +1,6 @@
 """Sheets of the collections campaign: Dialer, Portfolio and Compliance (written only with outbound).
 
-Each sheet is a function of one `ScenarioReport`; its tables come from `wfm.report.tables`
+Each sheet is a function of one `ScenarioReport`; its tables come from `wfm.views`
 (means over replications) and `Summary.daily`, and its chart points at its own cells.
 """
 
@@ -28,10 +28,12 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
-from wfm.report.tables import dialer_by_day, dialer_by_hour, portfolio_by_day, rule_counts, segment_funnel
 from wfm.scenario import format_time_of_day
 from wfm.scenario.outbound import WEEKDAY_NAMES, Rules
 from wfm.sim.outbound.result import OUTCOMES, RULES
+from wfm.views.dialer import dialer_by_day, dialer_by_hour, rule_counts
+from wfm.views.funnel import segment_funnel
+from wfm.views.recovery import portfolio_by_day
 
 OUTCOME_LABELS: dict[str, str] = {
     "no_answer": "No answer", "busy": "Busy", "invalid": "Invalid number", "machine": "Answering machine",
@@ -80,7 +82,7 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     """
     if not _outbound_runs(rep):
         return None
-    hourly, daily = dialer_by_hour(rep.summary.runs), dialer_by_day(rep.summary.runs)
+    hourly, daily = dialer_by_hour(rep.summary), dialer_by_day(rep.summary)
     mode = rep.scenario.outbound.dialer.mode
     rules = rep.scenario.outbound.compliance.rules()
     ws = wb.create_sheet(rep.sheet_name("Dialer"))
@@ -138,8 +140,8 @@ def portfolio_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     """
     if not _outbound_runs(rep):
         return None
-    funnel = segment_funnel(rep.summary.runs, rep.scenario)
-    daily = portfolio_by_day(rep.summary.runs)
+    funnel = segment_funnel(rep.summary, rep.scenario)
+    daily = portfolio_by_day(rep.summary)
     if funnel is None:
         return None
     ws = wb.create_sheet(rep.sheet_name("Portfolio"))
@@ -252,7 +254,7 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     Violations must be zero: any replication with one turns its rule red. A window is red when
     some replication's drop rate over it broke the cap.
     """
-    counts = rule_counts(rep.summary.runs) if _outbound_runs(rep) else None
+    counts = rule_counts(rep.summary) if _outbound_runs(rep) else None
     if counts is None:
         return None
     rules = rep.scenario.outbound.compliance.rules()
@@ -273,7 +275,7 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     for i in range(len(RULES)):
         _status(ws, first + i, 6, counts.runs_violating[i] == 0, "0 — OK", "VIOLATED")
 
-    daily = dialer_by_day(rep.summary.runs)
+    daily = dialer_by_day(rep.summary)
     n_days = len(daily["attempts"])
     w = rules.drop_window_days
     over = int(daily["windows_over_cap"].sum())

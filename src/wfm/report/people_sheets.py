@@ -36,10 +36,9 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
-from wfm.report.tables import WEEKLY_KPIS, workforce_by_day, workforce_by_week
 from wfm.sim.result import COST_CATEGORIES
+from wfm.views.workforce import WEEKLY_FROM_DAYS, WEEKLY_KPIS, workforce_by_day, workforce_by_week
 
-WEEKLY_FROM_DAYS = 14  # horizons of two weeks or more also get a table by week
 GAP_ROWS = 2
 
 
@@ -84,7 +83,7 @@ def workforce_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     Long horizons add a table by week (stress p90 of a week is the mean of its daily values). The
     chart sets headcount against attrition to date, annualised, which ends at the run's KPI.
     """
-    table = workforce_by_day(rep.summary.runs)
+    table = workforce_by_day(rep.summary)
     if not table:
         return None
     on = features_on(rep.scenario)
@@ -119,7 +118,7 @@ def workforce_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
 
 def _weekly_table(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
     on = features_on(rep.scenario)
-    weekly = workforce_by_week(rep.summary.runs)
+    weekly = workforce_by_week(rep.summary)
     needs = {"stress_mean": "stress", "stress_p90": "stress", "productivity": "learning", "training_days": "hiring"}
     keys = [k for k in WEEKLY_KPIS if needs.get(k, "always") in (*on, "always")]
     ws.cell(row=row, column=1, value="By week (7 days from the start date; the last week may be shorter)").font = \

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from wfm.kpi import KPI_BY_KEY
+from wfm.kpi import CURRENCY_SYMBOLS, DEFAULT_CURRENCY, KPI_BY_KEY, minor_units
 from wfm.scenario.units import DAY_S
 
 # Excel keeps durations as fractions of a day; "[m]:ss" shows minutes beyond 59 instead of wrapping.
@@ -42,10 +42,6 @@ FORMATS: dict[str, str] = {
     "text": "@",
 }
 
-# Symbols of the currencies a planner is likely to meet; any other shows its ISO code ("COP 1,234.00").
-CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
-# ISO 4217 currencies without minor units: cents would be invented digits.
-NO_MINOR_UNITS = frozenset({"JPY", "KRW", "CLP", "VND", "ISK", "PYG", "UGX", "XOF", "XAF"})
 
 
 def money_format(currency: str, decimals: int | None = None) -> str:
@@ -55,17 +51,17 @@ def money_format(currency: str, decimals: int | None = None) -> str:
     pass 0 so axis labels stay short.
     """
     code = currency.strip().upper()
-    places = decimals if decimals is not None else (0 if code in NO_MINOR_UNITS else 2)
+    places = decimals if decimals is not None else minor_units(code)
     number = "#,##0" + ("." + "0" * places if places else "")
     symbol = CURRENCY_SYMBOLS.get(code)
     prefix = symbol if symbol else f"{code} "
     return f'"{prefix}"{number}'
 
 
-FORMATS["money"] = money_format("EUR")  # the default scenario's currency; sheets pass their own
+FORMATS["money"] = money_format(DEFAULT_CURRENCY)  # the default scenario's currency; sheets pass their own
 
 
-def number_format(unit: str, currency: str = "EUR") -> str:
+def number_format(unit: str, currency: str = DEFAULT_CURRENCY) -> str:
     """The Excel format of a unit, money in the given currency."""
     return money_format(currency) if unit == "money" else FORMATS[unit]
 
@@ -200,7 +196,7 @@ def write_table(
     left: int = 1,
     freeze: bool = True,
     autofilter: bool = True,
-    currency: str = "EUR",
+    currency: str = DEFAULT_CURRENCY,
 ) -> tuple[int, int]:
     """A header row plus data rows with per-column formats; returns (first data row, last data row).
 

@@ -11,14 +11,14 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from wfm.costs import cost_breakdown
 from wfm.scenario import DAY_S, HOUR_S, Scenario
 from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times
 from wfm.sim.blending import BlendingRouter
-from wfm.sim.outbound.dialer import Dialer
+from wfm.sim.costs import cost_breakdown
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
+from wfm.sim.outbound.dialer import Dialer
 from wfm.sim.outbound.result import OutboundSeries
 from wfm.sim.result import AgentRow, CostSeries, InboundSeries, RunResult, StaffSeries, WorkforceSeries
 from wfm.sim.streams import make_streams

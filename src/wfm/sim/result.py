@@ -196,7 +196,7 @@ COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "
 
 @dataclass(frozen=True)
 class CostSeries:
-    """Money spent per simulated day, by category (DESIGN §6); see `wfm.costs` for the arithmetic.
+    """Money spent per simulated day, by category (DESIGN §6); see `wfm.sim.costs` for the arithmetic.
 
     Attributes:
         currency: currency of every amount.
@@ -298,6 +298,15 @@ class RunResult:
     def intervals_per_day(self) -> int:
         """Reporting intervals per day."""
         return DAY_S // self.interval_s
+
+
+def sum_by_day(values: np.ndarray, per_day: int) -> np.ndarray:
+    """Per-interval values summed by day along the leading axis (other axes kept).
+
+    The one reshape every reader of per-interval arrays uses (costs, KPIs, views).
+    """
+    values = np.asarray(values, dtype=float)
+    return values.reshape(-1, per_day, *values.shape[1:]).sum(axis=1)
 
 
 def same_values(a: Any, b: Any) -> bool:

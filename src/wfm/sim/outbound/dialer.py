@@ -30,8 +30,9 @@ import simpy
 
 from wfm.scenario import DAY_S, Duration, Scenario
 from wfm.sim.agents import Agent, Floor
-from wfm.sim.outbound.compliance import DROP_CAP, Auditor, ContactRules, LocalCalendar
 from wfm.sim.ledger import State
+from wfm.sim.outbound.accounts import PortfolioArrays, build_portfolio
+from wfm.sim.outbound.compliance import DROP_CAP, Auditor, ContactRules, LocalCalendar
 from wfm.sim.outbound.result import (
     BUSY,
     DROPPED,
@@ -47,7 +48,6 @@ from wfm.sim.outbound.result import (
     OutboundSeries,
     SegmentTable,
 )
-from wfm.sim.outbound.accounts import PortfolioArrays, build_portfolio
 from wfm.sim.sampling import lognormal_params
 
 # Account status

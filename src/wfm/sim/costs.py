@@ -10,14 +10,9 @@ import numpy as np
 
 from wfm.scenario import Costs
 from wfm.scenario.units import HOUR_S, MINUTE_S
-from wfm.sim.result import CostSeries, InboundSeries, WorkforceSeries
+from wfm.sim.result import CostSeries, InboundSeries, WorkforceSeries, sum_by_day
 
 DIALER_KINDS = ("outbound", "blended")
-
-
-def _per_day(per_interval: np.ndarray, days: int) -> np.ndarray:
-    """Sum a per-interval array into days."""
-    return np.asarray(per_interval, dtype=float).reshape(days, -1).sum(axis=1)
 
 
 def cost_breakdown(
@@ -41,7 +36,7 @@ def cost_breakdown(
     days = workforce.present.shape[0]
     wages_per_s = np.array([costs.wage_of(name) for name in workforce.group_names]) / HOUR_S
     dialer_groups = np.array([dialer_in_use and kind in DIALER_KINDS for kind in workforce.group_kinds], dtype=float)
-    line_s = _per_day(inbound.talk_s, days)
+    line_s = sum_by_day(inbound.talk_s, len(inbound.talk_s) // days)
     if phone_s_per_day is not None:
         line_s = line_s + phone_s_per_day
     attempts = np.zeros(days) if attempts_per_day is None else np.asarray(attempts_per_day, dtype=float)

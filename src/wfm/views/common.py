@@ -1,0 +1,90 @@
+"""What every view shares: bands over replications, the scenario's currency, the runs with a campaign."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from wfm.experiment import Summary
+from wfm.kpi import DEFAULT_CURRENCY
+from wfm.sim.outbound.result import OutboundSeries
+
+
+@dataclass(frozen=True)
+class Band:
+    """A series over replications: the mean and its 95% confidence band.
+
+    Attributes:
+        mean: mean over replications, per point (NaN where no replication has a value).
+        low: lower end of the 95% t-interval of the mean (equal to `mean` with one replication).
+        high: upper end of the 95% t-interval of the mean.
+    """
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def of(cls, rows: np.ndarray | Sequence[np.ndarray]) -> Band:
+        """Band over the first axis of `rows` (one row per replication), ignoring NaNs."""
+        rows = np.atleast_2d(np.asarray(rows, dtype=float))
+        valid = ~np.isnan(rows)
+        n = valid.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(n > 0, np.nansum(rows, axis=0) / np.maximum(n, 1), np.nan)
+            centred = np.where(valid, rows - mean, 0.0)
+            var = (centred**2).sum(axis=0) / np.maximum(n - 1, 1)
+            t = stats.t.ppf(0.975, np.maximum(n - 1, 1))
+            half = np.where(n > 1, t * np.sqrt(var / np.maximum(n, 1)), 0.0)
+        return cls(mean=mean, low=mean - half, high=mean + half)
+
+    @classmethod
+    def spread(cls, rows: np.ndarray) -> Band:
+        """Mean over the first axis of `rows` with the lowest and highest replication as the band.
+
+        With two or three replications a t-interval of the mean is mostly the t quantile
+        (12.7 × the standard error for two), so a plot of a noisy series drowns in it; the range
+        of what the replications actually did is the honest thing to draw, labelled as such.
+        """
+        rows = np.atleast_2d(np.asarray(rows, dtype=float))
+        mean = cls.of(rows).mean
+        valid = ~np.isnan(rows)
+        any_value = valid.any(axis=0)
+        low = np.where(any_value, np.min(np.where(valid, rows, np.inf), axis=0), np.nan)
+        high = np.where(any_value, np.max(np.where(valid, rows, -np.inf), axis=0), np.nan)
+        return cls(mean=mean, low=low, high=high)
+
+    def scaled(self, factor: float) -> Band:
+        """The band times `factor` (a rate in percent: `scaled(100)`)."""
+        return Band(self.mean * factor, self.low * factor, self.high * factor)
+
+
+SPREAD_BELOW = 5
+"""Below this many replications a noisy per-interval series is banded by its min–max, not a t-interval."""
+
+
+def band_over(rows: np.ndarray) -> tuple[Band, str]:
+    """A band over replications and what it is: a 95% t-interval, or the min–max with few replications."""
+    rows = np.atleast_2d(np.asarray(rows, dtype=float))
+    n = rows.shape[0]
+    if n >= SPREAD_BELOW:
+        return Band.of(rows), "95% CI"
+    if n == 1:
+        return Band.of(rows), "one replication, no band"
+    return Band.spread(rows), f"band: min–max of {n} replications"
+
+
+def currency_of(summary: Summary) -> str:
+    """The currency the experiment counted money in (its scenario's), from the runs themselves."""
+    return summary.runs[0].costs.currency if summary.runs else DEFAULT_CURRENCY
+
+
+def campaigns(summary: Summary) -> list[OutboundSeries] | None:
+    """The outbound series of every replication, or None when the experiment had no campaign."""
+    series = [run.outbound for run in summary.runs]
+    if not series or any(ob is None for ob in series):
+        return None
+    return [ob for ob in series if ob is not None]
