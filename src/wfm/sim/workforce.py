@@ -1,6 +1,6 @@
 """Workforce dynamics on the floor (DESIGN §5): tenure, learning curve, stress, absence, turnover, hiring.
 
-`WorkforceFloor` is the plain `Floor` plus the people changing over weeks and months. Each
+`WorkforceFloor` is the plain `Floor` (both are `ShiftFloor`s) plus the people changing over weeks and months. Each
 feature reads only its own random stream (`absence`, `attrition`, `hiring`), and with every
 feature off the floor makes exactly the plain model's decisions, so switching a feature on
 never reshuffles arrivals, handle times or patience (common random numbers).
