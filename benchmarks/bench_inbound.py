@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from minimal_mmn import simulate  # noqa: E402
+from minimal_mmn import simulate
 
-from wfm.scenario import Scenario  # noqa: E402
-from wfm.scenario.io import scenario_from_mapping  # noqa: E402
-from wfm.sim import run  # noqa: E402
+from wfm.scenario import Scenario
+from wfm.scenario.io import scenario_from_mapping
+from wfm.sim import run
 
 AGENTS, CALLS_PER_HOUR, HANDLE_S, PATIENCE_S, HOURS, SEED = 200, 3000, 180.0, 180.0, 8, 1
 REPEATS = 3

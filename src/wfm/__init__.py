@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 # Load the scenario model first: `wfm.scenario` and `wfm.scenario.outbound` import each other.
-from wfm import scenario as _scenario  # noqa: E402,F401
+from wfm import scenario as _scenario  # noqa: F401

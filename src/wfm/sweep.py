@@ -67,15 +67,16 @@ def _parse_scalar(text: str) -> Value:
 def _range_values(spec: str, path: str) -> tuple[Value, ...]:
     """`start:stop:step`, both ends included, integers when all three are integers."""
     parts = [_parse_scalar(p) for p in spec.split(":")]
-    if len(parts) != 3 or not all(isinstance(p, int | float) and not isinstance(p, bool) for p in parts):
+    numbers = [p for p in parts if isinstance(p, int | float) and not isinstance(p, bool)]
+    if len(parts) != 3 or len(numbers) != 3:
         raise ValueError(f"{path}: range {spec!r} is not start:stop:step; write e.g. 40:80:10")
-    start, stop, step = parts
+    start, stop, step = numbers
     if step <= 0 or stop < start:
         raise ValueError(f"{path}: range {spec!r} needs start <= stop and a positive step; write e.g. 40:80:10")
     count = math.floor((stop - start) / step + 1e-9) + 1
     if count > 1000:
         raise ValueError(f"{path}: range {spec!r} has {count} points; use a coarser step (at most 1000 points)")
-    if all(isinstance(p, int) for p in parts):
+    if all(isinstance(p, int) for p in numbers):
         return tuple(int(start + k * step) for k in range(count))
     return tuple(round(float(start + k * step), 12) for k in range(count))
 

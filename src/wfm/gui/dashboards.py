@@ -29,7 +29,7 @@ SERIES_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b
 class TimeOfDayAxis(pg.AxisItem):
     """An axis in hours after midnight, labelled as clock times."""
 
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Hours as HH:MM."""
         out = []
         for v in values:
@@ -45,7 +45,7 @@ class DayAxis(pg.AxisItem):
         super().__init__(*args, **kwargs)
         self.labels: list[str] = []
 
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Day index → 'Mon 05-01'."""
         out = []
         for v in values:
@@ -57,7 +57,7 @@ class DayAxis(pg.AxisItem):
 class PlainAxis(pg.AxisItem):
     """An axis with plain numbers and thousands separators (1,500,000), never "1.5e+06"."""
 
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Whole numbers with separators; decimals only when the ticks are closer than 1."""
         decimals = 0 if spacing * scale >= 1 else min(3, max(1, -int(np.floor(np.log10(spacing * scale)))))
         return [f"{v * scale:,.{decimals}f}" for v in values]

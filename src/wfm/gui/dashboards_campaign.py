@@ -62,7 +62,7 @@ class RunTimeAxis(pg.AxisItem):
         super().__init__(*args, **kwargs)
         self.start = date(2026, 1, 5)
 
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Whole days as 'Mon 05/01'; finer ticks as HH:MM (with the day at midnight)."""
         out = []
         for v in values:

@@ -107,6 +107,39 @@ class LocatedErrorSink(ErrorSink):
         self.label.setVisible(bool(problems))
 
 
+def show_number(box: QSpinBox | QDoubleSpinBox, value: float, scale: float = 1.0) -> None:
+    """Show a scenario number in a spin box, times `scale` (e.g. a ratio as a percentage).
+
+    An integer box with scale 1 shows the value truncated to an int, as the box cannot hold a float.
+    """
+    if isinstance(box, QSpinBox):
+        box.setValue(int(value * scale))
+    else:
+        box.setValue(value * scale)
+
+
+class OptionalField(QWidget):
+    """A check box, a spin box and a note: a value that may be unset (None in the scenario).
+
+    `check` says whether the value is set here, `spin` holds it, `note` says where it comes from
+    when unchecked.
+    """
+
+    def __init__(self, spin: QSpinBox | QDoubleSpinBox, unset_text: str) -> None:
+        super().__init__()
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.check = QCheckBox()
+        self.check.setToolTip(f"Set this value here; unchecked = {unset_text}")
+        lay.addWidget(self.check)
+        self.spin = spin
+        lay.addWidget(spin)
+        self.note = QLabel(unset_text)
+        self.note.setStyleSheet("color: #777;")
+        lay.addWidget(self.note)
+        lay.addStretch(1)
+
+
 @dataclass
 class Binding:
     """A widget bound to one path of the scenario dict."""
@@ -134,7 +167,7 @@ class ColumnFlow(QWidget):
         self._columns: list[QVBoxLayout] = []
         self._count = 0
 
-    def addWidget(self, widget: QWidget) -> None:  # noqa: N802 - the QLayout name, so `group(into=...)` works
+    def addWidget(self, widget: QWidget) -> None:  # the QLayout name, so `group(into=...)` works
         """Add a box at the end of the flow."""
         self.boxes.append(widget)
         self._place(self._count or 1, force=True)
@@ -236,7 +269,7 @@ class SectionTab(QWidget):
         self._flows.append(flow)
         return flow
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: Any) -> None:  # Qt override
         """Re-flow the group boxes for the new width."""
         super().resizeEvent(event)
         for flow in self._flows:
@@ -268,13 +301,13 @@ class SectionTab(QWidget):
         finally:
             widget.blockSignals(False)
 
-    def bind_spin(self, path: Path, box: QSpinBox | QDoubleSpinBox, scale: float = 1.0) -> QWidget:
+    def bind_spin(self, path: Path, box: QSpinBox | QDoubleSpinBox, scale: float = 1.0) -> QSpinBox | QDoubleSpinBox:
         """Bind a spin box; `scale` shows e.g. a ratio as a percentage (scale 100)."""
         is_int = isinstance(box, QSpinBox) and scale == 1.0
 
         def load(value: Any) -> None:
             if isinstance(value, int | float):
-                self._quiet(box, lambda: box.setValue(value * scale if not is_int else int(value)))
+                self._quiet(box, lambda: show_number(box, value, scale))
 
         def edited(value: float) -> None:
             self.editor.set_value(path, int(value) if is_int else round(value / scale, 10), source=self)
@@ -284,23 +317,14 @@ class SectionTab(QWidget):
         return box
 
     def bind_optional(self, path: Path, box: QSpinBox | QDoubleSpinBox, scale: float = 1.0,
-                      unset_text: str = "from presets") -> QWidget:
+                      unset_text: str = "from presets") -> OptionalField:
         """A check box and a spin box for a value that may be unset (None in the scenario).
 
         Unchecked writes None (the value then comes from elsewhere, e.g. a compliance preset);
         checking it writes the spin box's value.
         """
-        holder = QWidget()
-        lay = QHBoxLayout(holder)
-        lay.setContentsMargins(0, 0, 0, 0)
-        check = QCheckBox()
-        check.setToolTip(f"Set this value here; unchecked = {unset_text}")
-        lay.addWidget(check)
-        lay.addWidget(box)
-        note = QLabel(unset_text)
-        note.setStyleSheet("color: #777;")
-        lay.addWidget(note)
-        lay.addStretch(1)
+        holder = OptionalField(box, unset_text)
+        check, note = holder.check, holder.note
         is_int = isinstance(box, QSpinBox) and scale == 1.0
 
         def value() -> Any:
@@ -312,7 +336,7 @@ class SectionTab(QWidget):
             box.setEnabled(on)
             note.setVisible(not on)
             if isinstance(current, int | float):
-                self._quiet(box, lambda: box.setValue(current * scale if not is_int else int(current)))
+                self._quiet(box, lambda: show_number(box, current, scale))
 
         def toggled(on: bool) -> None:
             box.setEnabled(on)
@@ -323,11 +347,9 @@ class SectionTab(QWidget):
         box.valueChanged.connect(lambda _v: self.editor.set_value(path, value(), source=self)
                                  if check.isChecked() else None)
         self._add(path, load)
-        holder.check = check  # type: ignore[attr-defined]
-        holder.spin = box  # type: ignore[attr-defined]
         return holder
 
-    def bind_combo(self, path: Path, combo: QComboBox, options: Iterable[tuple[Any, str]]) -> QWidget:
+    def bind_combo(self, path: Path, combo: QComboBox, options: Iterable[tuple[Any, str]]) -> QComboBox:
         """Bind a combo box of (value, label) options."""
         options = list(options)
         for value, text in options:
@@ -341,13 +363,13 @@ class SectionTab(QWidget):
         self._add(path, load)
         return combo
 
-    def bind_check(self, path: Path, check: QCheckBox) -> QWidget:
+    def bind_check(self, path: Path, check: QCheckBox) -> QCheckBox:
         """Bind a check box to a boolean."""
         self._add(path, lambda v: self._quiet(check, lambda: check.setChecked(bool(v))))
         check.toggled.connect(lambda on: self.editor.set_value(path, bool(on), source=self))
         return check
 
-    def bind_text(self, path: Path, edit: QLineEdit | QPlainTextEdit) -> QWidget:
+    def bind_text(self, path: Path, edit: QLineEdit | QPlainTextEdit) -> QLineEdit | QPlainTextEdit:
         """Bind a single- or multi-line text field to a string."""
         if isinstance(edit, QLineEdit):
             self._add(path, lambda v: self._quiet(edit, lambda: edit.setText(str(v))))
@@ -361,7 +383,7 @@ class SectionTab(QWidget):
             edit.textChanged.connect(lambda: self.editor.set_value(path, edit.toPlainText(), source=self))
         return edit
 
-    def bind_clock(self, path: Path, clock: ClockEdit) -> QWidget:
+    def bind_clock(self, path: Path, clock: ClockEdit) -> ClockEdit:
         """Bind a time-of-day editor to an "HH:MM" string."""
         self._add(path, lambda v: self._quiet(clock, lambda: clock.set_time_text(v)))
         clock.valueChanged.connect(lambda _v: self.editor.set_value(path, clock.time_text(), source=self))

@@ -13,8 +13,9 @@ import os
 import time
 import tomllib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -60,6 +61,21 @@ from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 
 Runner = Callable[..., Summary]
 """`replicate`-compatible: runner(scenario, replications, seed, progress=..., cancel=...) -> Summary."""
+
+@dataclass(frozen=True)
+class PortfolioRead:
+    """What the import task hands back from its thread: the file's name and the accounts read."""
+
+    name: str
+    accounts: AccountTable
+
+
+class ResultView(Protocol):
+    """A result dashboard: it draws an outcome in steps, so the window stays responsive between plots."""
+
+    def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
+        """One callable per plot; each draws its part of `outcome`."""
+        ...
 
 MAX_RECENT = 8
 PORTFOLIO_THREAD_BYTES = 512 * 1024
@@ -266,9 +282,9 @@ class MainWindow(QMainWindow):
     def recent_files(self) -> list[str]:
         """Recently opened or saved scenario files, newest first."""
         value = self.settings.value("recent_files", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        if isinstance(value, str):  # QSettings hands back a one-item list as the bare string
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     def _remember(self, path: Path) -> None:
         files = [str(path.resolve())] + [f for f in self.recent_files() if f != str(path.resolve())]
@@ -279,7 +295,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         files = self.recent_files()
         for f in files:
-            self.recent_menu.addAction(f, lambda f=f: self.open_scenario(Path(f)))
+            self.recent_menu.addAction(f, functools.partial(self.open_scenario, Path(f)))
         self.recent_menu.setEnabled(bool(files))
 
     def show_status(self, text: str) -> None:
@@ -418,8 +434,8 @@ class MainWindow(QMainWindow):
             self._apply_portfolio(name, accounts)
             return
 
-        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> tuple[str, AccountTable]:
-            return name, read_portfolio(path, segments=segments)
+        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> PortfolioRead:
+            return PortfolioRead(name, read_portfolio(path, segments=segments))
 
         self.dialer_tab.import_button.setEnabled(False)
         self.show_status(f"Reading {path.name}…")
@@ -434,8 +450,8 @@ class MainWindow(QMainWindow):
 
     def _on_portfolio_read(self, value: object) -> None:
         self.dialer_tab.import_button.setEnabled(True)
-        name, accounts = value  # type: ignore[misc]
-        self._apply_portfolio(name, accounts)
+        if isinstance(value, PortfolioRead):  # the only result the import task hands back
+            self._apply_portfolio(value.name, value.accounts)
 
     def _on_portfolio_error(self, exc: object) -> None:
         self.dialer_tab.import_button.setEnabled(True)
@@ -547,9 +563,9 @@ class MainWindow(QMainWindow):
 
         next_step()
 
-    def views_with_data(self, outcome: Outcome) -> list[QWidget]:
+    def views_with_data(self, outcome: Outcome) -> list[ResultView]:
         """The dashboards that have something to show for `outcome`, in tab order."""
-        has = {
+        has: dict[ResultView, bool] = {
             self.inbound_view: outcome.scenario.inbound.enabled,
             self.daily_view: outcome.scenario.inbound.enabled,
             self.dialer_view: outcome.dialer is not None,
@@ -632,7 +648,7 @@ class MainWindow(QMainWindow):
 
     # ---- closing -------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
         """Offer to save edits, then stop and wait for the background run."""
         if not self.maybe_keep_edits():
             event.ignore()

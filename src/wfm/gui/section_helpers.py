@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
-from wfm.gui.editor import ErrorSink, LocatedErrorSink, Path, SectionTab, get_in
+from wfm.gui.editor import ColumnFlow, ErrorSink, LocatedErrorSink, Path, SectionTab, get_in, show_number
 from wfm.gui.widgets import error_label, spin
 
 DURATION_KINDS = (("fixed", "Fixed"), ("exponential", "Exponential"), ("lognormal", "Lognormal"))
@@ -103,17 +103,18 @@ class RecordTable:
     """
 
     def __init__(self, tab: SectionTab, title: str, path: Path, columns: Sequence[Column],
-                 new_record: Callable[[list[dict[str, Any]]], dict[str, Any]], into: QVBoxLayout,
+                 new_record: Callable[[list[dict[str, Any]]], dict[str, Any]], into: QVBoxLayout | ColumnFlow,
                  note: str = "") -> None:
         self.tab = tab
         self.path = path
         self.columns = list(columns)
         self.new_record = new_record
         self.table = QTableWidget(0, len(columns) + 1)
-        self.table.setHorizontalHeaderLabels(["Name", *(c.header for c in columns)])
+        self.table.setHorizontalHeaderItem(0, QTableWidgetItem("Name"))
         for i, column in enumerate(columns, start=1):
-            if column.tooltip:
-                self.table.horizontalHeaderItem(i).setToolTip(column.tooltip)
+            header = QTableWidgetItem(column.header)
+            header.setToolTip(column.tooltip)  # an empty text shows no tooltip
+            self.table.setHorizontalHeaderItem(i, header)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -192,7 +193,7 @@ class RecordTable:
                 box.setFrame(False)
                 value = record.get(column.key)
                 if isinstance(value, int | float):
-                    box.setValue(value * column.scale)
+                    show_number(box, value, column.scale)
                 box.valueChanged.connect(lambda v, r=r, col=column: self._edited(r, col, v))
                 self.table.setCellWidget(r, c, box)
         self.table.resizeColumnsToContents()
@@ -224,7 +225,7 @@ def parse_list(text: str) -> list[Any]:
 
 def bind_list(tab: SectionTab, path: Path, edit: QLineEdit) -> QLineEdit:
     """Bind a line edit to a list of numbers written as "a, b, c"."""
-    tab._add(path, lambda v: tab._quiet(edit, lambda: edit.setText(list_text(v))))  # noqa: SLF001
+    tab._add(path, lambda v: tab._quiet(edit, lambda: edit.setText(list_text(v))))
     edit.textEdited.connect(lambda text: tab.editor.set_value(path, parse_list(text), source=tab))
     return edit
 
@@ -251,12 +252,12 @@ def parse_mapping(text: str) -> dict[str, Any]:
 
 def bind_mapping(tab: SectionTab, path: Path, edit: QLineEdit) -> QLineEdit:
     """Bind a line edit to a mapping of names to numbers written as "name = value, …"."""
-    tab._add(path, lambda v: tab._quiet(edit, lambda: edit.setText(mapping_text(v))))  # noqa: SLF001
+    tab._add(path, lambda v: tab._quiet(edit, lambda: edit.setText(mapping_text(v))))
     edit.textEdited.connect(lambda text: tab.editor.set_value(path, parse_mapping(text), source=tab))
     return edit
 
 
-def hint(text: str) -> QWidget:
+def hint(text: str) -> QLabel:
     """A grey explanatory line inside a form."""
     label = QLabel(text)
     label.setWordWrap(True)

@@ -207,7 +207,8 @@ class CalendarDemandTab(SectionTab):
             return
         values: list[Any] = []
         for i in range(self.shape.rowCount()):
-            text = self.shape.item(i, 1).text().strip()
+            cell = self.shape.item(i, 1)
+            text = cell.text().strip() if cell is not None else ""
             try:
                 values.append(float(text))
             except ValueError:

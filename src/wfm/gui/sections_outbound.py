@@ -10,6 +10,7 @@ custom keys on top) are spelled out under the compliance box.
 from __future__ import annotations
 
 import copy
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -314,7 +315,7 @@ class DialerTab(SectionTab):
 
     def _load_presets(self, chosen: Any) -> None:
         for name, check in self.presets.items():
-            self._quiet(check, lambda c=check, n=name: c.setChecked(n in (chosen or [])))
+            self._quiet(check, partial(check.setChecked, name in (chosen or [])))
 
     def _presets_edited(self) -> None:
         chosen = [name for name, check in self.presets.items() if check.isChecked()]

@@ -7,11 +7,12 @@ roster" (hiring) or "the default wage" (costs). The rows follow the Staffing tab
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QGroupBox, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QGroupBox, QLabel, QSpinBox, QWidget
 
-from wfm.gui.editor import ErrorSink, SectionTab
+from wfm.gui.editor import ErrorSink, SectionTab, show_number
 from wfm.gui.section_helpers import hint, number, percent
 from wfm.gui.widgets import error_label, spin
 from wfm.scenario import CALL_OUTCOMES
@@ -74,8 +75,9 @@ class GroupValues:
     def _rebuild(self, names: tuple[str, ...]) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.rows.clear()
         for r, name in enumerate(names):
             check = QCheckBox(name)
@@ -127,7 +129,7 @@ class WorkforceTab(SectionTab):
         outcome = QWidget()
         grid = QGridLayout(outcome)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.outcome_gain: dict[str, Any] = {}
+        self.outcome_gain: dict[str, QSpinBox | QDoubleSpinBox] = {}
         for i, name in enumerate(CALL_OUTCOMES):
             box = spin(0, 100, " %", 2, 0.5, f"Extra stress gain after: {OUTCOME_TEXT[name]}")
             box.setMinimumWidth(90)
@@ -207,7 +209,7 @@ class WorkforceTab(SectionTab):
         for name, box in self.outcome_gain.items():
             value = (gains or {}).get(name, 0.0)
             if isinstance(value, int | float):
-                self._quiet(box, lambda b=box, v=value: b.setValue(v * 100))
+                self._quiet(box, partial(show_number, box, value, 100))
 
     def _outcome_gain_edited(self) -> None:
         gains = {name: round(box.value() / 100, 10) for name, box in self.outcome_gain.items() if box.value() > 0}

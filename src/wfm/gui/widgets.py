@@ -29,16 +29,16 @@ class ClockEdit(QSpinBox):
         self.setKeyboardTracking(False)
         self.setToolTip("Time of day (HH:MM, local time of the center); arrows step 15 minutes")
 
-    def textFromValue(self, value: int) -> str:  # noqa: N802 - Qt override
+    def textFromValue(self, value: int) -> str:  # Qt override
         """Minutes after midnight as HH:MM."""
         return f"{value // 60:02d}:{value % 60:02d}"
 
-    def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt override
+    def valueFromText(self, text: str) -> int:  # Qt override
         """HH:MM as minutes after midnight."""
         hours, _, minutes = text.strip().partition(":")
         return int(hours or 0) * 60 + int(minutes or 0)
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         """Accept HH:MM within the range, let partial input through while typing."""
         hours, sep, minutes = text.strip().partition(":")
         if not (hours.isdigit() or hours == "") or not (minutes.isdigit() or minutes == ""):

@@ -90,7 +90,7 @@ class SimulationWorker(QObject):
             value = self._job(self._report, self.is_cancelled)
         except Cancelled:
             self.cancelled.emit()
-        except Exception as exc:  # noqa: BLE001 - every failure goes to a dialog, never to a crash
+        except Exception as exc:  # every failure goes to a dialog, never to a crash
             if self.is_cancelled():
                 self.cancelled.emit()
             else:
@@ -210,10 +210,11 @@ class TaskRunner(QObject):
     @Slot()
     def _on_thread_finished(self) -> None:
         thread = self.sender()
-        worker = self._threads.pop(thread, None)  # type: ignore[call-overload]
+        if not isinstance(thread, QThread):  # only our threads are connected to this slot
+            return
+        worker = self._threads.pop(thread, None)
         if worker is not None:
             if worker is self._worker:
                 self._worker = None
             worker.deleteLater()
-        if isinstance(thread, QThread):
-            thread.deleteLater()
+        thread.deleteLater()

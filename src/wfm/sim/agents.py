@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 import numpy as np
 import simpy
@@ -114,34 +115,59 @@ class Agent:
         """Multiplier on this agent's promise-to-pay conversion (skill, stress, incentives); 1 by default."""
         return 1.0
 
+    def end_call(self, outcome: str) -> None:
+        """A call of kind `outcome` ends; the plain agent's state does not react to calls."""
+        return None
+
+    def earn_bonus(self, amount: float) -> None:
+        """Credit the agent with a bonus; the plain agent is paid no bonus."""
+        return None
+
     def close_books(self, horizon: float) -> None:
         """Book the open span up to the horizon at the end of the run."""
         self.ledger.book(self.agent_id, self.state, self.since, horizon)
         self.since = horizon
 
 
-class Floor:
-    """The set of agents and the shift processes that log them in and out.
+AgentT = TypeVar("AgentT", bound=Agent)
 
-    `on_free(agent)` is called whenever an agent becomes available for work; the ACD
-    decides whether to hand it a queued call or to put it on the idle list.
+
+class CallFloor(Protocol):
+    """The floor as the call handlers (inbound ACD, dialer) see it, whatever its kind of agent.
+
+    They hand an agent back when a call ends and credit it with what its calls brought in.
     """
 
-    agent_class: type[Agent] = Agent  # subclasses with a richer agent model swap it here
+    def finish_handling(self, agent: Agent, outcome: str = "inbound") -> None:
+        """The agent has finished a call of kind `outcome`."""
+        ...
+
+    def credit(self, agent: Agent, euros_collected: float = 0.0, kept_ptps: int = 0) -> None:
+        """Money collected and promises kept on accounts the agent worked."""
+        ...
+
+
+class ShiftFloor(Generic[AgentT]):
+    """A set of agents of one kind and the shift processes that log them in and out.
+
+    `on_free(agent)` is called whenever an agent becomes available for work; the ACD
+    decides whether to hand it a queued call or to put it on the idle list. Subclasses
+    build the agents and refine the shift hooks (`_attendance`, `_shift_ended`), which
+    receive the floor's own kind of agent.
+    """
 
     def __init__(
         self,
         env: simpy.Environment,
-        roster: list[RosterEntry],
-        ledger: TimeLedger,
+        agents: list[AgentT],
         absence_rng: np.random.Generator,
         horizon_days: int,
     ) -> None:
         self.env = env
-        self.agents = [self.agent_class(entry, env, ledger) for entry in roster]
+        self.agents = agents
         # One draw per agent per day in roster order, drawn up front: absence of agent i on day d
         # does not depend on anything that happens during the run.
-        self.absence_draws = absence_rng.random((horizon_days, max(len(roster), 1)))
+        self.absence_draws = absence_rng.random((horizon_days, max(len(agents), 1)))
         self.on_free: Callable[[Agent], None] = lambda agent: None
 
     def start(self) -> None:
@@ -163,6 +189,7 @@ class Floor:
         `outcome` says what kind of call it was ('inbound', or an outbound conversation result
         such as 'ptp' or 'refusal'), for the models of the agent's state (stress) to react to.
         """
+        agent.end_call(outcome)
         request = agent.pause_request
         if request is not None:
             agent.pause_request = None
@@ -188,7 +215,7 @@ class Floor:
         agent.switch(State.IDLE)
         self.on_free(agent)
 
-    def _work_shifts(self, agent: Agent) -> Generator[simpy.Event, None, None]:
+    def _work_shifts(self, agent: AgentT) -> Generator[simpy.Event, None, None]:
         env = self.env
         for inst in agent.entry.instances:
             if inst.start > env.now:
@@ -219,7 +246,7 @@ class Floor:
             yield self._pause(agent, State.OFF)
             self._shift_ended(agent, inst, State.IDLE)
 
-    def _attendance(self, agent: Agent, inst: ShiftInstance) -> State | None:
+    def _attendance(self, agent: AgentT, inst: ShiftInstance) -> State | None:
         """What the agent does on this shift: work (IDLE), ABSENT, TRAINING, or None once gone.
 
         One up-front uniform per day and roster slot decides absence in the plain model.
@@ -229,6 +256,20 @@ class Floor:
             return State.ABSENT
         return State.IDLE
 
-    def _shift_ended(self, agent: Agent, inst: ShiftInstance, attendance: State) -> None:
+    def _shift_ended(self, agent: AgentT, inst: ShiftInstance, attendance: State) -> None:
         """Hook called when a shift instance is over (and the call in hand finished)."""
         return None
+
+
+class Floor(ShiftFloor[Agent]):
+    """The plain floor: agents whose work never changes with tenure or stress (the model without workforce dynamics)."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        roster: list[RosterEntry],
+        ledger: TimeLedger,
+        absence_rng: np.random.Generator,
+        horizon_days: int,
+    ) -> None:
+        super().__init__(env, [Agent(entry, env, ledger) for entry in roster], absence_rng, horizon_days)

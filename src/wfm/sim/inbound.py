@@ -2,19 +2,22 @@
 
 Calls are driven by event callbacks rather than one SimPy process per call: a call only
 needs two scheduled events (end of patience, end of handling), and avoiding a generator
-per call keeps the model as fast as a hand-written M/M/n+M.
+per call keeps the model as fast as a hand-written M/M/n+M. A callback gets its call as
+bound arguments (`functools.partial`), not as the event's untyped value.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Generator
+from functools import partial
 
 import numpy as np
 import simpy
 
 from wfm.scenario import DAY_S, Inbound, Scenario
-from wfm.sim.agents import Agent, Floor
+from wfm.sim.agents import Agent, CallFloor
 from wfm.sim.ledger import State
 from wfm.sim.result import CallRecord, InboundSeries
 from wfm.sim.sampling import draw_durations, draw_patience
@@ -71,7 +74,7 @@ class Counters:
 class InboundACD:
     """Queue of waiting callers and the routing of agents to them."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, floor: Floor,
+    def __init__(self, env: simpy.Environment, scenario: Scenario, floor: CallFloor,
                  handle_rng: np.random.Generator, patience_rng: np.random.Generator,
                  redial_rng: np.random.Generator, record_calls: bool = False) -> None:
         self.env = env
@@ -103,7 +106,8 @@ class InboundACD:
         patience = draw_patience(self.patience_rng, self.spec.patience, n).tolist()
         return self.env.process(self._offer_all(times.tolist(), talk, acw, patience))
 
-    def _offer_all(self, times: list[float], talk: list[float], acw: list[float], patience: list[float]):
+    def _offer_all(self, times: list[float], talk: list[float], acw: list[float],
+                   patience: list[float]) -> Generator[simpy.Event, None, None]:
         env = self.env
         for t, tk, aw, pt in zip(times, talk, acw, patience, strict=True):
             delay = t - env.now
@@ -132,8 +136,8 @@ class InboundACD:
         self.waiting.append(call)
         self.n_waiting += 1
         if call.patience != math.inf:
-            timer = self.env.timeout(call.patience, call)
-            timer.callbacks.append(self._renege)
+            timer = self.env.timeout(call.patience)
+            timer.callbacks.append(partial(self._renege, call))
 
     # -- agents -----------------------------------------------------------------------------
 
@@ -194,11 +198,10 @@ class InboundACD:
         if factor != 1.0:
             call.talk *= factor
             call.acw *= factor
-        done = self.env.timeout(call.talk + call.acw, (call, agent))
-        done.callbacks.append(self._finish)
+        done = self.env.timeout(call.talk + call.acw)
+        done.callbacks.append(partial(self._finish, call, agent))
 
-    def _finish(self, event: simpy.Event) -> None:
-        call, agent = event.value
+    def _finish(self, call: Call, agent: Agent, _event: simpy.Event) -> None:
         call.status = HANDLED
         call.ended = self.env.now
         c = self.counters
@@ -210,8 +213,7 @@ class InboundACD:
 
     # -- abandonment ------------------------------------------------------------------------
 
-    def _renege(self, event: simpy.Event) -> None:
-        call: Call = event.value
+    def _renege(self, call: Call, _event: simpy.Event) -> None:
         if call.status is not WAITING:
             return
         call.status = ABANDONED
@@ -241,11 +243,10 @@ class InboundACD:
         at = self.env.now + delay
         if not self._open_at(at):
             return  # the line is closed by then: the caller gives up
-        timer = self.env.timeout(delay, (at, talk, acw, patience))
-        timer.callbacks.append(self._redial_arrives)
+        timer = self.env.timeout(delay)
+        timer.callbacks.append(partial(self._redial_arrives, at, talk, acw, patience))
 
-    def _redial_arrives(self, event: simpy.Event) -> None:
-        at, talk, acw, patience = event.value
+    def _redial_arrives(self, at: float, talk: float, acw: float, patience: float, _event: simpy.Event) -> None:
         self.offer(self._new_call(at, talk, acw, patience, is_redial=True))
 
     def _open_at(self, t: float) -> bool:

@@ -1,6 +1,6 @@
 """Workforce dynamics on the floor (DESIGN §5): tenure, learning curve, stress, absence, turnover, hiring.
 
-`WorkforceFloor` is the plain `Floor` plus the people changing over weeks and months. Each
+`WorkforceFloor` is the plain `Floor` (both are `ShiftFloor`s) plus the people changing over weeks and months. Each
 feature reads only its own random stream (`absence`, `attrition`, `hiring`), and with every
 feature off the floor makes exactly the plain model's decisions, so switching a feature on
 never reshuffles arrivals, handle times or patience (common random numbers).
@@ -14,12 +14,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Generator
+from typing import TypedDict
 
 import numpy as np
 import simpy
 
 from wfm.scenario import DAY_S, HOUR_S, Scenario, Workforce
-from wfm.sim.agents import Agent, Floor, RosterEntry, ShiftInstance
+from wfm.sim.agents import Agent, RosterEntry, ShiftFloor, ShiftInstance
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.result import STRESS_BINS, TENURE_BANDS, WorkforceSeries
 
@@ -144,6 +145,10 @@ class WorkforceAgent(Agent):
             self.stress = min(1.0, self.stress + gain * (1.0 - self.stress))
         self.last_call_end = now
 
+    def earn_bonus(self, amount: float) -> None:
+        """Add a bonus earned on the accounts the agent worked."""
+        self.bonus += amount
+
     def leave_probability(self) -> float:
         """Probability of resigning today: 1 − exp(−daily hazard)."""
         rules = self.rules
@@ -195,20 +200,38 @@ class _DayBook:
 
     def freeze(self, group_names: tuple[str, ...], group_kinds: tuple[str, ...]) -> WorkforceSeries:
         self.close_days_before(self.days + 2)
-        ints = {name: self.table[name].astype(np.int64) for name in self.COUNTS}
-        floats = {name: self.table[name] for name in self.SECONDS}
+        table = self.table
+
+        def counts(name: str) -> np.ndarray:
+            return table[name].astype(np.int64)
+
         return WorkforceSeries(
-            group_names=group_names, group_kinds=group_kinds, headcount=self.headcount, **ints, **floats,
+            group_names=group_names, group_kinds=group_kinds, headcount=self.headcount,
+            hires=counts("hires"), leavers=counts("leavers"), requisitions=counts("requisitions"),
+            present=counts("present"), absent=counts("absent"), training=counts("training"),
+            scheduled_s=table["scheduled_s"], unpaid_break_s=table["unpaid_break_s"],
+            training_s=table["training_s"], overrun_s=table["overrun_s"],
             stress_mean=self.stress_mean, stress_p90=self.stress_p90, stress_histogram=self.stress_histogram,
             productivity_mean=self.productivity_mean, euros_collected=self.euros_collected,
             kept_ptps=self.kept_ptps, bonus=self.bonus,
         )
 
 
-class WorkforceFloor(Floor):
-    """The floor with people who learn, tire, miss shifts, resign and are replaced."""
+class AgentExtras(TypedDict):
+    """The workforce fields of an agent's result row (`AgentRow`)."""
 
-    agent_class = WorkforceAgent
+    training_s: float
+    slot: int
+    hire_day: int
+    leave_day: int | None
+    tenure_start_days: float
+    stress_end: float
+    productivity_end: float
+    bonus: float
+
+
+class WorkforceFloor(ShiftFloor[WorkforceAgent]):
+    """The floor with people who learn, tire, miss shifts, resign and are replaced."""
 
     def __init__(
         self,
@@ -221,7 +244,7 @@ class WorkforceFloor(Floor):
         hiring_rng: np.random.Generator,
     ) -> None:
         cal = scenario.calendar
-        super().__init__(env, roster, ledger, absence_rng, cal.horizon_days)
+        super().__init__(env, [WorkforceAgent(entry, env, ledger) for entry in roster], absence_rng, cal.horizon_days)
         spec = scenario.workforce
         self.rules = Rules(spec)
         self.horizon_days = cal.horizon_days
@@ -229,7 +252,7 @@ class WorkforceFloor(Floor):
         self.attrition_rng = attrition_rng
         self.hiring_spec = spec.hiring
         self.slot_entries = list(roster)
-        self.slots: list[WorkforceAgent | None] = list(self.agents)  # type: ignore[arg-type]
+        self.slots: list[WorkforceAgent | None] = list(self.agents)
         self.slot_days = [frozenset(inst.day for inst in entry.instances) for entry in roster]
         self.group_names = tuple(g.name for g in scenario.groups)
         self.group_kinds = tuple(g.kind for g in scenario.groups)
@@ -239,8 +262,7 @@ class WorkforceFloor(Floor):
         self.book = _DayBook(cal.horizon_days, len(scenario.groups))
         # Tenure of the initial roster (one draw per slot, whatever the features): tenure since hire.
         tenure = hiring_rng.standard_exponential(len(roster)) * spec.initial_tenure_mean_days
-        for agent, days in zip(self.slots, tenure.tolist(), strict=True):
-            assert agent is not None
+        for agent, days in zip(self.agents, tenure.tolist(), strict=True):
             agent.rules = self.rules
             agent.tenure_start_days = days
             agent.hire_time = agent.nest_start = -days * DAY_S
@@ -340,8 +362,7 @@ class WorkforceFloor(Floor):
 
     # -- hooks of the plain floor -----------------------------------------------------------
 
-    def _attendance(self, agent: Agent, inst: ShiftInstance) -> State | None:
-        assert isinstance(agent, WorkforceAgent)
+    def _attendance(self, agent: WorkforceAgent, inst: ShiftInstance) -> State | None:
         if agent.left:
             return None
         if agent.training_left > 0:
@@ -357,8 +378,7 @@ class WorkforceFloor(Floor):
         self.book.open_productivity.setdefault(inst.day, []).append(agent.productivity())
         return State.IDLE
 
-    def _shift_ended(self, agent: Agent, inst: ShiftInstance, attendance: State) -> None:
-        assert isinstance(agent, WorkforceAgent)
+    def _shift_ended(self, agent: WorkforceAgent, inst: ShiftInstance, attendance: State) -> None:
         book, day, group = self.book, inst.day, agent.entry.group_index
         if attendance is State.IDLE:
             book.add("present", day, group)
@@ -380,12 +400,6 @@ class WorkforceFloor(Floor):
         if agent.resign_day is not None and not agent.left:
             self._depart(agent)
 
-    def finish_handling(self, agent: Agent, outcome: str = "inbound") -> None:
-        """Stress reacts to the call's outcome, then the plain floor's pause or look for work."""
-        if isinstance(agent, WorkforceAgent):
-            agent.end_call(outcome)
-        super().finish_handling(agent, outcome)
-
     def credit(self, agent: Agent, euros_collected: float = 0.0, kept_ptps: int = 0) -> None:
         """Book money collected and promises kept on the agent's accounts, and the bonus they earn."""
         day = min(int(self.env.now // DAY_S), self.horizon_days - 1)
@@ -395,8 +409,7 @@ class WorkforceFloor(Floor):
         if self.rules.bonus_on:
             bonus = kept_ptps * self.rules.bonus_per_kept_ptp + euros_collected * self.rules.bonus_per_euro
             book.bonus[day] += bonus
-            if isinstance(agent, WorkforceAgent):
-                agent.bonus += bonus
+            agent.earn_bonus(bonus)
 
     # -- results ----------------------------------------------------------------------------
 
@@ -404,9 +417,8 @@ class WorkforceFloor(Floor):
         """The per-day workforce tables of the run."""
         return self.book.freeze(self.group_names, self.group_kinds)
 
-    def row_extras(self, agent: Agent) -> dict[str, object]:
+    def row_extras(self, agent: WorkforceAgent) -> AgentExtras:
         """Workforce fields of an agent's result row."""
-        assert isinstance(agent, WorkforceAgent)
         return {
             "training_s": self.ledger.by_agent[agent.agent_id][State.TRAINING],
             "slot": agent.slot,
