@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from outbound_scenarios import outbound_scenario
 from wfm.scenario.outbound import parse_tz
 from wfm.sim import make_streams, run
-from wfm.sim.outbound.result import OUTCOMES
 from wfm.sim.outbound.accounts import build_portfolio
+from wfm.sim.outbound.result import OUTCOMES
 
 DAY = 86_400
 ZONES = ["Europe/Rome", "America/Bogota", "America/New_York", "UTC+05:30", "Europe/London"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from wfm.scenario import Scenario
 from wfm.sim.agents import Agent
-from wfm.sim.outbound.dialer import Dialer
 from wfm.sim.inbound import InboundACD
+from wfm.sim.outbound.dialer import Dialer
 
 
 class BlendingRouter:

@@ -16,9 +16,9 @@ from wfm.scenario import DAY_S, Scenario
 from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times
 from wfm.sim.blending import BlendingRouter
-from wfm.sim.outbound.dialer import Dialer
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
+from wfm.sim.outbound.dialer import Dialer
 from wfm.sim.outbound.result import OutboundSeries
 from wfm.sim.result import AgentRow, CostSeries, InboundSeries, RunResult, StaffSeries, WorkforceSeries
 from wfm.sim.streams import make_streams
