@@ -66,6 +66,7 @@ class Counters:
         self.ring_s = [0.0] * ni
         self.dial_level = [math.nan] * ni
         self.fallback_attempts = [0] * ni
+        self.fallback_s = [0.0] * ni
         self.promises_due = [0] * nd
         self.promises_kept = [0] * nd
         self.promises_broken = [0] * nd
@@ -83,6 +84,16 @@ class Counters:
     def slot(self, now: float) -> int:
         """The reporting interval of time `now` (the horizon's end counts in the last one)."""
         return min(int(now // self.interval_s), self.n_intervals - 1)
+
+    def book_fallback(self, start: float, end: float) -> None:
+        """Add the span [start, end) the drop-cap guard held the dialer to bound lines, interval by interval."""
+        step = self.interval_s
+        t = start
+        while t < end:
+            slot = self.slot(t)
+            stop = min(end, (int(t // step) + 1) * step)
+            self.fallback_s[slot] += stop - t
+            t = stop
 
     def window(self, day: int, window_days: int) -> WindowCounts:
         """Live answers and drops in the `window_days` calendar days ending with `day`."""
@@ -136,6 +147,7 @@ class Counters:
             agent_wait_s=np.asarray(self.agent_wait_s), ring_s=np.asarray(self.ring_s),
             dial_level=np.asarray(self.dial_level),
             fallback_attempts=np.asarray(self.fallback_attempts, dtype=np.int64),
+            fallback_s=np.asarray(self.fallback_s),
             promises_due=np.asarray(self.promises_due, dtype=np.int64),
             promises_kept=np.asarray(self.promises_kept, dtype=np.int64),
             promises_broken=np.asarray(self.promises_broken, dtype=np.int64),

@@ -165,6 +165,7 @@ class Dialer:
             if line.waiting:
                 line.waiting = False
                 self._connect(line, agent)
+                self.pacer.answer_taken(self)
                 return
         self.pool.append((agent, agent.idle_token))
         self.pooled[agent.agent_id] = agent.idle_token
@@ -433,5 +434,7 @@ class Dialer:
 
     def freeze(self) -> OutboundSeries:
         """The campaign's counters as a plain result."""
+        if self.pacer.guard is not None:
+            self.pacer.guard.close(self.counters.n_intervals * self.counters.interval_s)
         return self.counters.freeze(self.spec.dialer.mode, self.rules, self.book,
                                     tuple(s.name for s in self.spec.portfolio.segments), self.auditor.violations)

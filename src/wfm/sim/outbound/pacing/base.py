@@ -69,6 +69,10 @@ class Pacer(ABC):
         """A live answer was just dropped (counted in the window)."""
         return None
 
+    def answer_taken(self, port: DialPort) -> None:
+        """A freed agent took a live answer that was waiting (no pacing by default, as the modes were tuned)."""
+        return None
+
     def look_again_after(self, talk_s: float) -> float | None:
         """Seconds after a connect when the pacing should look again (None: no need)."""
         return None

@@ -16,11 +16,14 @@ from wfm.scenario import DAY_S, Duration
 from wfm.scenario.outbound import Dialer as DialerSettings
 from wfm.scenario.outbound import Rules
 from wfm.sim.outbound.counters import Counters
-from wfm.sim.outbound.guard import MIN_LIVE, DropGuard
+from wfm.sim.outbound.guard import MIN_LIVE, DropGuard, Exposure
 from wfm.sim.outbound.pacing.base import FLOAT_SLACK, DialPort
 from wfm.sim.outbound.pacing.estimates import LineStats, done_within
-from wfm.sim.outbound.pacing.power import MIN_LEVEL, GuardedPacer
+from wfm.sim.outbound.pacing.power import GuardedPacer
 
+MIN_LEVEL = 1.0  # floor of the level (reports and the GUI read dial_level >= 1)
+LEVEL_CUT = 0.8  # a guard trip multiplies the level by this: the controller restarts from a safer level
+ONE_MORE_DROP = 1.0  # the guard's exposure counts one drop beyond the lines in flight
 SURE = 0.85  # an agent in wrap-up counts once a line dialed now is this likely to connect after they are free
 STEP_LIVE = 100  # the level controller takes a full `gain` step per this many new live answers
 EWMA_WEIGHT = 1 / 300  # recent drop rate: about the last 300 live answers
@@ -112,6 +115,18 @@ class PredictivePacer(GuardedPacer):
             odds = line.odds * ratio[b if b < last else last]
             total += odds / (1.0 + odds)
         return total
+
+    def exposure(self, port: DialPort) -> Exposure:
+        """The expected connects of the paced lines, the answers waiting and one more could all drop.
+
+        Their live answers are not credited to the window (a cautious backstop for a pacing
+        that aims close to the cap); the guard is checked at drops and after each level step.
+        """
+        return Exposure(self.stats.hit_rate * port.lines_out + len(port.waiting_lines) + ONE_MORE_DROP, 0.0)
+
+    def tripped(self) -> None:
+        """Restart the level controller from a safer level."""
+        self.level = max(MIN_LEVEL, LEVEL_CUT * self.level)
 
     def look_again_after(self, talk_s: float) -> float:
         """Look again when this agent starts to count as soon free (the wrap-up end is one ring time away)."""
