@@ -177,11 +177,15 @@ class Dialer:
 
     def free_agents(self) -> int:
         """Drop stale pool entries (agents who went to inbound, a break or home); count the rest."""
-        valid = deque(
-            (agent, token) for agent, token in self.pool if agent.idle_token == token and agent.state is State.IDLE
-        )
-        self.pool = valid
-        return len(valid)
+        idle = State.IDLE
+        pool = self.pool
+        for agent, token in pool:
+            if agent.idle_token != token or agent.state is not idle:
+                break
+        else:
+            return len(pool)  # nothing stale: the common case, no copy
+        self.pool = deque((agent, token) for agent, token in pool if agent.idle_token == token and agent.state is idle)
+        return len(self.pool)
 
     def _take_agent(self) -> Agent | None:
         """The longest-waiting agent still idle in the pool, or None."""

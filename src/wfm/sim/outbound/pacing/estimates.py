@@ -97,23 +97,43 @@ class LineStats:
             self.connect_s += HIT_WEIGHT * (elapsed - self.connect_s)
 
 
+_FIXED, _EXPONENTIAL, _LOGNORMAL = range(3)
+_CODES = {"fixed": _FIXED, "exponential": _EXPONENTIAL, "lognormal": _LOGNORMAL}
+
+
+class DurationCdf:
+    """P(duration <= x) of a scenario duration, its lognormal parameters computed once (the pacer asks often)."""
+
+    __slots__ = ("code", "mean_s", "mu", "sigma_root2")
+
+    def __init__(self, spec: Duration) -> None:
+        self.code = _CODES[spec.distribution]
+        self.mean_s = spec.mean_s
+        mu, sigma = lognormal_params(spec.mean_s, spec.cv) if self.code == _LOGNORMAL else (0.0, 1.0)
+        self.mu = mu
+        self.sigma_root2 = sigma * math.sqrt(2.0)
+
+    def __call__(self, x: float) -> float:
+        """P(duration <= x)."""
+        if x <= 0:
+            return 0.0 if self.mean_s > 0 or x < 0 else 1.0
+        if self.code == _FIXED:
+            return 1.0 if x >= self.mean_s else 0.0
+        if self.code == _EXPONENTIAL:
+            return 1.0 - math.exp(-x / self.mean_s)
+        return 0.5 * (1.0 + math.erf((math.log(x) - self.mu) / self.sigma_root2))
+
+    def done_within(self, elapsed: float, within: float) -> float:
+        """P(a duration ends within `within` seconds | it has lasted `elapsed` seconds)."""
+        if within <= 0:
+            return 0.0
+        at = self(elapsed)
+        survived = 1.0 - at
+        if survived <= SURVIVAL_ZERO:
+            return 1.0
+        return (self(elapsed + within) - at) / survived
+
+
 def cdf(spec: Duration, x: float) -> float:
     """P(duration <= x) for a scenario duration."""
-    if x <= 0:
-        return 0.0 if spec.mean_s > 0 or x < 0 else 1.0
-    if spec.distribution == "fixed":
-        return 1.0 if x >= spec.mean_s else 0.0
-    if spec.distribution == "exponential":
-        return 1.0 - math.exp(-x / spec.mean_s)
-    mu, sigma = lognormal_params(spec.mean_s, spec.cv)
-    return 0.5 * (1.0 + math.erf((math.log(x) - mu) / (sigma * math.sqrt(2.0))))
-
-
-def done_within(spec: Duration, elapsed: float, within: float) -> float:
-    """P(a duration ends within `within` seconds | it has lasted `elapsed` seconds)."""
-    if within <= 0:
-        return 0.0
-    survived = 1.0 - cdf(spec, elapsed)
-    if survived <= SURVIVAL_ZERO:
-        return 1.0
-    return (cdf(spec, elapsed + within) - cdf(spec, elapsed)) / survived
+    return DurationCdf(spec)(x)

@@ -18,7 +18,7 @@ from wfm.scenario.outbound import Rules
 from wfm.sim.outbound.counters import Counters
 from wfm.sim.outbound.guard import MIN_LIVE, DropGuard, Exposure
 from wfm.sim.outbound.pacing.base import FLOAT_SLACK, DialPort
-from wfm.sim.outbound.pacing.estimates import LineStats, done_within
+from wfm.sim.outbound.pacing.estimates import DurationCdf, LineStats
 from wfm.sim.outbound.pacing.power import GuardedPacer
 
 MIN_LEVEL = 1.0  # floor of the level (reports and the GUI read dial_level >= 1)
@@ -43,7 +43,7 @@ class PredictivePacer(GuardedPacer):
         super().__init__(settings.initial_level, guard, stats)
         self.settings = settings
         self.acw_s = acw.mean_s
-        self.talk_specs = talk_specs
+        self.talk_cdfs = tuple(DurationCdf(spec) for spec in talk_specs)  # by CallKind
         self.rules = rules
         self.counters = counters
         self.drop_ewma = 0.0
@@ -89,14 +89,14 @@ class PredictivePacer(GuardedPacer):
         later = self.stats.survival.later
         last = len(later) - 1
         grace = self.settings.connect_wait_s
-        specs = self.talk_specs
+        cdfs = self.talk_cdfs
         total = 0.0
         for start, talk_end, kind in port.in_conversation.values():
             if talk_end <= now:
                 b = int(talk_end + acw_s - now - grace)
                 total += 1.0 if b <= 0 or (b < last and later[b] >= SURE) else 0.0
             elif talk_may_end:
-                total += done_within(specs[kind], now - start, within - acw_s)
+                total += cdfs[kind].done_within(now - start, within - acw_s)
         return total
 
     def _expected_connects(self, port: DialPort) -> float:
