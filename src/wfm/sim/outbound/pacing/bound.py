@@ -16,7 +16,7 @@ class ProgressivePacer(Pacer):
     def pace(self, port: DialPort) -> None:
         """Bind a line to every free agent, while accounts may be called."""
         review_s = self.review_s
-        while port.dial_bound(review_s, False):
+        while port.dial_bound(review_s=review_s, fallback=False):
             pass
 
     def dial_level(self) -> float:

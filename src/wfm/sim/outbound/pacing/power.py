@@ -27,7 +27,7 @@ class GuardedPacer(Pacer):
     def pace(self, port: DialPort) -> None:
         """Bound lines while the guard holds, else the mode's own pacing."""
         if self.guard.active:
-            while port.dial_bound(0.0, True):
+            while port.dial_bound(review_s=0.0, fallback=True):
                 pass
             return
         self.pace_unbound(port)
