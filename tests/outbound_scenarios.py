@@ -25,8 +25,15 @@ def outbound_scenario(
     amd: dict[str, Any] | None = None,
     blended: int = 0,
     inbound: bool = False,
+    start_date: str = "2026-01-05",
+    open_windows: bool = True,
 ) -> Scenario:
-    """An outbound-only (or lightly blended) campaign, every day open, compliance open 00:00-24:00."""
+    """An outbound-only (or lightly blended) campaign, every day open.
+
+    Compliance is open 00:00-24:00 unless `open_windows` is False: then the windows are the
+    presets' (`compliance={"presets": [...]}`) as shipped.
+    """
+    windows = {"windows": {d: {"start": "00:00", "end": "24:00"} for d in EVERY_DAY}} if open_windows else {}
     groups: list[dict[str, Any]] = [{
         "name": "Outbound", "kind": "outbound", "absence_rate": 0,
         "shifts": [{"name": "Day", "days": list(EVERY_DAY), "start": shift_start, "length_h": shift_h,
@@ -42,7 +49,7 @@ def outbound_scenario(
                "right_party": 0.7, "ptp": 0.4, "kept": 0.7}
     return scenario_from_mapping({
         "name": f"outbound {mode}",
-        "calendar": {"start_date": "2026-01-05", "horizon_days": days,
+        "calendar": {"start_date": start_date, "horizon_days": days,
                      "opening_hours": {d: {"open": "00:00", "close": "24:00"} for d in EVERY_DAY}},
         "inbound": {"enabled": inbound},
         "groups": groups,
@@ -53,7 +60,7 @@ def outbound_scenario(
             "attempts": attempts or {},
             "dialer": {"mode": mode} | (dialer or {}),
             "conversation": conversation or {},
-            "compliance": {"windows": {d: {"start": "00:00", "end": "24:00"} for d in EVERY_DAY}} | (compliance or {}),
+            "compliance": windows | (compliance or {}),
             "amd": amd or {},
         },
     })

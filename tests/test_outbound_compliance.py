@@ -18,6 +18,7 @@ from wfm.sim.outbound.result import OUTCOMES
 DAY = 86_400
 ZONES = ["Europe/Rome", "America/Bogota", "America/New_York", "UTC+05:30", "Europe/London"]
 RPC, DROPPED = OUTCOMES.index("rpc"), OUTCOMES.index("dropped")
+MIN_CHECKED = 20  # attempts (and half as many accounts) a log must hold for its check to say something
 
 
 def local_times(scenario, seed, log):
@@ -39,6 +40,8 @@ def check_log(scenario, seed, result) -> None:
     rules = scenario.outbound.compliance.rules()
     ob = result.outbound
     log = ob.log
+    # An empty or tiny log passes every check below: the run must have dialed enough to be judged.
+    assert len(log.time) >= MIN_CHECKED and len(set(log.account.tolist())) >= MIN_CHECKED // 2, len(log.time)
     assert ob.violations.sum() == 0
     local = local_times(scenario, seed, log)
     holidays = set(scenario.calendar.holidays) if rules.no_holidays else set()
@@ -99,7 +102,6 @@ def test_no_attempt_breaks_a_rule(accounts, zones, presets, max_day, gap, mode, 
         compliance=compliance, amd={"enabled": True},
     )
     result = run(scenario, seed, record_calls=True)
-    assert len(result.outbound.log.time) > 0 or accounts < 50
     check_log(scenario, seed, result)
 
 

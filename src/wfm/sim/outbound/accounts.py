@@ -1,22 +1,32 @@
-"""The debtor portfolio as numpy arrays: generated from the scenario's distributions or imported.
+"""The debtor accounts: the portfolio as numpy arrays, and their live state during the run.
 
 Everything per account that does not change during the run (segment, DPD at placement,
 phone numbers and which of them are dead, time zone, do-not-call flag) is drawn here, up
 front, from the `accounts` stream, so the portfolio is the same whatever the dialer does.
+`AccountBook` then keeps what does change: status, balance, phones found dead, promises and
+payments, and ranks the accounts for the day's selection order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from wfm.scenario import DAY_S, Calendar
 from wfm.scenario.accounts import AccountTable
-from wfm.scenario.outbound import Portfolio, parse_tz
+from wfm.scenario.outbound import Conversation, Portfolio, Segment, parse_tz
+from wfm.sim.agents import Agent
 from wfm.sim.sampling import lognormal_params
+
+# Account status, in the order of `STATUSES`; the book keeps them as plain ints (hot path).
+STATUSES: tuple[str, ...] = ("active", "in_call", "promised", "paid", "do_not_call", "disputed", "unreachable")
+ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE = range(len(STATUSES))
+PAID_BELOW = 0.005  # a balance under half a cent is paid off (float residue of instalments)
+MIN_PROMISE = 0.01  # a promise is for at least one cent
 
 
 @dataclass(frozen=True)
@@ -88,10 +98,10 @@ def imported_columns(
 
 def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generator) -> PortfolioArrays:
     """Draw (or import) the portfolio; the draws use the `accounts` stream in a fixed order."""
-    names = [s.name for s in spec.segments]
     if spec.imported:
-        n = len(spec.imported)
-        segment, balance, dpd, phones, tz, tz_names = imported_columns(spec.imported, names, calendar.timezone)
+        segment_names = [s.name for s in spec.segments]
+        segment, balance, dpd, phones, tz, tz_names = imported_columns(spec.imported, segment_names, calendar.timezone)
+        n = len(balance)
     else:
         n = spec.accounts
         shares = np.array([s.share for s in spec.segments])
@@ -127,3 +137,155 @@ def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generato
 def local_clock(offset_s: np.ndarray, zone: int, t: float) -> float:
     """The zone's local clock (seconds since 00:00 local of day 0) at center time `t`."""
     return t + float(offset_s[zone, int(t // DAY_S) + 1])
+
+
+Number = TypeVar("Number", float, np.ndarray)
+
+
+def promise_chance(ptp: Number, days_past_due: Number, halflife_days: Number) -> Number:
+    """P(promise | RPC) before the agent's factor: the segment's base, halved every `halflife_days` past due.
+
+    Works on one account (floats) and on the whole portfolio (arrays) alike.
+    """
+    return ptp * 0.5 ** (days_past_due / halflife_days)
+
+
+class Settlement(NamedTuple):
+    """A promise that fell due today: paid (kept) or broken."""
+
+    account: int
+    segment: int
+    kept: bool
+    amount: float  # paid; 0 when broken
+    paid_off: bool  # the payment cleared the balance
+    taker: Agent | None  # who took the promise (credited when it is kept)
+
+
+class Promise(NamedTuple):
+    """A promise just taken in a right-party conversation."""
+
+    full: bool  # for the whole balance (else an instalment)
+    amount: float
+    due_day: int  # day it falls due (may be past the horizon)
+
+
+class AccountBook:
+    """The accounts' state during the run, as Python lists: scalar access is several times faster than numpy."""
+
+    def __init__(self, pf: PortfolioArrays, segments: tuple[Segment, ...], conversation: Conversation) -> None:
+        self.pf = pf
+        n = pf.size
+        self.status = [DO_NOT_CALL if d else ACTIVE for d in pf.do_not_call.tolist()]
+        self.balance = pf.balance.tolist()
+        self.seg = pf.segment.tolist()
+        self.tz = pf.tz.tolist()
+        self.dpd = pf.dpd.tolist()
+        self.phones = pf.phones.tolist()
+        self.dead = pf.dead_number.tolist()
+        self.known_dead = [[False] * len(row) for row in self.dead]
+        self.next_phone = [0] * n
+        self.next_ok = [0.0] * n  # not before this time (callback, rest after a refusal)
+        self.attempts_of = [0] * n
+        self.had_rpc = [False] * n
+        self.promise_amount = [0.0] * n
+        self.promise_kept = [False] * n  # drawn when the promise is made
+        self.promise_agent: list[Agent | None] = [None] * n
+        self.due: dict[int, list[int]] = {}  # day -> accounts whose promise falls due
+        self.min_balance = float(pf.balance.min()) if n else 0.0
+        self.seg_contact = [s.contact for s in segments]
+        self.seg_rpc = [s.right_party for s in segments]
+        self.seg_ptp = [s.ptp for s in segments]
+        self.seg_half = [s.ptp_halflife_days for s in segments]
+        self.seg_kept = [s.kept for s in segments]
+        self.seg_full = [s.full_payment for s in segments]
+        self.conv = conversation
+
+    def pick_phone(self, a: int) -> int:
+        """The next number of `a` in rotation, skipping the ones already found dead."""
+        phones = self.phones[a]
+        known = self.known_dead[a]
+        phone = self.next_phone[a]
+        for k in range(phones):
+            phone = (self.next_phone[a] + k) % phones
+            if not known[phone]:
+                break
+        self.next_phone[a] = (phone + 1) % phones
+        return phone
+
+    def release(self, a: int) -> None:
+        """The attempt on `a` is over: callable again, or unreachable once every number is known dead."""
+        if self.status[a] == IN_CALL:
+            dead = self.dead[a]
+            known = self.known_dead[a]
+            unreachable = all(known[p] for p in range(self.phones[a])) and all(dead[p] for p in range(self.phones[a]))
+            self.status[a] = UNREACHABLE if unreachable else ACTIVE
+
+    def ptp_chance(self, a: int, day: int) -> float:
+        """P(promise | RPC) of account `a` on run day `day`, before the agent's factor."""
+        seg = self.seg[a]
+        return promise_chance(self.seg_ptp[seg], self.dpd[a] + day, self.seg_half[seg])
+
+    def rank(self, day: int, priority: str) -> list[int]:
+        """The callable accounts, highest priority first (expected value, then the tie-breaker)."""
+        pf = self.pf
+        status = np.array(self.status)
+        alive = np.flatnonzero((status == ACTIVE) | (status == PROMISED) | (status == IN_CALL))
+        balance = np.array(self.balance)[alive]
+        seg = pf.segment[alive]
+        ptp = promise_chance(np.array(self.seg_ptp)[seg], pf.dpd[alive] + day, np.array(self.seg_half)[seg])
+        value = balance * ptp * np.array(self.seg_kept)[seg]
+        if priority == "expected_value":
+            keys: tuple[np.ndarray, ...] = (-value,)
+        elif priority == "oldest_dpd":
+            keys = (-value, -pf.dpd[alive])
+        else:
+            keys = (-value, np.array(self.attempts_of)[alive])
+        return alive[np.lexsort(keys)].tolist()
+
+    def promise(self, a: int, now: float, agent: Agent, u_full: float, u_due: float, u_kept: float,
+                n_days: int) -> Promise:
+        """Book a promise to pay taken now: its amount, due day and (drawn now) whether it will be kept."""
+        conv = self.conv
+        seg = self.seg[a]
+        full = u_full < self.seg_full[seg]
+        amount = self.balance[a] if full else round(self.balance[a] * conv.instalment_fraction, 2)
+        amount = min(max(amount, MIN_PROMISE), self.balance[a])
+        today = int(now // DAY_S)
+        due = today + conv.due_days_min + int(u_due * (conv.due_days_max - conv.due_days_min + 1))
+        self.promise_amount[a] = amount
+        self.promise_kept[a] = u_kept < self.seg_kept[seg]
+        self.promise_agent[a] = agent
+        self.status[a] = PROMISED
+        if due < n_days:
+            self.due.setdefault(max(due, today + 1), []).append(a)
+        return Promise(full, amount, due)
+
+    def refused(self, a: int, now: float) -> None:
+        """The debtor refused: try again after the rest the scenario gives."""
+        self.next_ok[a] = now + self.conv.retry_after_refusal_h * 3600
+
+    def disputed(self, a: int) -> None:
+        """The debtor disputes the debt: never called again in this run."""
+        self.status[a] = DISPUTED
+
+    def call_back(self, a: int, now: float) -> None:
+        """The debtor asked to be called back later."""
+        self.next_ok[a] = now + self.conv.callback_delay_h * 3600
+
+    def settle(self, day: int) -> list[Settlement]:
+        """Promises due today are paid (kept) or broken; either way the account leaves PROMISED."""
+        out = []
+        for a in self.due.pop(day, []):
+            seg = self.seg[a]
+            if not self.promise_kept[a]:
+                self.status[a] = ACTIVE
+                out.append(Settlement(a, seg, False, 0.0, False, self.promise_agent[a]))
+                continue
+            amount = min(self.promise_amount[a], self.balance[a])
+            self.balance[a] -= amount
+            self.min_balance = min(self.min_balance, self.balance[a])
+            paid_off = self.balance[a] <= PAID_BELOW
+            self.status[a] = PAID if paid_off else ACTIVE
+            out.append(Settlement(a, seg, True, amount, paid_off, self.promise_agent[a]))
+        return out
+

@@ -102,6 +102,7 @@ class OutboundSeries:
         ring_s: line time before the answer or the hang-up, summed over attempts (telephony).
         dial_level: the predictive dial level at the end of the interval (lines per available agent).
         fallback_attempts: attempts dialed one line per agent because the drop-rate cap was near.
+        fallback_s: seconds the drop-cap guard held the dialer to one bound line per agent (power, predictive).
         promises_due, promises_kept, promises_broken: promises falling due per day.
         amount_promised: amount promised per day (money).
         amount_collected: amount paid per day (money).
@@ -134,6 +135,7 @@ class OutboundSeries:
     ring_s: np.ndarray
     dial_level: np.ndarray
     fallback_attempts: np.ndarray
+    fallback_s: np.ndarray
     promises_due: np.ndarray
     promises_kept: np.ndarray
     promises_broken: np.ndarray

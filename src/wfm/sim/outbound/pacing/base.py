@@ -1,0 +1,78 @@
+"""The interface every pacer offers the dialer, and what the dialer offers a pacer."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import deque
+from typing import Protocol
+
+from wfm.sim.outbound.attempts import Line, Talking
+from wfm.sim.outbound.guard import DropGuard
+
+FALLBACK_LEVEL = 1.0  # lines per agent while the guard holds the dialer to bound lines
+FLOAT_SLACK = 1e-9  # level × agents meant to be whole (2.0 × 3) may come out a hair below
+
+
+class DialPort(Protocol):
+    """What a pacer sees of the dialer, and the two ways it may dial."""
+
+    @property
+    def now(self) -> float:
+        """Simulated time."""
+
+    lines_out: int  # paced (unbound) lines still ringing
+    waiting_lines: deque[Line]  # live answers waiting for an agent (some may have given up: `waiting` False)
+    ringing: deque[Line]  # paced lines in dial order; resolved ones (`done`) are skipped
+    in_conversation: dict[int, Talking]  # agent id -> their outbound conversation
+
+    def free_agents(self) -> int:
+        """Agents idle in the dialer's pool now."""
+
+    def dial_next(self) -> float | None:
+        """Dial the next account on a paced line: its prior chance to reach an agent, None when nobody may be called."""
+
+    def dial_bound(self, review_s: float, fallback: bool) -> bool:
+        """Give the next free agent a line of their own (after `review_s` of preview); False when none can be."""
+
+
+class Pacer(ABC):
+    """How one dialer mode decides how many lines to dial, with the hooks a controller may need.
+
+    The dialer calls `pace` whenever dialing may be due (an agent freed, a line ended, the
+    clock); the other hooks default to doing nothing.
+    """
+
+    guard: DropGuard | None = None
+
+    @abstractmethod
+    def pace(self, port: DialPort) -> None:
+        """Dial as many lines as the mode calls for now."""
+
+    @abstractmethod
+    def dial_level(self) -> float:
+        """Lines per available agent, reported at each clock step (`OutboundSeries.dial_level`)."""
+
+    @property
+    def in_fallback(self) -> bool:
+        """Whether the drop-cap guard holds the dialer to bound lines now."""
+        return self.guard is not None and self.guard.active
+
+    def tick(self, port: DialPort) -> None:
+        """The pacing clock ticked (every `adapt_every_s`)."""
+        return None
+
+    def live_closed(self, dropped: bool, amd_drop: bool) -> None:
+        """A live answer ended: dropped for want of an agent, hung up on by AMD, or talked to."""
+        return None
+
+    def drop_seen(self, port: DialPort) -> None:
+        """A live answer was just dropped (counted in the window)."""
+        return None
+
+    def answer_taken(self, port: DialPort) -> None:
+        """A freed agent took a live answer that was waiting (no pacing by default, as the modes were tuned)."""
+        return None
+
+    def look_again_after(self, talk_s: float) -> float | None:
+        """Seconds after a connect when the pacing should look again (None: no need)."""
+        return None

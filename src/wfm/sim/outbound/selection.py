@@ -1,0 +1,90 @@
+"""Which account to dial next: the day's priority order, walked under the contact rules."""
+
+from __future__ import annotations
+
+import math
+
+from wfm.scenario import DAY_S
+from wfm.sim.outbound.accounts import ACTIVE, AccountBook
+from wfm.sim.outbound.compliance import ContactRules, LocalCalendar
+from wfm.sim.outbound.result import RULES
+
+RECHECK_S = 120.0  # when no account may be called, look again this much later
+NO_ACCOUNT = -1  # `next_account` found nobody the rules allow calling now
+NO_RULE = -1  # no rule forbids the call
+NO_MARK = -(10**9)  # an account not yet counted as blocked on any (local day, rule)
+
+
+class Selector:
+    """Walks the accounts in priority order and returns the first one the rules allow calling now.
+
+    The walk resumes where the last one stopped (a cursor over the day's order), so each
+    dial costs about one step; when a full lap finds nobody, the selector rests `RECHECK_S`.
+    Each account blocked by a rule is counted once per local day and rule (`blocked`).
+    """
+
+    def __init__(self, book: AccountBook, offsets: list[list[float]], rules: ContactRules,
+                 calendar: LocalCalendar, blocked: list[int]) -> None:
+        self.book = book
+        self.offsets = offsets
+        self.rules = rules
+        self.calendar = calendar
+        self.blocked = blocked
+        self.blocked_mark = [NO_MARK] * len(book.status)
+        self.order: list[int] = []
+        self.cursor = 0
+        self.exhausted_until = -math.inf
+
+    def reset(self, order: list[int]) -> None:
+        """Start a new day's walk over `order`."""
+        self.order = order
+        self.cursor = 0
+        self.exhausted_until = -math.inf
+
+    def local(self, a: int, now: float) -> tuple[int, float]:
+        """(local day, local seconds after midnight) of account `a` at center time `now`."""
+        t = now + self.offsets[self.book.tz[a]][int(now // DAY_S) + 1]
+        day = int(t // DAY_S)
+        return day, t - day * DAY_S
+
+    def next_account(self, now: float) -> int:
+        """The highest-priority account the rules allow calling now, or NO_ACCOUNT (then wait RECHECK_S)."""
+        if now < self.exhausted_until or not self.order:
+            return NO_ACCOUNT
+        order, status, next_ok, tz = self.order, self.book.status, self.book.next_ok, self.book.tz
+        n = len(order)
+        rules = self.rules
+        closed = self.calendar.closed_rule
+        zone_state: dict[int, tuple[int, float, int]] = {}  # zone -> (local day, local seconds, closing rule)
+        for _ in range(n):
+            a = order[self.cursor]
+            self.cursor += 1
+            if self.cursor == n:
+                self.cursor = 0
+            if status[a] != ACTIVE or next_ok[a] > now:
+                continue
+            zone = tz[a]
+            state = zone_state.get(zone)
+            if state is None:
+                day, sec = self.local(a, now)
+                state = zone_state[zone] = (day, sec, closed(day, sec))
+            day, sec, rule = state
+            if rule < 0:
+                rule = rules.account_rule(a, now, day)
+            if rule >= 0:
+                mark = day * len(RULES) + rule
+                if self.blocked_mark[a] != mark:  # count each account once per local day and rule
+                    self.blocked_mark[a] = mark
+                    self.blocked[rule] += 1
+                continue
+            return a
+        self.exhausted_until = now + RECHECK_S
+        return NO_ACCOUNT
+
+    def blocking_rule(self, a: int, now: float) -> int:
+        """The rule that forbids calling `a` now (window, holiday or a per-account cap), or NO_RULE."""
+        day, sec = self.local(a, now)
+        rule = self.calendar.closed_rule(day, sec)
+        if rule < 0:
+            rule = self.rules.account_rule(a, now, day)
+        return rule
