@@ -345,7 +345,7 @@ class DialerTab(SectionTab):
             scenario = self.editor.scenario
             rules = scenario.outbound.compliance.rules().windows if scenario is not None else {}
             value = {day: ({"start": format_time_of_day(w.start), "end": format_time_of_day(w.end)} if w else None)
-                     for day in WEEKDAYS for w in [rules.get(day) if scenario is not None else None]}  # type: ignore[call-overload]
+                     for day in WEEKDAYS for w in [rules.get(day) if scenario is not None else None]}
             if scenario is None:
                 value = {day: {"start": "08:00", "end": "21:00"} for day in WEEKDAYS}
             self.editor.set_value((*COMPLIANCE, "windows"), value, source=self)
@@ -371,7 +371,7 @@ class DialerTab(SectionTab):
         rules = scenario.outbound.compliance.rules()
         days = []
         for day in WEEKDAYS:
-            w = rules.windows.get(day)  # type: ignore[call-overload]
+            w = rules.windows.get(day)
             days.append(f"{day.title()} {format_time_of_day(w.start)}–{format_time_of_day(w.end)}" if w else
                         f"{day.title()} closed")
         limits = [f"{label} {value:g}" for label, value in (

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wfm.gui.editor import ScenarioEditor
+from wfm.gui.editor import ScenarioEditor, show_number
 from wfm.gui.widgets import spin
 
 MODES = (("preview", "Preview"), ("progressive", "Progressive"), ("power", "Power"), ("predictive", "Predictive"))
@@ -119,18 +119,12 @@ class WhatIfPanel(QGroupBox):
         for box, value in ((self.ratio, dialer["lines_per_agent"]),
                            (self.drop_target, _scaled(dialer["target_drop_rate"])),
                            (self.bonus_ptp, incentives["bonus_per_kept_ptp"]),
-                           (self.bonus_euro, _scaled(incentives["bonus_per_euro"]))):
+                           (self.bonus_euro, _scaled(incentives["bonus_per_euro"])),
+                           (self.target, _scaled(data["inbound"]["service_level"]["target"])),
+                           (self.patience, data["inbound"]["patience"]["mean_s"])):
             if isinstance(value, int | float) and abs(box.value() - value) > 1e-9:
                 box.blockSignals(True)
-                box.setValue(value)
-                box.blockSignals(False)
-        sl = data["inbound"]["service_level"]["target"]
-        patience = data["inbound"]["patience"]["mean_s"]
-        for box, value in ((self.target, sl * 100 if isinstance(sl, int | float) else None),
-                           (self.patience, patience)):
-            if isinstance(value, int | float) and abs(box.value() - value) > 1e-9:
-                box.blockSignals(True)
-                box.setValue(value)
+                show_number(box, value)
                 box.blockSignals(False)
 
     def _bonus_edited(self) -> None:
@@ -144,8 +138,9 @@ class WhatIfPanel(QGroupBox):
     def _rebuild(self, data: dict[str, Any]) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.headcounts.clear()
         column = 0
         per_row = 3

@@ -17,6 +17,10 @@ DEFAULT_INTRADAY_SHAPE: tuple[float, ...] = (
 )
 
 
+def _default_daily_volume() -> dict[Weekday, float]:
+    return {"mon": 1400, "tue": 1200, "wed": 1150, "thu": 1100, "fri": 1050, "sat": 450}
+
+
 class Demand(Model):
     """Expected inbound calls: daily volume × intraday shape, or a table per interval and weekday.
 
@@ -24,9 +28,7 @@ class Demand(Model):
     are ignored and the rest renormalised, so the daily volume is what the center receives.
     """
 
-    daily_volume: dict[Weekday, float] = Field(
-        default_factory=lambda: {"mon": 1400, "tue": 1200, "wed": 1150, "thu": 1100, "fri": 1050, "sat": 450}
-    )
+    daily_volume: dict[Weekday, float] = Field(default_factory=_default_daily_volume)
     intraday_shape: tuple[float, ...] = DEFAULT_INTRADAY_SHAPE
     interval_table: dict[Weekday, tuple[float, ...]] | None = None
     day_cv: float = Field(default=0.0, ge=0, le=2)

@@ -20,10 +20,10 @@ DAY_S = 24 * HOUR_S
 WEEK_S = 7 * DAY_S
 """Seconds in a week (rolling 7-day compliance rules)."""
 
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-"""Weekday names in `date.weekday()` order, as scenario files write them."""
-
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday names in `date.weekday()` order, as scenario files write them."""
 
 
 def parse_time_of_day(value: object, *, allow_24: bool = False) -> int:
