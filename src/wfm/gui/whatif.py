@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from wfm.gui.editor import ScenarioEditor, show_number
-from wfm.gui.widgets import spin
+from wfm.gui.widgets import clear_layout, row_of, spin
 
 MODES = (("preview", "Preview"), ("progressive", "Progressive"), ("power", "Power"), ("predictive", "Predictive"))
 
@@ -136,11 +135,7 @@ class WhatIfPanel(QGroupBox):
         self.editor.replace_data(data)
 
     def _rebuild(self, data: dict[str, Any]) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.grid)
         self.headcounts.clear()
         column = 0
         per_row = 3
@@ -150,11 +145,7 @@ class WhatIfPanel(QGroupBox):
                 box.setMinimumWidth(80)
                 box.valueChanged.connect(
                     lambda v, g=g, s=s: self.editor.set_value(("groups", g, "shifts", s, "headcount"), int(v)))
-                cell = QWidget()
-                lay = QHBoxLayout(cell)
-                lay.setContentsMargins(0, 0, 0, 0)
-                lay.addWidget(QLabel(f"{group['name']} · {shift['name']}"))
-                lay.addWidget(box)
+                cell = row_of(QLabel(f"{group['name']} · {shift['name']}"), box)
                 self.grid.addWidget(cell, column // per_row, column % per_row)
                 self.headcounts[(g, s)] = box
                 column += 1
