@@ -68,14 +68,23 @@ def _frame(chart: BarChart | LineChart, title: str, x_title: str, y_title: str) 
     chart.y_axis.delete = False
 
 
-def _secondary_lines(
-    categories: ColumnRange, lines: Sequence[ColumnRange], y_title: str, number_format: str
-) -> LineChart:
-    """Line series on a secondary y axis at the right, for rates drawn over volumes."""
+def _straight_lines(categories: ColumnRange, lines: Sequence[ColumnRange]) -> LineChart:
+    """Line series over the categories, drawn straight (Excel would smooth them) on a y axis from zero."""
     chart = LineChart()
     for line in lines:
         chart.add_data(line.with_header(), titles_from_data=True)
     chart.set_categories(categories.data())
+    chart.y_axis.scaling.min = 0
+    for series in chart.series:
+        series.smooth = False
+    return chart
+
+
+def _secondary_lines(
+    categories: ColumnRange, lines: Sequence[ColumnRange], y_title: str, number_format: str
+) -> LineChart:
+    """Line series on a secondary y axis at the right, for rates drawn over volumes."""
+    chart = _straight_lines(categories, lines)
     # Excel's own combo charts give the secondary group a hidden category axis of its own;
     # sharing the primary one makes LibreOffice draw a second, duplicated x axis on top.
     chart.x_axis = TextAxis(axId=500, crossAx=200, delete=True)
@@ -86,9 +95,6 @@ def _secondary_lines(
     chart.y_axis.majorGridlines = None
     chart.y_axis.crosses = "max"
     chart.y_axis.delete = False
-    chart.y_axis.scaling.min = 0
-    for series in chart.series:
-        series.smooth = False
     return chart
 
 
@@ -137,17 +143,11 @@ def lines_chart(
     y_format: str | None = None,
 ) -> LineChart:
     """Plain line chart on one axis, e.g. agents available against agents required."""
-    chart = LineChart()
-    for line in lines:
-        chart.add_data(line.with_header(), titles_from_data=True)
-    chart.set_categories(categories.data())
+    chart = _straight_lines(categories, lines)
     _frame(chart, title, x_title, y_title)
     _label_categories(chart, category_format, label_every)
-    chart.y_axis.scaling.min = 0
     if y_format:
         chart.y_axis.number_format = y_format
-    for series in chart.series:
-        series.smooth = False
     return chart
 
 

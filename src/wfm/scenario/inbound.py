@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from wfm.scenario.units import DAY_S, Duration, Model, Weekday
+from wfm.scenario.units import DAY_S, Duration, Model, Weekday, non_negative_values
 
 DEFAULT_INTRADAY_SHAPE: tuple[float, ...] = (
     0, 0, 0, 0, 0, 0, 0, 0.2,          # 00-08
@@ -36,10 +36,7 @@ class Demand(Model):
     @field_validator("daily_volume")
     @classmethod
     def _non_negative_volume(cls, value: dict[str, float]) -> dict[str, float]:
-        for day, volume in value.items():
-            if not math.isfinite(volume) or volume < 0:
-                raise ValueError(f"{day}: {volume} calls is not a volume; use a number >= 0")
-        return value
+        return non_negative_values(value, lambda day, volume: f"{day}: {volume} calls is not a volume")
 
     @field_validator("intraday_shape")
     @classmethod
