@@ -8,6 +8,7 @@ import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -80,6 +81,28 @@ def _output_path(args: argparse.Namespace, console: Console) -> tuple[bool, Path
     return True, output
 
 
+class _Setup(NamedTuple):
+    """What a command that simulates one scenario needs, once its input is checked."""
+
+    scenario: Scenario
+    reps: int
+    seed: int
+    output: Path | None
+
+
+def _setup(args: argparse.Namespace, console: Console, path: str | None, reps: int | None, seed: int | None
+           ) -> _Setup | None:
+    """Load the scenario (reps and seed not given come from it) and check the report path; None on bad input."""
+    scenario = _load(path, console)
+    if scenario is None:
+        return None
+    ok, output = _output_path(args, console)
+    if not ok:
+        return None
+    return _Setup(scenario, reps if reps is not None else scenario.run.replications,
+                  seed if seed is not None else scenario.run.seed, output)
+
+
 def _write_excel(
     output: Path | None, summaries: Sequence[Summary], scenarios: Sequence[Scenario], force: bool, console: Console
 ) -> int:
@@ -114,14 +137,10 @@ def _backend(args: argparse.Namespace) -> Iterator[Backend]:
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     """Run replications of one scenario, print the KPI table and optionally write the workbook."""
-    scenario = _load(args.scenario, console)
-    if scenario is None:
+    setup = _setup(args, console, args.scenario, args.reps, args.seed)
+    if setup is None:
         return EXIT_BAD_INPUT
-    reps = args.reps if args.reps is not None else scenario.run.replications
-    seed = args.seed if args.seed is not None else scenario.run.seed
-    ok, output = _output_path(args, console)
-    if not ok:
-        return EXIT_BAD_INPUT
+    scenario, reps, seed, output = setup
     with _backend(args) as backend, _progress(console, f"Simulating {scenario.name}") as progress:
         summary = replicate(scenario, reps, seed, progress=progress, backend=backend)
     console.print(kpi_table(summary))
@@ -241,14 +260,10 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     if not axes:
         console.print("[red]nothing to sweep[/]; give --vary PATH=START:STOP:STEP (or PATH=V1,V2) or --plan FILE")
         return EXIT_BAD_INPUT
-    scenario = _load(scenario_path, console)
-    if scenario is None:
+    setup = _setup(args, console, scenario_path, reps, seed)
+    if setup is None:
         return EXIT_BAD_INPUT
-    reps = reps if reps is not None else scenario.run.replications
-    seed = seed if seed is not None else scenario.run.seed
-    ok, output = _output_path(args, console)
-    if not ok:
-        return EXIT_BAD_INPUT
+    scenario, reps, seed, output = setup
     keys = _kpi_keys(args, list(KPI_BY_KEY))
     with _backend(args) as backend, _progress(console, f"Sweeping {scenario.name}") as progress:
         result = sweep(scenario, axes, reps, seed, progress, backend=backend)
@@ -298,14 +313,10 @@ def _verification_line(label: str, summary: Summary) -> str:
 
 def cmd_solve_staffing(args: argparse.Namespace, console: Console) -> int:
     """The fewest agents on one shift template meeting the service-level target (and abandon cap)."""
-    scenario = _load(args.scenario, console)
-    if scenario is None:
+    setup = _setup(args, console, args.scenario, args.reps, args.seed)
+    if setup is None:
         return EXIT_BAD_INPUT
-    reps = args.reps if args.reps is not None else scenario.run.replications
-    seed = args.seed if args.seed is not None else scenario.run.seed
-    ok, output = _output_path(args, console)
-    if not ok:
-        return EXIT_BAD_INPUT
+    scenario, reps, seed, output = setup
     group, shift = _template_index(scenario, args.group, args.shift)
     target = ServiceTarget(args.sl if args.sl is not None else scenario.inbound.service_level.target,
                            args.max_abandon)
@@ -333,14 +344,10 @@ def cmd_solve_staffing(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_solve_pacing(args: argparse.Namespace, console: Console) -> int:
     """The dialer setting with most RPCs per agent-hour whose drop rate stays under the cap."""
-    scenario = _load(args.scenario, console)
-    if scenario is None:
+    setup = _setup(args, console, args.scenario, args.reps, args.seed)
+    if setup is None:
         return EXIT_BAD_INPUT
-    reps = args.reps if args.reps is not None else scenario.run.replications
-    seed = args.seed if args.seed is not None else scenario.run.seed
-    ok, output = _output_path(args, console)
-    if not ok:
-        return EXIT_BAD_INPUT
+    scenario, reps, seed, output = setup
     if args.values and not args.field:
         args.field = pacing_lever(scenario)[0]
     axis = parse_axis(f"{args.field}={args.values}") if args.values else None

@@ -14,16 +14,18 @@ Dask is optional (`pip install wfm[dask]`) and imported only when its backend is
 
 from __future__ import annotations
 
+import abc
 import concurrent.futures as cf
 import multiprocessing
 import os
 import queue
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Self
 
 from wfm.scenario import Scenario
 from wfm.sim import Cancelled, RunResult, run
+from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 
 BackendName = Literal["serial", "processes", "dask"]
 BACKENDS: tuple[str, ...] = ("serial", "processes", "dask")
@@ -33,14 +35,6 @@ _POLL_S = 0.05
 # Replications in flight per worker: enough to keep workers busy between polls, few enough
 # that a cancel leaves little work behind.
 _IN_FLIGHT_PER_WORKER = 2
-
-
-def _noop(fraction: float) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
 
 
 @dataclass(frozen=True)
@@ -63,50 +57,40 @@ def run_task(task: Task) -> RunResult:
     return run(task.scenario, task.seed, replication=task.replication)
 
 
-class Backend(Protocol):
-    """Runs tasks and returns their results in task order."""
+class Backend(abc.ABC):
+    """Runs tasks and returns their results in task order; a context manager that closes itself."""
 
     name: str
+    workers: int
 
     def run_tasks(
-        self,
-        tasks: Sequence[Task],
-        progress: Callable[[float], None] = _noop,
-        cancel: Callable[[], bool] = _never,
+        self, tasks: Sequence[Task], progress: Progress = no_progress, cancel: Cancel = never_cancel
     ) -> list[RunResult]:
         """Run every task; progress in [0, 1]; raise `Cancelled` when `cancel()` turns true."""
-        ...
+        return self._run(tasks, progress, cancel)
+
+    @abc.abstractmethod
+    def _run(self, tasks: Sequence[Task], progress: Progress, cancel: Cancel) -> list[RunResult]:
+        """`run_tasks` of this kind of backend."""
 
     def close(self) -> None:
         """Release workers and connections (idempotent)."""
-        ...
-
-
-class _Closing:
-    """Context-manager support shared by the backends."""
-
-    def close(self) -> None:
         return None
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-class SerialBackend(_Closing):
+class SerialBackend(Backend):
     """Runs replications one after the other in this process, with progress within each run."""
 
     name = "serial"
     workers = 1
 
-    def run_tasks(
-        self,
-        tasks: Sequence[Task],
-        progress: Callable[[float], None] = _noop,
-        cancel: Callable[[], bool] = _never,
-    ) -> list[RunResult]:
+    def _run(self, tasks: Sequence[Task], progress: Progress, cancel: Cancel) -> list[RunResult]:
         """Run the tasks in order; the engine itself polls `cancel` between chunks of simulated time."""
         results = []
         n = len(tasks)
@@ -121,12 +105,20 @@ class SerialBackend(_Closing):
         return results
 
 
+class _PooledBackend(Backend):
+    """A backend whose workers take tasks as futures: the process pool and Dask."""
+
+    def _run(self, tasks: Sequence[Task], progress: Progress, cancel: Cancel) -> list[RunResult]:
+        """Run the tasks on the workers; progress counts completed replications."""
+        return _drive(tasks, self._submitter(), self.workers * _IN_FLIGHT_PER_WORKER, progress, cancel)
+
+    @abc.abstractmethod
+    def _submitter(self) -> Callable[[Task], Any]:
+        """What hands one task to a worker and returns its future."""
+
+
 def _drive(
-    tasks: Sequence[Task],
-    submit: Callable[[Task], Any],
-    in_flight: int,
-    progress: Callable[[float], None],
-    cancel: Callable[[], bool],
+    tasks: Sequence[Task], submit: Callable[[Task], Any], in_flight: int, progress: Progress, cancel: Cancel
 ) -> list[RunResult]:
     """Submit with a bounded window, collect in task order, and honour `cancel` between waits.
 
@@ -168,7 +160,7 @@ def _lower_priority() -> None:
         os.nice(10)
 
 
-class ProcessBackend(_Closing):
+class ProcessBackend(_PooledBackend):
     """A local pool of worker processes (default: one per core).
 
     Workers start with "spawn" (or "forkserver"), never "fork": forking a process that has Qt
@@ -204,17 +196,9 @@ class ProcessBackend(_Closing):
         pool = self._ensure_pool()
         list(pool.map(_ready, range(self.workers)))
 
-    def run_tasks(
-        self,
-        tasks: Sequence[Task],
-        progress: Callable[[float], None] = _noop,
-        cancel: Callable[[], bool] = _never,
-    ) -> list[RunResult]:
-        """Run the tasks on the pool; progress counts completed replications."""
+    def _submitter(self) -> Callable[[Task], Any]:
         pool = self._ensure_pool()
-        return _drive(
-            tasks, lambda task: pool.submit(run_task, task), self.workers * _IN_FLIGHT_PER_WORKER, progress, cancel
-        )
+        return lambda task: pool.submit(run_task, task)
 
     def close(self) -> None:
         """Shut the pool down, dropping replications that have not started."""
@@ -241,7 +225,7 @@ def _import_distributed() -> Any:
     return distributed
 
 
-class DaskBackend(_Closing):
+class DaskBackend(_PooledBackend):
     """Replications on a Dask cluster: a running scheduler (`tcp://host:port`) or a LocalCluster.
 
     With `scheduler=None` an in-process `LocalCluster` of `workers` single-threaded worker
@@ -270,20 +254,11 @@ class DaskBackend(_Closing):
             self._client = distributed.Client(scheduler, set_as_default=False)
         self.workers = max(1, sum(self._client.nthreads().values()))
 
-    def run_tasks(
-        self,
-        tasks: Sequence[Task],
-        progress: Callable[[float], None] = _noop,
-        cancel: Callable[[], bool] = _never,
-    ) -> list[RunResult]:
-        """Run the tasks on the cluster; progress counts completed replications."""
+    def _submitter(self) -> Callable[[Task], Any]:
         client = self._client
         if client is None:
             raise RuntimeError("this Dask backend is closed; build a new one")
-        return _drive(
-            tasks, lambda task: client.submit(run_task, task, pure=False), self.workers * _IN_FLIGHT_PER_WORKER,
-            progress, cancel,
-        )
+        return lambda task: client.submit(run_task, task, pure=False)
 
     def close(self) -> None:
         """Disconnect, and stop the LocalCluster if this backend started it."""

@@ -10,7 +10,7 @@ the numbers are the same on every backend.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,14 +20,7 @@ from wfm import kpi
 from wfm.execution import Backend, SerialBackend, Task
 from wfm.scenario import Scenario
 from wfm.sim import RunResult
-
-
-def _noop(fraction: float) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
+from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 
 
 @dataclass(frozen=True)
@@ -124,8 +117,8 @@ def run_replications(
     scenario: Scenario,
     seed: int,
     indices: Sequence[int],
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     backend: Backend | None = None,
 ) -> list[RunResult]:
     """Raw results of the given replication indices of one scenario, in index order."""
@@ -137,8 +130,8 @@ def replicate(
     scenario: Scenario,
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     backend: Backend | None = None,
 ) -> Summary:
@@ -264,8 +257,8 @@ def run_many(
     scenarios: Sequence[Scenario],
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     backend: Backend | None = None,
 ) -> tuple[Summary, ...]:
     """Summaries of several scenarios on common random numbers, submitted as one batch.
@@ -287,8 +280,8 @@ def compare(
     scenarios: Sequence[Scenario],
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     backend: Backend | None = None,
     keys: Sequence[str] | None = None,
@@ -357,8 +350,8 @@ def replicate_to_precision(
     scenario: Scenario,
     seed: int,
     targets: Mapping[str, float],
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     initial: int = 5,
     max_replications: int = 200,

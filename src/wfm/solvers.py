@@ -13,7 +13,7 @@ power lines per agent) with RPCs per agent-hour as the objective and the drop ra
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,7 @@ from wfm.kpi import KPI_BY_KEY
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.io import ScenarioError
 from wfm.sim.arrivals import SLOT_S, expected_calls
+from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 from wfm.sweep import Axis, SweepResult, Value, sweep, vary
 
 # The pacing KPIs; the outbound dialer defines them (DESIGN §4, §7).
@@ -38,14 +39,6 @@ PACING_LEVERS: dict[str, tuple[str, tuple[float, ...]]] = {
 
 # Offset from the experiment seed for verification runs: fresh streams, still reproducible.
 VERIFY_SEED_OFFSET = 1_000_003
-
-
-def _noop(fraction: float) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
 
 
 # --------------------------------------------------------------------------- analytic start
@@ -207,8 +200,8 @@ def solve_staffing(
     target: ServiceTarget,
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     group: int = 0,
     shift: int = 0,
@@ -340,8 +333,8 @@ def maximize(
     cap: Cap,
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     backend: Backend | None = None,
 ) -> Optimum:
@@ -394,8 +387,8 @@ def solve_pacing(
     scenario: Scenario,
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     path: str | None = None,
     values: Sequence[Value] | None = None,

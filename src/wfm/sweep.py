@@ -14,7 +14,7 @@ import math
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,18 +25,11 @@ from wfm.execution import Backend
 from wfm.experiment import Estimate, Summary, run_many
 from wfm.scenario import Scenario
 from wfm.scenario.io import Problem, ScenarioError, scenario_from_mapping
+from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 
 Value = int | float | str | bool
 
 _STEP = re.compile(r"^([^\[\]]+)((?:\[\d+\])*)$")
-
-
-def _noop(fraction: float) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
 
 
 @dataclass(frozen=True)
@@ -244,8 +237,8 @@ def sweep(
     axes: Sequence[Axis],
     replications: int,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     backend: Backend | None = None,
 ) -> SweepResult:

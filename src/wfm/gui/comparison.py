@@ -154,8 +154,9 @@ class ComparisonPanel(QWidget):
         delta_columns = [c for c, h in enumerate(headers) if h == "Δ vs base"]
         others = [o for i, o in enumerate(outcomes) if i != base_index]
         for column, o in zip(delta_columns, others, strict=True):
-            self.table.horizontalHeaderItem(column).setToolTip(
-                f"{o.name} minus {outcomes[base_index].name}, paired replication by replication")
+            header = self.table.horizontalHeaderItem(column)  # made by setHorizontalHeaderLabels
+            if header is not None:
+                header.setToolTip(f"{o.name} minus {outcomes[base_index].name}, paired replication by replication")
         if not outcomes:
             self.table.setRowCount(0)
             return

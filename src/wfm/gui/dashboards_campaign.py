@@ -32,7 +32,8 @@ from wfm.gui.dashboards import (
 )
 from wfm.gui.formatting import format_money
 from wfm.views import Band
-from wfm.views.funnel import FUNNEL_LABELS
+from wfm.views.funnel import FUNNEL_LABELS, FunnelView
+from wfm.views.recovery import RecoveryView
 
 COLORS = {"level": "#1f77b4", "attempts": "#7f7f7f", "window": "#d62728", "day": "#ff9896", "cap": "#222222",
           "funnel": "#2d6cdf", "collected": "#2ca02c", "promised": "#9467bd", "headcount": "#1f77b4",
@@ -236,9 +237,9 @@ class FunnelDashboard(QWidget):
         if funnel is None or recovery is None:
             return []
         return [functools.partial(self._draw_funnel, funnel),
-                functools.partial(self._draw_recovery, recovery, outcome)]
+                functools.partial(self._draw_recovery, recovery, funnel, outcome)]
 
-    def _draw_funnel(self, funnel: Any) -> None:
+    def _draw_funnel(self, funnel: FunnelView) -> None:
         currency = funnel.currency
         n = len(funnel.stages)
         x = np.arange(n, dtype=float)
@@ -268,8 +269,7 @@ class FunnelDashboard(QWidget):
         self._label(self.money_box, float(n), float(money.mean[0]), format_money(float(money.mean[0]), currency),
                     money_top * 0.012, COLORS["collected"])
 
-    def _draw_recovery(self, view: Any, outcome: Outcome) -> None:
-        funnel = outcome.funnel
+    def _draw_recovery(self, view: RecoveryView, funnel: FunnelView, outcome: Outcome) -> None:
         kept_base = (f"{funnel.counts.mean[-1]:,.0f} of {funnel.promises_due:,.0f} promises due were kept"
                      if funnel.promises_due else "No promise fell due within the horizon")
         rate = view.cumulative.mean[-1] / view.balance_placed if view.balance_placed else float("nan")

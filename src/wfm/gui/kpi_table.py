@@ -64,16 +64,16 @@ class KpiTable(QTableWidget):
             name = left(definition.label)
             if definition.key in HEADLINE:
                 name.setFont(bold)
-            self.setItem(row, 0, name)
-            self.setItem(row, 1, right(format_kpi(est.mean, definition, currency)))
             ci = "" if math.isnan(est.half_width) else (
                 f"{format_kpi(est.low, definition, currency)} – {format_kpi(est.high, definition, currency)}")
-            self.setItem(row, 2, right(ci or "n/a (1 run)"))
-            self.setItem(row, 3, left(definition.definition))
-            for column in range(4):
-                self.item(row, column).setToolTip(definition.definition)
+            cells = (name, right(format_kpi(est.mean, definition, currency)), right(ci or "n/a (1 run)"),
+                     left(definition.definition))
+            for column, cell in enumerate(cells):
+                cell.setToolTip(definition.definition)
+                self.setItem(row, column, cell)
         self.resizeColumnsToContents()
 
     def mean_text(self, key: str) -> str:
         """The mean cell of a KPI as shown (for tests and copy-paste)."""
-        return self.item(self.keys.index(key), 1).text()
+        item = self.item(self.keys.index(key), 1)
+        return item.text() if item is not None else ""

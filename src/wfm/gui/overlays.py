@@ -14,7 +14,7 @@ from datetime import timedelta
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from wfm.gui.analysis import Outcome
 from wfm.gui.dashboards import (
@@ -26,15 +26,7 @@ from wfm.gui.dashboards import (
     move_legend,
     room_for_legend,
 )
-
-
-def _row(*widgets: QWidget) -> QWidget:
-    holder = QWidget()
-    lay = QHBoxLayout(holder)
-    lay.setContentsMargins(0, 0, 0, 0)
-    for widget in widgets:
-        lay.addWidget(widget)
-    return holder
+from wfm.gui.widgets import row_of
 
 
 def day_labels(outcomes: list[Outcome], n_days: int) -> list[str]:
@@ -61,12 +53,12 @@ class OverlayTabs(QTabWidget):
         self.sl_plot = make_plot("Service level per interval (average open day)", "service level (%)",
                                  "time of day", TimeOfDayAxis("bottom"))
         self.sl_plot.setXLink(self.calls_plot)
-        self.inbound = _row(self.calls_plot, self.sl_plot)
+        self.inbound = row_of(self.calls_plot, self.sl_plot)
         self.day_axes = [DayAxis("bottom") for _ in range(3)]
         self.drop_plot = make_plot("Drop rate per day", "dropped / live answers (%)", "day", self.day_axes[0])
         self.collected_plot = make_plot("Cumulative amount collected", "amount", "end of day", self.day_axes[1])
         self.collected_plot.setXLink(self.drop_plot)
-        self.campaign = _row(self.drop_plot, self.collected_plot)
+        self.campaign = row_of(self.drop_plot, self.collected_plot)
         self.headcount_plot = make_plot("Headcount over time (all groups)", "agents employed", "day",
                                         self.day_axes[2])
         self.workforce_note = QLabel()

@@ -223,11 +223,19 @@ def parse_list(text: str) -> list[Any]:
     return out
 
 
-def bind_list(tab: SectionTab, path: Path, edit: QLineEdit) -> QLineEdit:
-    """Bind a line edit to a list of numbers written as "a, b, c"."""
-    tab._add(path, lambda v: tab._quiet(edit, lambda: edit.setText(list_text(v))))
-    edit.textEdited.connect(lambda text: tab.editor.set_value(path, parse_list(text), source=tab))
+def bind_text(tab: SectionTab, path: Path, to_text: Callable[[Any], str], from_text: Callable[[str], Any],
+              tooltip: str = "") -> QLineEdit:
+    """A line edit bound to a value the planner types as text; what does not parse is left for validation."""
+    edit = QLineEdit()
+    edit.setToolTip(tooltip)
+    tab._add(path, lambda v: tab._quiet(edit, lambda: edit.setText(to_text(v))))
+    edit.textEdited.connect(lambda text: tab.editor.set_value(path, from_text(text), source=tab))
     return edit
+
+
+def bind_list(tab: SectionTab, path: Path, tooltip: str = "") -> QLineEdit:
+    """A line edit bound to a list of numbers written as "a, b, c"."""
+    return bind_text(tab, path, list_text, parse_list, tooltip)
 
 
 def mapping_text(values: dict[str, Any]) -> str:
@@ -250,11 +258,9 @@ def parse_mapping(text: str) -> dict[str, Any]:
     return out
 
 
-def bind_mapping(tab: SectionTab, path: Path, edit: QLineEdit) -> QLineEdit:
-    """Bind a line edit to a mapping of names to numbers written as "name = value, …"."""
-    tab._add(path, lambda v: tab._quiet(edit, lambda: edit.setText(mapping_text(v))))
-    edit.textEdited.connect(lambda text: tab.editor.set_value(path, parse_mapping(text), source=tab))
-    return edit
+def bind_mapping(tab: SectionTab, path: Path, tooltip: str = "") -> QLineEdit:
+    """A line edit bound to a mapping of names to numbers written as "name = value, …"."""
+    return bind_text(tab, path, mapping_text, parse_mapping, tooltip)
 
 
 def hint(text: str) -> QLabel:

@@ -19,9 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QWidget,
 )
@@ -37,7 +35,7 @@ from wfm.gui.section_helpers import (
     number,
     percent,
 )
-from wfm.gui.widgets import ClockEdit, error_label, spin
+from wfm.gui.widgets import ClockEdit, error_label, row_of, spin
 from wfm.scenario import WEEKDAYS, format_time_of_day
 from wfm.scenario.outbound import PRESETS
 
@@ -158,11 +156,10 @@ class DialerTab(SectionTab):
         percent(self, form, "Answering machine | pick-up", (*path, "machine"))
         number(self, form, "Invalid-number line time", (*path, "invalid_s"), 0.1, 60, " s", 1, 0.5)
         number(self, form, "Busy-signal line time", (*path, "busy_s"), 0.1, 60, " s", 1, 0.5)
-        hours = QLineEdit()
+        hours = bind_list(self, (*path, "live_by_hour"),
+                          "24 multipliers on the segment's contact probability, one per local hour 00–23")
         hours.setMinimumWidth(220)
-        hours.setToolTip("24 multipliers on the segment's contact probability, one per local hour 00–23")
-        self.row(form, "Pick-up by local hour (×)", (*path, "live_by_hour"), bind_list(self, (*path, "live_by_hour"),
-                                                                                       hours))
+        self.row(form, "Pick-up by local hour (×)", (*path, "live_by_hour"), hours)
         duration_grid(self, "Answer delay", [("Until pick-up", (*path, "answer_delay"))], into)
 
     def _build_conversation(self, into: Any) -> None:
@@ -257,27 +254,20 @@ class DialerTab(SectionTab):
         self.generated_button = QPushButton("Use generated accounts")
         self.generated_button.setToolTip("Forget the file and draw the accounts from the segments below")
         self.generated_button.clicked.connect(self._use_generated)
-        buttons = QWidget()
-        row = QHBoxLayout(buttons)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.import_button)
-        row.addWidget(self.generated_button)
-        row.addStretch(1)
-        form.addRow(buttons)
+        form.addRow(row_of(self.import_button, self.generated_button, stretch=True))
         self.imported = hint("")
         form.addRow(self.imported)
         self.accounts = number(self, form, "Accounts", (*PORTFOLIO, "accounts"), 1, 2_000_000, " accounts", step=1000,
                                tooltip="Accounts to generate; with a portfolio file, the accounts read from it")
         percent(self, form, "Invalid numbers", (*PORTFOLIO, "invalid_number_share"))
         percent(self, form, "Do not call", (*PORTFOLIO, "do_not_call_share"))
-        phones = QLineEdit()
-        phones.setToolTip("P(1 phone number), P(2), … adding up to 1")
-        self.row(form, "Phones per account", (*PORTFOLIO, "phones"), bind_list(self, (*PORTFOLIO, "phones"), phones))
-        zones = QLineEdit()
+        phones = bind_list(self, (*PORTFOLIO, "phones"), "P(1 phone number), P(2), … adding up to 1")
+        self.row(form, "Phones per account", (*PORTFOLIO, "phones"), phones)
+        zones = bind_mapping(self, (*PORTFOLIO, "timezones"),
+                             "Share of accounts per time zone, e.g. Europe/Rome = 0.8, UTC-05:00 = 0.2")
         zones.setMinimumWidth(260)
         zones.setPlaceholderText("empty = the center's time zone")
-        zones.setToolTip("Share of accounts per time zone, e.g. Europe/Rome = 0.8, UTC-05:00 = 0.2")
-        self.row(form, "Time zones", (*PORTFOLIO, "timezones"), bind_mapping(self, (*PORTFOLIO, "timezones"), zones))
+        self.row(form, "Time zones", (*PORTFOLIO, "timezones"), zones)
         self.segments = RecordTable(self, "Risk segments", (*PORTFOLIO, "segments"), SEGMENT_COLUMNS, _new_segment,
                                     right, "Shares add up to 100%; PTP halves every half-life of days past due.")
 
@@ -345,7 +335,7 @@ class DialerTab(SectionTab):
             scenario = self.editor.scenario
             rules = scenario.outbound.compliance.rules().windows if scenario is not None else {}
             value = {day: ({"start": format_time_of_day(w.start), "end": format_time_of_day(w.end)} if w else None)
-                     for day in WEEKDAYS for w in [rules.get(day) if scenario is not None else None]}  # type: ignore[call-overload]
+                     for day in WEEKDAYS for w in [rules.get(day) if scenario is not None else None]}
             if scenario is None:
                 value = {day: {"start": "08:00", "end": "21:00"} for day in WEEKDAYS}
             self.editor.set_value((*COMPLIANCE, "windows"), value, source=self)
@@ -371,7 +361,7 @@ class DialerTab(SectionTab):
         rules = scenario.outbound.compliance.rules()
         days = []
         for day in WEEKDAYS:
-            w = rules.windows.get(day)  # type: ignore[call-overload]
+            w = rules.windows.get(day)
             days.append(f"{day.title()} {format_time_of_day(w.start)}–{format_time_of_day(w.end)}" if w else
                         f"{day.title()} closed")
         limits = [f"{label} {value:g}" for label, value in (

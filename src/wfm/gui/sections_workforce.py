@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout,
 
 from wfm.gui.editor import ErrorSink, SectionTab, show_number
 from wfm.gui.section_helpers import hint, number, percent
-from wfm.gui.widgets import error_label, spin
+from wfm.gui.widgets import clear_layout, error_label, spin
 from wfm.scenario import CALL_OUTCOMES
 
 WF = ("workforce",)
@@ -73,11 +73,7 @@ class GroupValues:
                 w.blockSignals(False)
 
     def _rebuild(self, names: tuple[str, ...]) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.grid)
         self.rows.clear()
         for r, name in enumerate(names):
             check = QCheckBox(name)

@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
-from wfm.gui.editor import ScenarioEditor
-from wfm.gui.widgets import spin
+from wfm.gui.editor import ScenarioEditor, show_number
+from wfm.gui.widgets import clear_layout, row_of, spin
 
 MODES = (("preview", "Preview"), ("progressive", "Progressive"), ("power", "Power"), ("predictive", "Predictive"))
 
@@ -119,18 +118,12 @@ class WhatIfPanel(QGroupBox):
         for box, value in ((self.ratio, dialer["lines_per_agent"]),
                            (self.drop_target, _scaled(dialer["target_drop_rate"])),
                            (self.bonus_ptp, incentives["bonus_per_kept_ptp"]),
-                           (self.bonus_euro, _scaled(incentives["bonus_per_euro"]))):
+                           (self.bonus_euro, _scaled(incentives["bonus_per_euro"])),
+                           (self.target, _scaled(data["inbound"]["service_level"]["target"])),
+                           (self.patience, data["inbound"]["patience"]["mean_s"])):
             if isinstance(value, int | float) and abs(box.value() - value) > 1e-9:
                 box.blockSignals(True)
-                box.setValue(value)
-                box.blockSignals(False)
-        sl = data["inbound"]["service_level"]["target"]
-        patience = data["inbound"]["patience"]["mean_s"]
-        for box, value in ((self.target, sl * 100 if isinstance(sl, int | float) else None),
-                           (self.patience, patience)):
-            if isinstance(value, int | float) and abs(box.value() - value) > 1e-9:
-                box.blockSignals(True)
-                box.setValue(value)
+                show_number(box, value)
                 box.blockSignals(False)
 
     def _bonus_edited(self) -> None:
@@ -142,10 +135,7 @@ class WhatIfPanel(QGroupBox):
         self.editor.replace_data(data)
 
     def _rebuild(self, data: dict[str, Any]) -> None:
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        clear_layout(self.grid)
         self.headcounts.clear()
         column = 0
         per_row = 3
@@ -155,11 +145,7 @@ class WhatIfPanel(QGroupBox):
                 box.setMinimumWidth(80)
                 box.valueChanged.connect(
                     lambda v, g=g, s=s: self.editor.set_value(("groups", g, "shifts", s, "headcount"), int(v)))
-                cell = QWidget()
-                lay = QHBoxLayout(cell)
-                lay.setContentsMargins(0, 0, 0, 0)
-                lay.addWidget(QLabel(f"{group['name']} · {shift['name']}"))
-                lay.addWidget(box)
+                cell = row_of(QLabel(f"{group['name']} · {shift['name']}"), box)
                 self.grid.addWidget(cell, column // per_row, column % per_row)
                 self.headcounts[(g, s)] = box
                 column += 1

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QSpinBox, QToolButton, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QLayout, QSpinBox, QToolButton, QWidget
 
 from wfm.scenario import WEEKDAYS
 
@@ -121,6 +121,30 @@ def spin(minimum: float, maximum: float, suffix: str = "", decimals: int = 0, st
     if tooltip:
         box.setToolTip(tooltip)
     return box
+
+
+def row_of(*widgets: QWidget, stretch: bool = False) -> QWidget:
+    """Widgets side by side in one borderless holder, to sit in a grid cell or a form row like one widget.
+
+    With `stretch` they keep their natural width at the left and empty space takes the rest.
+    """
+    holder = QWidget()
+    lay = QHBoxLayout(holder)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        lay.addWidget(widget)
+    if stretch:
+        lay.addStretch(1)
+    return holder
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Take every item out of `layout` and delete its widget, before the layout is filled anew."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.deleteLater()
 
 
 def error_label() -> QLabel:

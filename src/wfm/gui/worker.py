@@ -32,11 +32,10 @@ def describe_replications(replications: int) -> Callable[[float], str]:
     return describe
 
 
-class SimulationWorker(QObject):
-    """Runs one job in the thread it is moved to; cancel() may be called from any thread.
+class JobSignals(QObject):
+    """The signals of a background job, shared by the worker that runs it and the runner that forwards them.
 
-    Progress reaches the GUI at most every `min_interval_s` (plus the first and the last
-    report), so a fast engine cannot flood the event loop with queued signals.
+    In order: started, progress (fraction, text), one of result, error or cancelled, and finished last.
     """
 
     started = Signal()
@@ -45,6 +44,14 @@ class SimulationWorker(QObject):
     error = Signal(object)
     cancelled = Signal()
     finished = Signal()
+
+
+class SimulationWorker(JobSignals):
+    """Runs one job in the thread it is moved to; cancel() may be called from any thread.
+
+    Progress reaches the GUI at most every `min_interval_s` (plus the first and the last
+    report), so a fast engine cannot flood the event loop with queued signals.
+    """
 
     def __init__(
         self,
@@ -104,19 +111,12 @@ class SimulationWorker(QObject):
             self.finished.emit()
 
 
-class TaskRunner(QObject):
+class TaskRunner(JobSignals):
     """One background task at a time for a window, each in its own QThread.
 
-    Signals are forwarded from the current worker only, so a task that was replaced by a
-    newer one can never deliver a stale result to the window.
+    Signals are forwarded from the current worker only (they are the worker's own `JobSignals`),
+    so a task that was replaced by a newer one can never deliver a stale result to the window.
     """
-
-    started = Signal()
-    progress = Signal(float, str)
-    result = Signal(object)
-    error = Signal(object)
-    cancelled = Signal()
-    finished = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

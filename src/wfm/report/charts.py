@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.axis import TextAxis
+from openpyxl.chart.legend import Legend
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
@@ -45,25 +46,45 @@ def _title(text: str, size_pt: float = 11) -> Title:
     return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
+def _label_categories(chart: BarChart | LineChart, number_format: str | None, every: int) -> None:
+    """Category labels in `number_format` (dates, times), one every `every` categories so they do not overlap."""
+    if number_format:
+        chart.x_axis.number_format = number_format
+        chart.x_axis.numFmt.sourceLinked = False
+    if isinstance(chart.x_axis, TextAxis):  # what Bar/LineChart create; a date axis would have no label skip
+        chart.x_axis.tickLblSkip = every
+        chart.x_axis.tickMarkSkip = every
+
+
 def _frame(chart: BarChart | LineChart, title: str, x_title: str, y_title: str) -> None:
     chart.title = _title(title)
-    chart.width, chart.height = WIDTH_CM, HEIGHT_CM
+    chart.width = WIDTH_CM  # type: ignore[assignment]  # stubs say int; openpyxl takes cm as float (height: 7.5)
+    chart.height = HEIGHT_CM
     chart.x_axis.title = x_title
     chart.y_axis.title = y_title
-    chart.legend.position = "b"
+    chart.legend = Legend(legendPos="b")
     # openpyxl >= 3.1 writes axes as deleted unless told otherwise; Excel then hides the labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+
+
+def _straight_lines(categories: ColumnRange, lines: Sequence[ColumnRange]) -> LineChart:
+    """Line series over the categories, drawn straight (Excel would smooth them) on a y axis from zero."""
+    chart = LineChart()
+    for line in lines:
+        chart.add_data(line.with_header(), titles_from_data=True)
+    chart.set_categories(categories.data())
+    chart.y_axis.scaling.min = 0
+    for series in chart.series:
+        series.smooth = False
+    return chart
 
 
 def _secondary_lines(
     categories: ColumnRange, lines: Sequence[ColumnRange], y_title: str, number_format: str
 ) -> LineChart:
     """Line series on a secondary y axis at the right, for rates drawn over volumes."""
-    chart = LineChart()
-    for line in lines:
-        chart.add_data(line.with_header(), titles_from_data=True)
-    chart.set_categories(categories.data())
+    chart = _straight_lines(categories, lines)
     # Excel's own combo charts give the secondary group a hidden category axis of its own;
     # sharing the primary one makes LibreOffice draw a second, duplicated x axis on top.
     chart.x_axis = TextAxis(axId=500, crossAx=200, delete=True)
@@ -74,9 +95,6 @@ def _secondary_lines(
     chart.y_axis.majorGridlines = None
     chart.y_axis.crosses = "max"
     chart.y_axis.delete = False
-    chart.y_axis.scaling.min = 0
-    for series in chart.series:
-        series.smooth = False
     return chart
 
 
@@ -103,12 +121,8 @@ def volume_and_rate_chart(
         chart.add_data(bar.with_header(), titles_from_data=True)
     chart.set_categories(categories.data())
     _frame(chart, title, x_title, bar_title)
-    if category_format:
-        chart.x_axis.number_format = category_format
-        chart.x_axis.numFmt.sourceLinked = False
+    _label_categories(chart, category_format, label_every)
     chart.y_axis.scaling.min = 0
-    chart.x_axis.tickLblSkip = label_every
-    chart.x_axis.tickMarkSkip = label_every
     if lines:
         secondary = _secondary_lines(categories, lines, line_title, line_format)
         if line_max is not None:
@@ -129,21 +143,11 @@ def lines_chart(
     y_format: str | None = None,
 ) -> LineChart:
     """Plain line chart on one axis, e.g. agents available against agents required."""
-    chart = LineChart()
-    for line in lines:
-        chart.add_data(line.with_header(), titles_from_data=True)
-    chart.set_categories(categories.data())
+    chart = _straight_lines(categories, lines)
     _frame(chart, title, x_title, y_title)
-    if category_format:
-        chart.x_axis.number_format = category_format
-        chart.x_axis.numFmt.sourceLinked = False
-    chart.y_axis.scaling.min = 0
+    _label_categories(chart, category_format, label_every)
     if y_format:
         chart.y_axis.number_format = y_format
-    chart.x_axis.tickLblSkip = label_every
-    chart.x_axis.tickMarkSkip = label_every
-    for series in chart.series:
-        series.smooth = False
     return chart
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -245,10 +246,10 @@ def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str]
                ) -> tuple[int, int]:
     """One KPI per row with its mean, clipped CI, target, status and definition; returns its rows."""
     summary, goals = rep.summary, targets(rep.scenario)
+    definitions = [KPI_BY_KEY[key].definition if key in KPI_BY_KEY else "" for key in keys]
     rows = []
-    for key in keys:
+    for key, definition in zip(keys, definitions, strict=True):
         est, unit, goal = summary.kpis[key], unit_of(key), goals.get(key)
-        definition = KPI_BY_KEY[key].definition if key in KPI_BY_KEY else ""
         rows.append([
             _label(key), Styled(est.mean, unit), Styled(clip_to_unit(est.low, unit), unit),
             Styled(clip_to_unit(est.high, unit), unit),
@@ -262,7 +263,7 @@ def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str]
         # Long definitions wrap inside their column rather than run off the printed page; the row
         # is made tall enough here, since neither Excel nor LibreOffice refits it on opening.
         ws.cell(row=first + i, column=7).alignment = Alignment(wrap_text=True, vertical="top")
-        lines = math.ceil(len(rows[i][6]) / DEFINITION_CHARS_PER_LINE)
+        lines = math.ceil(len(definitions[i]) / DEFINITION_CHARS_PER_LINE)
         if lines > 1:
             ws.row_dimensions[first + i].height = 15 * lines
             for col in range(1, 7):  # the values stand level with the definition's first line
@@ -306,7 +307,7 @@ def _dashboard(ws: Worksheet, rep: ScenarioReport, row: int) -> int:
     r = rep.ranges
     per_hour = 60 // rep.scenario.calendar.interval_minutes
     minutes = rep.scenario.calendar.interval_minutes
-    chart_list = []
+    chart_list: list[BarChart | LineChart] = []
     if "profile.offered" in r and "profile.service_level" in r:
         chart_list.append(charts.volume_and_rate_chart(
             "Offered calls and service level (typical day)", r["profile.time"],
@@ -530,7 +531,7 @@ def build_workbook(
         for i, (s, sc) in enumerate(zip(summaries, scenarios, strict=True))
     ]
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # a new workbook has one empty sheet
     for rep in reports:
         for _, build in SCENARIO_SHEETS:
             build(wb, rep)

@@ -17,6 +17,7 @@ from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm.kpi import CURRENCY_SYMBOLS, DEFAULT_CURRENCY, KPI_BY_KEY, minor_units
@@ -239,7 +240,7 @@ def write_table(
                 cell.alignment = Alignment(horizontal=column.align)
             styled[(j, unit, money)] = copy(cell._style)
     if freeze:
-        ws.freeze_panes = ws.cell(row=top + 1, column=left + 1)
+        ws.freeze_panes = f"{get_column_letter(left + 1)}{top + 1}"
     if autofilter and row > top:
         ws.auto_filter.ref = f"{get_column_letter(left)}{top}:{get_column_letter(left + len(columns) - 1)}{row}"
     return top + 1, row
@@ -263,7 +264,7 @@ def set_print_layout(
     pages = max(1, math.ceil(width / PAGE_WIDTH_CHARS[landscape])) if title_cols else 1
     ws.page_setup.fitToWidth = pages
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if pages > 1:
         ws.page_setup.pageOrder = "overThenDown"  # a day's row reads across its pages before the next days
         ws.print_title_cols = title_cols

@@ -8,7 +8,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from wfm.scenario.units import DAY_S, MINUTE_S, WEEKDAYS, ClosingTime, Model, TimeOfDay, Weekday, format_time_of_day
+from wfm.scenario.units import (
+    DAY_S,
+    HOUR_S,
+    MINUTE_S,
+    WEEKDAYS,
+    ClosingTime,
+    Model,
+    TimeOfDay,
+    Weekday,
+    format_time_of_day,
+)
 
 
 class OpeningHours(Model):
@@ -27,10 +37,10 @@ class OpeningHours(Model):
         return self
 
 
-def _default_hours() -> dict[str, OpeningHours | None]:
-    weekday = OpeningHours(open="08:00", close="20:00")
+def _default_hours() -> dict[Weekday, OpeningHours | None]:
+    weekday = OpeningHours(open=8 * HOUR_S, close=20 * HOUR_S)
     return {"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday, "fri": weekday,
-            "sat": OpeningHours(open="09:00", close="14:00"), "sun": None}
+            "sat": OpeningHours(open=9 * HOUR_S, close=14 * HOUR_S), "sun": None}
 
 
 class Calendar(Model):
@@ -84,7 +94,7 @@ class Calendar(Model):
         """Calendar date of simulation day `day` (0-based)."""
         return self.start_date + timedelta(days=day)
 
-    def weekday_of(self, day: int) -> str:
+    def weekday_of(self, day: int) -> Weekday:
         """Weekday name ('mon'…'sun') of simulation day `day`."""
         return WEEKDAYS[self.date_of(day).weekday()]
 
@@ -92,4 +102,4 @@ class Calendar(Model):
         """Opening hours on simulation day `day`, or None when the center is closed."""
         if self.date_of(day) in self.holidays:
             return None
-        return self.opening_hours.get(self.weekday_of(day))  # type: ignore[arg-type]
+        return self.opening_hours.get(self.weekday_of(day))

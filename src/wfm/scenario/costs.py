@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from pydantic import Field, field_validator
 
-from wfm.scenario.units import Model
+from wfm.scenario.units import Model, non_negative_values
 
 
 class Costs(Model):
@@ -30,10 +28,7 @@ class Costs(Model):
     @field_validator("wage_per_hour_by_group")
     @classmethod
     def _non_negative_wages(cls, value: dict[str, float]) -> dict[str, float]:
-        for group, wage in value.items():
-            if not math.isfinite(wage) or wage < 0:
-                raise ValueError(f"{group}: wage {wage} per hour is not a wage; use a number >= 0")
-        return value
+        return non_negative_values(value, lambda group, wage: f"{group}: wage {wage} per hour is not a wage")
 
     def wage_of(self, group: str) -> float:
         """Hourly wage of an agent of `group`."""

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from wfm.scenario.units import DAY_S, Duration, Model, Weekday
+from wfm.scenario.units import DAY_S, Duration, Model, Weekday, non_negative_values
 
 DEFAULT_INTRADAY_SHAPE: tuple[float, ...] = (
     0, 0, 0, 0, 0, 0, 0, 0.2,          # 00-08
@@ -17,6 +17,10 @@ DEFAULT_INTRADAY_SHAPE: tuple[float, ...] = (
 )
 
 
+def _default_daily_volume() -> dict[Weekday, float]:
+    return {"mon": 1400, "tue": 1200, "wed": 1150, "thu": 1100, "fri": 1050, "sat": 450}
+
+
 class Demand(Model):
     """Expected inbound calls: daily volume × intraday shape, or a table per interval and weekday.
 
@@ -24,9 +28,7 @@ class Demand(Model):
     are ignored and the rest renormalised, so the daily volume is what the center receives.
     """
 
-    daily_volume: dict[Weekday, float] = Field(
-        default_factory=lambda: {"mon": 1400, "tue": 1200, "wed": 1150, "thu": 1100, "fri": 1050, "sat": 450}
-    )
+    daily_volume: dict[Weekday, float] = Field(default_factory=_default_daily_volume)
     intraday_shape: tuple[float, ...] = DEFAULT_INTRADAY_SHAPE
     interval_table: dict[Weekday, tuple[float, ...]] | None = None
     day_cv: float = Field(default=0.0, ge=0, le=2)
@@ -34,10 +36,7 @@ class Demand(Model):
     @field_validator("daily_volume")
     @classmethod
     def _non_negative_volume(cls, value: dict[str, float]) -> dict[str, float]:
-        for day, volume in value.items():
-            if not math.isfinite(volume) or volume < 0:
-                raise ValueError(f"{day}: {volume} calls is not a volume; use a number >= 0")
-        return value
+        return non_negative_values(value, lambda day, volume: f"{day}: {volume} calls is not a volume")
 
     @field_validator("intraday_shape")
     @classmethod

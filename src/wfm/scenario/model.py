@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -16,7 +16,7 @@ from wfm.scenario.outbound import Outbound
 from wfm.scenario.units import Model
 from wfm.scenario.workforce import Workforce
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 """Version of the scenario file format; a file of another version is refused, not guessed at."""
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, timedelta, timezone
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -29,7 +29,7 @@ from wfm.scenario.units import (
     format_time_of_day,
 )
 
-WEEKDAY_NAMES: tuple[str, ...] = WEEKDAYS
+WEEKDAY_NAMES: tuple[Weekday, ...] = WEEKDAYS
 """The weekday names, under the name the outbound code has always used."""
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$")
@@ -353,22 +353,30 @@ def _w(start: str, end: str) -> dict[str, str]:
     return {"start": start, "end": end}
 
 
-_EVERY_DAY_8_21 = {d: _w("08:00", "21:00") for d in WEEKDAY_NAMES}
+_EVERY_DAY_8_21: dict[Weekday, dict[str, str] | None] = {d: _w("08:00", "21:00") for d in WEEKDAY_NAMES}
+
+
+class Preset(NamedTuple):
+    """A preset's calling windows per weekday (as a file writes them) and its other rules (`Rules` keys)."""
+
+    windows: dict[Weekday, dict[str, str] | None]
+    limits: dict[str, float]
+
 
 # Preset rules; `Compliance.rules()` combines the chosen presets (strictest wins) and the custom keys.
-PRESETS: dict[str, dict[str, object]] = {
+PRESETS: dict[PresetName, Preset] = {
     # US CFPB Regulation F (12 CFR 1006.14): 7 calls in 7 days, none for 7 days after a
     # conversation; FDCPA inconvenient times before 08:00 and after 21:00 local.
-    "reg_f": {"windows": _EVERY_DAY_8_21, "max_attempts_7d": 7, "rest_after_rpc_days": 7.0},
+    "reg_f": Preset(_EVERY_DAY_8_21, {"max_attempts_7d": 7, "rest_after_rpc_days": 7.0}),
     # Italy-style code of conduct: at most 4 attempts a day over all numbers, no Sundays.
-    "italy": {"windows": {**{d: _w("08:00", "21:00") for d in WEEKDAY_NAMES[:6]}, "sun": None},
-              "max_attempts_day": 4, "no_holidays": True},
+    "italy": Preset({**{d: _w("08:00", "21:00") for d in WEEKDAY_NAMES[:6]}, "sun": None},
+                    {"max_attempts_day": 4, "no_holidays": True}),
     # Colombia Ley 2300 de 2023: Mon–Fri 07–19, Sat 08–15, never Sundays or holidays, one contact a day.
-    "colombia": {"windows": {**{d: _w("07:00", "19:00") for d in WEEKDAY_NAMES[:5]}, "sat": _w("08:00", "15:00"),
-                             "sun": None},
-                 "max_contacts_day": 1, "no_holidays": True},
+    "colombia": Preset({**{d: _w("07:00", "19:00") for d in WEEKDAY_NAMES[:5]}, "sat": _w("08:00", "15:00"),
+                        "sun": None},
+                       {"max_contacts_day": 1, "no_holidays": True}),
     # UK Ofcom persistent-misuse policy: no repeat call within 72 h of an abandoned call, 3% over 24 h.
-    "uk": {"windows": _EVERY_DAY_8_21, "no_redial_after_drop_h": 72.0, "drop_cap": 0.03, "drop_window_days": 1},
+    "uk": Preset(_EVERY_DAY_8_21, {"no_redial_after_drop_h": 72.0, "drop_cap": 0.03, "drop_window_days": 1}),
 }
 
 
@@ -400,15 +408,15 @@ class Rules(Model):
     drop_window_days: int = 30
 
 
-def _strictest(key: str, values: list[object]) -> object:
+def _strictest(key: str, values: list[float]) -> float:
     if key == "no_holidays":
         return any(values)
     if key in ("max_attempts_7d", "max_attempts_day", "max_contacts_day", "drop_cap"):
         positive = [v for v in values if v]
-        return min(positive) if positive else 0  # type: ignore[type-var]
+        return min(positive) if positive else 0
     if key == "drop_window_days":
-        return min(values)  # type: ignore[type-var]
-    return max(values)  # type: ignore[type-var]
+        return min(values)
+    return max(values)
 
 
 def _intersect(a: Window | None, b: Window | None) -> Window | None:
@@ -450,28 +458,23 @@ class Compliance(Model):
 
     def rules(self) -> Rules:
         """The rules in force: presets combined (strictest wins), then custom keys on top."""
-        merged: dict[str, object] = {}
-        windows: dict[str, Window | None] | None = None
+        limits: dict[str, float] = {}
+        windows: dict[Weekday, Window | None] | None = None
         for name in self.presets:
             preset = PRESETS[name]
-            for key, value in preset.items():
-                if key == "windows":
-                    parsed = {d: (Window(**w) if w else None) for d, w in value.items()}  # type: ignore[union-attr]
-                    windows = parsed if windows is None else {
-                        d: _intersect(windows.get(d), parsed.get(d)) for d in WEEKDAY_NAMES
-                    }
-                else:
-                    merged[key] = value if key not in merged else _strictest(key, [merged[key], value])
-        for key in Rules.model_fields:
-            custom = getattr(self, key)
-            if custom is not None:
-                if key == "windows":
-                    windows = custom
-                else:
-                    merged[key] = custom
+            parsed = {d: (Window.model_validate(w) if w else None) for d, w in preset.windows.items()}
+            windows = parsed if windows is None else {
+                d: _intersect(windows.get(d), parsed.get(d)) for d in WEEKDAY_NAMES
+            }
+            for key, value in preset.limits.items():
+                limits[key] = value if key not in limits else _strictest(key, [limits[key], value])
+        custom = {key: value for key in Rules.model_fields
+                  if key != "windows" and (value := getattr(self, key)) is not None}
+        if self.windows is not None:
+            windows = self.windows
         if windows is None:
             windows = {d: Window(start=8 * HOUR_S, end=21 * HOUR_S) for d in WEEKDAY_NAMES}
-        return Rules(windows=windows, **merged)  # type: ignore[arg-type]
+        return Rules.model_validate({**limits, **custom, "windows": windows})
 
 
 # --------------------------------------------------------------------------------------------

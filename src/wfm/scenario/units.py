@@ -7,6 +7,8 @@ section has in common (`Model`: unknown keys are errors, values are frozen).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -20,10 +22,10 @@ DAY_S = 24 * HOUR_S
 WEEK_S = 7 * DAY_S
 """Seconds in a week (rolling 7-day compliance rules)."""
 
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-"""Weekday names in `date.weekday()` order, as scenario files write them."""
-
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""Weekday names in `date.weekday()` order, as scenario files write them."""
 
 
 def parse_time_of_day(value: object, *, allow_24: bool = False) -> int:
@@ -53,6 +55,14 @@ def parse_time_of_day(value: object, *, allow_24: bool = False) -> int:
 def format_time_of_day(seconds: int) -> str:
     """Inverse of `parse_time_of_day`, for writing scenarios and reports."""
     return f"{seconds // HOUR_S:02d}:{seconds % HOUR_S // MINUTE_S:02d}"
+
+
+def non_negative_values(values: dict[str, float], what: Callable[[str, float], str]) -> dict[str, float]:
+    """Refuse a negative, infinite or NaN value of a mapping; `what(key, value)` names the offending entry."""
+    for key, value in values.items():
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{what(key, value)}; use a number >= 0")
+    return values
 
 
 TimeOfDay = Annotated[int, BeforeValidator(parse_time_of_day)]

@@ -45,11 +45,11 @@ def expected_calls(demand: Demand, calendar: Calendar, day: int) -> np.ndarray:
     frac = open_fraction(calendar, day)
     weekday = calendar.weekday_of(day)
     if demand.interval_table is not None:
-        row = demand.interval_table.get(weekday)  # type: ignore[call-overload]
+        row = demand.interval_table.get(weekday)
         if row is None:
             return np.zeros(SLOTS_PER_DAY)
         return to_slots(row, split=True) * frac
-    volume = demand.daily_volume.get(weekday, 0.0)  # type: ignore[call-overload]
+    volume = demand.daily_volume.get(weekday, 0.0)
     weights = to_slots(demand.intraday_shape, split=False) * frac
     total = weights.sum()
     if volume <= 0 or total <= 0:

@@ -151,14 +151,7 @@ class InboundACD:
 
     def agent_free(self, agent: Agent) -> None:
         """An agent became available: serve the oldest waiting caller, or wait on the idle list."""
-        if agent.takes_inbound:
-            waiting = self.waiting
-            while waiting:
-                call = waiting.popleft()
-                if call.status is WAITING:
-                    self.n_waiting -= 1
-                    self._connect(call, agent)
-                    return
+        if agent.takes_inbound and not self.serve_waiting(agent):
             self.idle.append((agent, agent.idle_token))
 
     def serve_waiting(self, agent: Agent) -> bool:

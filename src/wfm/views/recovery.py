@@ -8,6 +8,7 @@ import numpy as np
 
 from wfm import kpi
 from wfm.experiment import Summary
+from wfm.sim.result import sum_by_day
 from wfm.views.common import Band, campaigns
 
 
@@ -59,7 +60,7 @@ def portfolio_by_day(summary: Summary) -> dict[str, np.ndarray]:
         collected = ob.amount_collected.astype(float)
         to_date = np.cumsum(collected)
         tables.append({
-            "ptp": kpi.sum_by_day(ob.ptp, run.intervals_per_day),
+            "ptp": sum_by_day(ob.ptp, run.intervals_per_day),
             "promises_due": ob.promises_due.astype(float),
             "promises_kept": ob.promises_kept.astype(float),
             "promises_broken": ob.promises_broken.astype(float),
