@@ -27,16 +27,20 @@ def outbound_scenario(
     inbound: bool = False,
     start_date: str = "2026-01-05",
     open_windows: bool = True,
+    timezone: str = "Europe/Rome",
+    shift_days: tuple[str, ...] = EVERY_DAY,
+    holidays: tuple[str, ...] = (),
 ) -> Scenario:
     """An outbound-only (or lightly blended) campaign, every day open.
 
     Compliance is open 00:00-24:00 unless `open_windows` is False: then the windows are the
-    presets' (`compliance={"presets": [...]}`) as shipped.
+    presets' (`compliance={"presets": [...]}`) as shipped. `timezone` is the center's zone,
+    `shift_days` the weekdays its shift works, `holidays` the center's closing days (ISO dates).
     """
     windows = {"windows": {d: {"start": "00:00", "end": "24:00"} for d in EVERY_DAY}} if open_windows else {}
     groups: list[dict[str, Any]] = [{
         "name": "Outbound", "kind": "outbound", "absence_rate": 0,
-        "shifts": [{"name": "Day", "days": list(EVERY_DAY), "start": shift_start, "length_h": shift_h,
+        "shifts": [{"name": "Day", "days": list(shift_days), "start": shift_start, "length_h": shift_h,
                     "headcount": agents}],
     }]
     if blended:
@@ -49,7 +53,8 @@ def outbound_scenario(
                "right_party": 0.7, "ptp": 0.4, "kept": 0.7}
     return scenario_from_mapping({
         "name": f"outbound {mode}",
-        "calendar": {"start_date": start_date, "horizon_days": days,
+        "calendar": {"start_date": start_date, "horizon_days": days, "timezone": timezone,
+                     "holidays": list(holidays),
                      "opening_hours": {d: {"open": "00:00", "close": "24:00"} for d in EVERY_DAY}},
         "inbound": {"enabled": inbound},
         "groups": groups,

@@ -1,0 +1,129 @@
+"""An independent checker of the contact rules, written from the rule texts, reading the raw attempt log.
+
+It shares no code with the dialer or its auditor: each attempt's simulated time is turned into
+a real instant with zoneinfo (the run's clock counts 24 wall hours per center calendar day, from
+midnight of `start_date` in the center's zone), then into the debtor's local date and time.
+Every interval rule is measured in real elapsed seconds, every per-day rule on the debtor's
+local date.
+
+Rule texts, as the checker reads them:
+- window: an attempt is placed inside the calling window of the debtor's local weekday;
+- holidays: never on one of the calendar's holidays (debtor's local date) when the rules say so;
+- max_attempts_7d: at most N attempts in any 7 x 24 real hours (the attempt itself included);
+- max_attempts_day: at most N attempts on one local date of the debtor;
+- max_contacts_day: no attempt once N right-party conversations were dialed that local date;
+- rest_after_rpc_days: no attempt until N x 24 real hours after a right-party conversation ended;
+- no_redial_after_drop_h: no attempt until N real hours after a dropped call (the UK 72-hour rule);
+- min_gap_min: two attempts to one account at least N real minutes apart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from wfm.scenario import Scenario
+from wfm.scenario.outbound import parse_tz
+from wfm.sim import make_streams
+from wfm.sim.outbound.accounts import build_portfolio
+from wfm.sim.outbound.result import OUTCOMES
+
+RPC, DROPPED = OUTCOMES.index("rpc"), OUTCOMES.index("dropped")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTE = timedelta(minutes=1)
+EPS = 1e-6  # seconds: float noise on the simulated clock
+
+
+def real_instant(scenario: Scenario, t: float) -> datetime:
+    """The UTC instant of simulated time `t`.
+
+    A wall time that does not exist (the hour skipped in spring) stands for the instant of the
+    change, i.e. the first wall time after the gap.
+    """
+    cal = scenario.calendar
+    center = ZoneInfo(cal.timezone)
+    wall = datetime.combine(cal.start_date, time()) + timedelta(seconds=float(t))
+    utc = wall.replace(tzinfo=center).astimezone(UTC)
+    if utc.astimezone(center).replace(tzinfo=None) == wall:
+        return utc
+    later = wall.replace(second=0, microsecond=0) + MINUTE
+    while (u := later.replace(tzinfo=center).astimezone(UTC)).astimezone(center).replace(tzinfo=None) != later:
+        later += MINUTE
+    return u
+
+
+@dataclass
+class Verdict:
+    """What the checker found: violations per rule, a few examples, and the local times it computed."""
+
+    violations: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    local: list[datetime] = field(default_factory=list)
+    zone: list[str] = field(default_factory=list)
+
+    def add(self, rule: str, text: str) -> None:
+        self.violations[rule] += 1
+        self.examples.setdefault(rule, [])
+        if len(self.examples[rule]) < 5:
+            self.examples[rule].append(text)
+
+    @property
+    def total(self) -> int:
+        return sum(self.violations.values())
+
+
+def check_attempts(scenario: Scenario, seed: int, log) -> Verdict:
+    """Check every attempt of `log` (a run with record_calls=True) against the scenario's rules."""
+    rules = scenario.outbound.compliance.rules()
+    pf = build_portfolio(scenario.outbound.portfolio, scenario.calendar, make_streams(seed).accounts)
+    zones = [pf.tz_names[z] for z in pf.tz]
+    holidays = set(scenario.calendar.holidays) if rules.no_holidays else set()
+    verdict = Verdict()
+    real = [real_instant(scenario, t).timestamp() for t in log.time]
+    ends = [real_instant(scenario, e).timestamp() if np.isfinite(e) else np.inf for e in log.end]
+    for i, a in enumerate(log.account.tolist()):
+        when = datetime.fromtimestamp(real[i], UTC).astimezone(parse_tz(zones[a]))
+        verdict.local.append(when)
+        verdict.zone.append(zones[a])
+        window = rules.windows.get(WEEKDAYS[when.weekday()])
+        sec = when.hour * 3600 + when.minute * 60 + when.second + when.microsecond / 1e6
+        if window is None or not (window.start - EPS <= sec < window.end):
+            verdict.add("window", f"account {a} ({zones[a]}) at {when:%a %Y-%m-%d %H:%M:%S %Z}")
+        if when.date() in holidays:
+            verdict.add("holiday", f"account {a} on {when.date()}")
+    by_account: dict[int, list[int]] = {}
+    for i, a in enumerate(log.account.tolist()):
+        by_account.setdefault(a, []).append(i)
+    outcome = log.outcome.tolist()
+    for a, idx in by_account.items():
+        idx = sorted(idx, key=lambda i: real[i])
+        for j, i in enumerate(idx):
+            t, date_i = real[i], verdict.local[i].date()
+            before = idx[:j]
+            if rules.max_attempts_7d:
+                n = 1 + sum(1 for k in before if t - real[k] < 7 * 86_400 - EPS)
+                if n > rules.max_attempts_7d:
+                    verdict.add("max_7d", f"account {a}: attempt {n} within 7 real days")
+            if rules.max_attempts_day:
+                n = 1 + sum(1 for k in before if verdict.local[k].date() == date_i)
+                if n > rules.max_attempts_day:
+                    verdict.add("max_day", f"account {a}: attempt {n} on local {date_i}")
+            if rules.max_contacts_day:
+                n = sum(1 for k in before if outcome[k] == RPC and verdict.local[k].date() == date_i)
+                if n >= rules.max_contacts_day:
+                    verdict.add("max_contacts", f"account {a}: attempt after {n} conversations on local {date_i}")
+            if rules.rest_after_rpc_days:
+                gaps = [t - ends[k] for k in before if outcome[k] == RPC]
+                if any(g < rules.rest_after_rpc_days * 86_400 - EPS for g in gaps):
+                    verdict.add("rest_rpc", f"account {a}: {min(gaps) / 3600:.2f} real h after a conversation")
+            if rules.no_redial_after_drop_h:
+                gaps = [t - ends[k] for k in before if outcome[k] == DROPPED]
+                if any(g < rules.no_redial_after_drop_h * 3600 - EPS for g in gaps):
+                    verdict.add("drop_redial", f"account {a}: {min(gaps) / 3600:.2f} real h after a dropped call")
+            if rules.min_gap_min and before and t - real[before[-1]] < rules.min_gap_min * 60 - EPS:
+                verdict.add("min_gap", f"account {a}: {(t - real[before[-1]]) / 60:.2f} real min after the last")
+    return verdict
