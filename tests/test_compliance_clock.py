@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from outbound_scenarios import outbound_scenario
 from rule_checker import check_attempts
+from wfm.scenario.outbound import Compliance
+from wfm.scenario.units import DAY_S
 from wfm.sim import run
+from wfm.sim.outbound.clock import LocalClock
+from wfm.sim.outbound.compliance import Auditor
+from wfm.sim.outbound.result import RULES
 
 US_ZONES = {"America/New_York": 0.4, "America/Chicago": 0.3, "America/Los_Angeles": 0.3}
 MIN_ATTEMPTS = 100  # a reproduction must dial enough for its check to say something
@@ -114,3 +119,32 @@ def test_random_zones_near_a_clock_change(center, debtors, presets, change, days
     verdict = check_attempts(scenario, seed, result.outbound.log)
     assert verdict.total == 0, verdict.examples
     assert result.outbound.violations.sum() == 0
+
+
+def test_the_auditor_catches_a_dialer_clock_one_hour_off(monkeypatch) -> None:
+    """The auditor converts times on its own: a dialer whose local clock runs an hour fast is caught."""
+    scenario = manila_us_fall_back(start_date="2026-11-08")  # an ordinary Sunday: only the planted error
+    honest, verdict = judged(scenario)
+    assert honest.outbound.violations.sum() == 0 and verdict.total == 0
+    real_local = LocalClock.local
+    monkeypatch.setattr(LocalClock, "local", lambda self, zone, real: real_local(self, zone, real) + 3600)
+    result, verdict = judged(scenario)
+    window = result.outbound.violations[RULES.index("window")]
+    assert window == verdict.violations["window"] > MIN_ATTEMPTS, (window, verdict.violations)
+
+
+@pytest.mark.parametrize(("center", "zone", "start"), [
+    ("Asia/Manila", "America/New_York", date(2026, 11, 1)),
+    ("Europe/Rome", "Europe/London", date(2026, 3, 29)),
+    ("America/New_York", "America/St_Johns", date(2026, 3, 8)),
+    ("Europe/London", "Asia/Kolkata", date(2026, 10, 25)),
+])
+def test_clock_matches_zoneinfo_minute_by_minute(center, zone, start) -> None:
+    """Every minute of three days around a change: the lookup tables give zoneinfo's answer."""
+    clock = LocalClock(start, center, [zone], horizon_days=3)
+    auditor = Auditor(Compliance().rules(), start, center, (), [zone], [0])
+    for t in range(-DAY_S, 3 * DAY_S, 60):
+        real = clock.real(t)
+        assert real == auditor.instant(t), t
+        assert clock.local(0, real) == real + auditor.zone_offset(0, real), t
+        assert auditor.local(0, t) == (real, clock.local(0, real)), t

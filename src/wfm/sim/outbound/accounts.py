@@ -10,16 +10,15 @@ payments, and ranks the accounts for the day's selection order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
 from typing import NamedTuple, TypeVar
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from wfm.scenario import DAY_S, Calendar
 from wfm.scenario.accounts import AccountTable
-from wfm.scenario.outbound import Conversation, Portfolio, Segment, parse_tz
+from wfm.scenario.outbound import Conversation, Portfolio, Segment
 from wfm.sim.agents import Agent
+from wfm.sim.outbound.clock import LocalClock
 from wfm.sim.sampling import lognormal_params
 
 # Account status, in the order of `STATUSES`; the book keeps them as plain ints (hot path).
@@ -41,8 +40,7 @@ class PortfolioArrays:
         dead_number: (accounts, max phones) True where a number is invalid.
         tz: index into `tz_names`.
         tz_names: the distinct time zones of the accounts.
-        offset_s: (zones, days + 2) seconds to add to the center's clock to get the zone's
-            local clock, per center day (day -1 … horizon, so local days at the edges resolve).
+        clock: real instants of the run's clock and each zone's local time at them.
         do_not_call: accounts never to be dialed.
     """
 
@@ -53,31 +51,13 @@ class PortfolioArrays:
     dead_number: np.ndarray
     tz: np.ndarray
     tz_names: tuple[str, ...]
-    offset_s: np.ndarray
+    clock: LocalClock
     do_not_call: np.ndarray
 
     @property
     def size(self) -> int:
         """Number of accounts."""
         return len(self.balance)
-
-
-def zone_offsets(calendar: Calendar, zones: list[str]) -> np.ndarray:
-    """Seconds between each zone's local clock and the center's, per center day (noon, DST-aware).
-
-    Computed once per run, outside the hot path: the dialer adds the offset of the current
-    day to its clock to know the account's local time.
-    """
-    center = ZoneInfo(calendar.timezone)
-    out = np.zeros((len(zones), calendar.horizon_days + 2))
-    tzs: list[tzinfo] = [parse_tz(z) for z in zones]
-    for d in range(-1, calendar.horizon_days + 1):
-        noon = datetime.combine(calendar.date_of(d), time(12), tzinfo=center)
-        base = noon.utcoffset()
-        for i, zone in enumerate(tzs):
-            other = noon.astimezone(zone).utcoffset()
-            out[i, d + 1] = (other - base).total_seconds() if other is not None and base is not None else 0.0
-    return out
 
 
 def imported_columns(
@@ -130,13 +110,8 @@ def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generato
     return PortfolioArrays(
         segment=segment.astype(np.int64), balance=balance, dpd=dpd, phones=phones.astype(np.int64),
         dead_number=dead, tz=tz.astype(np.int64), tz_names=tuple(tz_names),
-        offset_s=zone_offsets(calendar, list(tz_names)), do_not_call=dnc,
+        clock=LocalClock(calendar.start_date, calendar.timezone, tz_names, calendar.horizon_days), do_not_call=dnc,
     )
-
-
-def local_clock(offset_s: np.ndarray, zone: int, t: float) -> float:
-    """The zone's local clock (seconds since 00:00 local of day 0) at center time `t`."""
-    return t + float(offset_s[zone, int(t // DAY_S) + 1])
 
 
 Number = TypeVar("Number", float, np.ndarray)

@@ -2,17 +2,23 @@
 
 `ContactRules` is what the dialer asks before each dial ("may I call account a now?"); it
 keeps the per-account state the rules need in flat lists sized by the portfolio (O(1) per
-check: the rolling 7-day cap is a ring of the last k attempt times). `Auditor` re-checks every
-attempt with separate, deliberately plain bookkeeping, so a bug in the fast path shows up
-as a violation instead of going unnoticed.
+check: the rolling 7-day cap is a ring of the last k attempt times). It works on real instants
+and the debtor's local day, both from the dialer's `LocalClock`, so every interval is real
+elapsed time and every per-day cap counts the debtor's local date.
+
+`Auditor` re-checks every attempt with separate, deliberately plain bookkeeping AND its own
+clock: it turns the run's time into a real instant and the debtor's local time with its own
+zoneinfo calls, never with the dialer's tables, so a wrong dialer clock shows up as violations
+instead of going unnoticed.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from wfm.scenario.outbound import WEEKDAY_NAMES, Rules
+from wfm.scenario.outbound import WEEKDAY_NAMES, Rules, parse_tz
 from wfm.scenario.units import DAY_S, HOUR_S, MINUTE_S, WEEK_S
 from wfm.sim.outbound.result import RULES
 
@@ -27,7 +33,7 @@ class LocalCalendar:
         self.start_weekday = start.weekday()
         self.windows: list[tuple[int, int] | None] = []
         for name in WEEKDAY_NAMES:
-            w = rules.windows.get(name)  # type: ignore[call-overload]
+            w = rules.windows.get(name)
             self.windows.append((int(w.start), int(w.end)) if w is not None else None)
         self.holiday_days = {(h - start).days for h in holidays} if rules.no_holidays else set()
 
@@ -46,7 +52,10 @@ class LocalCalendar:
 
 
 class ContactRules:
-    """Per-account rule state and the check the dialer makes before every attempt."""
+    """Per-account rule state and the check the dialer makes before every attempt.
+
+    Every time given to it is a real instant (`LocalClock.real`), every day a debtor's local day.
+    """
 
     def __init__(self, rules: Rules, n_accounts: int) -> None:
         self.max_7d = rules.max_attempts_7d
@@ -66,7 +75,7 @@ class ContactRules:
         self.ring_pos = [0] * n_accounts if self.max_7d else []
 
     def account_rule(self, a: int, now: float, local_day: int) -> int:
-        """The first per-account rule that forbids calling `a` now, or -1."""
+        """The first per-account rule that forbids calling `a` at instant `now`, or -1."""
         if self.rest_rpc_s and now - self.last_rpc[a] < self.rest_rpc_s:
             return REST_RPC
         if self.drop_gap_s and now - self.last_drop[a] < self.drop_gap_s:
@@ -109,18 +118,32 @@ class ContactRules:
         self.last_drop[a] = now
 
 
+MINUTE = timedelta(minutes=1)
+
+
 class Auditor:
     """Independent re-check of each attempt against the rules, from the history of the account.
 
-    Keeps full recent histories (lists of times) rather than the dialer's rings and stamps,
-    and counts every attempt that breaks a rule; a correct dialer leaves every count at 0.
+    Keeps full recent histories (lists of real instants) rather than the dialer's rings and
+    stamps, and counts every attempt that breaks a rule; a correct dialer leaves every count at 0.
+    It is given only the run's time and the account: the real instant and the debtor's local
+    date and time come from its own zoneinfo conversions (`instant`, `local`), cached per zone
+    and simulated hour when the offsets do not change within that hour.
     """
 
-    def __init__(self, rules: Rules, calendar: LocalCalendar) -> None:
+    def __init__(self, rules: Rules, start: date, center_tz: str, holidays: Sequence[date], zones: Sequence[str],
+                 account_zone: Sequence[int]) -> None:
         self.rules = rules
-        self.calendar = calendar
-        self.attempts: dict[int, list[tuple[float, int]]] = {}  # account -> [(time, local day)]
-        self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end, local day of the dial)]
+        self.start = start
+        self.wall0 = datetime.combine(start, time())
+        self.utc0 = datetime.combine(start, time(), tzinfo=UTC)
+        self.center = parse_tz(center_tz)
+        self.zones: list[tzinfo] = [parse_tz(z) for z in zones]
+        self.account_zone = account_zone
+        self.holidays = set(holidays) if rules.no_holidays else set()
+        self.hour_cache: dict[tuple[int, int], tuple[float, float] | None] = {}
+        self.attempts: dict[int, list[tuple[float, int]]] = {}  # account -> [(instant, local day)]
+        self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end instant, local day of the dial)]
         self.drops: dict[int, float] = {}
         self.violations = [0] * len(RULES)
         # How far back a rule can look: 7 days of attempts (plus a day of slack), the rest period
@@ -130,24 +153,67 @@ class Auditor:
         self.drop_memory_s = rules.no_redial_after_drop_h * HOUR_S
         self._swept_day = 0
 
-    def check(self, a: int, now: float, local_day: int, local_s: float) -> None:
-        """Count the rules that an attempt to `a` dialed now would break."""
+    # -- its own clock --------------------------------------------------------------------------
+
+    def instant(self, t: float) -> float:
+        """Real instant (seconds since midnight UTC of the start date) of the run's time `t`.
+
+        A wall time in the spring gap stands for the change itself (the first wall time after it).
+        """
+        wall = self.wall0 + timedelta(seconds=t)
+        utc = wall.replace(tzinfo=self.center).astimezone(UTC)
+        if utc.astimezone(self.center).replace(tzinfo=None) != wall:
+            later = wall.replace(second=0, microsecond=0) + MINUTE
+            while (utc := later.replace(tzinfo=self.center).astimezone(UTC)).astimezone(
+                    self.center).replace(tzinfo=None) != later:
+                later += MINUTE
+        return (utc - self.utc0).total_seconds()
+
+    def zone_offset(self, zone: int, real: float) -> float:
+        """UTC offset (seconds) of zone `zone` at instant `real`."""
+        offset = (self.utc0 + timedelta(seconds=real)).astimezone(self.zones[zone]).utcoffset()
+        return offset.total_seconds() if offset is not None else 0.0
+
+    def local(self, zone: int, t: float) -> tuple[float, float]:
+        """(real instant, local wall seconds since the start date's midnight) in `zone` at run time `t`."""
+        hour = int(t // HOUR_S)
+        key = (zone, hour)
+        if key not in self.hour_cache:
+            # One (center, debtor) offset pair serves the whole simulated hour when both ends agree.
+            first, last = hour * HOUR_S, (hour + 1) * HOUR_S - 1
+            r0, r1 = self.instant(first), self.instant(last)
+            same = r1 - r0 == last - first and self.zone_offset(zone, r0) == self.zone_offset(zone, r1)
+            self.hour_cache[key] = (first - r0, self.zone_offset(zone, r0)) if same else None
+        cached = self.hour_cache[key]
+        if cached is None:
+            real = self.instant(t)
+            return real, real + self.zone_offset(zone, real)
+        real = t - cached[0]
+        return real, real + cached[1]
+
+    # -- the checks -----------------------------------------------------------------------------
+
+    def check(self, a: int, t: float) -> None:
+        """Count the rules that an attempt to `a` dialed at run time `t` breaks."""
         r, v = self.rules, self.violations
+        now, local = self.local(self.account_zone[a], t)
+        local_day = int(local // DAY_S)
+        local_s = local - local_day * DAY_S
         if now // DAY_S > self._swept_day:
             self._sweep(now)
-        weekday = WEEKDAY_NAMES[self.calendar.weekday(local_day)]
-        window = r.windows.get(weekday)  # type: ignore[call-overload]
+        local_date = self.start + timedelta(days=local_day)
+        window = r.windows.get(WEEKDAY_NAMES[local_date.weekday()])
         if window is None or not (window.start <= local_s < window.end):
             v[WINDOW] += 1
-        if local_day in self.calendar.holiday_days:
+        if local_date in self.holidays:
             v[HOLIDAY] += 1
-        history = [t for t, _ in self.attempts.get(a, []) if now - t < WEEK_S]
+        history = [s for s, _ in self.attempts.get(a, []) if now - s < WEEK_S]
         if r.max_attempts_7d and len(history) + 1 > r.max_attempts_7d:
             v[MAX_7D] += 1
         rpcs = self.rpcs.get(a, [])
         if r.rest_after_rpc_days and any(now - end < r.rest_after_rpc_days * DAY_S for end, _ in rpcs):
             v[REST_RPC] += 1
-        today = [t for t, d in self.attempts.get(a, []) if d == local_day]
+        today = [s for s, d in self.attempts.get(a, []) if d == local_day]
         if r.max_attempts_day and len(today) + 1 > r.max_attempts_day:
             v[MAX_DAY] += 1
         if r.max_contacts_day and sum(1 for _, d in rpcs if d == local_day) >= r.max_contacts_day:
@@ -157,7 +223,7 @@ class Auditor:
         if r.min_gap_min and history and now - max(history) < r.min_gap_min * MINUTE_S:
             v[MIN_GAP] += 1
         # Keep only what a future check can need.
-        self.attempts[a] = [(t, d) for t, d in self.attempts.get(a, []) if now - t < self.attempt_memory_s]
+        self.attempts[a] = [(s, d) for s, d in self.attempts.get(a, []) if now - s < self.attempt_memory_s]
         self.attempts[a].append((now, local_day))
 
     def _sweep(self, now: float) -> None:
@@ -171,12 +237,15 @@ class Auditor:
         self.rpcs = {a: h for a, h in self.rpcs.items() if now - h[-1][0] < self.rpc_memory_s}
         self.drops = {a: t for a, t in self.drops.items() if now - t < self.drop_memory_s}
 
-    def rpc(self, a: int, end: float, local_day: int) -> None:
-        """Note a right-party conversation that ended at `end`."""
-        keep = [(t, d) for t, d in self.rpcs.get(a, []) if end - t < self.rpc_memory_s]
-        keep.append((end, local_day))
+    def rpc(self, a: int, t: float) -> None:
+        """Note a right-party conversation that ended at run time `t` (it counts on the local day of its dial)."""
+        end = self.instant(t)
+        history = self.attempts.get(a)
+        dial_day = history[-1][1] if history else int((end + self.zone_offset(self.account_zone[a], end)) // DAY_S)
+        keep = [(s, d) for s, d in self.rpcs.get(a, []) if end - s < self.rpc_memory_s]
+        keep.append((end, dial_day))
         self.rpcs[a] = keep
 
-    def drop(self, a: int, now: float) -> None:
-        """Note a dropped live answer."""
-        self.drops[a] = now
+    def drop(self, a: int, t: float) -> None:
+        """Note a dropped live answer at run time `t`."""
+        self.drops[a] = self.instant(t)

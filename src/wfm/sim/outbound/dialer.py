@@ -78,10 +78,10 @@ class Dialer:
         self.rules = spec.compliance.rules()
         self.local_cal = LocalCalendar(self.rules, cal.start_date, cal.holidays)
         self.contact_rules = ContactRules(self.rules, pf.size)
-        self.auditor = Auditor(self.rules, self.local_cal)
+        self.auditor = Auditor(self.rules, cal.start_date, cal.timezone, cal.holidays, pf.tz_names, self.book.tz)
         self.counters = Counters(cal.horizon_days * cal.intervals_per_day, cal.interval_s, cal.horizon_days,
                                  len(spec.portfolio.segments), record)
-        self.selector = Selector(self.book, pf.offset_s.tolist(), self.contact_rules, self.local_cal,
+        self.selector = Selector(self.book, pf.clock, self.contact_rules, self.local_cal,
                                  self.counters.blocked)
         conv = spec.conversation
         total = conv.refusal + conv.dispute + conv.callback
@@ -269,8 +269,8 @@ class Dialer:
         book = self.book
         slot = c.slot(now)
         day, sec = self.selector.local(a, now)
-        self.auditor.check(a, now, day, sec)
-        self.contact_rules.record_attempt(a, now, day)
+        self.auditor.check(a, now)
+        self.contact_rules.record_attempt(a, self.selector.clock.real(now), day)
         book.status[a] = IN_CALL
         book.attempts_of[a] += 1
         c.attempts_dialed += 1
@@ -311,7 +311,7 @@ class Dialer:
             if dropped:
                 c.day_dropped[day] += 1
                 c.seg.dropped[seg] += 1
-                self.contact_rules.record_drop(line.account, now)
+                self.contact_rules.record_drop(line.account, self.selector.clock.real(now))
                 self.auditor.drop(line.account, now)
                 self.pacer.drop_seen(self)
         if c.record:
@@ -412,8 +412,8 @@ class Dialer:
         book, c = self.book, self.counters
         seg = book.seg[a]
         c.rpc_results[line.slot][result] += 1
-        self.contact_rules.record_rpc(a, now, line.local_day)
-        self.auditor.rpc(a, now, line.local_day)
+        self.contact_rules.record_rpc(a, self.selector.clock.real(now), line.local_day)
+        self.auditor.rpc(a, now)
         c.seg.rpc[seg] += 1
         if not book.had_rpc[a]:
             book.had_rpc[a] = True

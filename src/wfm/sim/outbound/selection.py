@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from wfm.scenario import DAY_S
 from wfm.sim.outbound.accounts import ACTIVE, AccountBook
+from wfm.sim.outbound.clock import LocalClock
 from wfm.sim.outbound.compliance import ContactRules, LocalCalendar
 from wfm.sim.outbound.result import RULES
 
@@ -21,12 +21,13 @@ class Selector:
     The walk resumes where the last one stopped (a cursor over the day's order), so each
     dial costs about one step; when a full lap finds nobody, the selector rests `RECHECK_S`.
     Each account blocked by a rule is counted once per local day and rule (`blocked`).
+    The rules are judged at the real instant of `now` and the debtor's local time then (`clock`).
     """
 
-    def __init__(self, book: AccountBook, offsets: list[list[float]], rules: ContactRules,
+    def __init__(self, book: AccountBook, clock: LocalClock, rules: ContactRules,
                  calendar: LocalCalendar, blocked: list[int]) -> None:
         self.book = book
-        self.offsets = offsets
+        self.clock = clock
         self.rules = rules
         self.calendar = calendar
         self.blocked = blocked
@@ -43,9 +44,7 @@ class Selector:
 
     def local(self, a: int, now: float) -> tuple[int, float]:
         """(local day, local seconds after midnight) of account `a` at center time `now`."""
-        t = now + self.offsets[self.book.tz[a]][int(now // DAY_S) + 1]
-        day = int(t // DAY_S)
-        return day, t - day * DAY_S
+        return self.clock.local_day(self.book.tz[a], self.clock.real(now))
 
     def next_account(self, now: float) -> int:
         """The highest-priority account the rules allow calling now, or NO_ACCOUNT (then wait RECHECK_S)."""
@@ -55,6 +54,8 @@ class Selector:
         n = len(order)
         rules = self.rules
         closed = self.calendar.closed_rule
+        real = self.clock.real(now)
+        local_day = self.clock.local_day
         zone_state: dict[int, tuple[int, float, int]] = {}  # zone -> (local day, local seconds, closing rule)
         for _ in range(n):
             a = order[self.cursor]
@@ -66,11 +67,11 @@ class Selector:
             zone = tz[a]
             state = zone_state.get(zone)
             if state is None:
-                day, sec = self.local(a, now)
+                day, sec = local_day(zone, real)
                 state = zone_state[zone] = (day, sec, closed(day, sec))
             day, sec, rule = state
             if rule < 0:
-                rule = rules.account_rule(a, now, day)
+                rule = rules.account_rule(a, real, day)
             if rule >= 0:
                 mark = day * len(RULES) + rule
                 if self.blocked_mark[a] != mark:  # count each account once per local day and rule
@@ -86,5 +87,5 @@ class Selector:
         day, sec = self.local(a, now)
         rule = self.calendar.closed_rule(day, sec)
         if rule < 0:
-            rule = self.rules.account_rule(a, now, day)
+            rule = self.rules.account_rule(a, self.clock.real(now), day)
         return rule
