@@ -37,7 +37,9 @@ def outbound_scenario(
     presets' (`compliance={"presets": [...]}`) as shipped. `timezone` is the center's zone,
     `shift_days` the weekdays its shift works, `holidays` the center's closing days (ISO dates).
     """
-    windows = {"windows": {d: {"start": "00:00", "end": "24:00"} for d in EVERY_DAY}} if open_windows else {}
+    # The open windows loosen every preset's: on purpose, so `loosen` says so.
+    windows = ({"windows": {d: {"start": "00:00", "end": "24:00"} for d in EVERY_DAY}, "loosen": True}
+               if open_windows else {})
     groups: list[dict[str, Any]] = [{
         "name": "Outbound", "kind": "outbound", "absence_rate": 0,
         "shifts": [{"name": "Day", "days": list(shift_days), "start": shift_start, "length_h": shift_h,

@@ -82,6 +82,8 @@ def test_dialer_tab_edits_round_trip_into_the_scenario(qtbot, window, tmp_path):
     type_into(qtbot, editor.field(("outbound", "dialer", "lines_per_agent")), "2.75")
     editor.field(("outbound", "amd", "false_positive")).setValue(2.5)  # percent
     tab.presets["uk"].setChecked(True)
+    # the default scenario's own 30-day drop window would loosen uk's 24 hours: give it back to the preset
+    editor.field(("outbound", "compliance", "drop_window_days")).check.setChecked(False)
     cap = editor.field(("outbound", "compliance", "max_attempts_day"))
     cap.check.setChecked(True)
     cap.spin.setValue(3)
@@ -103,7 +105,7 @@ def test_dialer_tab_edits_round_trip_into_the_scenario(qtbot, window, tmp_path):
     assert ob.portfolio.accounts == 2500
     rules = ob.compliance.rules()
     assert rules.max_attempts_day == 3 and rules.no_redial_after_drop_h == 72  # custom rule; uk's redial rule
-    assert rules.drop_window_days == 30  # the scenario's own window replaces uk's 24 hours
+    assert rules.drop_window_days == 1  # uk's 24 hours
     assert "attempts/day 3" in tab.rules.text()
     path = tmp_path / "dialer.toml"
     save_scenario(scenario, path)

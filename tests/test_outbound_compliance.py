@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from outbound_scenarios import outbound_scenario
 from rule_checker import check_attempts
+from wfm.cli import EXIT_OK, main
+from wfm.experiment import replicate
+from wfm.report import write_report
+from wfm.scenario.io import ScenarioError, load_scenario
+from wfm.scenario.outbound import Compliance
 from wfm.sim import run
 from wfm.sim.outbound.result import OUTCOMES
 
@@ -70,3 +80,83 @@ def test_reg_f_no_call_for_7_days_after_a_conversation() -> None:
         assert np.all(later >= first_rpc_end + 7 * DAY)
     assert result.outbound.blocked.sum() > 0
     check_log(scenario, 4, result)
+
+
+# ------------------------------------------------------------------------------------------
+# Custom keys may only tighten a preset (issue 11)
+# ------------------------------------------------------------------------------------------
+
+IMPORTED = Path(__file__).resolve().parents[1] / "scenarios" / "imported_portfolio.toml"
+
+
+def _imported_with(**compliance):
+    text = IMPORTED.read_text()
+    for key, value in compliance.items():
+        text = text.replace("[outbound.compliance]\n", f"[outbound.compliance]\n{key} = {value}\n", 1)
+    path = IMPORTED.parent / f"_loosen_test_{os.getpid()}.toml"
+    path.write_text(text)
+    try:
+        return load_scenario(path)
+    finally:
+        path.unlink()
+
+
+def test_a_looser_custom_key_is_an_error_naming_field_preset_value_and_fix() -> None:
+    with pytest.raises(ScenarioError) as err:
+        _imported_with(max_attempts_day=0)
+    text = str(err.value)
+    assert "max_attempts_day = 0 (no cap)" in text and "4 (italy)" in text and "loosen = true" in text
+
+
+def test_loosen_true_lists_the_loosened_rules() -> None:
+    scenario = _imported_with(max_attempts_day=0, loosen="true")
+    assert scenario.outbound.compliance.loosened() == (("max_attempts_day", "4 (italy)", "0 (no cap)"),)
+    assert scenario.outbound.compliance.rules().max_attempts_day == 0
+
+
+@pytest.mark.parametrize(("presets", "custom", "rule"), [
+    (["italy"], {"max_attempts_day": 5}, "max_attempts_day"),
+    (["italy"], {"no_holidays": False}, "no_holidays"),
+    (["reg_f"], {"max_attempts_7d": 8}, "max_attempts_7d"),
+    (["reg_f"], {"rest_after_rpc_days": 6.5}, "rest_after_rpc_days"),
+    (["colombia"], {"max_contacts_day": 0}, "max_contacts_day"),
+    (["uk"], {"no_redial_after_drop_h": 48}, "no_redial_after_drop_h"),
+    (["uk"], {"drop_cap": 0.05}, "drop_cap"),
+    (["uk"], {"drop_window_days": 30}, "drop_window_days"),
+    (["italy"], {"windows": {"sun": {"start": "09:00", "end": "12:00"}}}, "windows.sun"),
+    (["reg_f"], {"windows": {"mon": {"start": "07:30", "end": "21:00"}}}, "windows.mon"),
+])
+def test_every_looser_key_is_caught(presets, custom, rule) -> None:
+    with pytest.raises(ValueError, match=rule.split(".")[0]):
+        Compliance(presets=presets, **custom)
+    assert [r.rule for r in Compliance(presets=presets, loosen=True, **custom).loosened()] == [rule]
+
+
+@pytest.mark.parametrize("custom", [
+    {"max_attempts_day": 3}, {"min_gap_min": 120}, {"drop_cap": 0.02}, {"drop_window_days": 1},
+    {"windows": {"mon": {"start": "09:00", "end": "20:00"}, "sun": None}}, {"rest_after_rpc_days": 10},
+])
+def test_tighter_or_equal_custom_keys_pass(custom) -> None:
+    assert Compliance(presets=["italy", "uk", "reg_f"], **custom).loosened() == ()
+
+
+def test_validate_names_the_loosened_rules(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    text = IMPORTED.read_text().replace("[outbound.compliance]\n", "[outbound.compliance]\nloosen = true\n"
+                                        "max_attempts_day = 0\n", 1)
+    path = IMPORTED.parent / f"_loosen_cli_{os.getpid()}.toml"
+    path.write_text(text)
+    try:
+        assert main(["validate", str(path)]) == EXIT_OK
+    finally:
+        path.unlink()
+    out = capsys.readouterr().out
+    assert "loosened" in out and "max_attempts_day = 0 (no cap)" in out and "4 (italy)" in out
+
+
+def test_the_compliance_sheet_names_the_loosened_rules(tmp_path) -> None:
+    scenario = _imported_with(max_attempts_day=0, loosen="true")
+    scenario = scenario.model_copy(update={"calendar": scenario.calendar.model_copy(update={"horizon_days": 1})})
+    path = write_report(tmp_path / "r.xlsx", [replicate(scenario, 1, 3)], [scenario])
+    cells = [c for row in load_workbook(path)["Compliance"].iter_rows(values_only=True) for c in row if c]
+    assert "Loosened: max_attempts_day" in cells and "0 (no cap) (presets: 4 (italy))" in cells

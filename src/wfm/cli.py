@@ -63,6 +63,10 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
         return EXIT_BAD_INPUT
     console.print(f"[green]OK[/]: {args.scenario} — {scenario.name!r}, {scenario.headcount} agents, "
                   f"{scenario.calendar.horizon_days} day(s), hash {scenario.content_hash()}")
+    if scenario.outbound.enabled:
+        for rule, preset, custom in scenario.outbound.compliance.loosened():
+            console.print(f"[yellow]loosened[/] (loosen = true): {rule} = {custom}, the presets say {preset}",
+                          markup=True, highlight=False)
     return EXIT_OK
 
 

@@ -259,9 +259,11 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         return None
     rules = rep.scenario.outbound.compliance.rules()
     presets = ", ".join(rep.scenario.outbound.compliance.presets) or "none"
+    loosened = [(f"Loosened: {rule}", f"{custom} (presets: {preset})")
+                for rule, preset, custom in rep.scenario.outbound.compliance.loosened()]
     ws = wb.create_sheet(rep.sheet_name("Compliance"))
     top = write_title(
-        ws, f"Compliance — {rep.scenario.name}", title_facts(rep) + [("Presets", presets)],
+        ws, f"Compliance — {rep.scenario.name}", title_facts(rep) + [("Presets", presets)] + loosened,
         subtitle=("Blocked: candidate accounts a rule kept the dialer from calling. Violations: attempts an"
                   " independent audit found breaking a rule; they must be 0. Means per replication."),
     )

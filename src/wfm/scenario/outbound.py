@@ -419,6 +419,43 @@ def _strictest(key: str, values: list[float]) -> float:
     return max(values)
 
 
+# How a custom value loosens a preset's: caps where 0 means "no cap" (a higher cap is looser),
+# rest periods and gaps (a shorter one is looser), the drop-rate window (a longer one averages bursts away).
+_CAPS = ("max_attempts_7d", "max_attempts_day", "max_contacts_day", "drop_cap")
+_MINIMUMS = ("rest_after_rpc_days", "no_redial_after_drop_h", "min_gap_min")
+
+
+def _looser(key: str, preset: float, custom: float) -> bool:
+    """Whether `custom` allows more calls than the preset's `preset` for rule `key`."""
+    if key in _CAPS:
+        return bool(preset) and (not custom or custom > preset)
+    if key in _MINIMUMS:
+        return custom < preset
+    if key == "no_holidays":
+        return bool(preset) and not custom
+    return custom > preset  # drop_window_days
+
+
+def _value_text(key: str, value: float) -> str:
+    if key in _CAPS and not value:
+        return "0 (no cap)"
+    if key == "no_holidays":
+        return "true" if value else "false"
+    return f"{value:g}"
+
+
+def _window_text(w: Window | None) -> str:
+    return "closed" if w is None else f"{format_time_of_day(w.start)}-{format_time_of_day(w.end)}"
+
+
+class Loosened(NamedTuple):
+    """A custom rule that allows more calls than the presets: the rule, the presets' value, the custom value."""
+
+    rule: str
+    preset: str
+    custom: str
+
+
 def _intersect(a: Window | None, b: Window | None) -> Window | None:
     if a is None or b is None:
         return None
@@ -429,8 +466,13 @@ def _intersect(a: Window | None, b: Window | None) -> Window | None:
 class Compliance(Model):
     """Contact strategy and regulatory rules: presets plus custom keys (custom replaces preset).
 
+    A custom key may only tighten what the presets set: a scenario that proves a strategy lawful
+    must not weaken the law by a stray key. Loosening is allowed only with `loosen = true`, and
+    the loosened rules are then listed (`loosened`) by `wfm validate` and the Compliance sheet.
+
     Attributes:
         presets: any of reg_f, italy, colombia, uk; several combine, the strictest rule winning.
+        loosen: allow custom keys that are looser than the presets (each is reported).
         windows: custom calling windows per local weekday ({} = no calls that day).
         no_holidays, max_attempts_7d, rest_after_rpc_days, max_attempts_day, max_contacts_day,
         no_redial_after_drop_h, min_gap_min, drop_cap, drop_window_days: see `Rules`; unset keys
@@ -438,6 +480,7 @@ class Compliance(Model):
     """
 
     presets: tuple[PresetName, ...] = ()
+    loosen: bool = False
     windows: dict[Weekday, Window | None] | None = None
     no_holidays: bool | None = None
     max_attempts_7d: int | None = Field(default=None, ge=0, le=1000)
@@ -456,8 +499,20 @@ class Compliance(Model):
             return {k: (None if v in ({}, [], "closed") else v) for k, v in value.items()}
         return value
 
-    def rules(self) -> Rules:
-        """The rules in force: presets combined (strictest wins), then custom keys on top."""
+    @model_validator(mode="after")
+    def _only_tighten(self) -> Compliance:
+        loose = self.loosened()
+        if loose and not self.loosen:
+            detail = "; ".join(f"{r.rule} = {r.custom} is looser than the presets' {r.preset}" for r in loose)
+            raise ValueError(
+                f"{detail}. Custom keys may only tighten the presets: remove the key or give a value at least as"
+                " strict as the preset's, or set loosen = true under [outbound.compliance] to loosen it on purpose"
+                " (the loosened rules are then listed in validate and in the report)"
+            )
+        return self
+
+    def _preset_rules(self) -> tuple[dict[str, float], dict[Weekday, Window | None] | None]:
+        """The presets combined, strictest wins: (limits they set, windows or None without presets)."""
         limits: dict[str, float] = {}
         windows: dict[Weekday, Window | None] | None = None
         for name in self.presets:
@@ -468,6 +523,28 @@ class Compliance(Model):
             }
             for key, value in preset.limits.items():
                 limits[key] = value if key not in limits else _strictest(key, [limits[key], value])
+        return limits, windows
+
+    def loosened(self) -> tuple[Loosened, ...]:
+        """The custom keys that allow more calls than the presets (rule, preset value, custom value)."""
+        limits, windows = self._preset_rules()
+        out = []
+        for key, preset in limits.items():
+            custom = getattr(self, key)
+            if custom is not None and _looser(key, preset, custom):
+                source = [n for n in self.presets if PRESETS[n].limits.get(key) == preset]
+                out.append(Loosened(key, f"{_value_text(key, preset)} ({', '.join(source)})", _value_text(key, custom)))
+        if windows is not None and self.windows is not None:
+            for day in WEEKDAY_NAMES:
+                mine, theirs = self.windows.get(day), windows.get(day)
+                if mine is not None and (theirs is None or mine.start < theirs.start or mine.end > theirs.end):
+                    out.append(Loosened(f"windows.{day}", f"{_window_text(theirs)} ({', '.join(self.presets)})",
+                                        _window_text(mine)))
+        return tuple(out)
+
+    def rules(self) -> Rules:
+        """The rules in force: presets combined (strictest wins), then custom keys on top."""
+        limits, windows = self._preset_rules()
         custom = {key: value for key in Rules.model_fields
                   if key != "windows" and (value := getattr(self, key)) is not None}
         if self.windows is not None:
