@@ -43,9 +43,18 @@ class Selector:
 
     def local(self, a: int, now: float) -> tuple[int, float]:
         """(local day, local seconds after midnight) of account `a` at center time `now`."""
-        t = now + self.offsets[self.book.tz[a]][int(now // DAY_S) + 1]
+        return self._zone_local(self.book.tz[a], now)
+
+    def _zone_local(self, zone: int, now: float) -> tuple[int, float]:
+        """(local day, local seconds after midnight) in time zone `zone` at center time `now`."""
+        t = now + self.offsets[zone][int(now // DAY_S) + 1]
         day = int(t // DAY_S)
         return day, t - day * DAY_S
+
+    def window_open(self, now: float) -> bool:
+        """Whether the calling window is open now (and it is no holiday) in one of the portfolio's time zones."""
+        closed = self.calendar.closed_rule
+        return any(closed(*self._zone_local(zone, now)) < 0 for zone in range(len(self.offsets)))
 
     def next_account(self, now: float) -> int:
         """The highest-priority account the rules allow calling now, or NO_ACCOUNT (then wait RECHECK_S)."""

@@ -24,6 +24,11 @@ class GuardedPacer(Pacer):
         self.guard = guard
         self.stats = stats
 
+    @property
+    def in_fallback(self) -> bool:
+        """Whether the drop-cap guard holds the dialer to bound lines now."""
+        return self.guard.active
+
     def pace(self, port: DialPort) -> None:
         """Bound lines while the guard holds, else the mode's own pacing."""
         if self.guard.active:
