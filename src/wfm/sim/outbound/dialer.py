@@ -41,7 +41,7 @@ from wfm.sim.outbound.result import DROPPED, INVALID, OUTCOMES, RPC_RESULTS, Out
 from wfm.sim.outbound.selection import NO_ACCOUNT, NO_RULE, Selector
 
 NO_CONTACT = "no_contact"  # what an agent's line ended in when nobody reached them (for the stress model)
-LOGGED_IN = (State.IDLE, State.BUSY, State.DIALING)  # an agent in one of these states could take a line
+LOGGED_IN = (State.IDLE, State.BUSY, State.DIALING)  # on shift and not on a break: could take a line
 
 
 class Dialer:
@@ -131,7 +131,10 @@ class Dialer:
             self.pace()
 
     def could_dial(self, now: float) -> bool:
-        """Whether the dialer could dial now: the calling window open and an agent of a dialing group logged in.
+        """Whether the dialer could dial now: the calling window open, an agent of a dialing group logged in.
+
+        Logged in: idle, busy or dialing, and not due to leave for a break or the shift's end once
+        the call in hand is over (such an agent takes no new line).
 
         What fallback time is counted against (`OutboundSeries.fallback_s`): the guard stays on
         through nights and breaks, when nobody could dial anyway. The window is checked first
@@ -140,7 +143,8 @@ class Dialer:
         if not self.selector.window_open(now):
             return False
         groups = self.dialing_groups
-        return any(a.state in LOGGED_IN and a.entry.group_index in groups for a in self.staff)
+        return any(a.state in LOGGED_IN and a.pause_request is None and a.entry.group_index in groups
+                   for a in self.staff)
 
     def _settle_promises(self, day: int) -> None:
         """Book the promises due today: payments, broken promises, accounts paid off, the takers' credit."""

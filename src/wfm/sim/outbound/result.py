@@ -107,7 +107,8 @@ class OutboundSeries:
             when the guard holds at its end and the dialer could dial at its end and, if the guard held
             then too, at its start. The dialer could dial while the calling window is open in one of the
             portfolio's time zones and an agent of an outbound or blended group is logged in (idle, busy
-            or dialing: not on a break, absent or off shift). Nights and closed days are never fallback.
+            or dialing, and not due to leave for a break or the shift's end when the call in hand is
+            over). Nights, closed days and breaks of the whole team are never fallback.
         promises_due, promises_kept, promises_broken: promises falling due per day.
         amount_promised: amount promised per day (money).
         amount_collected: amount paid per day (money).
