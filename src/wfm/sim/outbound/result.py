@@ -100,7 +100,8 @@ class OutboundSeries:
         connects: live lines connected to an agent.
         agent_wait_s: agent waiting time (idle in the dialer pool, previewing, ringing) before those connects.
         ring_s: line time before the answer or the hang-up, summed over attempts (telephony).
-        dial_level: the predictive dial level at the end of the interval (lines per available agent).
+        dial_level: lines per available agent at the end of the interval: the predictive level, the power
+            ratio, 1 for preview, progressive and the drop-cap guard's fallback.
         fallback_attempts: attempts dialed one line per agent because the drop-rate cap was near.
         fallback_s: seconds the drop-cap guard held the dialer to one bound line per agent while it could
             dial (power, predictive). Counted by pacing-clock step (`adapt_every_s`): a step counts in full

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from wfm.sim.outbound.attempts import Line, Talking
 
-FALLBACK_LEVEL = 1.0  # lines per agent while the guard holds the dialer to bound lines
+BOUND_LEVEL = 1.0  # lines per available agent of bound dialing (preview, progressive, the guard's fallback)
 FLOAT_SLACK = 1e-9  # level × agents meant to be whole (2.0 × 3) may come out a hair below
 
 

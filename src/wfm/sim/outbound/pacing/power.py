@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from wfm.sim.outbound.guard import DropGuard, Exposure
-from wfm.sim.outbound.pacing.base import FALLBACK_LEVEL, DialPort, Pacer
+from wfm.sim.outbound.pacing.base import BOUND_LEVEL, DialPort, Pacer
 from wfm.sim.outbound.pacing.estimates import LineStats
 
 EXPOSURE_Z = 2.0  # the ringing lines may bring this many standard deviations (Poisson) more connects than expected
@@ -51,7 +51,7 @@ class GuardedPacer(Pacer):
 
     def dial_level(self) -> float:
         """The level, or one bound line per agent in fallback."""
-        return FALLBACK_LEVEL if self.guard.active else self.level
+        return BOUND_LEVEL if self.guard.active else self.level
 
     def drop_seen(self, port: DialPort) -> None:
         """A drop moved the window: let the guard look."""
