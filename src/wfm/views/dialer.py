@@ -15,6 +15,7 @@ from wfm import kpi
 from wfm.experiment import Summary
 from wfm.scenario.units import DAY_S, HOUR_S
 from wfm.sim.outbound.result import OUTCOMES, RULES
+from wfm.sim.result import sum_by_day
 from wfm.views.common import Band, band_over, campaigns
 
 Table = dict[str, np.ndarray]
@@ -80,7 +81,7 @@ def dialer_view(summary: Summary) -> DialerView | None:
         drop_window_days=obs[0].drop_window_days,
         windows_over_cap=sum(ob.drop_windows_over_cap for ob in obs),
         fallback_s=Band.of([ob.fallback_s for ob in obs]),
-        fallback_h_day=Band.of([kpi.sum_by_day(ob.fallback_s, first.intervals_per_day) / HOUR_S for ob in obs]),
+        fallback_h_day=Band.of([sum_by_day(ob.fallback_s, first.intervals_per_day) / HOUR_S for ob in obs]),
     )
 
 
@@ -131,14 +132,14 @@ def dialer_by_day(summary: Summary) -> Table:
     tables = []
     for run, ob in zip(summary.runs, obs, strict=True):
         per_day = run.intervals_per_day
-        outcomes = kpi.sum_by_day(ob.outcomes, per_day)
+        outcomes = sum_by_day(ob.outcomes, per_day)
         table: Table = {"attempts": outcomes.sum(axis=1)}
         for i, name in enumerate(OUTCOMES):
             table[name] = outcomes[:, i]
         table["drop_rate"] = kpi.by_day(run)["drop_rate"]
         table["drop_rate_window"] = ob.drop_rate_window.astype(float)
-        table["fallback_attempts"] = kpi.sum_by_day(ob.fallback_attempts, per_day)
-        table["fallback_h"] = kpi.sum_by_day(ob.fallback_s, per_day) / HOUR_S
+        table["fallback_attempts"] = sum_by_day(ob.fallback_attempts, per_day)
+        table["fallback_h"] = sum_by_day(ob.fallback_s, per_day) / HOUR_S
         tables.append(table)
     mean = kpi.mean_over_runs(tables)
     stack = np.vstack([ob.drop_rate_window.astype(float) for ob in obs])
