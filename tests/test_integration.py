@@ -46,6 +46,15 @@ def test_conservation_holds_with_everything_on(result):
         assert total == pytest.approx(result.horizon_s)
 
 
+def test_fallback_time_only_while_a_dialing_group_is_logged_in(result):
+    """Hires join the floor mid-run: the guard's fallback time is still booked only where someone could dial."""
+    groups = baseline_with(21, EVERYTHING, outbound=True).groups
+    dialing = [i for i, g in enumerate(groups) if g.kind != "inbound"]
+    staffed = result.staff.available_by_group_s[dialing].sum(axis=0) > 0
+    assert result.outbound.fallback_s[~staffed].sum() == 0
+    assert np.all(result.outbound.fallback_s <= result.interval_s)
+
+
 def test_bonus_is_paid_on_kept_promises(result):
     assert result.workforce.kept_ptps.sum() == result.outbound.promises_kept.sum()
     assert result.costs.bonuses.sum() == pytest.approx(5.0 * result.outbound.promises_kept.sum())

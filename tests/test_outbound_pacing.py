@@ -18,8 +18,10 @@ import numpy as np
 import pytest
 
 from outbound_scenarios import outbound_scenario
+from wfm.experiment import summarize
 from wfm.sim import run
 from wfm.sim.outbound.result import OUTCOMES, RULES
+from wfm.views.dialer import dialer_by_day, dialer_view
 
 RPC, DROPPED, NO_ANSWER = (OUTCOMES.index(k) for k in ("rpc", "dropped", "no_answer"))
 T0 = 9 * 3600  # the shift starts at 09:00
@@ -138,6 +140,34 @@ def test_guard_holds_a_real_cap_and_gives_the_ratio_back() -> None:
     assert set(ob.dial_level[np.isfinite(ob.dial_level)].tolist()) == {1.0, 6.0}
     per_interval = np.asarray(ob.fallback_s)
     assert np.all((per_interval >= 0) & (per_interval <= 900 + 1e-9))
+
+
+def test_fallback_time_counts_only_while_the_dialer_could_dial() -> None:
+    """The guard stays on through the night; fallback time counts only within the open hours.
+
+    Shifts 06:00-14:00 against the Italian calling window 08:00-21:00 (Mon-Sat), so the window
+    closes the first two hours of each shift and the logout the rest of the day: fallback is
+    booked only between 08:00 and 14:00, and the guard does hold the dialer there.
+    """
+    scenario = outbound_scenario(agents=10, days=2, mode="power", accounts=20_000, shift_start="06:00",
+                                 dialer={"lines_per_agent": 6.0}, open_windows=False,
+                                 compliance={"presets": ["italy"], "drop_cap": 0.03, "drop_window_days": 30})
+    result = run(scenario, 2)
+    ob = result.outbound
+    hour = np.arange(len(ob.fallback_s)) * scenario.calendar.interval_s / 3600 % 24
+    open_hours = (hour >= 8) & (hour < 14)
+    assert ob.blocked[RULES.index("drop_cap")] > 0
+    assert ob.fallback_s[~open_hours].sum() == 0
+    assert ob.fallback_s[open_hours].sum() > 0
+    assert ob.fallback_s.sum() <= 2 * 6 * 3600
+
+    # The views pass it on: per interval, and in hours per day.
+    summary = summarize(scenario, 2, [result])
+    view = dialer_view(summary)
+    np.testing.assert_array_equal(view.fallback_s.mean, ob.fallback_s)
+    by_day = [ob.fallback_s[:96].sum() / 3600, ob.fallback_s[96:].sum() / 3600]
+    np.testing.assert_allclose(view.fallback_h_day.mean, by_day, rtol=1e-12)
+    np.testing.assert_allclose(dialer_by_day(summary)["fallback_h"], by_day, rtol=1e-12)
 
 
 # -- (c) the fixed-ratio rule against an independent event loop --------------------------------------

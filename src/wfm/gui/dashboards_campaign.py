@@ -185,7 +185,16 @@ class DialerDashboard(QWidget):
             f"{view.drop_window_days} day(s): "
             + ("<span style='color:#1b7f3b'>never exceeded</span>" if over == 0 else
                f"<span style='color:#b00020'><b>exceeded on {over} window-day(s) over all replications</b></span>")
-            + ". The dial level is shown only where the dialer made attempts.")
+            + ". The dial level is shown only where the dialer made attempts." + _fallback_text(view))
+
+
+def _fallback_text(view: Any) -> str:
+    """A sentence on the time the drop-cap guard held the dialer to bound lines (none without fallback)."""
+    per_day = view.fallback_h_day.mean
+    if not np.nansum(per_day) > 0:
+        return ""
+    return (f" The drop-cap guard held the dialer to one line per agent {np.nanmean(per_day):.1f} h a day on"
+            f" average while it could dial (most on one day: {np.nanmax(per_day):.1f} h).")
 
 
 class FunnelDashboard(QWidget):

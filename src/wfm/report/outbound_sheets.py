@@ -90,7 +90,8 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         ws, f"Dialer — {rep.scenario.name}", title_facts(rep) + [("Dialer mode", mode)],
         subtitle=("Attempts are counted in the hour they were dialed (center time), over all days; mean over"
                   " replications, rates as the mean of the replications' rates. Dial level: lines per available"
-                  " agent at the end of each interval the dialer worked."),
+                  " agent at the end of each interval the dialer worked. Fallback: attempts and hours while the"
+                  " drop-cap guard held the dialer to one line per agent (hours only while it could dial)."),
     )
     outcome_columns = [Column(OUTCOME_LABELS[o], "count", 11) for o in OUTCOMES]
     columns = [Column("Hour (center time)", "time", 11), Column("Mode", "text", 11, "center"),
@@ -110,9 +111,11 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                    Column("Attempts", "count", 11), *outcome_columns,
                    Column("Drop rate (day)", "ratio", 10),
                    Column(f"Drop rate ({rules.drop_window_days}-day window)", "ratio", 10),
-                   Column("Drop-rate cap", "ratio", 10), Column("Fallback attempts", "count", 10)]
+                   Column("Drop-rate cap", "ratio", 10), Column("Fallback attempts", "count", 10),
+                   Column("Fallback time (h)", "number", 10)]
     day_rows = [[d, WEEKDAY_LABELS[d.weekday()], daily["attempts"][i], *(daily[o][i] for o in OUTCOMES),
-                 daily["drop_rate"][i], daily["drop_rate_window"][i], cap[i], daily["fallback_attempts"][i]]
+                 daily["drop_rate"][i], daily["drop_rate_window"][i], cap[i], daily["fallback_attempts"][i],
+                 daily["fallback_h"][i]]
                 for i, d in enumerate(dates)]
     day_first, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False,
                                   autofilter=False, currency=rep.currency)

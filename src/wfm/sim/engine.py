@@ -68,7 +68,8 @@ def run(
     floor.on_free = acd.agent_free
     dialer = None
     if scenario.outbound.enabled:
-        dialer = Dialer(env, scenario, floor, streams.dial_outcomes, streams.accounts, record=record_calls)
+        dialer = Dialer(env, scenario, floor, floor.agents, streams.dial_outcomes, streams.accounts,
+                        record=record_calls)
         floor.on_free = BlendingRouter(scenario, acd, dialer).agent_free
         dialer.start()
     floor.start()
@@ -90,6 +91,8 @@ def run(
     inbound = acd.counters.freeze()
     workforce = floor.series()
     outbound = dialer.freeze() if dialer is not None else None
+    by_group = ledger.group_interval_array
+    available_by_group = by_group(State.IDLE) + by_group(State.BUSY) + by_group(State.DIALING)
     return RunResult(
         seed=seed,
         replication=replication,
@@ -110,9 +113,7 @@ def run(
             dialing_s=ledger.interval_array(State.DIALING),
             training_s=ledger.interval_array(State.TRAINING),
             group_names=tuple(g.name for g in scenario.groups),
-            available_by_group_s=_padded(
-                sum(ledger.group_interval_array(s) for s in (State.IDLE, State.BUSY, State.DIALING)),
-                len(scenario.groups)),
+            available_by_group_s=_padded(available_by_group, len(scenario.groups)),
             busy_by_group_s=_padded(ledger.group_interval_array(State.BUSY), len(scenario.groups)),
         ),
         agents=tuple(

@@ -40,6 +40,9 @@ class DialerView:
         drop_cap: the compliance cap on the window rate.
         drop_window_days: the window's length in days.
         windows_over_cap: days whose window rate broke the cap, summed over replications.
+        fallback_s: seconds per interval the drop-cap guard held the dialer to one bound line per agent
+            while it could dial (`OutboundSeries.fallback_s`; always 0 in preview and progressive).
+        fallback_h_day: hours of such fallback per day.
     """
 
     mode: str
@@ -53,6 +56,8 @@ class DialerView:
     drop_cap: float
     drop_window_days: int
     windows_over_cap: int
+    fallback_s: Band
+    fallback_h_day: Band
 
 
 def dialer_view(summary: Summary) -> DialerView | None:
@@ -75,6 +80,8 @@ def dialer_view(summary: Summary) -> DialerView | None:
         drop_cap=obs[0].drop_cap,
         drop_window_days=obs[0].drop_window_days,
         windows_over_cap=sum(ob.drop_windows_over_cap for ob in obs),
+        fallback_s=Band.of([ob.fallback_s for ob in obs]),
+        fallback_h_day=Band.of([sum_by_day(ob.fallback_s, first.intervals_per_day) / HOUR_S for ob in obs]),
     )
 
 
@@ -116,7 +123,8 @@ def dialer_by_day(summary: Summary) -> Table:
     Columns: `attempts`, one per outcome, `drop_rate` (that day's dropped / live answers, the
     `wfm.kpi.by_day` column), `drop_rate_window`, `drop_rate_window_max` (the highest
     replication), `windows_over_cap` (replications whose window rate broke the cap),
-    `fallback_attempts`.
+    `fallback_attempts`, `fallback_h` (hours the drop-cap guard held the dialer to one bound line per
+    agent while it could dial, `OutboundSeries.fallback_s`).
     """
     obs = campaigns(summary)
     if obs is None:
@@ -131,6 +139,7 @@ def dialer_by_day(summary: Summary) -> Table:
         table["drop_rate"] = kpi.by_day(run)["drop_rate"]
         table["drop_rate_window"] = ob.drop_rate_window.astype(float)
         table["fallback_attempts"] = sum_by_day(ob.fallback_attempts, per_day)
+        table["fallback_h"] = sum_by_day(ob.fallback_s, per_day) / HOUR_S
         tables.append(table)
     mean = kpi.mean_over_runs(tables)
     stack = np.vstack([ob.drop_rate_window.astype(float) for ob in obs])

@@ -86,7 +86,7 @@ class Counters:
         return min(int(now // self.interval_s), self.n_intervals - 1)
 
     def book_fallback(self, start: float, end: float) -> None:
-        """Add the span [start, end) the drop-cap guard held the dialer to bound lines, interval by interval."""
+        """Add the span [start, end) the guard held a dialer that could dial to bound lines, interval by interval."""
         step = self.interval_s
         t = start
         while t < end:

@@ -11,8 +11,8 @@ regulatory window under its cap.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator
-from typing import NamedTuple
+from collections.abc import Generator, Sequence
+from functools import partial
 
 import numpy as np
 import simpy
@@ -41,35 +41,23 @@ from wfm.sim.outbound.result import DROPPED, INVALID, OUTCOMES, RPC_RESULTS, Out
 from wfm.sim.outbound.selection import NO_ACCOUNT, NO_RULE, Selector
 
 NO_CONTACT = "no_contact"  # what an agent's line ended in when nobody reached them (for the stress model)
-
-
-class Review(NamedTuple):
-    """Payload of a preview timer: the agent reading the account before the dial."""
-
-    account: int
-    agent: Agent
-
-
-class Conversation(NamedTuple):
-    """Payload of a hang-up timer: a connected line and how its conversation went."""
-
-    line: Line
-    agent: Agent
-    result: int  # index into RPC_RESULTS, or NO_RESULT
-    talk_s: float
-    acw_s: float
+LOGGED_IN = (State.IDLE, State.BUSY, State.DIALING)  # on shift and not on a break: could take a line
 
 
 class Dialer:
     """The outbound campaign of one run: the pieces, and the SimPy callbacks that move lines through them."""
 
-    def __init__(self, env: simpy.Environment, scenario: Scenario, floor: CallFloor, dial_rng: np.random.Generator,
-                 accounts_rng: np.random.Generator, record: bool = False) -> None:
+    def __init__(self, env: simpy.Environment, scenario: Scenario, floor: CallFloor, staff: Sequence[Agent],
+                 dial_rng: np.random.Generator, accounts_rng: np.random.Generator, record: bool = False) -> None:
+        """`staff` is every agent of the floor (hires join it during the run); the dialer only reads their state."""
         spec = scenario.outbound
         cal = scenario.calendar
         self.env = env
         self.spec = spec
         self.floor = floor
+        self.staff = staff
+        # By group, not by agent: hires arrive during the run with new agent ids.
+        self.dialing_groups = frozenset(i for i, g in enumerate(scenario.groups) if g.kind != "inbound")
         self.n_days = cal.horizon_days
         self.draws = AttemptDraws(spec, dial_rng)
         self.acct = Draws(accounts_rng)  # account behaviour: conversation results, promises
@@ -129,11 +117,34 @@ class Dialer:
         env = self.env
         step = self.spec.dialer.adapt_every_s
         counters = self.counters
+        closed_before = False  # the guard held at the last step and the dialer could not dial
         while True:
             yield env.timeout(step)
+            now = env.now
+            held = self.pacer.in_fallback
+            could = held and self.could_dial(now)
+            if could and not closed_before:  # a step that straddles an opening is not counted
+                counters.book_fallback(now - step, now)
+            closed_before = held and not could
             self.pacer.tick(self)
             counters.dial_level[counters.slot(env.now)] = self.pacer.dial_level()
             self.pace()
+
+    def could_dial(self, now: float) -> bool:
+        """Whether the dialer could dial now: the calling window open, an agent of a dialing group logged in.
+
+        Logged in: idle, busy or dialing, and not due to leave for a break or the shift's end once
+        the call in hand is over (such an agent takes no new line).
+
+        What fallback time is counted against (`OutboundSeries.fallback_s`): the guard stays on
+        through nights and breaks, when nobody could dial anyway. The window is checked first
+        (a few zones): at night it spares the scan over the staff.
+        """
+        if not self.selector.window_open(now):
+            return False
+        groups = self.dialing_groups
+        return any(a.state in LOGGED_IN and a.pause_request is None and a.entry.group_index in groups
+                   for a in self.staff)
 
     def _settle_promises(self, day: int) -> None:
         """Book the promises due today: payments, broken promises, accounts paid off, the takers' credit."""
@@ -237,15 +248,13 @@ class Dialer:
             self.counters.fallback_attempts[self.counters.slot(self.env.now)] += 1
         if review_s > 0:
             self.book.status[a] = IN_CALL  # reserved while the agent reads it
-            timer = self.env.timeout(review_s, Review(a, agent))
-            timer.callbacks.append(self._after_review)
+            self.env.timeout(review_s).callbacks.append(partial(self._after_review, a, agent))
         else:
             self._dial(a, agent)
         return True
 
-    def _after_review(self, event: simpy.Event) -> None:
-        """The agent has read the account: dial it, unless the rules closed it meanwhile."""
-        a, agent = event.value
+    def _after_review(self, a: int, agent: Agent, event: simpy.Event) -> None:
+        """The agent has read account `a`: dial it, unless the rules closed it meanwhile."""
         self.book.status[a] = ACTIVE
         rule = self.selector.blocking_rule(a, self.env.now)
         if rule != NO_RULE:  # the window closed (or a cap was reached) while the agent read the account
@@ -292,8 +301,7 @@ class Dialer:
         c.ring_s[slot] += t
         if c.record:
             line.log_index = c.log_attempt(now, a, sec, self.local_cal.weekday(day), day)
-        timer = env.timeout(t, line)
-        timer.callbacks.append(self._answered if line.to_agent else self._ended)
+        env.timeout(t).callbacks.append(partial(self._answered if line.to_agent else self._ended, line))
         return prior
 
     def _close(self, line: Line) -> None:
@@ -318,9 +326,8 @@ class Dialer:
             c.log["outcome"][line.log_index] = line.outcome
             c.log["end"][line.log_index] = now
 
-    def _ended(self, event: simpy.Event) -> None:
+    def _ended(self, line: Line, event: simpy.Event) -> None:
         """The attempt ended without needing an agent (no answer, busy, invalid, AMD hang-up)."""
-        line: Line = event.value
         self.stats.learn(line, False, self.env.now)
         self._close(line)
         self.book.release(line.account)
@@ -333,9 +340,8 @@ class Dialer:
             self.lines_out -= 1
             self.pace()
 
-    def _answered(self, event: simpy.Event) -> None:
+    def _answered(self, line: Line, event: simpy.Event) -> None:
         """Someone (or an undetected machine) answered: connect an agent within `connect_wait_s` or drop."""
-        line: Line = event.value
         self.stats.learn(line, True, self.env.now)
         if line.agent is not None:
             self._connect(line, line.agent)
@@ -347,12 +353,10 @@ class Dialer:
             return
         line.waiting = True
         self.waiting_lines.append(line)
-        timer = self.env.timeout(self.spec.dialer.connect_wait_s, line)
-        timer.callbacks.append(self._give_up)
+        self.env.timeout(self.spec.dialer.connect_wait_s).callbacks.append(partial(self._give_up, line))
 
-    def _give_up(self, event: simpy.Event) -> None:
+    def _give_up(self, line: Line, event: simpy.Event) -> None:
         """No agent came within `connect_wait_s`: a live person is dropped, a machine hung up on."""
-        line: Line = event.value
         if not line.waiting:
             return
         line.waiting = False
@@ -384,12 +388,14 @@ class Dialer:
         wake = self.pacer.look_again_after(talk.talk_s)
         if wake is not None:
             self.env.timeout(wake).callbacks.append(self._wake)
-        timer = self.env.timeout(talk.talk_s + talk.acw_s, Conversation(line, agent, result, talk.talk_s, talk.acw_s))
-        timer.callbacks.append(self._hang_up)
+        hang_up = partial(self._hang_up, line, agent, result, talk.talk_s, talk.acw_s)
+        self.env.timeout(talk.talk_s + talk.acw_s).callbacks.append(hang_up)
 
-    def _hang_up(self, event: simpy.Event) -> None:
-        """The conversation and its wrap-up are over: book them and free the agent."""
-        line, agent, result, talk_s, acw_s = event.value
+    def _hang_up(self, line: Line, agent: Agent, result: int, talk_s: float, acw_s: float, event: simpy.Event) -> None:
+        """The conversation and its wrap-up are over: book them and free the agent.
+
+        `result` indexes RPC_RESULTS (NO_RESULT when the call was not a right-party conversation).
+        """
         now = self.env.now
         c = self.counters
         slot = c.slot(now)
@@ -438,7 +444,5 @@ class Dialer:
 
     def freeze(self) -> OutboundSeries:
         """The campaign's counters as a plain result."""
-        if self.pacer.guard is not None:
-            self.pacer.guard.close(self.counters.n_intervals * self.counters.interval_s)
         return self.counters.freeze(self.spec.dialer.mode, self.rules, self.book,
                                     tuple(s.name for s in self.spec.portfolio.segments), self.auditor.violations)

@@ -3,8 +3,8 @@
 Bound lines cannot drop for want of an agent, so whatever a pacer does, the guard keeps the
 regulatory window's drop rate (dropped / live answers over `drop_window_days` calendar days)
 under its cap. A pacer hands the guard its exposure (what the lines in flight could still add
-to the window); the guard decides when to step in and when to let go, counts each trip as a
-block by the DROP_CAP rule, and books the time spent in fallback per reporting interval.
+to the window); the guard decides when to step in and when to let go and counts each trip as a
+block by the DROP_CAP rule. The dialer books the time spent in fallback (`OutboundSeries.fallback_s`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ class DropGuard:
         self.counters = counters
         self.active = False
         self.tripped_at = Exposure(0.0, 0.0)
-        self.since = 0.0  # when the current fallback began
 
     def check(self, now: float, exposure: Exposure) -> bool:
         """Step in or let go; True when the guard has just tripped."""
@@ -53,17 +52,9 @@ class DropGuard:
         if not self.active and dropped + exposure.drops >= cap * (live + exposure.live):
             self.active = True
             self.tripped_at = exposure
-            self.since = now
             self.counters.blocked[DROP_CAP] += 1
             return True
         room = self.tripped_at
         if self.active and dropped + RESUME_FACTOR * room.drops <= cap * (live + RESUME_FACTOR * room.live):
             self.active = False
-            self.counters.book_fallback(self.since, now)
         return False
-
-    def close(self, horizon: float) -> None:
-        """Book a fallback still on at the horizon (the run is over)."""
-        if self.active:
-            self.counters.book_fallback(self.since, horizon)
-            self.since = horizon

@@ -100,9 +100,16 @@ class OutboundSeries:
         connects: live lines connected to an agent.
         agent_wait_s: agent waiting time (idle in the dialer pool, previewing, ringing) before those connects.
         ring_s: line time before the answer or the hang-up, summed over attempts (telephony).
-        dial_level: the predictive dial level at the end of the interval (lines per available agent).
+        dial_level: lines per available agent at the end of the interval: the predictive level, the power
+            ratio, 1 for preview, progressive and the drop-cap guard's fallback.
         fallback_attempts: attempts dialed one line per agent because the drop-rate cap was near.
-        fallback_s: seconds the drop-cap guard held the dialer to one bound line per agent (power, predictive).
+        fallback_s: seconds the drop-cap guard held the dialer to one bound line per agent while it could
+            dial (power, predictive). Counted by pacing-clock step (`adapt_every_s`): a step counts in full
+            when the guard holds at its end and the dialer could dial at its end and, if the guard held
+            then too, at its start. The dialer could dial while the calling window is open in one of the
+            portfolio's time zones and an agent of an outbound or blended group is logged in (idle, busy
+            or dialing, and not due to leave for a break or the shift's end when the call in hand is
+            over). Nights, closed days and breaks of the whole team are never fallback.
         promises_due, promises_kept, promises_broken: promises falling due per day.
         amount_promised: amount promised per day (money).
         amount_collected: amount paid per day (money).

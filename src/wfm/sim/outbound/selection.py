@@ -46,6 +46,12 @@ class Selector:
         """(local day, local seconds after midnight) of account `a` at center time `now`."""
         return self.clock.local_day(self.book.tz[a], self.clock.real(now))
 
+    def window_open(self, now: float) -> bool:
+        """Whether the calling window is open now (and it is no holiday) in one of the portfolio's time zones."""
+        closed = self.calendar.closed_rule
+        real = self.clock.real(now)
+        return any(closed(*self.clock.local_day(zone, real)) < 0 for zone in range(len(self.clock.zone_offsets)))
+
     def next_account(self, now: float) -> int:
         """The highest-priority account the rules allow calling now, or NO_ACCOUNT (then wait RECHECK_S)."""
         if now < self.exhausted_until or not self.order:

@@ -25,9 +25,9 @@ def make_pacer(spec: Outbound, counters: Counters, stats: LineStats) -> Pacer:
     d = spec.dialer
     rules = spec.compliance.rules()
     if d.mode == "preview":
-        return PreviewPacer(d.fixed_level or d.initial_level, d.preview_s)
+        return PreviewPacer(d.preview_s)
     if d.mode == "progressive":
-        return ProgressivePacer(d.fixed_level or d.initial_level)
+        return ProgressivePacer()
     guard = DropGuard(rules, counters)
     if d.mode == "power" or d.fixed_level:
         return PowerPacer(d.fixed_level or d.lines_per_agent, guard, stats)

@@ -7,9 +7,8 @@ from collections import deque
 from typing import Protocol
 
 from wfm.sim.outbound.attempts import Line, Talking
-from wfm.sim.outbound.guard import DropGuard
 
-FALLBACK_LEVEL = 1.0  # lines per agent while the guard holds the dialer to bound lines
+BOUND_LEVEL = 1.0  # lines per available agent of bound dialing (preview, progressive, the guard's fallback)
 FLOAT_SLACK = 1e-9  # level × agents meant to be whole (2.0 × 3) may come out a hair below
 
 
@@ -42,8 +41,6 @@ class Pacer(ABC):
     clock); the other hooks default to doing nothing.
     """
 
-    guard: DropGuard | None = None
-
     @abstractmethod
     def pace(self, port: DialPort) -> None:
         """Dial as many lines as the mode calls for now."""
@@ -54,8 +51,8 @@ class Pacer(ABC):
 
     @property
     def in_fallback(self) -> bool:
-        """Whether the drop-cap guard holds the dialer to bound lines now."""
-        return self.guard is not None and self.guard.active
+        """Whether the drop-cap guard holds the dialer to bound lines now (never, for a mode without a guard)."""
+        return False
 
     def tick(self, port: DialPort) -> None:
         """The pacing clock ticked (every `adapt_every_s`)."""

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from wfm.sim.outbound.pacing.base import DialPort, Pacer
+from wfm.sim.outbound.pacing.base import BOUND_LEVEL, DialPort, Pacer
 
 
 class ProgressivePacer(Pacer):
     """A free agent gets one line at once and listens to it ring."""
 
     review_s = 0.0  # progressive dials at once
-
-    def __init__(self, reported_level: float) -> None:
-        self.reported_level = reported_level
 
     def pace(self, port: DialPort) -> None:
         """Bind a line to every free agent, while accounts may be called."""
@@ -20,13 +17,12 @@ class ProgressivePacer(Pacer):
             pass
 
     def dial_level(self) -> float:
-        """The level the scenario states (a bound mode dials one line per free agent whatever it says)."""
-        return self.reported_level
+        """One line per free agent, what a bound mode dials (whatever level the scenario states)."""
+        return BOUND_LEVEL
 
 
 class PreviewPacer(ProgressivePacer):
     """A free agent is given an account, reviews it for `preview_s`, then the line is dialed for them."""
 
-    def __init__(self, reported_level: float, review_s: float) -> None:
-        super().__init__(reported_level)
+    def __init__(self, review_s: float) -> None:
         self.review_s = review_s

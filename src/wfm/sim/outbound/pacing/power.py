@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from wfm.sim.outbound.guard import DropGuard, Exposure
-from wfm.sim.outbound.pacing.base import FALLBACK_LEVEL, DialPort, Pacer
+from wfm.sim.outbound.pacing.base import BOUND_LEVEL, DialPort, Pacer
 from wfm.sim.outbound.pacing.estimates import LineStats
 
 EXPOSURE_Z = 2.0  # the ringing lines may bring this many standard deviations (Poisson) more connects than expected
@@ -23,6 +23,11 @@ class GuardedPacer(Pacer):
         self.level = level
         self.guard = guard
         self.stats = stats
+
+    @property
+    def in_fallback(self) -> bool:
+        """Whether the drop-cap guard holds the dialer to bound lines now."""
+        return self.guard.active
 
     def pace(self, port: DialPort) -> None:
         """Bound lines while the guard holds, else the mode's own pacing."""
@@ -46,7 +51,7 @@ class GuardedPacer(Pacer):
 
     def dial_level(self) -> float:
         """The level, or one bound line per agent in fallback."""
-        return FALLBACK_LEVEL if self.guard.active else self.level
+        return BOUND_LEVEL if self.guard.active else self.level
 
     def drop_seen(self, port: DialPort) -> None:
         """A drop moved the window: let the guard look."""
