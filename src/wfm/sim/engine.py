@@ -6,7 +6,7 @@ so a GUI or CLI can drive it without the core knowing about either.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 
 import numpy as np
 import simpy
@@ -15,6 +15,7 @@ from wfm.scenario import DAY_S, HOUR_S, Scenario
 from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times
 from wfm.sim.blending import BlendingRouter
+from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 from wfm.sim.costs import cost_breakdown
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
@@ -29,19 +30,11 @@ class Cancelled(Exception):
     """Raised by `run` when its `cancel` callable asked it to stop."""
 
 
-def _noop(fraction: float) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
-
-
 def run(
     scenario: Scenario,
     seed: int,
-    progress: Callable[[float], None] = _noop,
-    cancel: Callable[[], bool] = _never,
+    progress: Progress = no_progress,
+    cancel: Cancel = never_cancel,
     *,
     replication: int = 0,
     record_calls: bool = False,
