@@ -28,8 +28,8 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
-from wfm.scenario import format_time_of_day
-from wfm.scenario.outbound import WEEKDAY_NAMES, Rules
+from wfm.scenario import WEEKDAYS, format_time_of_day
+from wfm.scenario.outbound import Rules
 from wfm.sim.outbound.result import OUTCOMES, RULES
 from wfm.views.dialer import dialer_by_day, dialer_by_hour, rule_counts
 from wfm.views.funnel import segment_funnel
@@ -217,12 +217,12 @@ def _windows_text(rules: Rules) -> str:
 
     parts: list[str] = []
     i = 0
-    while i < len(WEEKDAY_NAMES):
+    while i < len(WEEKDAYS):
         j = i
-        while j + 1 < len(WEEKDAY_NAMES) and window(WEEKDAY_NAMES[j + 1]) == window(WEEKDAY_NAMES[i]):
+        while j + 1 < len(WEEKDAYS) and window(WEEKDAYS[j + 1]) == window(WEEKDAYS[i]):
             j += 1
-        days = WEEKDAY_NAMES[i] if i == j else f"{WEEKDAY_NAMES[i]}–{WEEKDAY_NAMES[j]}"
-        parts.append(f"{days} {window(WEEKDAY_NAMES[i])}")
+        days = WEEKDAYS[i] if i == j else f"{WEEKDAYS[i]}–{WEEKDAYS[j]}"
+        parts.append(f"{days} {window(WEEKDAYS[i])}")
         i = j + 1
     return "; ".join(parts)
 

@@ -25,7 +25,6 @@ from wfm.scenario.inbound import DEFAULT_INTRADAY_SHAPE, Demand, Inbound, Patien
 from wfm.scenario.model import SCHEMA_VERSION, RunSettings, Scenario
 from wfm.scenario.outbound import (
     PRESETS,
-    WEEKDAY_NAMES,
     Amd,
     Attempts,
     Blending,
@@ -40,19 +39,14 @@ from wfm.scenario.outbound import (
     Window,
     parse_tz,
 )
-from wfm.scenario.units import (
+from wfm.scenario.units import (  # what a consumer needs; the field types stay in units
     DAY_S,
     HOUR_S,
     MINUTE_S,
     WEEK_S,
     WEEKDAYS,
-    ClosingTime,
     Duration,
-    Model,
-    TimeOfDay,
-    Weekday,
     format_time_of_day,
-    parse_time_of_day,
 )
 from wfm.scenario.workforce import CALL_OUTCOMES, Attrition, Hiring, Incentives, Learning, Stress, Workforce
 
@@ -67,7 +61,6 @@ __all__ = [
     "PRESETS",
     "SCHEMA_VERSION",
     "WEEKDAYS",
-    "WEEKDAY_NAMES",
     "WEEK_S",
     "AccountRow",
     "AccountTable",
@@ -78,7 +71,6 @@ __all__ = [
     "Blending",
     "Break",
     "Calendar",
-    "ClosingTime",
     "Compliance",
     "Conversation",
     "Costs",
@@ -90,7 +82,6 @@ __all__ = [
     "Inbound",
     "Incentives",
     "Learning",
-    "Model",
     "OpeningHours",
     "Outbound",
     "Patience",
@@ -104,11 +95,8 @@ __all__ = [
     "ServiceLevel",
     "Shift",
     "Stress",
-    "TimeOfDay",
-    "Weekday",
     "Window",
     "Workforce",
     "format_time_of_day",
-    "parse_time_of_day",
     "parse_tz",
 ]

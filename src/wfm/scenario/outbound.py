@@ -29,9 +29,6 @@ from wfm.scenario.units import (
     format_time_of_day,
 )
 
-WEEKDAY_NAMES: tuple[Weekday, ...] = WEEKDAYS
-"""The weekday names, under the name the outbound code has always used."""
-
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$")
 
 
@@ -353,7 +350,7 @@ def _w(start: str, end: str) -> dict[str, str]:
     return {"start": start, "end": end}
 
 
-_EVERY_DAY_8_21: dict[Weekday, dict[str, str] | None] = {d: _w("08:00", "21:00") for d in WEEKDAY_NAMES}
+_EVERY_DAY_8_21: dict[Weekday, dict[str, str] | None] = {d: _w("08:00", "21:00") for d in WEEKDAYS}
 
 
 class Preset(NamedTuple):
@@ -369,10 +366,10 @@ PRESETS: dict[PresetName, Preset] = {
     # conversation; FDCPA inconvenient times before 08:00 and after 21:00 local.
     "reg_f": Preset(_EVERY_DAY_8_21, {"max_attempts_7d": 7, "rest_after_rpc_days": 7.0}),
     # Italy-style code of conduct: at most 4 attempts a day over all numbers, no Sundays.
-    "italy": Preset({**{d: _w("08:00", "21:00") for d in WEEKDAY_NAMES[:6]}, "sun": None},
+    "italy": Preset({**{d: _w("08:00", "21:00") for d in WEEKDAYS[:6]}, "sun": None},
                     {"max_attempts_day": 4, "no_holidays": True}),
     # Colombia Ley 2300 de 2023: Mon–Fri 07–19, Sat 08–15, never Sundays or holidays, one contact a day.
-    "colombia": Preset({**{d: _w("07:00", "19:00") for d in WEEKDAY_NAMES[:5]}, "sat": _w("08:00", "15:00"),
+    "colombia": Preset({**{d: _w("07:00", "19:00") for d in WEEKDAYS[:5]}, "sat": _w("08:00", "15:00"),
                         "sun": None},
                        {"max_contacts_day": 1, "no_holidays": True}),
     # UK Ofcom persistent-misuse policy: no repeat call within 72 h of an abandoned call, 3% over 24 h.
@@ -519,7 +516,7 @@ class Compliance(Model):
             preset = PRESETS[name]
             parsed = {d: (Window.model_validate(w) if w else None) for d, w in preset.windows.items()}
             windows = parsed if windows is None else {
-                d: _intersect(windows.get(d), parsed.get(d)) for d in WEEKDAY_NAMES
+                d: _intersect(windows.get(d), parsed.get(d)) for d in WEEKDAYS
             }
             for key, value in preset.limits.items():
                 limits[key] = value if key not in limits else _strictest(key, [limits[key], value])
@@ -535,7 +532,7 @@ class Compliance(Model):
                 source = [n for n in self.presets if PRESETS[n].limits.get(key) == preset]
                 out.append(Loosened(key, f"{_value_text(key, preset)} ({', '.join(source)})", _value_text(key, custom)))
         if windows is not None and self.windows is not None:
-            for day in WEEKDAY_NAMES:
+            for day in WEEKDAYS:
                 mine, theirs = self.windows.get(day), windows.get(day)
                 if mine is not None and (theirs is None or mine.start < theirs.start or mine.end > theirs.end):
                     out.append(Loosened(f"windows.{day}", f"{_window_text(theirs)} ({', '.join(self.presets)})",
@@ -550,7 +547,7 @@ class Compliance(Model):
         if self.windows is not None:
             windows = self.windows
         if windows is None:
-            windows = {d: Window(start=8 * HOUR_S, end=21 * HOUR_S) for d in WEEKDAY_NAMES}
+            windows = {d: Window(start=8 * HOUR_S, end=21 * HOUR_S) for d in WEEKDAYS}
         return Rules.model_validate({**limits, **custom, "windows": windows})
 
 
@@ -591,4 +588,4 @@ class Outbound(Model):
 
 def local_weekday(start: date, local_day: int) -> str:
     """Weekday name of local calendar day `local_day` counted from `start`."""
-    return WEEKDAY_NAMES[(start.weekday() + local_day) % 7]
+    return WEEKDAYS[(start.weekday() + local_day) % 7]

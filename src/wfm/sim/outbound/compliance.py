@@ -18,7 +18,8 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from wfm.scenario.outbound import WEEKDAY_NAMES, Rules, parse_tz
+from wfm.scenario import WEEKDAYS
+from wfm.scenario.outbound import Rules, parse_tz
 from wfm.scenario.units import DAY_S, HOUR_S, MINUTE_S, WEEK_S
 from wfm.sim.outbound.result import RULES
 
@@ -32,7 +33,7 @@ class LocalCalendar:
     def __init__(self, rules: Rules, start: date, holidays: tuple[date, ...]) -> None:
         self.start_weekday = start.weekday()
         self.windows: list[tuple[int, int] | None] = []
-        for name in WEEKDAY_NAMES:
+        for name in WEEKDAYS:
             w = rules.windows.get(name)
             self.windows.append((int(w.start), int(w.end)) if w is not None else None)
         self.holiday_days = {(h - start).days for h in holidays} if rules.no_holidays else set()
@@ -202,7 +203,7 @@ class Auditor:
         if now // DAY_S > self._swept_day:
             self._sweep(now)
         local_date = self.start + timedelta(days=local_day)
-        window = r.windows.get(WEEKDAY_NAMES[local_date.weekday()])
+        window = r.windows.get(WEEKDAYS[local_date.weekday()])
         if window is None or not (window.start <= local_s < window.end):
             v[WINDOW] += 1
         if local_date in self.holidays:
