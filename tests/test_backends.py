@@ -9,7 +9,7 @@ import pytest
 
 from stationary import stationary_scenario
 from wfm.execution import DaskBackend, ProcessBackend, SerialBackend, Task, make_backend
-from wfm.experiment import compare, replicate
+from wfm.experiment import compare, replicate, run_many
 from wfm.scenario.io import default_scenario
 from wfm.sim import Cancelled, same_values
 
@@ -57,8 +57,8 @@ def test_dask_local_cluster_gives_the_serial_summary(baseline, serial_summary, d
 def test_comparison_is_identical_on_every_backend(request, backend_fixture):
     backend = request.getfixturevalue(backend_fixture)
     scenarios = [stationary_scenario(n, 100, 300, 180, hours=4) for n in (9, 10)]
-    serial = compare(scenarios, 3, 5)
-    parallel = compare(scenarios, 3, 5, backend=backend)
+    serial = compare(run_many(scenarios, 3, 5))
+    parallel = compare(run_many(scenarios, 3, 5, backend=backend))
     for a, b in zip(serial.summaries, parallel.summaries, strict=True):
         _assert_same_summary(a, b)
     assert serial.differences == parallel.differences

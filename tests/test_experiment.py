@@ -16,6 +16,7 @@ from wfm.experiment import (
     paired_difference,
     replicate,
     replicate_to_precision,
+    run_many,
     run_replications,
     welch_difference,
 )
@@ -77,7 +78,7 @@ def test_ci_covers_the_erlang_a_value_95_percent_of_the_time():
 @pytest.fixture(scope="module")
 def fifty_vs_fiftyone():
     scenarios = [stationary_scenario(n, 540, 300, 180, hours=8) for n in (50, 51)]
-    return compare(scenarios, 10, 7, keys=["service_level", "abandon_rate", "asa", "occupancy"])
+    return compare(run_many(scenarios, 10, 7), keys=["service_level", "abandon_rate", "asa", "occupancy"])
 
 
 def test_paired_ci_is_narrower_than_the_unpaired_one(fifty_vs_fiftyone):
@@ -112,7 +113,7 @@ def test_comparison_rows_agree_with_paired_difference(fifty_vs_fiftyone):
 
 def test_a_scenario_against_itself_differs_by_exactly_zero():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
-    comparison = compare([scenario, scenario], 3, 1, keys=["service_level"])
+    comparison = compare(run_many([scenario, scenario], 3, 1), keys=["service_level"])
     row = comparison.difference(1, "service_level")
     assert row.paired.mean == 0 and row.paired.half_width == 0 and not row.significant
 
@@ -129,9 +130,9 @@ def test_welch_matches_scipy():
 def test_compare_rejects_bad_requests():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
     with pytest.raises(ValueError, match="at least two scenarios"):
-        compare([scenario], 2, 1)
+        compare(run_many([scenario], 2, 1))
     with pytest.raises(ValueError, match="unknown KPI"):
-        compare([scenario, scenario], 2, 1, keys=["sevice_level"])
+        compare(run_many([scenario, scenario], 2, 1), keys=["sevice_level"])
 
 
 # --------------------------------------------------------------------------- stopping rule

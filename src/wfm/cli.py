@@ -16,7 +16,7 @@ from rich.table import Table
 
 from wfm import __version__
 from wfm.execution import BACKENDS, Backend, make_backend
-from wfm.experiment import Comparison, Summary, compare, replicate
+from wfm.experiment import Comparison, Summary, compare, replicate, run_many
 from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
 from wfm.scenario import Scenario
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
@@ -223,7 +223,7 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
         return EXIT_BAD_INPUT
     keys = _kpi_keys(args, list(KPI_BY_KEY))
     with _backend(args) as backend, _progress(console, f"Comparing {len(scenarios)} scenarios") as progress:
-        comparison = compare(scenarios, reps, seed, progress, backend=backend, keys=keys)
+        comparison = compare(run_many(scenarios, reps, seed, progress, backend=backend), keys)
     console.print(comparison_table(comparison))
     return _write_excel(output, comparison.summaries, scenarios, args.force, console)
 

@@ -276,35 +276,24 @@ def run_many(
     )
 
 
-def compare(
-    scenarios: Sequence[Scenario],
-    replications: int,
-    seed: int,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
-    *,
-    backend: Backend | None = None,
-    keys: Sequence[str] | None = None,
-) -> Comparison:
-    """Run scenarios on common random numbers and pair each with the first.
+def compare(summaries: Sequence[Summary], keys: Sequence[str] | None = None) -> Comparison:
+    """Pair every summary with the first, KPI by KPI.
+
+    Running and pairing are apart: `run_many` runs the scenarios on common random numbers
+    (replication i of each shares its streams), and this pairs what it returned, so the
+    differences are paired and their confidence intervals narrow.
 
     Args:
-        scenarios: two or more; the first is the base.
-        replications: replications per scenario, >= 2 for confidence intervals.
-        seed: experiment seed shared by all scenarios.
-        progress: called with the fraction done.
-        cancel: polled; when it returns True the experiment raises `wfm.sim.Cancelled`.
-        backend: where to run; serial when None.
+        summaries: two or more, from one `run_many` call; the first is the base.
         keys: KPIs to compare (default: every KPI).
     """
-    if len(scenarios) < 2:
-        raise ValueError(f"compare needs at least two scenarios (a base and another), but got {len(scenarios)}")
-    summaries = run_many(scenarios, replications, seed, progress, cancel, backend)
+    if len(summaries) < 2:
+        raise ValueError(f"compare needs at least two scenarios (a base and another), but got {len(summaries)}")
     chosen = list(summaries[0].kpis) if keys is None else list(keys)
     unknown = [k for k in chosen if k not in summaries[0].kpis]
     if unknown:
         raise ValueError(f"unknown KPI(s) {unknown}; use some of {', '.join(summaries[0].kpis)}")
-    return Comparison(summaries=summaries, differences=_differences(summaries, chosen))
+    return Comparison(summaries=tuple(summaries), differences=_differences(summaries, chosen))
 
 
 @dataclass(frozen=True)
