@@ -48,7 +48,6 @@ from wfm.report.scenario_report import (
 )
 from wfm.report.scenario_report import chart_anchors as _chart_anchors
 from wfm.report.scenario_report import label as _label
-from wfm.report.scenario_report import title_facts as _title_facts
 from wfm.report.styles import (
     BAD_FILL,
     BAD_FONT,
@@ -112,9 +111,9 @@ def daily_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     daily = rep.summary.daily
     if not daily or len(daily.get("day", ())) == 0:
         return None
-    ws = wb.create_sheet(rep.sheet_name("Daily"))
-    top = write_title(ws, f"Daily KPIs — {rep.scenario.name}", _title_facts(rep),
-                      subtitle="Each value is the mean over replications of that day's KPI." + _left_out(rep))
+    ws, top = rep.open_sheet(
+        wb, "Daily", "Daily KPIs",
+        subtitle="Each value is the mean over replications of that day's KPI." + _left_out(rep))
     keys = [k for k in shown_kpis([k for k in daily if k not in ("day", "date")], [rep.scenario])
             if _has_values(daily[k])]
     columns = [Column("Date", "date", 12), Column("Weekday", "text", 10, "center")]
@@ -147,9 +146,8 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     view = interval_table(summary, scenario)
     table = view.columns
     keep = np.flatnonzero(view.open)
-    ws = wb.create_sheet(rep.sheet_name("Intervals"))
-    top = write_title(
-        ws, f"Inbound by interval — {scenario.name}", _title_facts(rep),
+    ws, top = rep.open_sheet(
+        wb, "Intervals", "Inbound by interval",
         subtitle=(f"{scenario.calendar.interval_minutes}-minute intervals with calls forecast or offered or agents"
                   " available (closed intervals left out); mean over replications. " + _required_note(rep)
                   + " KPIs without a value in any interval (kept rate, recovery: they are counted by day) are"
@@ -188,9 +186,8 @@ def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     keep = np.flatnonzero(profile.open_days > 0)
     if keep.size == 0:
         return None
-    ws = wb.create_sheet(rep.sheet_name("Profile"))
-    top = write_title(
-        ws, f"Intraday profile — {scenario.name}", _title_facts(rep),
+    ws, top = rep.open_sheet(
+        wb, "Profile", "Intraday profile",
         subtitle=("Each interval averaged over the simulated days open in it: volumes and agents are the mean"
                   " of those days, service level and ASA the ratio of their sums (answered in time / offered),"
                   " then the mean over replications. Inbound agents: agents of the groups that take inbound"
@@ -279,9 +276,8 @@ def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
     remaining KPIs follow from the second, so what a manager presents comes first.
     """
     summary, scenario = rep.summary, rep.scenario
-    ws = wb.create_sheet(rep.sheet_name("Summary"))
-    facts = _title_facts(rep) + [("wfm version", __version__), ("Confidence", "95% (t-interval)")]
-    top = write_title(ws, f"KPI summary — {scenario.name}", facts, subtitle=scenario.description)
+    ws, top = rep.open_sheet(wb, "Summary", "KPI summary", subtitle=scenario.description,
+                             facts=[("wfm version", __version__), ("Confidence", "95% (t-interval)")])
     keys = shown_kpis(list(summary.kpis), [scenario])
     headline = [k for k in keys if k in HEADLINE_KEYS]
     others = [k for k in keys if k not in HEADLINE_KEYS]

@@ -15,7 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
-from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, place_chart, title_facts
+from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, place_chart
 from wfm.report.styles import (
     BAD_FILL,
     BAD_FONT,
@@ -26,7 +26,6 @@ from wfm.report.styles import (
     money_format,
     set_print_layout,
     write_table,
-    write_title,
 )
 from wfm.scenario import WEEKDAYS, format_time_of_day
 from wfm.scenario.outbound import Rules
@@ -85,9 +84,8 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     hourly, daily = dialer_by_hour(rep.summary), dialer_by_day(rep.summary)
     mode = rep.scenario.outbound.dialer.mode
     rules = rep.scenario.outbound.compliance.rules()
-    ws = wb.create_sheet(rep.sheet_name("Dialer"))
-    top = write_title(
-        ws, f"Dialer — {rep.scenario.name}", title_facts(rep) + [("Dialer mode", mode)],
+    ws, top = rep.open_sheet(
+        wb, "Dialer", "Dialer", facts=[("Dialer mode", mode)],
         subtitle=("Attempts are counted in the hour they were dialed (center time), over all days; mean over"
                   " replications, rates as the mean of the replications' rates. Dial level: lines per available"
                   " agent at the end of each interval the dialer worked. Fallback: attempts and hours while the"
@@ -147,9 +145,8 @@ def portfolio_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     daily = portfolio_by_day(rep.summary)
     if funnel is None:
         return None
-    ws = wb.create_sheet(rep.sheet_name("Portfolio"))
-    top = write_title(
-        ws, f"Portfolio — {rep.scenario.name}", title_facts(rep),
+    ws, top = rep.open_sheet(
+        wb, "Portfolio", "Portfolio",
         subtitle=("Funnel over the horizon per risk segment (segments are defined by their DPD range at placement;"
                   " the model does not record DPD bands within a segment). Mean over replications; rates are the"
                   " mean of the replications' rates."),
@@ -264,9 +261,8 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     presets = ", ".join(rep.scenario.outbound.compliance.presets) or "none"
     loosened = [(f"Loosened: {rule}", f"{custom} (presets: {preset})")
                 for rule, preset, custom in rep.scenario.outbound.compliance.loosened()]
-    ws = wb.create_sheet(rep.sheet_name("Compliance"))
-    top = write_title(
-        ws, f"Compliance — {rep.scenario.name}", title_facts(rep) + [("Presets", presets)] + loosened,
+    ws, top = rep.open_sheet(
+        wb, "Compliance", "Compliance", facts=[("Presets", presets)] + loosened,
         subtitle=("Blocked: candidate accounts a rule kept the dialer from calling. Violations: attempts an"
                   " independent audit found breaking a rule; they must be 0. Means per replication."),
     )

@@ -23,7 +23,6 @@ from wfm.report.scenario_report import (
     features_on,
     label,
     place_chart,
-    title_facts,
 )
 from wfm.report.styles import (
     LABEL_FONT,
@@ -34,7 +33,6 @@ from wfm.report.styles import (
     money_format,
     set_print_layout,
     write_table,
-    write_title,
 )
 from wfm.sim.result import COST_CATEGORIES
 from wfm.views.workforce import WEEKLY_FROM_DAYS, WEEKLY_KPIS, workforce_by_day, workforce_by_week
@@ -87,9 +85,8 @@ def workforce_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     if not table:
         return None
     on = features_on(rep.scenario)
-    ws = wb.create_sheet(rep.sheet_name("Workforce"))
-    top = write_title(
-        ws, f"Workforce — {rep.scenario.name}", title_facts(rep) + [("Features on", ", ".join(on) or "none")],
+    ws, top = rep.open_sheet(
+        wb, "Workforce", "Workforce", facts=[("Features on", ", ".join(on) or "none")],
         subtitle=("Headcount: employed agents at the start of the day, trainees included (by agent group and by"
                   " tenure since hire). Mean over replications. Columns of features that are off are left out"
                   " (hires need hiring, leavers need attrition)."),
@@ -153,9 +150,8 @@ def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         return None
     days = len(summary.daily["cost_total"])
     currency = rep.currency
-    ws = wb.create_sheet(rep.sheet_name("Costs"))
-    top = write_title(
-        ws, f"Costs — {rep.scenario.name}", title_facts(rep) + [("Currency", currency)],
+    ws, top = rep.open_sheet(
+        wb, "Costs", "Costs", facts=[("Currency", currency)],
         subtitle="Over the horizon: mean over replications with its 95% t-interval; per day = total / days.",
     )
     total = summary.kpis["cost_total"].mean

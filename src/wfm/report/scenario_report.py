@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,6 +19,7 @@ from wfm.experiment import Summary
 from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
+from wfm.report.styles import write_title
 from wfm.scenario import Scenario
 
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -64,6 +66,19 @@ class ScenarioReport:
     def sheet_name(self, base: str) -> str:
         """Sheet title for this scenario (Excel allows 31 characters)."""
         return f"{base}{self.suffix}"[:31]
+
+    def open_sheet(
+        self, wb: Workbook, base: str, heading: str, facts: Sequence[tuple[str, object]] = (), subtitle: str = ""
+    ) -> tuple[Worksheet, int]:
+        """A new sheet of this scenario with its title block; returns it and the first free row.
+
+        Every per-scenario sheet opens the same way (its name with the scenario's suffix, the
+        heading with the scenario's name, the common facts then the sheet's own), so a manager
+        finds the same block at the top of each.
+        """
+        ws = wb.create_sheet(self.sheet_name(base))
+        top = write_title(ws, f"{heading} — {self.scenario.name}", [*title_facts(self), *facts], subtitle=subtitle)
+        return ws, top
 
 
 def title_facts(rep: ScenarioReport) -> list[tuple[str, object]]:
