@@ -7,31 +7,16 @@ baseline and two replications) and built at most once per worker instead of once
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+# The GUI tests draw offscreen, so that a plain `pytest` works without a display (make test sets it too).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from baseline_runs import SEED, SHORT_REPS, more_agents, short_baseline
 from wfm.experiment import Summary, replicate
 from wfm.scenario import Scenario
-from wfm.scenario.io import default_scenario
-
-SEED = 20260105
-SHORT_DAYS = 2  # two days: the daily tables and charts have more than one row, and a run takes about a second
-SHORT_REPS = 2  # two replications: the smallest number that gives a confidence interval
-
-
-def short_baseline(days: int = SHORT_DAYS) -> Scenario:
-    """The shipped default scenario (inbound, blended and predictive outbound), shortened to `days`."""
-    base = default_scenario()
-    return base.model_copy(update={"calendar": base.calendar.model_copy(update={"horizon_days": days})})
-
-
-def more_agents(scenario: Scenario, extra: int = 2) -> Scenario:
-    """`scenario` named "More agents", with `extra` more agents on every shift: the comparison's other side."""
-    groups = tuple(
-        g.model_copy(update={"shifts": tuple(s.model_copy(update={"headcount": s.headcount + extra})
-                                             for s in g.shifts)})
-        for g in scenario.groups
-    )
-    return scenario.model_copy(update={"name": "More agents", "groups": groups})
 
 
 @pytest.fixture(scope="session")
@@ -89,3 +74,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return item.get_closest_marker("slow") is None and groups.get(item.nodeid) not in slow_groups
 
     items.sort(key=starts_late)  # a stable sort: the collection order is kept otherwise
+
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a grouped test if the parallel run ignores its group (pytest-xdist#1386 with pytest 9.2).
+
+    xdist marks a grouped test by appending "@group" to its node id; when a pytest release stops
+    honouring that, the groups silently fall apart and each worker builds the shared fixtures again.
+    """
+    if (os.environ.get("PYTEST_XDIST_WORKER") and item.config.getvalue("loadgroup")
+            and item.get_closest_marker("xdist_group") and "@" not in item.nodeid):
+        pytest.fail(f"pytest-xdist --dist loadgroup ignores the group of this test under pytest {pytest.__version__};"
+                    " install a pytest the dev extras allow")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from wfm.analytic import erlang_a, erlang_a_staffing
-from wfm.experiment import Estimate, replicate
+from wfm.experiment import Estimate
 from wfm.gui.analysis import (
     Band,
     band_over,
@@ -23,11 +23,9 @@ from wfm.gui.worker import describe_replications
 from wfm.scenario.io import default_scenario
 
 
-@pytest.fixture(scope="module")
-def two_day():
-    base = default_scenario()
-    scenario = base.model_copy(update={"calendar": base.calendar.model_copy(update={"horizon_days": 2})})
-    return scenario, replicate(scenario, 3, 7)
+@pytest.fixture
+def two_day(baseline_2d, baseline_2d_summary):
+    return baseline_2d, baseline_2d_summary  # the conftest's two-day default scenario and its two replications
 
 
 def test_band_is_the_experiments_t_interval_per_column():
