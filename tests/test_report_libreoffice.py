@@ -65,6 +65,8 @@ def pdfs(tmp_path_factory, baseline_2d, baseline_2d_summary, more_agents_2d_summ
     """A single report, a comparison and a blended one with workforce features, converted together."""
     from test_report_topics import people_scenario
 
+    for name in TOOLS:  # before any simulation: a missing tool fails at once
+        tool(name)
     folder = tmp_path_factory.mktemp("libreoffice")
     people = people_scenario()
     other = more_agents(baseline_2d)
