@@ -8,19 +8,16 @@ import numpy as np
 import pytest
 
 from wfm.analytic import erlang_a, erlang_a_staffing
-from wfm.experiment import Estimate, replicate
+from wfm.experiment import Estimate
 from wfm.gui.worker import describe_replications
-from wfm.scenario.io import default_scenario
 from wfm.views import Band, band_over
 from wfm.views.comparison import is_significant
 from wfm.views.profile import forecast, inbound_groups, intraday_profile, open_days
 
 
-@pytest.fixture(scope="module")
-def two_day():
-    base = default_scenario()
-    scenario = base.model_copy(update={"calendar": base.calendar.model_copy(update={"horizon_days": 2})})
-    return scenario, replicate(scenario, 3, 7)
+@pytest.fixture
+def two_day(baseline_2d, baseline_2d_summary):
+    return baseline_2d, baseline_2d_summary  # the conftest's two-day default scenario and its two replications
 
 
 def test_band_is_the_experiments_t_interval_per_column():

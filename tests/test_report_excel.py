@@ -44,18 +44,18 @@ def more_agents(scenario: Scenario, extra: int = 2) -> Scenario:
 
 
 @pytest.fixture(scope="module")
-def single(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Summary, Scenario]:
-    scenario = short_baseline()
-    summary = replicate(scenario, REPS, SEED)
-    path = write_report(tmp_path_factory.mktemp("single") / "report.xlsx", [summary], [scenario])
-    return path, summary, scenario
+def single(tmp_path_factory: pytest.TempPathFactory, baseline_2d: Scenario,
+           baseline_2d_summary: Summary) -> tuple[Path, Summary, Scenario]:
+    path = write_report(tmp_path_factory.mktemp("single") / "report.xlsx", [baseline_2d_summary], [baseline_2d])
+    return path, baseline_2d_summary, baseline_2d
 
 
 @pytest.fixture(scope="module")
-def comparison(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Summary], list[Scenario]]:
-    base = short_baseline()
-    other = more_agents(base)
-    summaries = [replicate(base, REPS, SEED), replicate(other, REPS, SEED)]
+def comparison(tmp_path_factory: pytest.TempPathFactory, baseline_2d: Scenario, baseline_2d_summary: Summary,
+               more_agents_2d_summary: Summary) -> tuple[Path, list[Summary], list[Scenario]]:
+    # the conftest runs: short_baseline() and more_agents() of it, REPS replications at SEED
+    base, other = baseline_2d, more_agents(baseline_2d)
+    summaries = [baseline_2d_summary, more_agents_2d_summary]
     path = write_report(tmp_path_factory.mktemp("compare") / "compare.xlsx", summaries, [base, other])
     return path, summaries, [base, other]
 

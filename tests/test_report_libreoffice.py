@@ -1,4 +1,9 @@
-"""The workbook opens in a real spreadsheet application: LibreOffice converts it to PDF without errors."""
+"""The workbook opens in a real spreadsheet application: LibreOffice converts it to PDF without errors.
+
+LibreOffice (libreoffice-calc-nogui) and poppler-utils (pdfinfo, pdftotext) are part of the
+project's set-up: `make test` runs scripts/system-deps.sh, which installs them. A missing tool is
+therefore a failure that names the package, never a skip.
+"""
 
 from __future__ import annotations
 
@@ -8,80 +13,81 @@ from pathlib import Path
 
 import pytest
 
+from baseline_runs import SEED, more_agents
 from wfm.experiment import replicate
 from wfm.report import write_report
-from wfm.scenario.io import default_scenario
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None,
-    reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-calc-nogui from Debian",
-)
+TOOLS = {"soffice": "libreoffice-calc-nogui", "pdfinfo": "poppler-utils", "pdftotext": "poppler-utils"}
+CONVERT_TIMEOUT_S = 300  # three workbooks in one LibreOffice start, on a busy CI machine
 
 
-def two_scenarios():
-    base = default_scenario()
-    base = base.model_copy(update={"calendar": base.calendar.model_copy(update={"horizon_days": 2})})
-    groups = tuple(
-        g.model_copy(update={"shifts": tuple(s.model_copy(update={"headcount": s.headcount + 2}) for s in g.shifts)})
-        for g in base.groups
-    )
-    return base, base.model_copy(update={"name": "More agents", "groups": groups})
+def tool(name: str) -> str:
+    """The path of a command-line tool the test needs; fails (not skips) when it is not installed."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed: install {TOOLS[name]} (scripts/system-deps.sh, run by make test)")
+    return path
 
 
-def pdf_pages(pdf: Path) -> int | None:
-    """Page count from pdfinfo (poppler-utils), or None when it is not installed."""
-    pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo is None:
-        return None
-    out = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+def pdf_pages(pdf: Path) -> int:
+    """Page count from pdfinfo."""
+    out = subprocess.run([tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
 
 
-def convert(workbook: Path, tmp_path: Path) -> Path:
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text from pdftotext."""
+    return subprocess.run([tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def convert(workbooks: list[Path], folder: Path) -> dict[str, Path]:
+    """Convert the workbooks to PDF in one LibreOffice start; the PDFs by workbook stem."""
     # A private profile directory: parallel or leftover LibreOffice instances cannot lock it.
-    profile = (tmp_path / "lo-profile").as_uri()
+    profile = (folder / "lo-profile").as_uri()
     done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(workbook)],
-        capture_output=True, text=True, timeout=240,
+        [tool("soffice"), f"-env:UserInstallation={profile}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(folder), *map(str, workbooks)],
+        capture_output=True, text=True, timeout=CONVERT_TIMEOUT_S,
     )
-    pdf = tmp_path / (workbook.stem + ".pdf")
     assert done.returncode == 0, f"LibreOffice failed ({done.returncode}): {done.stdout}\n{done.stderr}"
     assert "Error" not in done.stderr, done.stderr
-    assert pdf.is_file(), f"no PDF written: {done.stdout}\n{done.stderr}"
-    assert pdf.read_bytes()[:5] == b"%PDF-"
-    return pdf
+    pdfs = {}
+    for workbook in workbooks:
+        pdf = folder / (workbook.stem + ".pdf")
+        assert pdf.is_file(), f"no PDF written for {workbook.name}: {done.stdout}\n{done.stderr}"
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+        pdfs[workbook.stem] = pdf
+    return pdfs
 
 
-def test_single_and_comparison_reports_convert_to_pdf(tmp_path):
-    base, other = two_scenarios()
-    summaries = [replicate(base, 2, 11), replicate(other, 2, 11)]
-    single = write_report(tmp_path / "single.xlsx", summaries[:1], [base])
-    compare = write_report(tmp_path / "compare.xlsx", summaries, [base, other])
-    for workbook, sheets in ((single, 10), (compare, 20)):
-        pages = pdf_pages(convert(workbook, tmp_path))
-        # Every sheet prints on at least one page (one page wide, as tall as needed).
-        assert pages is None or pages >= sheets
-
-
-def pdf_text(pdf: Path) -> str | None:
-    """The PDF's text from pdftotext (poppler-utils), or None when it is not installed."""
-    pdftotext = shutil.which("pdftotext")
-    if pdftotext is None:
-        return None
-    return subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def test_blended_outbound_report_with_workforce_features_converts(tmp_path):
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory, baseline_2d, baseline_2d_summary, more_agents_2d_summary):
+    """A single report, a comparison and a blended one with workforce features, converted together."""
     from test_report_topics import people_scenario
 
-    scenario = people_scenario()
-    workbook = write_report(tmp_path / "people.xlsx", [replicate(scenario, 2, 11)], [scenario])
-    pdf = convert(workbook, tmp_path)
-    pages = pdf_pages(pdf)
-    assert pages is None or pages >= 10
-    text = pdf_text(pdf)
-    if text is not None:  # every topic sheet printed, with its title
-        for title in ("Dialer", "Portfolio", "Workforce", "Costs", "Compliance"):
-            assert f"{title} — {scenario.name}" in text
+    for name in TOOLS:  # before any simulation: a missing tool fails at once
+        tool(name)
+    folder = tmp_path_factory.mktemp("libreoffice")
+    people = people_scenario()
+    other = more_agents(baseline_2d)
+    workbooks = [
+        write_report(folder / "single.xlsx", [baseline_2d_summary], [baseline_2d]),
+        write_report(folder / "compare.xlsx", [baseline_2d_summary, more_agents_2d_summary], [baseline_2d, other]),
+        write_report(folder / "people.xlsx", [replicate(people, 2, SEED)], [people]),
+    ]
+    return convert(workbooks, folder), people
+
+
+def test_single_and_comparison_reports_convert_to_pdf(pdfs):
+    converted, _ = pdfs
+    for name, sheets in (("single", 10), ("compare", 20)):
+        # Every sheet prints on at least one page (one page wide, as tall as needed).
+        assert pdf_pages(converted[name]) >= sheets, name
+
+
+def test_blended_outbound_report_with_workforce_features_converts(pdfs):
+    converted, people = pdfs
+    assert pdf_pages(converted["people"]) >= 10
+    text = pdf_text(converted["people"])
+    for title in ("Dialer", "Portfolio", "Workforce", "Costs", "Compliance"):  # every topic sheet, with its title
+        assert f"{title} — {people.name}" in text
