@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
+from baseline_runs import SEED, more_agents, short_baseline
 from wfm import __version__
 from wfm.analytic import StaffingRule, erlang_a_staffing, erlang_c_staffing
 from wfm.experiment import Estimate, Summary, paired_difference, replicate
@@ -25,22 +26,7 @@ from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario, load_scenario
 from wfm.views.profile import forecast
 
-SEED = 20260105
 REPS = 2
-
-
-def short_baseline(days: int = 2) -> Scenario:
-    base = default_scenario()
-    return base.model_copy(update={"calendar": base.calendar.model_copy(update={"horizon_days": days})})
-
-
-def more_agents(scenario: Scenario, extra: int = 2) -> Scenario:
-    groups = tuple(
-        g.model_copy(update={"shifts": tuple(s.model_copy(update={"headcount": s.headcount + extra})
-                                             for s in g.shifts)})
-        for g in scenario.groups
-    )
-    return scenario.model_copy(update={"name": "More agents", "groups": groups})
 
 
 @pytest.fixture(scope="module")
