@@ -7,6 +7,7 @@ before the workforce model existed, plus the scenario with the section left out.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
@@ -15,7 +16,8 @@ import simpy
 from wfm.scenario.io import ScenarioError
 from wfm.sim import run, same_values
 from wfm.sim.agents import Floor, build_roster
-from wfm.sim.engine import _feed_days
+from wfm.sim.days import each_day
+from wfm.sim.engine import _feed_day
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.streams import make_streams
@@ -42,7 +44,7 @@ def _plain_run(scenario, seed: int):
     acd = InboundACD(env, scenario, floor, streams.handle_times, streams.patience, streams.redials)
     floor.on_free = acd.agent_free
     floor.start()
-    env.process(_feed_days(env, scenario, acd, streams.arrivals))
+    env.process(each_day(env, cal.horizon_days, partial(_feed_day, scenario, acd, streams.arrivals)))
     env.run(until=cal.horizon_s)
     for agent in floor.agents:
         agent.close_books(cal.horizon_s)

@@ -6,17 +6,18 @@ so a GUI or CLI can drive it without the core knowing about either.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from functools import partial
 
 import numpy as np
 import simpy
 
-from wfm.scenario import DAY_S, HOUR_S, Scenario
+from wfm.scenario import HOUR_S, Scenario
 from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times
 from wfm.sim.blending import BlendingRouter
 from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 from wfm.sim.costs import cost_breakdown
+from wfm.sim.days import each_day
 from wfm.sim.inbound import InboundACD
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.outbound.dialer import Dialer
@@ -67,7 +68,8 @@ def run(
         dialer.start()
     floor.start()
     if scenario.inbound.enabled:
-        env.process(_feed_days(env, scenario, acd, streams.arrivals))
+        feed = partial(_feed_day, scenario, acd, streams.arrivals)
+        env.process(each_day(env, cal.horizon_days, feed))
 
     horizon = cal.horizon_s
     chunk = cal.interval_s
@@ -153,12 +155,6 @@ def _costs(
     )
 
 
-def _feed_days(
-    env: simpy.Environment, scenario: Scenario, acd: InboundACD, rng: np.random.Generator
-) -> Generator[simpy.Event, None, None]:
-    """Draw and offer each day's arrivals at the start of that day (memory flat in the horizon)."""
-    for day in range(scenario.calendar.horizon_days):
-        if day * DAY_S > env.now:
-            yield env.timeout(day * DAY_S - env.now)
-        times = arrival_times(rng, scenario.inbound.demand, scenario.calendar, day)
-        acd.feed_day(times)
+def _feed_day(scenario: Scenario, acd: InboundACD, rng: np.random.Generator, day: int) -> None:
+    """Draw and offer one day's arrivals at the start of that day (memory flat in the horizon)."""
+    acd.feed_day(arrival_times(rng, scenario.inbound.demand, scenario.calendar, day))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Generator
 from typing import TypedDict
 
 import numpy as np
@@ -21,6 +20,7 @@ import simpy
 
 from wfm.scenario import DAY_S, HOUR_S, Scenario, Workforce
 from wfm.sim.agents import Agent, RosterEntry, ShiftFloor, ShiftInstance
+from wfm.sim.days import each_day
 from wfm.sim.ledger import State, TimeLedger
 from wfm.sim.result import STRESS_BINS, TENURE_BANDS, WorkforceSeries
 
@@ -271,15 +271,8 @@ class WorkforceFloor(ShiftFloor[WorkforceAgent]):
 
     def start(self) -> None:
         """Start the daily people process first (it runs before shifts starting at midnight), then shifts."""
-        self.env.process(self._days())
+        self.env.process(each_day(self.env, self.horizon_days, self._begin_day))
         super().start()
-
-    def _days(self) -> Generator[simpy.Event, None, None]:
-        env = self.env
-        for day in range(self.horizon_days):
-            if day * DAY_S > env.now:
-                yield env.timeout(day * DAY_S - env.now)
-            self._begin_day(day)
 
     def _begin_day(self, day: int) -> None:
         for group in self.arrivals.pop(day, []):

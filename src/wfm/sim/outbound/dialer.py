@@ -19,6 +19,7 @@ import simpy
 
 from wfm.scenario import DAY_S, Scenario
 from wfm.sim.agents import Agent, CallFloor
+from wfm.sim.days import each_day
 from wfm.sim.ledger import State
 from wfm.sim.outbound.accounts import ACTIVE, IN_CALL, AccountBook, build_portfolio
 from wfm.sim.outbound.attempts import (
@@ -99,18 +100,14 @@ class Dialer:
 
     def start(self) -> None:
         """Start the day loop and the pacing clock."""
-        self.env.process(self._days())
+        self.env.process(each_day(self.env, self.n_days, self._begin_day))
         self.env.process(self._clock())
 
-    def _days(self) -> Generator[simpy.Event, None, None]:
+    def _begin_day(self, day: int) -> None:
         """Each day: promises fall due, the selection order is rebuilt, the dialer looks for work."""
-        env = self.env
-        for day in range(self.n_days):
-            if day * DAY_S > env.now:
-                yield env.timeout(day * DAY_S - env.now)
-            self._settle_promises(day)
-            self.selector.reset(self.book.rank(day, self.spec.selection.priority))
-            self.pace()
+        self._settle_promises(day)
+        self.selector.reset(self.book.rank(day, self.spec.selection.priority))
+        self.pace()
 
     def _clock(self) -> Generator[simpy.Event, None, None]:
         """Adapt the pacing and retry dialing at a steady rhythm (nothing else may wake an idle dialer)."""
