@@ -179,20 +179,20 @@ class AccountBook:
         """The next number of `a` in rotation, skipping the ones already found dead."""
         phones = self.phones[a]
         known = self.known_dead[a]
-        phone = self.next_phone[a]
-        for k in range(phones):
-            phone = (self.next_phone[a] + k) % phones
-            if not known[phone]:
-                break
+        first = phone = self.next_phone[a]
+        if known[phone]:
+            for k in range(1, phones):
+                phone = (first + k) % phones
+                if not known[phone]:
+                    break
         self.next_phone[a] = (phone + 1) % phones
         return phone
 
     def release(self, a: int) -> None:
         """The attempt on `a` is over: callable again, or unreachable once every number is known dead."""
         if self.status[a] == IN_CALL:
-            dead = self.dead[a]
-            known = self.known_dead[a]
-            unreachable = all(known[p] for p in range(self.phones[a])) and all(dead[p] for p in range(self.phones[a]))
+            n = self.phones[a]
+            unreachable = all(self.known_dead[a][:n]) and all(self.dead[a][:n])
             self.status[a] = UNREACHABLE if unreachable else ACTIVE
 
     def ptp_chance(self, a: int, day: int) -> float:

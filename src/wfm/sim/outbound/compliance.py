@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from wfm.scenario import WEEKDAYS
-from wfm.scenario.outbound import Rules, parse_tz
+from wfm.scenario.outbound import Rules, Window, parse_tz
 from wfm.scenario.units import DAY_S, HOUR_S, MINUTE_S, WEEK_S
 from wfm.sim.outbound.result import RULES
 
@@ -143,6 +143,7 @@ class Auditor:
         self.account_zone = account_zone
         self.holidays = set(holidays) if rules.no_holidays else set()
         self.hour_cache: dict[tuple[int, int], tuple[float, float] | None] = {}
+        self.day_rules: dict[int, tuple[Window | None, bool]] = {}
         self.attempts: dict[int, list[tuple[float, int]]] = {}  # account -> [(instant, local day)]
         self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end instant, local day of the dial)]
         self.drops: dict[int, float] = {}
@@ -202,30 +203,37 @@ class Auditor:
         local_s = local - local_day * DAY_S
         if now // DAY_S > self._swept_day:
             self._sweep(now)
-        local_date = self.start + timedelta(days=local_day)
-        window = r.windows.get(WEEKDAYS[local_date.weekday()])
+        window, holiday = self.day_rules.get(local_day) or self._day_rules(local_day)
         if window is None or not (window.start <= local_s < window.end):
             v[WINDOW] += 1
-        if local_date in self.holidays:
+        if holiday:
             v[HOLIDAY] += 1
-        history = [s for s, _ in self.attempts.get(a, []) if now - s < WEEK_S]
-        if r.max_attempts_7d and len(history) + 1 > r.max_attempts_7d:
+        past = [(s, d) for s, d in self.attempts.get(a, ()) if now - s < self.attempt_memory_s]
+        week = [s for s, _ in past if now - s < WEEK_S]
+        if r.max_attempts_7d and len(week) + 1 > r.max_attempts_7d:
             v[MAX_7D] += 1
-        rpcs = self.rpcs.get(a, [])
+        rpcs = self.rpcs.get(a, ())
         if r.rest_after_rpc_days and any(now - end < r.rest_after_rpc_days * DAY_S for end, _ in rpcs):
             v[REST_RPC] += 1
-        today = [s for s, d in self.attempts.get(a, []) if d == local_day]
-        if r.max_attempts_day and len(today) + 1 > r.max_attempts_day:
+        if r.max_attempts_day and sum(1 for _, d in past if d == local_day) + 1 > r.max_attempts_day:
             v[MAX_DAY] += 1
         if r.max_contacts_day and sum(1 for _, d in rpcs if d == local_day) >= r.max_contacts_day:
             v[MAX_CONTACTS] += 1
         if r.no_redial_after_drop_h and now - self.drops.get(a, NEVER) < r.no_redial_after_drop_h * HOUR_S:
             v[DROP_REDIAL] += 1
-        if r.min_gap_min and history and now - max(history) < r.min_gap_min * MINUTE_S:
+        if r.min_gap_min and week and now - max(week) < r.min_gap_min * MINUTE_S:
             v[MIN_GAP] += 1
-        # Keep only what a future check can need.
-        self.attempts[a] = [(s, d) for s, d in self.attempts.get(a, []) if now - s < self.attempt_memory_s]
-        self.attempts[a].append((now, local_day))
+        past.append((now, local_day))  # only what a future check can need
+        self.attempts[a] = past
+
+    def _day_rules(self, local_day: int) -> tuple[Window | None, bool]:
+        """(calling window, public holiday) of the debtor's local day `local_day`, worked out once per day."""
+        rules = self.day_rules.get(local_day)
+        if rules is None:
+            local_date = self.start + timedelta(days=local_day)
+            rules = self.day_rules[local_day] = (self.rules.windows.get(WEEKDAYS[local_date.weekday()]),
+                                                 local_date in self.holidays)
+        return rules
 
     def _sweep(self, now: float) -> None:
         """Once a day, forget the accounts whose history no rule can look at any more.
@@ -240,13 +248,13 @@ class Auditor:
 
     def rpc(self, a: int, t: float) -> None:
         """Note a right-party conversation that ended at run time `t` (it counts on the local day of its dial)."""
-        end = self.instant(t)
+        end, local = self.local(self.account_zone[a], t)
         history = self.attempts.get(a)
-        dial_day = history[-1][1] if history else int((end + self.zone_offset(self.account_zone[a], end)) // DAY_S)
+        dial_day = history[-1][1] if history else int(local // DAY_S)
         keep = [(s, d) for s, d in self.rpcs.get(a, []) if end - s < self.rpc_memory_s]
         keep.append((end, dial_day))
         self.rpcs[a] = keep
 
     def drop(self, a: int, t: float) -> None:
         """Note a dropped live answer at run time `t`."""
-        self.drops[a] = self.instant(t)
+        self.drops[a] = self.local(self.account_zone[a], t)[0]

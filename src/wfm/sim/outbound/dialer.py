@@ -70,6 +70,7 @@ class Dialer:
         self.auditor = Auditor(self.rules, cal.start_date, cal.timezone, cal.holidays, pf.tz_names, self.book.tz)
         self.counters = Counters(cal.horizon_days * cal.intervals_per_day, cal.interval_s, cal.horizon_days,
                                  len(spec.portfolio.segments), record)
+        self.clock = pf.clock
         self.selector = Selector(self.book, pf.clock, self.contact_rules, self.local_cal,
                                  self.counters.blocked)
         conv = spec.conversation
@@ -274,9 +275,10 @@ class Dialer:
         c = self.counters
         book = self.book
         slot = c.slot(now)
-        day, sec = self.selector.local(a, now)
+        real = self.clock.real(now)
+        day, sec = self.clock.local_day(book.tz[a], real)
         self.auditor.check(a, now)
-        self.contact_rules.record_attempt(a, self.selector.clock.real(now), day)
+        self.contact_rules.record_attempt(a, real, day)
         book.status[a] = IN_CALL
         book.attempts_of[a] += 1
         c.attempts_dialed += 1
@@ -316,7 +318,7 @@ class Dialer:
             if dropped:
                 c.day_dropped[day] += 1
                 c.seg.dropped[seg] += 1
-                self.contact_rules.record_drop(line.account, self.selector.clock.real(now))
+                self.contact_rules.record_drop(line.account, self.clock.real(now))
                 self.auditor.drop(line.account, now)
                 self.pacer.drop_seen(self)
         if c.record:
@@ -415,7 +417,7 @@ class Dialer:
         book, c = self.book, self.counters
         seg = book.seg[a]
         c.rpc_results[line.slot][result] += 1
-        self.contact_rules.record_rpc(a, self.selector.clock.real(now), line.local_day)
+        self.contact_rules.record_rpc(a, self.clock.real(now), line.local_day)
         self.auditor.rpc(a, now)
         c.seg.rpc[seg] += 1
         if not book.had_rpc[a]:
