@@ -103,6 +103,7 @@ class Line:
         done: answered or ended (no longer ringing).
         base: contact propensity × hour multiplier: what the learned hit rate scales.
         odds: prior odds of reaching an agent.
+        reach: the drop-cap guard's chance that this paced line reaches an agent (0 for bound lines).
         log_index: row of the attempt in the trace, -1 when no trace is kept.
     """
 
@@ -119,6 +120,7 @@ class Line:
     done: bool = False
     base: float = 0.0
     odds: float = 0.0
+    reach: float = 0.0
     log_index: int = -1
 
 

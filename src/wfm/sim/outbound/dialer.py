@@ -289,6 +289,7 @@ class Dialer:
         if agent is None:
             self.lines_out += 1
             self.ringing.append(line)
+            self.pacer.line_dialed(line)
         phone = book.pick_phone(a)
         t = self.draws.ring(line, book.dead[a][phone], line.base, book.seg_rpc[seg])
         if line.outcome == INVALID:
@@ -335,6 +336,7 @@ class Dialer:
             self.avail_since[line.agent.agent_id] = since
         else:
             self.lines_out -= 1
+            self.pacer.line_resolved(line)
             self.pace()
 
     def _answered(self, line: Line, event: simpy.Event) -> None:
@@ -344,6 +346,7 @@ class Dialer:
             self._connect(line, line.agent)
             return
         self.lines_out -= 1
+        self.pacer.line_resolved(line)
         agent = self._take_agent()
         if agent is not None:
             self._connect(line, agent)

@@ -70,6 +70,14 @@ class Pacer(ABC):
         """A freed agent took a live answer that was waiting (no pacing by default, as the modes were tuned)."""
         return None
 
+    def line_dialed(self, line: Line) -> None:
+        """A paced (unbound) line was dialed."""
+        return None
+
+    def line_resolved(self, line: Line) -> None:
+        """A paced line answered or ended (it no longer rings)."""
+        return None
+
     def look_again_after(self, talk_s: float) -> float | None:
         """Seconds after a connect when the pacing should look again (None: no need)."""
         return None
