@@ -10,8 +10,6 @@ run's own counters.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import numpy as np
 import pytest
 
