@@ -60,7 +60,7 @@ def test_no_attempt_breaks_a_rule(accounts, zones, presets, max_day, gap, mode, 
     scenario = outbound_scenario(
         agents=3, days=days, mode=mode, accounts=accounts, shift_start="06:00", shift_h=16,
         portfolio={"timezones": {z: 1 / len(zones) for z in zones}},
-        compliance=compliance, amd={"enabled": True},
+        compliance=compliance, amd={"enabled": True, "detection_s": 1.5},  # within uk's 2 s from the greeting
     )
     result = run(scenario, seed, record_calls=True)
     check_log(scenario, seed, result)

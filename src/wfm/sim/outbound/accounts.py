@@ -175,8 +175,8 @@ class AccountBook:
         self.seg_full = [s.full_payment for s in segments]
         self.conv = conversation
 
-    def pick_phone(self, a: int) -> int:
-        """The next number of `a` in rotation, skipping the ones already found dead."""
+    def peek_phone(self, a: int) -> int:
+        """The number of `a` the next attempt will dial: the next in rotation not already found dead."""
         phones = self.phones[a]
         known = self.known_dead[a]
         phone = self.next_phone[a]
@@ -184,7 +184,12 @@ class AccountBook:
             phone = (self.next_phone[a] + k) % phones
             if not known[phone]:
                 break
-        self.next_phone[a] = (phone + 1) % phones
+        return phone
+
+    def pick_phone(self, a: int) -> int:
+        """The next number of `a` in rotation, skipping the ones already found dead (the rotation moves on)."""
+        phone = self.peek_phone(a)
+        self.next_phone[a] = (phone + 1) % self.phones[a]
         return phone
 
     def release(self, a: int) -> None:
