@@ -8,7 +8,8 @@ local date.
 
 Rule texts, as the checker reads them:
 - window: an attempt is placed inside the calling window of the debtor's local weekday;
-- holidays: never on one of the calendar's holidays (debtor's local date) when the rules say so;
+- holidays: never on a public holiday of the debtor's jurisdiction (their local date) when the rules say
+  so: the account's own country/subdivision, else the rules' `holiday_regions` (the `holidays` package);
 - max_attempts_7d: at most N counted attempts in any 7 x 24 real hours (the attempt itself included);
 - max_attempts_day: at most N attempts on one local date of the debtor;
 - max_contacts_day: no attempt once N right-party conversations were dialed that local date;
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays as holiday_calendars
 import numpy as np
 
 from wfm.scenario import Scenario
@@ -92,7 +94,16 @@ def check_attempts(scenario: Scenario, seed: int, log) -> Verdict:
     rules = scenario.outbound.compliance.rules()
     pf = build_portfolio(scenario.outbound.portfolio, scenario.calendar, make_streams(seed).accounts)
     zones = [pf.tz_names[z] for z in pf.tz]
-    holidays = set(scenario.calendar.holidays) if rules.no_holidays else set()
+    table = scenario.outbound.portfolio.imported
+    own = [table.region_names[r] for r in table.region.tolist()] if table else [""] * pf.size
+    years = range(scenario.calendar.start_date.year - 1, scenario.calendar.start_date.year + 3)
+
+    def public(region: str) -> set:
+        country, _, subdivision = region.partition("-")
+        return set(holiday_calendars.country_holidays(country, subdiv=subdivision or None, years=years))
+
+    by_region = {name: set().union(*(public(r) for r in ((name,) if name else rules.holiday_regions)))
+                 for name in set(own)} if rules.no_holidays else {}
     verdict = Verdict()
     real = [real_instant(scenario, t).timestamp() for t in log.time]
     ends = [real_instant(scenario, e).timestamp() if np.isfinite(e) else np.inf for e in log.end]
@@ -109,8 +120,8 @@ def check_attempts(scenario: Scenario, seed: int, log) -> Verdict:
         sec = when.hour * 3600 + when.minute * 60 + when.second + when.microsecond / 1e6
         if window is None or not (window.start - EPS <= sec < window.end):
             verdict.add("window", f"account {a} ({zones[a]}) at {when:%a %Y-%m-%d %H:%M:%S %Z}")
-        if when.date() in holidays:
-            verdict.add("holiday", f"account {a} on {when.date()}")
+        if by_region and when.date() in by_region[own[a]]:
+            verdict.add("holiday", f"account {a} ({own[a] or rules.holiday_regions}) on {when.date()}")
     by_account: dict[int, list[int]] = {}
     for i, a in enumerate(log.account.tolist()):
         by_account.setdefault(a, []).append(i)

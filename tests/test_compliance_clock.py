@@ -143,7 +143,7 @@ def test_the_auditor_catches_a_dialer_clock_one_hour_off(monkeypatch) -> None:
 def test_clock_matches_zoneinfo_minute_by_minute(center, zone, start) -> None:
     """Every minute of three days around a change: the lookup tables give zoneinfo's answer."""
     clock = LocalClock(start, center, [zone], horizon_days=3)
-    auditor = Auditor(Compliance().rules(), start, center, (), [zone], [0])
+    auditor = Auditor(Compliance().rules(), start, center, [zone], [0])
     for t in range(-DAY_S, 3 * DAY_S, 60):
         real = clock.real(t)
         assert real == auditor.instant(t), t

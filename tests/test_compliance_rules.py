@@ -190,3 +190,68 @@ def test_a_dialer_ignoring_the_rest_is_caught_despite_the_exclusions(monkeypatch
     ob, verdict = judged(scenario, 7)
     assert verdict.violations["rest_rpc"] > 0
     assert ob.violations[RULES.index("rest_after_rpc")] > 0
+
+
+# -- Public holidays per debtor jurisdiction ------------------------------------------------------------------
+
+
+def bogota_mixed(days=12):
+    """A Bogotá center calling Colombian debtors (the preset's CO holidays) and New Yorkers (their own US-NY ones).
+
+    Monday 12 January 2026 is a Colombian holiday (Epiphany, observed), not a US one; Monday 19
+    January is Martin Luther King Jr. Day in the US, not in Colombia. Colombia's own windows.
+    """
+    rows = [{"account_id": f"A{i}", "balance": 500 + i, "dpd": 60, "segment": "all",
+             "timezone": "America/Bogota" if i % 2 else "America/New_York", "region": "" if i % 2 else "US-NY"}
+            for i in range(200)]
+    return outbound_scenario(agents=4, days=days, mode="progressive", shift_start="06:00", shift_h=14,
+                             timezone="America/Bogota", start_date="2026-01-09", open_windows=False,
+                             portfolio={"imported": rows}, compliance={"presets": ["colombia"]})
+
+
+def test_each_debtor_rests_on_their_own_public_holidays() -> None:
+    scenario = bogota_mixed()
+    ob, verdict = judged(scenario, 2)
+    assert verdict.total == 0 and ob.violations.sum() == 0, verdict.examples
+    log = ob.log
+    local_dates = [str(d.date()) for d in verdict.local]
+    new_yorker = log.account % 2 == 0
+    on = {day: np.array([d == day for d in local_dates]) for day in ("2026-01-12", "2026-01-19")}
+    assert not np.any(on["2026-01-12"] & ~new_yorker) and np.any(on["2026-01-12"] & new_yorker)
+    assert not np.any(on["2026-01-19"] & new_yorker) and np.any(on["2026-01-19"] & ~new_yorker)
+    assert ob.blocked[RULES.index("holiday")] > 0
+
+
+def test_a_dialer_blind_to_debtor_holidays_is_caught(monkeypatch) -> None:
+    """The center's calendar knows no holiday: a dialer reading only it (the old behaviour) is caught by both."""
+    from wfm.sim.outbound import compliance
+
+    monkeypatch.setattr(compliance, "public_holidays", lambda region, years: set())
+    scenario = bogota_mixed()
+    ob, verdict = judged(scenario, 2)
+    assert verdict.violations["holiday"] > 0
+    # The auditor shares the package but reads it on its own; blinded here too, so only the checker sees it.
+    assert ob.violations[RULES.index("holiday")] == 0
+
+
+def test_regions_are_checked_against_the_holidays_package() -> None:
+    with pytest.raises(ValueError, match="'XX' is not a country"):
+        Compliance(holiday_regions=("XX",))
+    with pytest.raises(ValueError, match="'ZZ' is not a subdivision of US"):
+        Compliance(holiday_regions=("US-ZZ",))
+    assert Compliance(presets=["italy"]).rules().holiday_regions == ("IT",)
+    assert [r.rule for r in Compliance(presets=["italy"], holiday_regions=(), loosen=True).loosened()] == \
+        ["holiday_regions"]
+
+
+def test_portfolio_file_country_and_subdivision(tmp_path) -> None:
+    from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
+
+    path = tmp_path / "p.csv"
+    path.write_text("account_id,balance,dpd,segment,country,state\n1,100,30,all,us,ny\n2,100,30,all,CO,\n"
+                    "3,100,30,all,,\n")
+    table = read_portfolio(path)
+    assert [row.region for row in table] == ["US-NY", "CO", ""]
+    path.write_text("account_id,balance,dpd,segment,country,subdivision\n1,100,30,all,US,QQ\n")
+    with pytest.raises(PortfolioError, match=r'row 2, column "country": .*\'QQ\' is not a subdivision of US'):
+        read_portfolio(path)

@@ -191,6 +191,9 @@ class Portfolio(Model):
         for zone in table.timezone_names:
             if zone:
                 parse_tz(zone)
+        for region in table.region_names:
+            if region:
+                check_region(region)
         return self
 
     @property

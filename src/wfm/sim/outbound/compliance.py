@@ -29,29 +29,61 @@ NEVER = -math.inf
 SILENCE_SLACK_S = 1e-6  # seconds of float noise allowed on instants the auditor compares with the dialer's
 
 
-class LocalCalendar:
-    """Calling windows by local weekday and the holidays, as plain tuples for the hot path."""
+def holiday_years(start: date, horizon_days: int) -> range:
+    """The years whose holidays a run can meet (local dates run a day past either end of the horizon)."""
+    return range((start - timedelta(days=1)).year, (start + timedelta(days=horizon_days + 1)).year + 1)
 
-    def __init__(self, rules: Rules, start: date, holidays: tuple[date, ...]) -> None:
+
+def public_holidays(region: str, years: range) -> set[date]:
+    """The public holidays of jurisdiction `region` ("IT", "US-NY") in `years`, from the `holidays` package."""
+    import holidays  # here: only runs with debtor holidays need the package
+
+    country, _, subdivision = region.partition("-")
+    return set(holidays.country_holidays(country, subdiv=subdivision or None, years=list(years)))
+
+
+def debtor_regions(rules: Rules, region_names: Sequence[str]) -> list[tuple[str, ...]]:
+    """Each account region's holiday jurisdictions: its own, or the rules' for accounts without one ("")."""
+    return [(name,) if name else rules.holiday_regions for name in region_names]
+
+
+class LocalCalendar:
+    """Calling windows by local weekday and the debtors' public holidays, as plain tuples for the hot path.
+
+    Holidays are the debtor's (their account's region, else the rules' `holiday_regions`), on
+    their local date, when the rules say `no_holidays`; the center's own closing days are not
+    here (they close the center: nobody works then).
+    """
+
+    def __init__(self, rules: Rules, start: date, horizon_days: int = 0, region_names: Sequence[str] = ("",)) -> None:
         self.start_weekday = start.weekday()
         self.windows: list[tuple[int, int] | None] = []
         for name in WEEKDAYS:
             w = rules.windows.get(name)
             self.windows.append((int(w.start), int(w.end)) if w is not None else None)
-        self.holiday_days = {(h - start).days for h in holidays} if rules.no_holidays else set()
+        self.holiday_days: list[set[int]] = []  # by account region: local days that are public holidays
+        years = holiday_years(start, horizon_days)
+        for regions in debtor_regions(rules, region_names):
+            dates = set().union(*(public_holidays(r, years) for r in regions)) if rules.no_holidays else set()
+            self.holiday_days.append({(h - start).days for h in dates})
+        self.any_holidays = any(self.holiday_days)
 
     def weekday(self, local_day: int) -> int:
         """0 = Monday, for local day `local_day` counted from the run's first date."""
         return (self.start_weekday + local_day) % 7
 
-    def closed_rule(self, local_day: int, local_s: float) -> int:
-        """WINDOW or HOLIDAY when no call is allowed at this local time, else -1."""
-        if local_day in self.holiday_days:
-            return HOLIDAY
+    def window_rule(self, local_day: int, local_s: float) -> int:
+        """WINDOW when the calling window is closed at this local time, else -1."""
         w = self.windows[(self.start_weekday + local_day) % 7]
         if w is None or not w[0] <= local_s < w[1]:
             return WINDOW
         return -1
+
+    def closed_rule(self, local_day: int, local_s: float, region: int = 0) -> int:
+        """HOLIDAY or WINDOW when no call is allowed at this local time to a debtor of `region`, else -1."""
+        if local_day in self.holiday_days[region]:
+            return HOLIDAY
+        return self.window_rule(local_day, local_s)
 
 
 class ContactRules:
@@ -175,8 +207,10 @@ class Auditor:
     and simulated hour when the offsets do not change within that hour.
     """
 
-    def __init__(self, rules: Rules, start: date, center_tz: str, holidays: Sequence[date], zones: Sequence[str],
-                 account_zone: Sequence[int], callback_delay_s: float = 0.0) -> None:
+    def __init__(self, rules: Rules, start: date, center_tz: str, zones: Sequence[str], account_zone: Sequence[int],
+                 callback_delay_s: float = 0.0, account_region: Sequence[str] = (), horizon_days: int = 0) -> None:
+        """`account_region`: each account's holiday jurisdiction ("" = the rules'); its holidays are the auditor's own
+        `holidays` lookups by the debtor's local date."""
         self.rules = rules
         self.callback_delay_s = callback_delay_s
         self.start = start
@@ -185,7 +219,13 @@ class Auditor:
         self.center = parse_tz(center_tz)
         self.zones: list[tzinfo] = [parse_tz(z) for z in zones]
         self.account_zone = account_zone
-        self.holidays = set(holidays) if rules.no_holidays else set()
+        self.account_region = account_region
+        self.holidays: dict[str, set[date]] = {}  # region name -> its public holidays (the rules' for "")
+        if rules.no_holidays:
+            years = holiday_years(start, horizon_days)
+            for name in set(account_region) | {""}:
+                self.holidays[name] = set().union(*(public_holidays(r, years) for r in ((name,) if name else
+                                                                                         rules.holiday_regions)))
         self.hour_cache: dict[tuple[int, int], tuple[float, float] | None] = {}
         self.attempts: dict[int, list[tuple[float, int]]] = {}  # account -> [(instant, local day)]
         self.uncounted: set[tuple[int, float]] = set()  # (account, instant) of attempts Reg F leaves out of 7 in 7
@@ -262,7 +302,7 @@ class Auditor:
         window = r.windows.get(WEEKDAYS[local_date.weekday()])
         if window is None or not (window.start <= local_s < window.end):
             v[WINDOW] += 1
-        if local_date in self.holidays:
+        if self.holidays and local_date in self.holidays[self.account_region[a] if self.account_region else ""]:
             v[HOLIDAY] += 1
         history = [s for s, _ in self.attempts.get(a, []) if now - s < WEEK_S]
         counted = [s for s in history if (a, s) not in self.uncounted]

@@ -66,11 +66,11 @@ class Dialer:
         pf = build_portfolio(spec.portfolio, cal, accounts_rng)
         self.book = AccountBook(pf, spec.portfolio.segments, spec.conversation)
         self.rules = spec.compliance.rules()
-        self.local_cal = LocalCalendar(self.rules, cal.start_date, cal.holidays)
+        self.local_cal = LocalCalendar(self.rules, cal.start_date, cal.horizon_days, pf.region_names)
         callback_delay_s = spec.conversation.callback_delay_h * HOUR_S
         self.contact_rules = ContactRules(self.rules, pf.size, callback_delay_s)
-        self.auditor = Auditor(self.rules, cal.start_date, cal.timezone, cal.holidays, pf.tz_names, self.book.tz,
-                               callback_delay_s)
+        self.auditor = Auditor(self.rules, cal.start_date, cal.timezone, pf.tz_names, self.book.tz, callback_delay_s,
+                               [pf.region_names[r] for r in self.book.region], cal.horizon_days)
         self.connect_wait_s = spec.connect_wait_after_amd()
         self.counters = Counters(cal.horizon_days * cal.intervals_per_day, cal.interval_s, cal.horizon_days,
                                  len(spec.portfolio.segments), record)
