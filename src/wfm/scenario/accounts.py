@@ -203,7 +203,7 @@ class AccountTable:
         timezone: Sequence[str] | None = None,
         region: Sequence[str] | None = None,
     ) -> AccountTable:
-        """A table from one list per field; `phones` defaults to 1, `timezone` and `region` to "" (the center's, the rules')."""
+        """A table from one list per field; `phones` defaults to 1, `timezone` and `region` to "" (center's, rules')."""
         n = len(account_id)
         segment_names, segment_codes = _codes(segment)
         timezone_names, timezone_codes = _codes(timezone if timezone is not None else [""] * n)

@@ -491,7 +491,7 @@ def _value_text(key: str, value: float) -> str:
 
 
 def check_region(region: str) -> None:
-    """Raise a ValueError naming the fix unless `region` ("IT", "US-NY") is a jurisdiction the `holidays` package knows."""
+    """Raise a ValueError naming the fix unless `region` ("IT", "US-NY") is a jurisdiction `holidays` knows."""
     import holidays  # here: only scenarios with debtor holidays need the package
 
     country, _, subdivision = region.partition("-")
