@@ -209,8 +209,10 @@ class Auditor:
 
     def __init__(self, rules: Rules, start: date, center_tz: str, zones: Sequence[str], account_zone: Sequence[int],
                  callback_delay_s: float = 0.0, account_region: Sequence[str] = (), horizon_days: int = 0) -> None:
-        """`account_region`: each account's holiday jurisdiction ("" = the rules'); its holidays are the auditor's own
-        `holidays` lookups by the debtor's local date.
+        """Set up the audit of one run.
+
+        `account_region`: each account's holiday jurisdiction ("" = the rules'); its holidays are the
+        auditor's own `holidays` lookups, judged on the debtor's local date.
         """
         self.rules = rules
         self.callback_delay_s = callback_delay_s

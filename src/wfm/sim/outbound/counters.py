@@ -103,7 +103,7 @@ class Counters:
 
     def log_attempt(self, now: float, account: int, local_s: float, local_weekday: int, local_day: int,
                     phone: int, bound: bool, pickup: float) -> int:
-        """Add a row to the attempt trace; returns its index (the outcome, end, AMD verdict, connect, result come later)."""
+        """Add a row to the attempt trace; returns its index (outcome, end, AMD verdict, connect, result come later)."""
         log = self.log
         index = len(log["time"])
         for key, value in (("time", now), ("account", account), ("outcome", -1), ("local_s", local_s),

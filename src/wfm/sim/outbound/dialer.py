@@ -349,7 +349,7 @@ class Dialer:
             self.pace()
 
     def _note_ending(self, line: Line) -> None:
-        """What the rules learn from an attempt that ended without an agent: not connected (Reg F), a machine (Ofcom)."""
+        """What the rules learn from an attempt ended without an agent: not connected (Reg F), a machine (Ofcom)."""
         a, now = line.account, self.env.now
         if line.outcome in (BUSY, INVALID):
             self.contact_rules.unconnected(a, self.selector.clock.real(line.dialed))
