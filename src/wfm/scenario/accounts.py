@@ -245,10 +245,8 @@ class AccountTable:
             yield AccountRow(a, b, d, segments[s], p, zones[z], regions[r])
 
     def records(self) -> list[dict[str, Any]]:
-        """The rows as plain dicts, as a scenario file lists inline accounts (no `region` key when none has one)."""
-        with_region = any(self.region_names)
-        return [row._asdict() if with_region else {k: v for k, v in row._asdict().items() if k != "region"}
-                for row in self]
+        """The rows as plain dicts, as a scenario file lists inline accounts."""
+        return [row._asdict() for row in self]
 
     def total_balance(self) -> float:
         """Sum of the balances, exactly rounded."""
