@@ -14,7 +14,7 @@ import os
 import time
 
 from wfm.execution import DaskBackend, ProcessBackend, SerialBackend
-from wfm.experiment import replicate
+from wfm.experiment import RunPlan, replicate
 from wfm.scenario.io import default_scenario
 from wfm.sim import same_values
 
@@ -32,27 +32,27 @@ def _best(fn, rounds: int = ROUNDS) -> float:
 
 def main() -> None:
     scenario = default_scenario()
-    reference = replicate(scenario, REPS, SEED)
-    serial_s = _best(lambda: replicate(scenario, REPS, SEED, backend=SerialBackend()))
+    reference = replicate(scenario, RunPlan(REPS, SEED))
+    serial_s = _best(lambda: replicate(scenario, RunPlan(REPS, SEED, SerialBackend())))
 
     def cold_pool() -> None:
         with ProcessBackend(WORKERS) as backend:
-            replicate(scenario, REPS, SEED, backend=backend)
+            replicate(scenario, RunPlan(REPS, SEED, backend))
 
     cold_pool_s = _best(cold_pool, 1)
     with ProcessBackend(WORKERS) as pool:
         pool.warm_up()
-        assert same_values(replicate(scenario, REPS, SEED, backend=pool).runs, reference.runs)
-        pool_s = _best(lambda: replicate(scenario, REPS, SEED, backend=pool))
+        assert same_values(replicate(scenario, RunPlan(REPS, SEED, pool)).runs, reference.runs)
+        pool_s = _best(lambda: replicate(scenario, RunPlan(REPS, SEED, pool)))
 
     dask_s = cold_dask_s = float("nan")
     try:
         start = time.perf_counter()
         with DaskBackend(workers=WORKERS) as cluster:
-            replicate(scenario, REPS, SEED, backend=cluster)
+            replicate(scenario, RunPlan(REPS, SEED, cluster))
             cold_dask_s = time.perf_counter() - start
-            assert same_values(replicate(scenario, REPS, SEED, backend=cluster).runs, reference.runs)
-            dask_s = _best(lambda: replicate(scenario, REPS, SEED, backend=cluster))
+            assert same_values(replicate(scenario, RunPlan(REPS, SEED, cluster)).runs, reference.runs)
+            dask_s = _best(lambda: replicate(scenario, RunPlan(REPS, SEED, cluster)))
     except ImportError as exc:
         print(f"Dask skipped: {exc}")
 

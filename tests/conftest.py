@@ -15,7 +15,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from baseline_runs import SEED, SHORT_REPS, more_agents, short_baseline
-from wfm.experiment import Summary, replicate
+from wfm.experiment import RunPlan, Summary, replicate
 from wfm.scenario import Scenario
 
 
@@ -28,13 +28,13 @@ def baseline_2d() -> Scenario:
 @pytest.fixture(scope="session")
 def baseline_2d_summary(baseline_2d: Scenario) -> Summary:
     """Two replications of `baseline_2d` at SEED."""
-    return replicate(baseline_2d, SHORT_REPS, SEED)
+    return replicate(baseline_2d, RunPlan(SHORT_REPS, SEED))
 
 
 @pytest.fixture(scope="session")
 def more_agents_2d_summary(baseline_2d: Scenario) -> Summary:
     """Two replications of `more_agents(baseline_2d)` at SEED: paired with `baseline_2d_summary`."""
-    return replicate(more_agents(baseline_2d), SHORT_REPS, SEED)
+    return replicate(more_agents(baseline_2d), RunPlan(SHORT_REPS, SEED))
 
 
 def _module_fixture_group(item: pytest.Item) -> str | None:

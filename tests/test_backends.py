@@ -9,7 +9,7 @@ import pytest
 
 from stationary import stationary_scenario
 from wfm.execution import DaskBackend, ProcessBackend, SerialBackend, Task, make_backend
-from wfm.experiment import compare, replicate, run_many
+from wfm.experiment import RunPlan, compare, replicate, run_many
 from wfm.sim import Cancelled, same_values
 
 REPS, SEED = 4, 20260105  # more replications than workers: results come back out of order and must be re-sorted
@@ -28,7 +28,7 @@ def baseline(baseline_2d):
 
 @pytest.fixture(scope="module")
 def serial_summary(baseline):
-    return replicate(baseline, REPS, SEED)
+    return replicate(baseline, RunPlan(REPS, SEED))
 
 
 @pytest.fixture(scope="module")
@@ -51,19 +51,19 @@ def _assert_same_summary(a, b):
 
 
 def test_process_pool_gives_the_serial_summary(baseline, serial_summary, process_backend):
-    _assert_same_summary(serial_summary, replicate(baseline, REPS, SEED, backend=process_backend))
+    _assert_same_summary(serial_summary, replicate(baseline, RunPlan(REPS, SEED, process_backend)))
 
 
 def test_dask_local_cluster_gives_the_serial_summary(baseline, serial_summary, dask_backend):
-    _assert_same_summary(serial_summary, replicate(baseline, REPS, SEED, backend=dask_backend))
+    _assert_same_summary(serial_summary, replicate(baseline, RunPlan(REPS, SEED, dask_backend)))
 
 
 @pytest.mark.parametrize("backend_fixture", ["process_backend", "dask_backend"])
 def test_comparison_is_identical_on_every_backend(request, backend_fixture):
     backend = request.getfixturevalue(backend_fixture)
     scenarios = [stationary_scenario(n, 100, 300, 180, hours=4) for n in (9, 10)]
-    serial = compare(run_many(scenarios, 3, 5))
-    parallel = compare(run_many(scenarios, 3, 5, backend=backend))
+    serial = compare(run_many(scenarios, RunPlan(3, 5)))
+    parallel = compare(run_many(scenarios, RunPlan(3, 5, backend)))
     for a, b in zip(serial.summaries, parallel.summaries, strict=True):
         _assert_same_summary(a, b)
     assert serial.differences == parallel.differences
@@ -74,7 +74,7 @@ def test_progress_rises_to_one(request, backend_fixture):
     backend = SerialBackend() if backend_fixture == "serial" else request.getfixturevalue(backend_fixture)
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
     seen: list[float] = []
-    replicate(scenario, 5, 1, progress=seen.append, backend=backend)
+    replicate(scenario, RunPlan(5, 1, backend, progress=seen.append))
     assert seen and seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
     assert all(0 <= f <= 1 for f in seen)
 
@@ -85,11 +85,11 @@ def test_cancel_stops_the_experiment(request, backend_fixture):
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
     progressed: list[float] = []
     with pytest.raises(Cancelled):
-        replicate(scenario, 40, 1, progress=progressed.append, cancel=lambda: bool(progressed), backend=backend)
+        replicate(scenario, RunPlan(40, 1, backend, progress=progressed.append, cancel=lambda: bool(progressed)))
     # it stopped early: far fewer than the 40 replications reported done
     assert max(progressed) < 0.5
     # and the backend is still usable afterwards
-    assert replicate(scenario, 2, 1, backend=backend).replications == 2
+    assert replicate(scenario, RunPlan(2, 1, backend)).replications == 2
 
 
 def test_cancel_before_start_runs_nothing():
@@ -137,13 +137,13 @@ def test_connecting_to_a_running_scheduler_leaves_it_running(baseline, serial_su
     address = dask_backend._cluster.scheduler_address
     with make_backend("dask", scheduler=address) as client_backend:
         assert client_backend.workers == 2
-        _assert_same_summary(serial_summary, replicate(baseline, REPS, SEED, backend=client_backend))
+        _assert_same_summary(serial_summary, replicate(baseline, RunPlan(REPS, SEED, client_backend)))
     # the cluster belongs to someone else: closing our connection must not stop it
-    assert replicate(stationary_scenario(5, 40, 300, 180, hours=4), 2, 1, backend=dask_backend).replications == 2
+    assert replicate(stationary_scenario(5, 40, 300, 180, hours=4), RunPlan(2, 1, dask_backend)).replications == 2
 
 
 def test_serial_progress_moves_within_a_run():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
     seen: list[float] = []
-    replicate(scenario, 2, 1, progress=seen.append)
+    replicate(scenario, RunPlan(2, 1, progress=seen.append))
     assert len(seen) > 2 and any(0 < f < 0.5 for f in seen)

@@ -12,6 +12,7 @@ from stationary import stationary_scenario
 from wfm.analytic import erlang_a
 from wfm.experiment import (
     Estimate,
+    RunPlan,
     compare,
     paired_difference,
     replicate,
@@ -58,7 +59,7 @@ def test_ci_covers_the_erlang_a_value_95_percent_of_the_time():
     covered = {"service_level": 0, "abandon_rate": 0, "service_level_z": 0}
     z = stats.norm.ppf(0.975)
     for e in range(experiments):
-        runs = run_replications(scenario, 10_000 + e, range(reps))
+        runs = run_replications(scenario, RunPlan(reps, 10_000 + e), range(reps))
         sl = Estimate.of([_steady_ratio(r, "answered_in_sl") for r in runs])
         ab = Estimate.of([_steady_ratio(r, "abandoned") for r in runs])
         covered["service_level"] += sl.low <= ref.service_level <= sl.high
@@ -78,7 +79,7 @@ def test_ci_covers_the_erlang_a_value_95_percent_of_the_time():
 @pytest.fixture(scope="module")
 def fifty_vs_fiftyone():
     scenarios = [stationary_scenario(n, 540, 300, 180, hours=8) for n in (50, 51)]
-    return compare(run_many(scenarios, 10, 7), keys=["service_level", "abandon_rate", "asa", "occupancy"])
+    return compare(run_many(scenarios, RunPlan(10, 7)), keys=["service_level", "abandon_rate", "asa", "occupancy"])
 
 
 def test_paired_ci_is_narrower_than_the_unpaired_one(fifty_vs_fiftyone):
@@ -113,14 +114,14 @@ def test_comparison_rows_agree_with_paired_difference(fifty_vs_fiftyone):
 
 def test_a_scenario_against_itself_differs_by_exactly_zero():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
-    comparison = compare(run_many([scenario, scenario], 3, 1), keys=["service_level"])
+    comparison = compare(run_many([scenario, scenario], RunPlan(3, 1)), keys=["service_level"])
     row = comparison.difference(1, "service_level")
     assert row.paired.mean == 0 and row.paired.half_width == 0 and not row.significant
 
 
 def test_welch_matches_scipy():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
-    a, b = replicate(scenario, 6, 1), replicate(scenario, 6, 2)
+    a, b = replicate(scenario, RunPlan(6, 1)), replicate(scenario, RunPlan(6, 2))
     welch = welch_difference(a, b, "service_level")
     res = stats.ttest_ind(b.per_replication["service_level"], a.per_replication["service_level"], equal_var=False)
     ci = res.confidence_interval(0.95)
@@ -130,9 +131,9 @@ def test_welch_matches_scipy():
 def test_compare_rejects_bad_requests():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
     with pytest.raises(ValueError, match="at least two scenarios"):
-        compare(run_many([scenario], 2, 1))
+        compare(run_many([scenario], RunPlan(2, 1)))
     with pytest.raises(ValueError, match="unknown KPI"):
-        compare(run_many([scenario, scenario], 2, 1), keys=["sevice_level"])
+        compare(run_many([scenario, scenario], RunPlan(2, 1)), keys=["sevice_level"])
 
 
 # --------------------------------------------------------------------------- stopping rule
@@ -140,22 +141,22 @@ def test_compare_rejects_bad_requests():
 
 def test_precision_rule_adds_replications_until_the_half_width_is_reached():
     scenario = stationary_scenario(10, 100, 300, 180, hours=8)
-    result = replicate_to_precision(scenario, 3, {"service_level": 0.02}, initial=3, max_replications=200)
+    result = replicate_to_precision(scenario, RunPlan(3, 3), {"service_level": 0.02}, max_replications=200)
     n = result.summary.replications
     assert result.reached and 3 < n < 200
     assert result.summary.kpis["service_level"].half_width <= 0.02
     # adding replications never changes earlier ones: the result is the plain experiment of size n
-    assert same_values(result.summary.runs, replicate(scenario, n, 3).runs)
+    assert same_values(result.summary.runs, replicate(scenario, RunPlan(n, 3)).runs)
 
 
 def test_precision_rule_stops_at_the_cap_and_says_so():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
-    result = replicate_to_precision(scenario, 1, {"service_level": 1e-6}, initial=2, max_replications=6)
+    result = replicate_to_precision(scenario, RunPlan(2, 1), {"service_level": 1e-6}, max_replications=6)
     assert not result.reached and result.summary.replications == 6
     with pytest.raises(ValueError, match="unknown KPI"):
-        replicate_to_precision(scenario, 1, {"sl": 0.1}, initial=2, max_replications=3)
+        replicate_to_precision(scenario, RunPlan(2, 1), {"sl": 0.1}, max_replications=3)
     with pytest.raises(ValueError, match="at least 2"):
-        replicate_to_precision(scenario, 1, {"service_level": 0.1}, initial=1)
+        replicate_to_precision(scenario, RunPlan(1, 1), {"service_level": 0.1})
 
 
 # --------------------------------------------------------------------------- sweeps
@@ -223,7 +224,7 @@ def test_invalid_grid_points_are_all_reported_before_anything_runs():
 def test_two_axis_sweep_table_runs_every_point_on_common_random_numbers():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
     axes = [parse_axis("groups[0].shifts[0].headcount=4,6"), parse_axis("inbound.patience.mean_s=60,240")]
-    result = sweep(scenario, axes, 3, 11)
+    result = sweep(scenario, axes, RunPlan(3, 11))
     table = result.table(["service_level", "abandon_rate"])
     assert list(table["groups[0].shifts[0].headcount"]) == [4, 4, 6, 6]
     assert list(table["inbound.patience.mean_s"]) == [60, 240, 60, 240]
@@ -232,7 +233,8 @@ def test_two_axis_sweep_table_runs_every_point_on_common_random_numbers():
         "service_level_high", "abandon_rate", "abandon_rate_low", "abandon_rate_high",
     }
     # each row is exactly the experiment of its scenario on the sweep's seed
-    direct = replicate(vary(scenario, {"groups[0].shifts[0].headcount": 6, "inbound.patience.mean_s": 60}), 3, 11)
+    point = vary(scenario, {"groups[0].shifts[0].headcount": 6, "inbound.patience.mean_s": 60})
+    direct = replicate(point, RunPlan(3, 11))
     assert same_values(result.rows[2].summary.runs, direct.runs)
     # direction: more agents, better service; more patient callers, fewer abandons
     assert table["service_level"][2] > table["service_level"][0]
@@ -245,9 +247,9 @@ def test_sweep_rejects_three_axes_and_a_repeated_path():
     scenario = stationary_scenario(5, 40, 300, 180, hours=4)
     axis = parse_axis("inbound.patience.mean_s=60,240")
     with pytest.raises(ValueError, match="one or two fields"):
-        sweep(scenario, [axis, axis, axis], 2, 1)
+        sweep(scenario, [axis, axis, axis], RunPlan(2, 1))
     with pytest.raises(ValueError, match="swept twice"):
-        sweep(scenario, [axis, axis], 2, 1)
+        sweep(scenario, [axis, axis], RunPlan(2, 1))
 
 
 def test_sweep_plan_file(tmp_path):

@@ -6,7 +6,6 @@ Collaborators are injected: scripted dialogs, an INI QSettings in tmp_path, and 
 
 from __future__ import annotations
 
-import functools
 import math
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
 
 from wfm.execution import ProcessBackend
-from wfm.experiment import paired_difference, replicate
+from wfm.experiment import RunPlan, paired_difference, replicate
 from wfm.gui.app import configure_plots, install_excepthook
 from wfm.gui.dialogs import Unsaved
 from wfm.gui.formatting import format_delta
@@ -62,10 +61,10 @@ def dialogs() -> ScriptedDialogs:
     return ScriptedDialogs()
 
 
-def make_window(qtbot, tmp_path: Path, dialogs: ScriptedDialogs, runner=replicate) -> MainWindow:
+def make_window(qtbot, tmp_path: Path, dialogs: ScriptedDialogs, runner=replicate, backend=None) -> MainWindow:
     configure_plots()
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(default_scenario(), runner=runner, dialogs=dialogs, settings=settings)
+    window = MainWindow(default_scenario(), runner=runner, backend=backend, dialogs=dialogs, settings=settings)
     qtbot.addWidget(window)
     window.show()
     return window
@@ -105,7 +104,7 @@ def test_run_fills_kpi_table_and_plots_with_the_runs_values(qtbot, window):
     assert summary.replications == 2 and outcome.scenario.calendar.horizon_days == 1
     assert window.isWindowModified()
     # the run is exactly replicate() of the edited scenario (same seed, bit-identical)
-    reference = replicate(outcome.scenario, 2, outcome.scenario.run.seed)
+    reference = replicate(outcome.scenario, RunPlan(2, outcome.scenario.run.seed))
     assert all(same_values(a, b) for a, b in zip(reference.runs, summary.runs, strict=True))
 
     for key, est in summary.kpis.items():
@@ -191,14 +190,14 @@ def process_pool():
 
 @pytest.fixture
 def pooled_window(qtbot, tmp_path, dialogs, process_pool) -> MainWindow:
-    win = make_window(qtbot, tmp_path, dialogs, runner=functools.partial(replicate, backend=process_pool))
+    win = make_window(qtbot, tmp_path, dialogs, backend=process_pool)
     yield win
     win.tasks.shutdown()
 
 
 def test_the_process_pool_gives_the_serial_results(qtbot, pooled_window):
     outcome = short_run(qtbot, pooled_window, reps=2, timeout=120_000)
-    serial = replicate(outcome.scenario, 2, outcome.scenario.run.seed)
+    serial = replicate(outcome.scenario, RunPlan(2, outcome.scenario.run.seed))
     assert all(same_values(a, b) for a, b in zip(serial.runs, outcome.summary.runs, strict=True))
 
 

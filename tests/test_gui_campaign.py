@@ -348,9 +348,9 @@ def test_a_usd_run_shows_dollars_in_the_kpi_table_and_dashboards(qtbot, tmp_path
 def test_what_if_levers_change_the_scenario_that_is_run(qtbot, tmp_path):
     ran: list[Scenario] = []
 
-    def recording(scenario, replications, seed, **kwargs):
+    def recording(scenario, plan):
         ran.append(scenario)
-        return replicate(scenario, replications, seed, **kwargs)
+        return replicate(scenario, plan)
 
     window = open_window(qtbot, tmp_path, small_blended(horizon_days=1), runner=recording)
     whatif = window.whatif

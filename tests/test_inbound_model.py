@@ -18,7 +18,7 @@ import simpy
 from baseline_runs import short_baseline
 from stationary import stationary_scenario
 from wfm import kpi
-from wfm.experiment import replicate
+from wfm.experiment import RunPlan, replicate
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.io import load_scenario, scenario_from_mapping
 from wfm.sim import Cancelled, InboundSeries, RunResult, StaffSeries, run, same_values
@@ -360,7 +360,7 @@ def test_same_seed_gives_identical_results_and_another_seed_does_not(baseline_2d
 
 def test_a_replication_does_not_depend_on_how_many_are_run() -> None:
     scenario = _scenario()
-    three, five = replicate(scenario, 3, 2026), replicate(scenario, 5, 2026)
+    three, five = replicate(scenario, RunPlan(3, 2026)), replicate(scenario, RunPlan(5, 2026))
     for i in range(3):
         assert same_values(three.runs[i], five.runs[i])
         assert same_values(three.runs[i], run(scenario, 2026, replication=i))

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from outbound_scenarios import outbound_scenario
 from rule_checker import check_attempts
 from wfm.cli import EXIT_OK, main
-from wfm.experiment import replicate
+from wfm.experiment import RunPlan, replicate
 from wfm.report import write_report
 from wfm.scenario.io import ScenarioError, load_scenario
 from wfm.scenario.outbound import Compliance
@@ -158,6 +158,6 @@ def test_validate_names_the_loosened_rules(tmp_path, capsys, monkeypatch) -> Non
 def test_the_compliance_sheet_names_the_loosened_rules(tmp_path) -> None:
     scenario = _imported_with(max_attempts_day=0, loosen="true")
     scenario = scenario.model_copy(update={"calendar": scenario.calendar.model_copy(update={"horizon_days": 1})})
-    path = write_report(tmp_path / "r.xlsx", [replicate(scenario, 1, 3)], [scenario])
+    path = write_report(tmp_path / "r.xlsx", [replicate(scenario, RunPlan(1, 3))], [scenario])
     cells = [c for row in load_workbook(path)["Compliance"].iter_rows(values_only=True) for c in row if c]
     assert "Loosened: max_attempts_day" in cells and "0 (no cap) (presets: 4 (italy))" in cells

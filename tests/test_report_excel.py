@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from baseline_runs import SEED, more_agents, short_baseline
 from wfm import __version__
 from wfm.analytic import StaffingRule, erlang_a_staffing, erlang_c_staffing
-from wfm.experiment import Estimate, Summary, paired_difference, replicate
+from wfm.experiment import Estimate, RunPlan, Summary, paired_difference, replicate
 from wfm.kpi import KPI_BY_KEY
 from wfm.report import ReportError, build_workbook, write_report
 from wfm.report.data import Target, scenario_inputs, targets
@@ -387,7 +387,7 @@ def test_targets_and_status():
 def test_no_inbound_means_no_inbound_sheets(tmp_path):
     scenario = short_baseline(1)
     scenario = scenario.model_copy(update={"inbound": scenario.inbound.model_copy(update={"enabled": False})})
-    path = write_report(tmp_path / "r.xlsx", [replicate(scenario, REPS, SEED)], [scenario])
+    path = write_report(tmp_path / "r.xlsx", [replicate(scenario, RunPlan(REPS, SEED))], [scenario])
     wb = load_workbook(path)
     assert wb.sheetnames == ["Summary", "Dialer", "Portfolio", "Costs", "Workforce", "Compliance", "Daily", "Inputs"]
     _, rows = kpi_tables(wb["Summary"])
@@ -546,7 +546,7 @@ def test_imported_portfolio_is_summarised_not_listed():
 def test_imported_portfolio_inputs_sheet(tmp_path):
     scenario = load_scenario(SCENARIOS / "imported_portfolio.toml")
     scenario = scenario.model_copy(update={"calendar": scenario.calendar.model_copy(update={"horizon_days": 1})})
-    path = write_report(tmp_path / "imported.xlsx", [replicate(scenario, 1, SEED)], [scenario])
+    path = write_report(tmp_path / "imported.xlsx", [replicate(scenario, RunPlan(1, SEED))], [scenario])
     ws = load_workbook(path)["Inputs"]
     _, rows = table(ws, "Parameter")
     assert len(rows) == 4 + len(scenario_inputs(scenario)) < 400
@@ -571,7 +571,7 @@ def in_currency(scenario: Scenario, currency: str) -> Scenario:
 
 def test_a_usd_scenario_writes_no_euro_anywhere():
     scenario = in_currency(short_baseline(1), "USD")
-    summary = replicate(scenario, 1, SEED)
+    summary = replicate(scenario, RunPlan(1, SEED))
     wb = build_workbook([summary], [scenario])  # in memory: openpyxl does not read charts back
     texts = [str(cell.value) for ws in wb.worksheets for row in ws.iter_rows() for cell in row]
     formats = [cell.number_format for ws in wb.worksheets for row in ws.iter_rows() for cell in row]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from baseline_runs import SEED, more_agents
-from wfm.experiment import replicate
+from wfm.experiment import RunPlan, replicate
 from wfm.report import write_report
 
 TOOLS = {"soffice": "libreoffice-calc-nogui", "pdfinfo": "poppler-utils", "pdftotext": "poppler-utils"}
@@ -73,7 +73,7 @@ def pdfs(tmp_path_factory, baseline_2d, baseline_2d_summary, more_agents_2d_summ
     workbooks = [
         write_report(folder / "single.xlsx", [baseline_2d_summary], [baseline_2d]),
         write_report(folder / "compare.xlsx", [baseline_2d_summary, more_agents_2d_summary], [baseline_2d, other]),
-        write_report(folder / "people.xlsx", [replicate(people, 2, SEED)], [people]),
+        write_report(folder / "people.xlsx", [replicate(people, RunPlan(2, SEED))], [people]),
     ]
     return convert(workbooks, folder), people
 

@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
 
-from wfm.experiment import Summary, replicate, summarize
+from wfm.experiment import RunPlan, Summary, replicate, summarize
 from wfm.kpi import mean_over_runs
 from wfm.report import build_workbook, write_report
 from wfm.report.styles import FORMATS, clip_to_unit
@@ -61,7 +61,7 @@ def people_scenario(days: int = 3) -> Scenario:
 @pytest.fixture(scope="module")
 def people(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Summary, Scenario]:
     scenario = people_scenario()
-    summary = replicate(scenario, REPS, SEED)
+    summary = replicate(scenario, RunPlan(REPS, SEED))
     path = write_report(tmp_path_factory.mktemp("people") / "people.xlsx", [summary], [scenario])
     return path, summary, scenario
 
@@ -145,7 +145,7 @@ def test_inbound_only_has_no_campaign_sheets(tmp_path):
         "outbound": base.outbound.model_copy(update={"enabled": False}),
         "groups": tuple(g for g in base.groups if g.kind != "outbound"),
     })
-    path = write_report(tmp_path / "in.xlsx", [replicate(scenario, REPS, SEED)], [scenario])
+    path = write_report(tmp_path / "in.xlsx", [replicate(scenario, RunPlan(REPS, SEED))], [scenario])
     assert load_workbook(path).sheetnames == ["Summary", "Profile", "Costs", "Workforce", "Daily", "Intervals",
                                               "Inputs"]
 
@@ -331,7 +331,7 @@ def test_hiring_adds_requisition_and_training_columns(tmp_path):
         "workforce": {"attrition": {"enabled": True, "annual_rate": 5.0},
                       "hiring": {"enabled": True, "lead_time_days": 1, "training_days": 1}},
     }))
-    summary = replicate(scenario, REPS, SEED)
+    summary = replicate(scenario, RunPlan(REPS, SEED))
     ws = build_workbook([summary], [scenario])["Workforce"]
     _, headers, rows = tables_on(ws)["Date"]
     assert "Stress (mean)" not in headers and "Productivity" not in headers  # features off: no columns of zeros
@@ -345,7 +345,7 @@ def test_hiring_adds_requisition_and_training_columns(tmp_path):
 def test_two_weeks_add_a_weekly_workforce_table():
     # the people model over two weeks; the dialer, nine tenths of the run time, adds nothing to this table
     scenario = Scenario.model_validate(merge(people_scenario(days=14).model_dump(), {"outbound": {"enabled": False}}))
-    summary = replicate(scenario, REPS, SEED)
+    summary = replicate(scenario, RunPlan(REPS, SEED))
     ws = build_workbook([summary], [scenario])["Workforce"]
     tables = tables_on(ws)
     _, headers, rows = tables["Week starting"]

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from wfm.analytic import SL_CEILING, StaffingRule, erlang_c, smallest_meeting
-from wfm.experiment import Summary, replicate
+from wfm.experiment import RunPlan, Summary, replicate
 from wfm.kpi import KPI_BY_KEY, format_kpi, mean_over_runs, ratio
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario
@@ -36,7 +36,7 @@ def two_days() -> Scenario:
 @pytest.fixture(scope="module")
 def run_shape() -> tuple[Scenario, Summary]:
     scenario = two_days()
-    return scenario, replicate(scenario, 1, 11)
+    return scenario, replicate(scenario, RunPlan(1, 11))
 
 
 def forged(summary: Summary, cells: dict[tuple[int, int], tuple[int, int, float]]) -> Summary:
@@ -162,7 +162,7 @@ def test_smallest_meeting_gallops_both_ways_and_names_the_bound():
 
 def test_comparison_rows_pair_judge_and_refuse_what_cannot_be_compared(run_shape):
     scenario, summary = run_shape
-    other = replicate(scenario.model_copy(update={"name": "again"}), 1, 11)
+    other = replicate(scenario.model_copy(update={"name": "again"}), RunPlan(1, 11))
     row = delta(summary, other, "service_level")
     assert row.paired is not None and row.paired.mean == 0.0 and not row.significant and row.verdict is None
     assert delta(summary, dataclasses.replace(other, seed=12), "aht").note == DIFFERENT_SEEDS

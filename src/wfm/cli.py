@@ -16,7 +16,7 @@ from rich.table import Table
 
 from wfm import __version__
 from wfm.execution import BACKENDS, Backend, make_backend
-from wfm.experiment import Comparison, Summary, compare, replicate, run_many
+from wfm.experiment import Comparison, RunPlan, Summary, compare, replicate, run_many
 from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
 from wfm.scenario import Scenario
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
@@ -147,14 +147,21 @@ def _backend(args: argparse.Namespace) -> Iterator[Backend]:
         yield backend
 
 
+@contextlib.contextmanager
+def _plan(args: argparse.Namespace, console: Console, reps: int, seed: int, description: str) -> Iterator[RunPlan]:
+    """The experiment plan of a command: its size and seed, the chosen backend, a progress bar."""
+    with _backend(args) as backend, _progress(console, description) as progress:
+        yield RunPlan(reps, seed, backend, progress)
+
+
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     """Run replications of one scenario, print the KPI table and optionally write the workbook."""
     setup = _setup(args, console, args.scenario, args.reps, args.seed)
     if setup is None:
         return EXIT_BAD_INPUT
     scenario, reps, seed, output = setup
-    with _backend(args) as backend, _progress(console, f"Simulating {scenario.name}") as progress:
-        summary = replicate(scenario, reps, seed, progress=progress, backend=backend)
+    with _plan(args, console, reps, seed, f"Simulating {scenario.name}") as plan:
+        summary = replicate(scenario, plan)
     console.print(kpi_table(summary))
     return _write_excel(output, [summary], [scenario], args.force, console)
 
@@ -230,8 +237,8 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     if not ok:
         return EXIT_BAD_INPUT
     keys = _kpi_keys(args, list(KPI_BY_KEY))
-    with _backend(args) as backend, _progress(console, f"Comparing {len(scenarios)} scenarios") as progress:
-        comparison = compare(run_many(scenarios, reps, seed, progress, backend=backend), keys)
+    with _plan(args, console, reps, seed, f"Comparing {len(scenarios)} scenarios") as plan:
+        comparison = compare(run_many(scenarios, plan), keys)
     console.print(comparison_table(comparison))
     return _write_excel(output, comparison.summaries, scenarios, args.force, console)
 
@@ -260,14 +267,14 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     axes: list[Axis] = []
     if args.plan:
         try:
-            plan = load_sweep_plan(args.plan)
+            declared = load_sweep_plan(args.plan)
         except ScenarioError as exc:
             _print_problems(exc, console)
             return EXIT_BAD_INPUT
-        axes += plan.axes
-        scenario_path = scenario_path or (str(plan.scenario) if plan.scenario else None)
-        reps = reps if reps is not None else plan.replications
-        seed = seed if seed is not None else plan.seed
+        axes += declared.axes
+        scenario_path = scenario_path or (str(declared.scenario) if declared.scenario else None)
+        reps = reps if reps is not None else declared.replications
+        seed = seed if seed is not None else declared.seed
     axes += [parse_axis(text) for text in args.vary or ()]
     if not axes:
         console.print("[red]nothing to sweep[/]; give --vary PATH=START:STOP:STEP (or PATH=V1,V2) or --plan FILE")
@@ -277,8 +284,8 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         return EXIT_BAD_INPUT
     scenario, reps, seed, output = setup
     keys = _kpi_keys(args, list(KPI_BY_KEY))
-    with _backend(args) as backend, _progress(console, f"Sweeping {scenario.name}") as progress:
-        result = sweep(scenario, axes, reps, seed, progress, backend=backend)
+    with _plan(args, console, reps, seed, f"Sweeping {scenario.name}") as plan:
+        result = sweep(scenario, axes, plan)
     console.print(sweep_table(result, keys))
     scenarios = [_scenario_of(scenario, row.values) for row in result.rows]
     return _write_excel(output, result.summaries, scenarios, args.force, console)
@@ -332,9 +339,9 @@ def cmd_solve_staffing(args: argparse.Namespace, console: Console) -> int:
     group, shift = _template_index(scenario, args.group, args.shift)
     target = ServiceTarget(args.sl if args.sl is not None else scenario.inbound.service_level.target,
                            args.max_abandon)
-    with _backend(args) as backend, _progress(console, "Solving staffing") as progress:
-        solution = solve_staffing(scenario, target, reps, seed, progress, group=group, shift=shift,
-                                  verify_replications=args.verify_reps, backend=backend)
+    with _plan(args, console, reps, seed, "Solving staffing") as plan:
+        solution = solve_staffing(scenario, target, plan, group=group, shift=shift,
+                                  verify_replications=args.verify_reps)
     console.print(staffing_table(solution))
     template = scenario.groups[group].shifts[shift]
     console.print(f"Answer: [bold]{solution.headcount}[/] agent(s) on {scenario.groups[group].name}/{template.name} "
@@ -363,10 +370,9 @@ def cmd_solve_pacing(args: argparse.Namespace, console: Console) -> int:
     if args.values and not args.field:
         args.field = pacing_lever(scenario)[0]
     axis = parse_axis(f"{args.field}={args.values}") if args.values else None
-    with _backend(args) as backend, _progress(console, "Solving pacing") as progress:
-        optimum = solve_pacing(scenario, reps, seed, progress, path=args.field,
-                               values=axis.values if axis else None, drop_cap=args.drop_cap,
-                               conservative=not args.on_mean, backend=backend)
+    with _plan(args, console, reps, seed, "Solving pacing") as plan:
+        optimum = solve_pacing(scenario, plan, path=args.field, values=axis.values if axis else None,
+                               drop_cap=args.drop_cap, conservative=not args.on_mean)
     console.print(sweep_table(optimum.sweep, [optimum.objective, optimum.cap.key]))
     judged = "mean" if args.on_mean else "95% CI upper end"
     if optimum.best_value is None:

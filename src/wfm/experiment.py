@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -92,6 +92,48 @@ class Summary:
     runs: tuple[RunResult, ...]
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """How an experiment runs: its size and seed, where it runs, and who hears of its progress.
+
+    Every experiment, sweep and solver takes one plan instead of the same five parameters; a
+    solver that runs sub-experiments passes its plan on with a share of the progress bar
+    (`reporting_to`), so where the work runs and how it is cancelled stay the caller's choice.
+
+    Attributes:
+        replications: replications per scenario (per grid point, per candidate), >= 1;
+            replication i uses `SeedSequence(seed, spawn_key=(i,))`.
+        seed: experiment seed.
+        backend: where the replications run (see `wfm.execution`); serial in this process when
+            None. The numbers are the same on every backend.
+        progress: called with the fraction done.
+        cancel: polled; when it returns True the experiment raises `wfm.sim.Cancelled`.
+    """
+
+    replications: int
+    seed: int
+    backend: Backend | None = None
+    progress: Progress = no_progress
+    cancel: Cancel = never_cancel
+
+    def __post_init__(self) -> None:
+        if self.replications < 1:
+            raise ValueError(f"replications must be at least 1, but got {self.replications}")
+
+    def reporting_to(self, progress: Progress) -> RunPlan:
+        """The same plan, telling `progress` instead (a sub-experiment's share of the bar)."""
+        return replace(self, progress=progress)
+
+    def resized(self, replications: int, seed: int | None = None) -> RunPlan:
+        """The same plan with another size (and seed)."""
+        return replace(self, replications=replications, seed=self.seed if seed is None else seed)
+
+    def run_tasks(self, tasks: Sequence[Task]) -> list[RunResult]:
+        """Run `tasks` on the plan's backend, reporting and polling as the plan says."""
+        backend = SerialBackend() if self.backend is None else self.backend
+        return backend.run_tasks(tasks, self.progress, self.cancel)
+
+
 def summarize(scenario: Scenario, seed: int, runs: Sequence[RunResult]) -> Summary:
     """Estimates and mean tables from replication results (in replication order)."""
     overall = [kpi.overall(r) for r in runs]
@@ -109,51 +151,14 @@ def summarize(scenario: Scenario, seed: int, runs: Sequence[RunResult]) -> Summa
     )
 
 
-def _backend_or_serial(backend: Backend | None) -> Backend:
-    return SerialBackend() if backend is None else backend
+def run_replications(scenario: Scenario, plan: RunPlan, indices: Sequence[int]) -> list[RunResult]:
+    """Raw results of the given replication indices of one scenario (seeded by the plan), in index order."""
+    return plan.run_tasks([Task(scenario, plan.seed, i) for i in indices])
 
 
-def run_replications(
-    scenario: Scenario,
-    seed: int,
-    indices: Sequence[int],
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
-    backend: Backend | None = None,
-) -> list[RunResult]:
-    """Raw results of the given replication indices of one scenario, in index order."""
-    tasks = [Task(scenario, seed, i) for i in indices]
-    return _backend_or_serial(backend).run_tasks(tasks, progress, cancel)
-
-
-def replicate(
-    scenario: Scenario,
-    replications: int,
-    seed: int,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
-    *,
-    backend: Backend | None = None,
-) -> Summary:
-    """Run `replications` independent replications and summarise them.
-
-    Args:
-        scenario: the validated input.
-        replications: how many, >= 1; replication i uses `SeedSequence(seed, spawn_key=(i,))`.
-        seed: experiment seed.
-        progress: called with the fraction done.
-        cancel: polled; when it returns True the experiment raises `wfm.sim.Cancelled`.
-        backend: where to run (see `wfm.execution`); serial in this process when None. The
-            summary is the same whichever backend runs it.
-    """
-    _check_replications(replications)
-    runs = run_replications(scenario, seed, range(replications), progress, cancel, backend)
-    return summarize(scenario, seed, runs)
-
-
-def _check_replications(replications: int) -> None:
-    if replications < 1:
-        raise ValueError(f"replications must be at least 1, but got {replications}")
+def replicate(scenario: Scenario, plan: RunPlan) -> Summary:
+    """Run the plan's replications of `scenario` and summarise them (the same on every backend)."""
+    return summarize(scenario, plan.seed, run_replications(scenario, plan, range(plan.replications)))
 
 
 def paired_difference(base: Summary, other: Summary, key: str) -> Estimate:
@@ -253,27 +258,17 @@ def _differences(summaries: Sequence[Summary], keys: Sequence[str]) -> tuple[Dif
     return tuple(rows)
 
 
-def run_many(
-    scenarios: Sequence[Scenario],
-    replications: int,
-    seed: int,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
-    backend: Backend | None = None,
-) -> tuple[Summary, ...]:
+def run_many(scenarios: Sequence[Scenario], plan: RunPlan) -> tuple[Summary, ...]:
     """Summaries of several scenarios on common random numbers, submitted as one batch.
 
     One batch keeps every worker busy across scenario boundaries; replication i of every
     scenario shares its random streams, which is what makes their differences paired.
     """
-    _check_replications(replications)
     if not scenarios:
         raise ValueError("no scenario given; pass at least one")
-    tasks = [Task(s, seed, i) for s in scenarios for i in range(replications)]
-    runs = _backend_or_serial(backend).run_tasks(tasks, progress, cancel)
-    return tuple(
-        summarize(s, seed, runs[k * replications:(k + 1) * replications]) for k, s in enumerate(scenarios)
-    )
+    n = plan.replications
+    runs = plan.run_tasks([Task(s, plan.seed, i) for s in scenarios for i in range(n)])
+    return tuple(summarize(s, plan.seed, runs[k * n:(k + 1) * n]) for k, s in enumerate(scenarios))
 
 
 def compare(summaries: Sequence[Summary], keys: Sequence[str] | None = None) -> Comparison:
@@ -336,36 +331,26 @@ def _replications_needed(summary: Summary, targets: Mapping[str, float]) -> int:
 
 
 def replicate_to_precision(
-    scenario: Scenario,
-    seed: int,
-    targets: Mapping[str, float],
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
-    *,
-    initial: int = 5,
-    max_replications: int = 200,
-    backend: Backend | None = None,
+    scenario: Scenario, plan: RunPlan, targets: Mapping[str, float], *, max_replications: int = 200,
 ) -> Precision:
     """Add replications until each chosen KPI's 95% CI half-width is at most its target.
 
     Replications are added in batches sized from the current half-widths (half-width falls
     like 1/√n), never past `max_replications`. Replication i is always the same run, so the
-    result equals `replicate(scenario, n, seed)` for the final n.
+    result equals `replicate` of the final n on the same seed.
 
     Args:
         scenario: the validated input.
-        seed: experiment seed.
+        plan: the first batch (`plan.replications`, >= 2 to estimate a variance), the seed, the
+            backend; its progress is told the fraction of `max_replications` run so far.
         targets: KPI key → largest acceptable half-width, in the KPI's unit (0.01 = one point of SL).
-        progress: called with the fraction of `max_replications` run so far.
-        cancel: polled; when it returns True the experiment raises `wfm.sim.Cancelled`.
-        initial: replications of the first batch, >= 2.
         max_replications: upper bound on the total.
-        backend: where to run; serial when None.
     """
+    initial = plan.replications
     if initial < 2:
-        raise ValueError(f"initial must be at least 2 to estimate a variance, but got {initial}")
+        raise ValueError(f"the first batch must have at least 2 replications to estimate a variance, but has {initial}")
     if max_replications < initial:
-        raise ValueError(f"max_replications ({max_replications}) must be at least initial ({initial})")
+        raise ValueError(f"max_replications ({max_replications}) must be at least the first batch ({initial})")
     for key, target in targets.items():
         if not target > 0:
             raise ValueError(f"target half-width of {key!r} must be positive, but got {target}")
@@ -375,10 +360,10 @@ def replicate_to_precision(
         done = len(runs)
 
         def share(fraction: float, done: int = done, goal: int = goal) -> None:
-            progress((done + fraction * (goal - done)) / max_replications)
+            plan.progress((done + fraction * (goal - done)) / max_replications)
 
-        runs += run_replications(scenario, seed, range(done, goal), share, cancel, backend)
-        summary = summarize(scenario, seed, runs)
+        runs += run_replications(scenario, plan.reporting_to(share), range(done, goal))
+        summary = summarize(scenario, plan.seed, runs)
         unknown = [k for k in targets if k not in summary.kpis]
         if unknown:
             raise ValueError(f"unknown KPI(s) {unknown}; use some of {', '.join(summary.kpis)}")

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from wfm.analytic import StaffingRule, smallest_meeting
-from wfm.execution import Backend
-from wfm.experiment import Summary, replicate
+from wfm.experiment import RunPlan, Summary, replicate
 from wfm.kpi import KPI_BY_KEY
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.io import ScenarioError
 from wfm.sim.arrivals import SLOT_S, expected_calls
-from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 from wfm.sweep import Axis, SweepResult, Value, sweep, vary
 
 # The pacing KPIs; the outbound dialer defines them (DESIGN §4, §7).
@@ -198,32 +196,25 @@ class StaffingSolution:
 def solve_staffing(
     scenario: Scenario,
     target: ServiceTarget,
-    replications: int,
-    seed: int,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
+    plan: RunPlan,
     *,
     group: int = 0,
     shift: int = 0,
     verify_replications: int | None = None,
     max_headcount: int = 5000,
-    backend: Backend | None = None,
 ) -> StaffingSolution:
     """The fewest agents on one shift template whose simulated mean KPIs meet the target.
 
     Args:
         scenario: the scenario; every other template keeps its headcount.
         target: service level (and optional abandon cap) on the overall KPIs.
-        replications: replications per candidate.
-        seed: experiment seed; every candidate runs on it (common random numbers).
-        progress: called with an estimate of the fraction done (the number of candidates is
-            not known in advance).
-        cancel: polled; when it returns True the solver raises `wfm.sim.Cancelled`.
+        plan: replications per candidate and the seed every candidate runs on (common random
+            numbers); its progress hears an estimate of the fraction done (the number of
+            candidates is not known in advance).
         group: index of the agent group of the template.
         shift: index of the shift template within the group.
-        verify_replications: replications of the fresh-seed check (default: `replications`).
+        verify_replications: replications of the fresh-seed check (default: the plan's).
         max_headcount: upper end of the search.
-        backend: where to run; serial when None.
     """
     path = _template(scenario, group, shift)
     start = analytic_headcount(scenario, group, shift, target.service_level, target.max_abandon)
@@ -231,7 +222,7 @@ def solve_staffing(
     expected_steps = 8  # a typical search; progress is an estimate capped below 1 until done
     done = 0
 
-    def evaluate(headcount: int, run_seed: int, reps: int) -> Summary | None:
+    def evaluate(headcount: int, candidate_plan: RunPlan) -> Summary | None:
         nonlocal done
         try:
             variant = vary(scenario, {path: headcount})
@@ -239,26 +230,26 @@ def solve_staffing(
             return None  # e.g. no inbound agent left: this headcount cannot meet anything
 
         def share(fraction: float) -> None:
-            progress(min(0.99, (done + fraction) / (expected_steps + 2)))
+            plan.progress(min(0.99, (done + fraction) / (expected_steps + 2)))
 
-        summary = replicate(variant, reps, run_seed, share, cancel, backend=backend)
+        summary = replicate(variant, candidate_plan.reporting_to(share))
         done += 1
         return summary
 
     def meets(headcount: int) -> bool:
         if headcount not in results:
-            summary = evaluate(headcount, seed, replications)
+            summary = evaluate(headcount, plan)
             if summary is None:
                 return False
             results[headcount] = summary
         return target.met_by(results[headcount])
 
     answer = smallest_meeting(meets, start, 0, max_headcount)
-    fresh, reps = seed + VERIFY_SEED_OFFSET, verify_replications or replications
-    verification = evaluate(answer, fresh, reps)
+    fresh = plan.resized(verify_replications or plan.replications, plan.seed + VERIFY_SEED_OFFSET)
+    verification = evaluate(answer, fresh)
     assert verification is not None  # the answer was simulated, so it is a valid scenario
-    below = evaluate(answer - 1, fresh, reps) if answer > 0 else None
-    progress(1.0)
+    below = evaluate(answer - 1, fresh) if answer > 0 else None
+    plan.progress(1.0)
     return StaffingSolution(
         path=path,
         target=target,
@@ -326,17 +317,7 @@ class Optimum:
 
 
 def maximize(
-    scenario: Scenario,
-    path: str,
-    values: Sequence[Value],
-    objective: str,
-    cap: Cap,
-    replications: int,
-    seed: int,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
-    *,
-    backend: Backend | None = None,
+    scenario: Scenario, path: str, values: Sequence[Value], objective: str, cap: Cap, plan: RunPlan,
 ) -> Optimum:
     """The grid value of `path` that maximises `objective` while `cap` holds.
 
@@ -347,7 +328,7 @@ def maximize(
     for key in (objective, cap.key):
         if key not in KPI_BY_KEY:
             raise ValueError(f"KPI {key!r} is not computed by this model; use one of {', '.join(KPI_BY_KEY)}")
-    result = sweep(scenario, [Axis(path, tuple(values))], replications, seed, progress, cancel, backend=backend)
+    result = sweep(scenario, [Axis(path, tuple(values))], plan)
     kpis = result.rows[0].kpis
     for key in (objective, cap.key):
         if key not in kpis:
@@ -385,16 +366,12 @@ def pacing_lever(scenario: Scenario) -> tuple[str, tuple[float, ...]]:
 
 def solve_pacing(
     scenario: Scenario,
-    replications: int,
-    seed: int,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
+    plan: RunPlan,
     *,
     path: str | None = None,
     values: Sequence[Value] | None = None,
     drop_cap: float | None = None,
     conservative: bool = True,
-    backend: Backend | None = None,
 ) -> Optimum:
     """The dialer setting (predictive target or power ratio) with most RPCs per agent-hour under the drop cap.
 
@@ -403,15 +380,11 @@ def solve_pacing(
 
     Args:
         scenario: a scenario with outbound dialing in power or predictive mode.
-        replications: replications per grid point.
-        seed: experiment seed shared by every point (common random numbers).
-        progress: called with the fraction done.
-        cancel: polled; when it returns True the solver raises `wfm.sim.Cancelled`.
+        plan: replications per grid point, the seed every point shares (common random numbers).
         path: the lever (default: from the dialer mode, see `pacing_lever`).
         values: the grid (default: the lever's default grid).
         drop_cap: largest acceptable drop rate (default: the compliance rules' cap).
         conservative: judge the cap on the CI's upper end rather than the mean.
-        backend: where to run; serial when None.
 
     Raises:
         ValueError: no outbound, a mode without pacing, or a model without the pacing KPIs.
@@ -429,7 +402,4 @@ def solve_pacing(
     elif path is None:
         path = pacing_lever(scenario)[0]
     cap = scenario.outbound.compliance.rules().drop_cap if drop_cap is None else drop_cap
-    return maximize(
-        scenario, path, values, PACING_OBJECTIVE, Cap(PACING_CAPPED, cap, conservative),
-        replications, seed, progress, cancel, backend=backend,
-    )
+    return maximize(scenario, path, values, PACING_OBJECTIVE, Cap(PACING_CAPPED, cap, conservative), plan)

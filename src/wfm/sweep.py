@@ -21,11 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from wfm.execution import Backend
-from wfm.experiment import Estimate, Summary, run_many
+from wfm.experiment import Estimate, RunPlan, Summary, run_many
 from wfm.scenario import Scenario
 from wfm.scenario.io import Problem, ScenarioError, scenario_from_mapping
-from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 
 Value = int | float | str | bool
 
@@ -232,31 +230,15 @@ def grid_scenarios(scenario: Scenario, axes: Sequence[Axis]) -> list[tuple[dict[
     return points
 
 
-def sweep(
-    scenario: Scenario,
-    axes: Sequence[Axis],
-    replications: int,
-    seed: int,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
-    *,
-    backend: Backend | None = None,
-) -> SweepResult:
-    """Run every grid point on common random numbers and collect the KPI table.
+def sweep(scenario: Scenario, axes: Sequence[Axis], plan: RunPlan) -> SweepResult:
+    """Run every grid point on common random numbers (`plan`'s replications each) and collect the KPI table.
 
-    Args:
-        scenario: the base scenario.
-        axes: one or two `Axis`; the grid is their product.
-        replications: replications per grid point.
-        seed: experiment seed shared by all points.
-        progress: called with the fraction done.
-        cancel: polled; when it returns True the sweep raises `wfm.sim.Cancelled`.
-        backend: where to run; serial when None.
+    `axes` are one or two `Axis`; the grid is their product.
     """
     points = grid_scenarios(scenario, axes)
-    summaries = run_many([s for _, s in points], replications, seed, progress, cancel, backend)
+    summaries = run_many([s for _, s in points], plan)
     rows = tuple(SweepRow(values, summary) for (values, _), summary in zip(points, summaries, strict=True))
-    return SweepResult(axes=tuple(axes), rows=rows, seed=seed, replications=replications)
+    return SweepResult(axes=tuple(axes), rows=rows, seed=plan.seed, replications=plan.replications)
 
 
 @dataclass(frozen=True)

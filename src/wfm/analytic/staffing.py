@@ -83,29 +83,20 @@ def _check_target(target_sl: float) -> float:
     return reachable_target(_check_fraction("target_sl", target_sl, allow_one=True))
 
 
+def _checked(arrival_rate: float, mean_handle: float, threshold: float, target_sl: float) -> tuple[
+        float, float, float, float]:
+    """The queue arguments both staffing searches share, each checked against its range."""
+    return (_check_positive("arrival_rate", arrival_rate), _check_positive("mean_handle", mean_handle),
+            _check_threshold(threshold), _check_target(target_sl))
+
+
 def erlang_c_staffing(arrival_rate: float, mean_handle: float, threshold: float, target_sl: float) -> int:
-    """Fewest agents whose Erlang C service level reaches `target_sl`.
+    """Fewest agents whose Erlang C service level reaches `target_sl`; arguments as in `erlang_a_staffing`.
 
-    The classic sizing rule. Any n <= load is unstable and answers nobody in time, so the
-    search starts just above the load.
-
-    Args:
-        arrival_rate: Calls per second, > 0.
-        mean_handle: Mean handle time in seconds, > 0.
-        threshold: Service-level threshold in seconds, >= 0 (may be inf).
-        target_sl: Required fraction answered within the threshold, in (0, 1]; 1 is read as
-            `SL_CEILING`.
-
-    Returns:
-        The smallest number of agents meeting the target.
-
-    Raises:
-        ValueError: If an argument is out of range.
+    Without abandonment the queue is only stable above the offered load, so the search starts
+    just above it. Raises ValueError if an argument is out of range.
     """
-    arrival_rate = _check_positive("arrival_rate", arrival_rate)
-    mean_handle = _check_positive("mean_handle", mean_handle)
-    threshold = _check_threshold(threshold)
-    target = _check_target(target_sl)
+    arrival_rate, mean_handle, threshold, target = _checked(arrival_rate, mean_handle, threshold, target_sl)
 
     def meets(n: int) -> bool:
         return erlang_c_service_level(n, arrival_rate, mean_handle, threshold) >= target
@@ -143,11 +134,8 @@ def erlang_a_staffing(
     Raises:
         ValueError: If an argument is out of range.
     """
-    arrival_rate = _check_positive("arrival_rate", arrival_rate)
-    mean_handle = _check_positive("mean_handle", mean_handle)
+    arrival_rate, mean_handle, threshold, target = _checked(arrival_rate, mean_handle, threshold, target_sl)
     mean_patience = _check_positive("mean_patience", mean_patience)
-    threshold = _check_threshold(threshold)
-    target = _check_target(target_sl)
     if max_abandon is not None:
         max_abandon = _check_fraction("max_abandon", max_abandon, allow_one=True)
 

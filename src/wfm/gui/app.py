@@ -6,7 +6,6 @@ window's worker thread; the pool starts with the first run and closes with the a
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +15,6 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from wfm.execution import ProcessBackend
-from wfm.experiment import replicate
 from wfm.gui.main_window import MainWindow
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
 
@@ -71,7 +69,7 @@ def main(argv: Sequence[str] = ()) -> int:
             scenario = default_scenario()
     backend = ProcessBackend(background=True)
     try:
-        window = MainWindow(scenario, path, runner=functools.partial(replicate, backend=backend))
+        window = MainWindow(scenario, path, backend=backend)
         window.show()
         return int(app.exec())
     finally:

@@ -1,8 +1,9 @@
 """The main window: scenario editor, runs in the background, dashboards, comparison, export.
 
-Collaborators are injected — the experiment `runner` (normally `wfm.experiment.replicate`
-bound to a process pool), the `Dialogs` that ask the planner questions, and the QSettings
-that keep recent files — so tests drive the real window without monkeypatching.
+Collaborators are injected — the experiment `runner` (normally `wfm.experiment.replicate`) and
+the `backend` it runs on (the application's process pool), the `Dialogs` that ask the planner
+questions, and the QSettings that keep recent files — so tests drive the real window without
+monkeypatching.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wfm.experiment import Summary, replicate
+from wfm.execution import Backend
+from wfm.experiment import RunPlan, Summary, replicate
 from wfm.gui.analysis import Outcome
 from wfm.gui.comparison import ComparisonPanel
 from wfm.gui.dashboards import DailyDashboard, InboundDashboard
@@ -59,8 +61,8 @@ from wfm.scenario.accounts import AccountTable
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario, save_scenario
 from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 
-Runner = Callable[..., Summary]
-"""`replicate`-compatible: runner(scenario, replications, seed, progress=..., cancel=...) -> Summary."""
+Runner = Callable[[Scenario, RunPlan], Summary]
+"""`replicate`-compatible: runner(scenario, plan) -> Summary."""
 
 @dataclass(frozen=True)
 class PortfolioRead:
@@ -105,11 +107,13 @@ class MainWindow(QMainWindow):
         path: Path | None = None,
         *,
         runner: Runner = replicate,
+        backend: Backend | None = None,
         dialogs: Dialogs | None = None,
         settings: QSettings | None = None,
     ) -> None:
         super().__init__()
         self.runner = runner
+        self.backend = backend
         self.dialogs: Dialogs = dialogs if dialogs is not None else QtDialogs(self)
         self.settings = settings if settings is not None else QSettings("wfm", "wfm")
         self.path: Path | None = path
@@ -489,10 +493,10 @@ class MainWindow(QMainWindow):
         reps, seed = scenario.run.replications, scenario.run.seed
         self._run_count += 1
         name = self.comparison.unique_name(f"#{self._run_count} {scenario.name}")
-        runner = self.runner
+        runner, backend = self.runner, self.backend
 
         def job(progress: Callable[[float], None], cancel: Callable[[], bool]) -> Outcome:
-            summary = runner(scenario, reps, seed, progress=progress, cancel=cancel)
+            summary = runner(scenario, RunPlan(reps, seed, backend, progress, cancel))
             return Outcome.analyse(name, scenario, summary)
 
         self.tasks.start(job, describe_replications(reps))

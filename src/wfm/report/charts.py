@@ -39,6 +39,28 @@ class ColumnRange:
         return Reference(self.ws, min_col=self.col, min_row=self.header_row + 1, max_row=self.last_row)
 
 
+@dataclass(frozen=True)
+class Categories:
+    """A chart's x axis: the category cells, the axis title, how they are written and how many get a label.
+
+    Attributes:
+        cells: the category column (times of day, dates, KPI names).
+        title: the axis title ("" for none).
+        number_format: how the labels are written ("hh:mm", "dd/mm"); None keeps the cells' own.
+        label_every: label one category in this many, so 96 intervals do not overlap.
+    """
+
+    cells: ColumnRange
+    title: str
+    number_format: str | None = None
+    label_every: int = 1
+
+    @classmethod
+    def days(cls, ws: Worksheet, header_row: int, last_row: int) -> Categories:
+        """The dates in the first column of a by-day table."""
+        return cls(ColumnRange(ws, 1, header_row, last_row), "Day", "dd/mm")
+
+
 def _title(text: str, size_pt: float = 11) -> Title:
     """A chart title in a modest bold font; the default 18 pt crowds a dashboard-sized chart."""
     props = CharacterProperties(sz=int(size_pt * 100), b=True)
@@ -46,35 +68,34 @@ def _title(text: str, size_pt: float = 11) -> Title:
     return Title(tx=Text(rich=RichText(p=[paragraph])), overlay=False)
 
 
-def _label_categories(chart: BarChart | LineChart, number_format: str | None, every: int) -> None:
-    """Category labels in `number_format` (dates, times), one every `every` categories so they do not overlap."""
-    if number_format:
-        chart.x_axis.number_format = number_format
-        chart.x_axis.numFmt.sourceLinked = False
-    if isinstance(chart.x_axis, TextAxis):  # what Bar/LineChart create; a date axis would have no label skip
-        chart.x_axis.tickLblSkip = every
-        chart.x_axis.tickMarkSkip = every
-
-
-def _frame(chart: BarChart | LineChart, title: str, x_title: str, y_title: str) -> None:
+def _frame(chart: BarChart | LineChart, title: str, x: Categories, y_title: str, y_format: str | None) -> None:
+    """Title, size, both axes and the legend of a chart whose series are added."""
+    chart.set_categories(x.cells.data())
     chart.title = _title(title)
     chart.width = WIDTH_CM  # type: ignore[assignment]  # stubs say int; openpyxl takes cm as float (height: 7.5)
     chart.height = HEIGHT_CM
-    chart.x_axis.title = x_title
+    chart.x_axis.title = x.title or None
+    if x.number_format:
+        chart.x_axis.number_format = x.number_format
+        chart.x_axis.numFmt.sourceLinked = False
+    if isinstance(chart.x_axis, TextAxis):  # what Bar/LineChart create; a date axis would have no label skip
+        chart.x_axis.tickLblSkip = x.label_every
+        chart.x_axis.tickMarkSkip = x.label_every
     chart.y_axis.title = y_title
+    if y_format:
+        chart.y_axis.number_format = y_format
+    chart.y_axis.scaling.min = 0
     chart.legend = Legend(legendPos="b")
     # openpyxl >= 3.1 writes axes as deleted unless told otherwise; Excel then hides the labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
 
 
-def _straight_lines(categories: ColumnRange, lines: Sequence[ColumnRange]) -> LineChart:
-    """Line series over the categories, drawn straight (Excel would smooth them) on a y axis from zero."""
+def _straight_lines(lines: Sequence[ColumnRange]) -> LineChart:
+    """Line series drawn straight (Excel would smooth them)."""
     chart = LineChart()
     for line in lines:
         chart.add_data(line.with_header(), titles_from_data=True)
-    chart.set_categories(categories.data())
-    chart.y_axis.scaling.min = 0
     for series in chart.series:
         series.smooth = False
     return chart
@@ -83,8 +104,10 @@ def _straight_lines(categories: ColumnRange, lines: Sequence[ColumnRange]) -> Li
 def _secondary_lines(
     categories: ColumnRange, lines: Sequence[ColumnRange], y_title: str, number_format: str
 ) -> LineChart:
-    """Line series on a secondary y axis at the right, for rates drawn over volumes."""
-    chart = _straight_lines(categories, lines)
+    """Line series on a secondary y axis at the right (from zero), for rates drawn over volumes."""
+    chart = _straight_lines(lines)
+    chart.set_categories(categories.data())
+    chart.y_axis.scaling.min = 0
     # Excel's own combo charts give the secondary group a hidden category axis of its own;
     # sharing the primary one makes LibreOffice draw a second, duplicated x axis on top.
     chart.x_axis = TextAxis(axId=500, crossAx=200, delete=True)
@@ -100,17 +123,14 @@ def _secondary_lines(
 
 def volume_and_rate_chart(
     title: str,
-    categories: ColumnRange,
+    x: Categories,
     bars: Sequence[ColumnRange],
     lines: Sequence[ColumnRange],
     *,
-    x_title: str,
     bar_title: str,
     line_title: str,
-    category_format: str | None = None,
     line_format: str = "0%",
     line_max: float | None = 1.0,
-    label_every: int = 1,
 ) -> BarChart:
     """Columns for volumes (left axis) with rate lines (right axis), e.g. offered and SL."""
     chart = BarChart()
@@ -119,12 +139,9 @@ def volume_and_rate_chart(
     chart.gapWidth = 40
     for bar in bars:
         chart.add_data(bar.with_header(), titles_from_data=True)
-    chart.set_categories(categories.data())
-    _frame(chart, title, x_title, bar_title)
-    _label_categories(chart, category_format, label_every)
-    chart.y_axis.scaling.min = 0
+    _frame(chart, title, x, bar_title, None)
     if lines:
-        secondary = _secondary_lines(categories, lines, line_title, line_format)
+        secondary = _secondary_lines(x.cells, lines, line_title, line_format)
         if line_max is not None:
             secondary.y_axis.scaling.max = line_max
         chart += secondary
@@ -132,34 +149,16 @@ def volume_and_rate_chart(
 
 
 def lines_chart(
-    title: str,
-    categories: ColumnRange,
-    lines: Sequence[ColumnRange],
-    *,
-    x_title: str,
-    y_title: str,
-    category_format: str | None = None,
-    label_every: int = 1,
-    y_format: str | None = None,
+    title: str, x: Categories, lines: Sequence[ColumnRange], *, y_title: str, y_format: str | None = None,
 ) -> LineChart:
-    """Plain line chart on one axis, e.g. agents available against agents required."""
-    chart = _straight_lines(categories, lines)
-    _frame(chart, title, x_title, y_title)
-    _label_categories(chart, category_format, label_every)
-    if y_format:
-        chart.y_axis.number_format = y_format
+    """Plain line chart on one axis from zero, e.g. agents available against agents required."""
+    chart = _straight_lines(lines)
+    _frame(chart, title, x, y_title, y_format)
     return chart
 
 
 def stacked_bars(
-    title: str,
-    categories: ColumnRange,
-    series: Sequence[ColumnRange],
-    *,
-    x_title: str,
-    y_title: str,
-    y_format: str,
-    category_format: str | None = None,
+    title: str, x: Categories, series: Sequence[ColumnRange], *, y_title: str, y_format: str,
 ) -> BarChart:
     """Columns stacked per category, one series per part of a whole (costs by category per day)."""
     chart = BarChart()
@@ -169,23 +168,12 @@ def stacked_bars(
     chart.gapWidth = 50
     for column in series:
         chart.add_data(column.with_header(), titles_from_data=True)
-    chart.set_categories(categories.data())
-    _frame(chart, title, x_title, y_title)
-    chart.y_axis.number_format = y_format
-    chart.y_axis.scaling.min = 0
-    if category_format:
-        chart.x_axis.number_format = category_format
-        chart.x_axis.numFmt.sourceLinked = False
+    _frame(chart, title, x, y_title, y_format)
     return chart
 
 
 def clustered_bars(
-    title: str,
-    categories: ColumnRange,
-    series: Sequence[ColumnRange],
-    *,
-    y_title: str,
-    y_format: str,
+    title: str, x: Categories, series: Sequence[ColumnRange], *, y_title: str, y_format: str,
     y_max: float | None = None,
 ) -> BarChart:
     """Side-by-side columns per category, one series per scenario (the comparison chart)."""
@@ -194,10 +182,7 @@ def clustered_bars(
     chart.grouping = "clustered"
     for column in series:
         chart.add_data(column.with_header(), titles_from_data=True)
-    chart.set_categories(categories.data())
-    _frame(chart, title, "", y_title)
-    chart.y_axis.number_format = y_format
-    chart.y_axis.scaling.min = 0
+    _frame(chart, title, x, y_title, y_format)
     if y_max is not None:
         chart.y_axis.scaling.max = y_max
     return chart

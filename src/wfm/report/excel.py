@@ -304,32 +304,35 @@ def _dashboard(ws: Worksheet, rep: ScenarioReport, row: int) -> int:
     per_hour = 60 // rep.scenario.calendar.interval_minutes
     minutes = rep.scenario.calendar.interval_minutes
     chart_list: list[BarChart | LineChart] = []
+
+    def time_of_day() -> charts.Categories:
+        return charts.Categories(r["profile.time"], "Time of day", "hh:mm", per_hour)
+
+    def days() -> charts.Categories:
+        return charts.Categories(r["daily.date"], "Day", "dd/mm")
+
     if "profile.offered" in r and "profile.service_level" in r:
         chart_list.append(charts.volume_and_rate_chart(
-            "Offered calls and service level (typical day)", r["profile.time"],
+            "Offered calls and service level (typical day)", time_of_day(),
             [r["profile.offered"]], [r["profile.service_level"], r["profile.sl_target"]],
-            x_title="Time of day", bar_title=f"Calls offered per {minutes} min",
-            line_title="Service level (%)", category_format="hh:mm", label_every=per_hour,
+            bar_title=f"Calls offered per {minutes} min", line_title="Service level (%)",
         ))
     staffed = next((k for k in (f"profile.{INBOUND_AGENTS}", "profile.agents_available") if k in r), None)
     if staffed is not None:
         chart_list.append(charts.lines_chart(
-            "Inbound agents available vs required (typical day)", r["profile.time"],
-            [r[staffed], r["profile.required"]],
-            x_title="Time of day", y_title="Agents (mean per interval)", category_format="hh:mm",
-            label_every=per_hour, y_format="0",
+            "Inbound agents available vs required (typical day)", time_of_day(), [r[staffed], r["profile.required"]],
+            y_title="Agents (mean per interval)", y_format="0",
         ))
     if "daily.offered" in r and "daily.service_level" in r:
         chart_list.append(charts.volume_and_rate_chart(
-            "Inbound calls and service level by day", r["daily.date"],
+            "Inbound calls and service level by day", days(),
             [r["daily.offered"], r["daily.answered"]], [r["daily.service_level"]],
-            x_title="Day", bar_title="Calls per day", line_title="Service level (%)", category_format="dd/mm",
+            bar_title="Calls per day", line_title="Service level (%)",
         ))
     rates = [r[f"daily.{k}"] for k in ("contact_rate", "rpc_rate", "ptp_rate") if f"daily.{k}" in r]
     if rates:
         chart_list.append(charts.lines_chart(
-            "Contact, RPC and PTP rates by day", r["daily.date"], rates,
-            x_title="Day", y_title="Rate (%)", category_format="dd/mm", y_format="0%",
+            "Contact, RPC and PTP rates by day", days(), rates, y_title="Rate (%)", y_format="0%",
         ))
     anchors = _chart_anchors(ws, row)
     for i, chart in enumerate(chart_list):
@@ -440,7 +443,7 @@ def _comparison_chart(ws: Worksheet, reports: Sequence[ScenarioReport], keys: Se
     first, last = write_table(ws, row + 1, columns, rows, freeze=False, autofilter=False)
     ws.freeze_panes = top
     chart = charts.clustered_bars(
-        "Rate KPIs by scenario", ColumnRange(ws, 1, row + 1, last),
+        "Rate KPIs by scenario", charts.Categories(ColumnRange(ws, 1, row + 1, last), ""),
         [ColumnRange(ws, 2 + i, row + 1, last) for i in range(len(reports))],
         y_title="Share", y_format="0%", y_max=1.0,
     )

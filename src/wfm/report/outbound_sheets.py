@@ -121,9 +121,9 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                                   autofilter=False, currency=rep.currency)
     drop_col = 3 + 1 + len(OUTCOMES)
     chart = charts.lines_chart(
-        "Drop rate vs cap", ColumnRange(ws, 1, day_top, day_last),
+        "Drop rate vs cap", charts.Categories.days(ws, day_top, day_last),
         [ColumnRange(ws, drop_col + j, day_top, day_last) for j in range(3)],
-        x_title="Day", y_title="Dropped / live answers", category_format="dd/mm", y_format="0.0%",
+        y_title="Dropped / live answers", y_format="0.0%",
     )
     place_chart(ws, chart, day_top, day_last, len(day_columns))
     set_print_layout(ws, title_rows=f"{top}:{top}")
@@ -191,11 +191,11 @@ def portfolio_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     keys = [key for key, _ in day_spec]
     col_of = {key: 3 + keys.index(key) for key in keys}
     chart = charts.volume_and_rate_chart(
-        "Daily collections and cumulative collected", ColumnRange(ws, 1, day_top, day_last),
+        "Daily collections and cumulative collected", charts.Categories.days(ws, day_top, day_last),
         [ColumnRange(ws, col_of["amount_collected"], day_top, day_last)],
         [ColumnRange(ws, col_of["collected_to_date"], day_top, day_last)],
-        x_title="Day", bar_title="Collected per day", line_title="Collected to date",
-        category_format="dd/mm", line_format=money_format(rep.currency, 0), line_max=None,
+        bar_title="Collected per day", line_title="Collected to date",
+        line_format=money_format(rep.currency, 0), line_max=None,
     )
     chart.y_axis.number_format = money_format(rep.currency, 0)
     place_chart(ws, chart, day_top, day_last, len(day_columns))

@@ -100,10 +100,9 @@ def workforce_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     col_of = {key: 3 + j for j, (key, _, _) in enumerate(spec)}
     attrition = [ColumnRange(ws, col_of["attrition_to_date"], top, last)] if "attrition_to_date" in col_of else []
     chart = charts.volume_and_rate_chart(
-        "Headcount and attrition over time" if attrition else "Headcount by day", ColumnRange(ws, 1, top, last),
+        "Headcount and attrition over time" if attrition else "Headcount by day", charts.Categories.days(ws, top, last),
         [ColumnRange(ws, col_of["headcount"], top, last)], attrition,
-        x_title="Day", bar_title="Agents employed", line_title="Attrition to date (annualised, %)",
-        category_format="dd/mm", line_max=None,
+        bar_title="Agents employed", line_title="Attrition to date (annualised, %)", line_max=None,
     )
     chart.y_axis.number_format = "0"
     free = place_chart(ws, chart, top, last, len(columns))
@@ -189,10 +188,9 @@ def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     _, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False,
                                   autofilter=False, currency=rep.currency)
     chart = charts.stacked_bars(
-        "Cost per day by category", ColumnRange(ws, 1, day_top, day_last),
+        "Cost per day by category", charts.Categories.days(ws, day_top, day_last),
         [ColumnRange(ws, 3 + j, day_top, day_last) for j in range(len(COST_CATEGORIES))],
-        x_title="Day", y_title=f"Cost per day ({currency})", y_format=money_format(currency, 0),
-        category_format="dd/mm",
+        y_title=f"Cost per day ({currency})", y_format=money_format(currency, 0),
     )
     place_chart(ws, chart, day_top, day_last, len(day_columns))
     set_print_layout(ws, title_rows=f"{top}:{top}")

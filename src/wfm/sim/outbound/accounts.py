@@ -187,11 +187,12 @@ class AccountBook:
         """The number of `a` the next attempt will dial: the next in rotation not already found dead."""
         phones = self.phones[a]
         known = self.known_dead[a]
-        phone = self.next_phone[a]
-        for k in range(phones):
-            phone = (self.next_phone[a] + k) % phones
-            if not known[phone]:
-                break
+        first = phone = self.next_phone[a]
+        if known[phone]:
+            for k in range(1, phones):
+                phone = (first + k) % phones
+                if not known[phone]:
+                    break
         return phone
 
     def pick_phone(self, a: int) -> int:
@@ -203,9 +204,8 @@ class AccountBook:
     def release(self, a: int) -> None:
         """The attempt on `a` is over: callable again, or unreachable once every number is known dead."""
         if self.status[a] == IN_CALL:
-            dead = self.dead[a]
-            known = self.known_dead[a]
-            unreachable = all(known[p] for p in range(self.phones[a])) and all(dead[p] for p in range(self.phones[a]))
+            n = self.phones[a]
+            unreachable = all(self.known_dead[a][:n]) and all(self.dead[a][:n])
             self.status[a] = UNREACHABLE if unreachable else ACTIVE
 
     def ptp_chance(self, a: int, day: int) -> float:

@@ -69,6 +69,15 @@ class Draws:
             self._u = self.rng.random(self.block).tolist()
         return self._u.pop()
 
+    def uniforms(self, n: int) -> list[float]:
+        """`n` uniforms, in the order `n` calls of `u` would give them (one call on the hot path)."""
+        block = self._u
+        if len(block) < n:
+            return [self.u() for _ in range(n)]
+        out = block[:-n - 1:-1]
+        del block[-n:]
+        return out
+
     def z(self) -> float:
         """One standard normal."""
         if not self._z:
@@ -172,7 +181,7 @@ class AttemptDraws:
         live people it takes for machines.
         """
         draw = self.draw
-        u_busy, u_pick, u_machine, u_amd, u_party = draw.u(), draw.u(), draw.u(), draw.u(), draw.u()
+        u_busy, u_pick, u_machine, u_amd, u_party = draw.uniforms(5)
         delay = draw.duration(self.answer_delay)
         if dead_number:
             line.outcome = INVALID

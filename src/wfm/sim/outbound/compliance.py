@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from wfm.scenario import WEEKDAYS
-from wfm.scenario.outbound import Rules, parse_tz
+from wfm.scenario.outbound import Rules, Window, parse_tz
 from wfm.scenario.units import DAY_S, HOUR_S, MINUTE_S, WEEK_S
 from wfm.sim.outbound.result import RULES
 
@@ -230,6 +230,7 @@ class Auditor:
                 self.holidays[name] = set().union(*(public_holidays(r, years) for r in ((name,) if name else
                                                                                          rules.holiday_regions)))
         self.hour_cache: dict[tuple[int, int], tuple[float, float] | None] = {}
+        self.day_rules: dict[int, tuple[Window | None, date]] = {}
         self.attempts: dict[int, list[tuple[float, int]]] = {}  # account -> [(instant, local day)]
         self.uncounted: set[tuple[int, float]] = set()  # (account, instant) of attempts Reg F leaves out of 7 in 7
         self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end instant, local day of the dial)]
@@ -301,37 +302,43 @@ class Auditor:
         local_s = local - local_day * DAY_S
         if now // DAY_S > self._swept_day:
             self._sweep(now)
-        local_date = self.start + timedelta(days=local_day)
-        window = r.windows.get(WEEKDAYS[local_date.weekday()])
+        window, local_date = self.day_rules.get(local_day) or self._day_rules(local_day)
         if window is None or not (window.start <= local_s < window.end):
             v[WINDOW] += 1
         if self.holidays and local_date in self.holidays[self.account_region[a] if self.account_region else ""]:
             v[HOLIDAY] += 1
-        history = [s for s, _ in self.attempts.get(a, []) if now - s < WEEK_S]
-        counted = [s for s in history if (a, s) not in self.uncounted]
+        past = [(s, d) for s, d in self.attempts.get(a, ()) if now - s < self.attempt_memory_s]
+        week = [s for s, _ in past if now - s < WEEK_S]
+        counted = [s for s in week if (a, s) not in self.uncounted]
         if r.max_attempts_7d and not consented and len(counted) + 1 > r.max_attempts_7d:
             v[MAX_7D] += 1
-        rpcs = self.rpcs.get(a, [])
+        rpcs = self.rpcs.get(a, ())
         if (r.rest_after_rpc_days and not consented
                 and any(now - end < r.rest_after_rpc_days * DAY_S for end, _ in rpcs)):
             v[REST_RPC] += 1
         if (r.no_redial_after_amd_h and not bound
                 and now - self.machines.get((a, phone), NEVER) < r.no_redial_after_amd_h * HOUR_S):
             v[AMD_REDIAL] += 1
-        today = [s for s, d in self.attempts.get(a, []) if d == local_day]
-        if r.max_attempts_day and len(today) + 1 > r.max_attempts_day:
+        if r.max_attempts_day and sum(1 for _, d in past if d == local_day) + 1 > r.max_attempts_day:
             v[MAX_DAY] += 1
         if r.max_contacts_day and sum(1 for _, d in rpcs if d == local_day) >= r.max_contacts_day:
             v[MAX_CONTACTS] += 1
         if r.no_redial_after_drop_h and now - self.drops.get(a, NEVER) < r.no_redial_after_drop_h * HOUR_S:
             v[DROP_REDIAL] += 1
-        if r.min_gap_min and history and now - max(history) < r.min_gap_min * MINUTE_S:
+        if r.min_gap_min and week and now - max(week) < r.min_gap_min * MINUTE_S:
             v[MIN_GAP] += 1
-        # Keep only what a future check can need.
-        self.attempts[a] = [(s, d) for s, d in self.attempts.get(a, []) if now - s < self.attempt_memory_s]
-        self.attempts[a].append((now, local_day))
+        past.append((now, local_day))  # only what a future check can need
+        self.attempts[a] = past
         if consented:
             self.uncounted.add((a, now))
+
+    def _day_rules(self, local_day: int) -> tuple[Window | None, date]:
+        """(calling window, date) of the debtor's local day `local_day`, worked out once per day."""
+        rules = self.day_rules.get(local_day)
+        if rules is None:
+            local_date = self.start + timedelta(days=local_day)
+            rules = self.day_rules[local_day] = (self.rules.windows.get(WEEKDAYS[local_date.weekday()]), local_date)
+        return rules
 
     def _sweep(self, now: float) -> None:
         """Once a day, forget the accounts whose history no rule can look at any more.
@@ -354,7 +361,7 @@ class Auditor:
 
     def machine(self, a: int, phone: int, t: float) -> None:
         """Note that AMD detected a machine on number `phone` of `a` and hung up at run time `t`."""
-        self.machines[(a, phone)] = self.instant(t)
+        self.machines[(a, phone)] = self.local(self.account_zone[a], t)[0]
 
     def silence(self, t_pickup: float, t_connect: float) -> None:
         """A live answer picked up at `t_pickup` reached an agent at `t_connect`: within the 2-second rule?"""
@@ -367,15 +374,15 @@ class Auditor:
 
         `callback`: the debtor asked to be called back (consent from the time asked until 7 days after).
         """
-        end = self.instant(t)
+        end, local = self.local(self.account_zone[a], t)
         if callback:
             self.consent[a] = (end + self.callback_delay_s, end + WEEK_S)
         history = self.attempts.get(a)
-        dial_day = history[-1][1] if history else int((end + self.zone_offset(self.account_zone[a], end)) // DAY_S)
+        dial_day = history[-1][1] if history else int(local // DAY_S)
         keep = [(s, d) for s, d in self.rpcs.get(a, []) if end - s < self.rpc_memory_s]
         keep.append((end, dial_day))
         self.rpcs[a] = keep
 
     def drop(self, a: int, t: float) -> None:
         """Note a dropped live answer at run time `t`."""
-        self.drops[a] = self.instant(t)
+        self.drops[a] = self.local(self.account_zone[a], t)[0]

@@ -74,6 +74,7 @@ class Dialer:
         self.connect_wait_s = spec.connect_wait_after_amd()
         self.counters = Counters(cal.horizon_days * cal.intervals_per_day, cal.interval_s, cal.horizon_days,
                                  len(spec.portfolio.segments), record)
+        self.clock = pf.clock
         self.selector = Selector(self.book, pf.clock, self.contact_rules, self.local_cal,
                                  self.counters.blocked)
         conv = spec.conversation
@@ -278,10 +279,11 @@ class Dialer:
         c = self.counters
         book = self.book
         slot = c.slot(now)
-        day, sec = self.selector.local(a, now)
+        real = self.clock.real(now)
+        day, sec = self.clock.local_day(book.tz[a], real)
         phone = book.pick_phone(a)
         self.auditor.check(a, now, phone, agent is not None)
-        self.contact_rules.record_attempt(a, self.selector.clock.real(now), day)
+        self.contact_rules.record_attempt(a, real, day)
         book.status[a] = IN_CALL
         book.attempts_of[a] += 1
         c.attempts_dialed += 1
@@ -325,7 +327,7 @@ class Dialer:
             if dropped:
                 c.day_dropped[day] += 1
                 c.seg.dropped[seg] += 1
-                self.contact_rules.record_drop(line.account, self.selector.clock.real(now))
+                self.contact_rules.record_drop(line.account, self.clock.real(now))
                 self.auditor.drop(line.account, now)
                 self.pacer.drop_seen(self)
         if c.record:
@@ -352,10 +354,10 @@ class Dialer:
         """What the rules learn from an attempt ended without an agent: not connected (Reg F), a machine (Ofcom)."""
         a, now = line.account, self.env.now
         if line.outcome in (BUSY, INVALID):
-            self.contact_rules.unconnected(a, self.selector.clock.real(line.dialed))
+            self.contact_rules.unconnected(a, self.clock.real(line.dialed))
             self.auditor.unconnected(a, line.dialed)
         elif line.outcome == MACHINE:  # ended without an agent: AMD recognised it and hung up
-            self.contact_rules.record_amd(a, line.phone, self.selector.clock.real(now))
+            self.contact_rules.record_amd(a, line.phone, self.clock.real(now))
             self.auditor.machine(a, line.phone, now)
             if self.counters.record:
                 self.counters.log["detected"][line.log_index] = 1
@@ -444,7 +446,7 @@ class Dialer:
         seg = book.seg[a]
         c.rpc_results[line.slot][result] += 1
         callback = result == CALLBACK
-        self.contact_rules.record_rpc(a, self.selector.clock.real(now), line.local_day, callback)
+        self.contact_rules.record_rpc(a, self.clock.real(now), line.local_day, callback)
         self.auditor.rpc(a, now, callback)
         if c.record:
             c.log["result"][line.log_index] = result

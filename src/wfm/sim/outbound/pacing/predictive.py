@@ -60,12 +60,13 @@ class PredictivePacer(GuardedPacer):
         add their own chance (`dial_next` returns it) until the shortfall is under half a line,
         each allowed by the drop-cap guard first.
         """
-        available = self.guard.free + self._soon_free(port, self.stats.connect_s)
+        now = port.now
+        available = self.guard.free + self._soon_free(port, self.stats.connect_s, now)
         if available <= 0:
             return Paced.IDLE  # nobody to talk to: never dial into the void
         p = max(self.stats.hit_rate, MIN_HIT)
         waiting = len(port.waiting_lines)
-        need = self.level * p * available - self._expected_connects(port) - waiting
+        need = self.level * p * available - self._expected_connects(port, now) - waiting
         room = int(self.settings.max_level * available + FLOAT_SLACK) - port.lines_out - waiting
         paced = Paced.IDLE
         while need >= HALF_LINE * p and room > 0:
@@ -79,7 +80,7 @@ class PredictivePacer(GuardedPacer):
             room -= 1
         return paced
 
-    def _soon_free(self, port: DialPort, within: float) -> float:
+    def _soon_free(self, port: DialPort, within: float, now: float) -> float:
         """Expected number of agents in outbound conversations free in time for a line dialed now.
 
         The dialer sees a conversation end (wrap-up starts) and knows the mean after-call work,
@@ -89,7 +90,6 @@ class PredictivePacer(GuardedPacer):
         For an agent still talking it knows only how long the talk has lasted, so it
         takes the chance that the rest of the talk and a mean wrap-up fit in `within` seconds.
         """
-        now = port.now
         acw_s = self.acw_s
         talk_may_end = within > acw_s  # else no talking agent can be free in time
         later = self.stats.survival.later
@@ -105,12 +105,11 @@ class PredictivePacer(GuardedPacer):
                 total += cdfs[kind].done_within(now - start, within - acw_s)
         return total
 
-    def _expected_connects(self, port: DialPort) -> float:
+    def _expected_connects(self, port: DialPort, now: float) -> float:
         """Expected agent connects still to come from the paced lines ringing now."""
         ringing = port.ringing
         while ringing and ringing[0].done:
             ringing.popleft()
-        now = port.now
         ratio = self.stats.survival.ratio
         last = len(ratio) - 1
         total = 0.0
