@@ -126,7 +126,7 @@ class Dialer:
             held = self.pacer.in_fallback
             could = held and self.could_dial(now)
             if could and not closed_before:  # a step that straddles an opening is not counted
-                counters.book_fallback(now - step, now)
+                counters.book_fallback(max(now - step, self.pacer.fallback_since), now)
             closed_before = held and not could
             self.pacer.tick(self)
             counters.dial_level[counters.slot(env.now)] = self.pacer.dial_level()

@@ -69,12 +69,14 @@ class DropGuard:
         self.mix = line_mix(spec)
         self.counters = counters
         self.active = False
+        self.since = 0.0  # when it last tripped
         self.n_flight = 0
         self.mean = 0.0  # expected connects of the paced lines in flight
         self.var = 0.0
         self.credit = 0.0  # cap × live − dropped of the window, as last looked at
         self.free = 0
         self.waiting = 0
+        self.now = 0.0
 
     # -- the paced lines in flight --------------------------------------------------------------
 
@@ -108,6 +110,7 @@ class DropGuard:
         self.credit = self.cap * live - dropped
         self.free = free
         self.waiting = waiting
+        self.now = now
 
     def allows(self, reach: float) -> bool:
         """Whether one more paced line of chance `reach` keeps the window under its cap in the high case."""
@@ -124,6 +127,7 @@ class DropGuard:
         if self.active:
             return False
         self.active = True
+        self.since = self.now
         self.counters.blocked[DROP_CAP] += 1
         return True
 

@@ -54,6 +54,11 @@ class Pacer(ABC):
         """Whether the drop-cap guard holds the dialer to bound lines now (never, for a mode without a guard)."""
         return False
 
+    @property
+    def fallback_since(self) -> float:
+        """When the guard last stepped in (fallback time is booked from then at the earliest)."""
+        return 0.0
+
     def tick(self, port: DialPort) -> None:
         """The pacing clock ticked (every `adapt_every_s`)."""
         return None

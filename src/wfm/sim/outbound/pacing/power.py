@@ -42,6 +42,11 @@ class GuardedPacer(Pacer):
         """Whether the drop-cap guard holds the dialer to bound lines now."""
         return self.guard.active
 
+    @property
+    def fallback_since(self) -> float:
+        """When the guard last stepped in."""
+        return self.guard.since
+
     def pace(self, port: DialPort) -> None:
         """The mode's own pacing, each line allowed by the guard; bound lines for the spare agents when it refuses."""
         guard = self.guard
