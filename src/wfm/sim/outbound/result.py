@@ -117,7 +117,8 @@ class OutboundSeries:
         fallback_attempts: attempts dialed one line per agent because the drop-rate cap was near.
         fallback_s: seconds the drop-cap guard held the dialer to one bound line per agent while it could
             dial (power, predictive). Counted by pacing-clock step (`adapt_every_s`), from the later of the
-            step's start and the guard's trip: a step counts when the guard holds at its end and the dialer could dial at its end and, if the guard held
+            step's start and the guard's trip: a step counts when the guard holds at its end and the dialer
+            could dial at its end and, if the guard held
             then too, at its start. The dialer could dial while the calling window is open in one of the
             portfolio's time zones and an agent of an outbound or blended group is logged in (idle, busy
             or dialing, and not due to leave for a break or the shift's end when the call in hand is
