@@ -8,12 +8,21 @@ local date.
 
 Rule texts, as the checker reads them:
 - window: an attempt is placed inside the calling window of the debtor's local weekday;
-- holidays: never on one of the calendar's holidays (debtor's local date) when the rules say so;
-- max_attempts_7d: at most N attempts in any 7 x 24 real hours (the attempt itself included);
+- holidays: never on a public holiday of the debtor's jurisdiction (their local date) when the rules say
+  so: the account's own country/subdivision, else the rules' `holiday_regions` (the `holidays` package);
+- max_attempts_7d: at most N counted attempts in any 7 x 24 real hours (the attempt itself included);
 - max_attempts_day: at most N attempts on one local date of the debtor;
 - max_contacts_day: no attempt once N right-party conversations were dialed that local date;
-- rest_after_rpc_days: no attempt until N x 24 real hours after a right-party conversation ended;
+- rest_after_rpc_days: no counted attempt until N x 24 real hours after a right-party conversation ended;
+- Reg F 12 CFR 1006.14(b)(3), which attempts are counted by the two rules above: not one placed with
+  the consumer's consent given directly within the past seven days (here: a conversation that ended
+  with a callback request, consent for calls from the time asked, `callback_delay_h` later, until 7
+  x 24 real hours after the request), and not one that did not connect to the dialed number (busy,
+  not in service); `count_consented_calls` / `count_unconnected_calls` count them all the same;
 - no_redial_after_drop_h: no attempt until N real hours after a dropped call (the UK 72-hour rule);
+- no_redial_after_amd_h: no attempt to a number until N real hours after AMD detected a machine on it,
+  unless an agent is guaranteed (a bound line);
+- max_silence_s: a live answer put through to an agent reaches them within N real seconds of its pick-up;
 - min_gap_min: two attempts to one account at least N real minutes apart.
 """
 
@@ -24,15 +33,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays as holiday_calendars
 import numpy as np
 
 from wfm.scenario import Scenario
 from wfm.scenario.outbound import parse_tz
 from wfm.sim import make_streams
 from wfm.sim.outbound.accounts import build_portfolio
-from wfm.sim.outbound.result import OUTCOMES
+from wfm.sim.outbound.result import OUTCOMES, RPC_RESULTS
 
 RPC, DROPPED = OUTCOMES.index("rpc"), OUTCOMES.index("dropped")
+NOT_CONNECTED = {OUTCOMES.index("busy"), OUTCOMES.index("invalid")}  # 1006.14(b)(3)(ii)
+LIVE_TALKED = {OUTCOMES.index("third_party"), OUTCOMES.index("rpc")}
+CALLBACK = RPC_RESULTS.index("callback")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTE = timedelta(minutes=1)
 EPS = 1e-6  # seconds: float noise on the simulated clock
@@ -81,10 +94,24 @@ def check_attempts(scenario: Scenario, seed: int, log) -> Verdict:
     rules = scenario.outbound.compliance.rules()
     pf = build_portfolio(scenario.outbound.portfolio, scenario.calendar, make_streams(seed).accounts)
     zones = [pf.tz_names[z] for z in pf.tz]
-    holidays = set(scenario.calendar.holidays) if rules.no_holidays else set()
+    table = scenario.outbound.portfolio.imported
+    own = [table.region_names[r] for r in table.region.tolist()] if table else [""] * pf.size
+    years = range(scenario.calendar.start_date.year - 1, scenario.calendar.start_date.year + 3)
+
+    def public(region: str) -> set:
+        country, _, subdivision = region.partition("-")
+        return set(holiday_calendars.country_holidays(country, subdiv=subdivision or None, years=years))
+
+    by_region = {name: set().union(*(public(r) for r in ((name,) if name else rules.holiday_regions)))
+                 for name in set(own)} if rules.no_holidays else {}
     verdict = Verdict()
     real = [real_instant(scenario, t).timestamp() for t in log.time]
     ends = [real_instant(scenario, e).timestamp() if np.isfinite(e) else np.inf for e in log.end]
+    if rules.max_silence_s:
+        for i in np.flatnonzero(np.isin(log.outcome, list(LIVE_TALKED)) & np.isfinite(log.connect)).tolist():
+            wait = real_instant(scenario, log.connect[i]) - real_instant(scenario, log.pickup[i])
+            if wait.total_seconds() > rules.max_silence_s + EPS:
+                verdict.add("silence", f"attempt {i}: {wait.total_seconds():.2f} s of silence after the greeting")
     for i, a in enumerate(log.account.tolist()):
         when = datetime.fromtimestamp(real[i], UTC).astimezone(parse_tz(zones[a]))
         verdict.local.append(when)
@@ -93,21 +120,37 @@ def check_attempts(scenario: Scenario, seed: int, log) -> Verdict:
         sec = when.hour * 3600 + when.minute * 60 + when.second + when.microsecond / 1e6
         if window is None or not (window.start - EPS <= sec < window.end):
             verdict.add("window", f"account {a} ({zones[a]}) at {when:%a %Y-%m-%d %H:%M:%S %Z}")
-        if when.date() in holidays:
-            verdict.add("holiday", f"account {a} on {when.date()}")
+        if by_region and when.date() in by_region[own[a]]:
+            verdict.add("holiday", f"account {a} ({own[a] or rules.holiday_regions}) on {when.date()}")
     by_account: dict[int, list[int]] = {}
     for i, a in enumerate(log.account.tolist()):
         by_account.setdefault(a, []).append(i)
     outcome = log.outcome.tolist()
+    result, phone, bound, detected = log.result.tolist(), log.phone.tolist(), log.bound.tolist(), log.detected.tolist()
+    delay_s = scenario.outbound.conversation.callback_delay_h * 3600
+
+    def consented(i: int, before: list[int]) -> bool:
+        """A callback the debtor asked for: from the time asked until 7 days after asking."""
+        return not rules.count_consented_calls and any(
+            result[k] == CALLBACK and ends[k] + delay_s - EPS <= real[i] <= ends[k] + 7 * 86_400 + EPS
+            for k in before)
+
+    def counted(i: int, before: list[int]) -> bool:
+        """Whether Reg F's frequency limits count attempt i (1006.14(b)(3))."""
+        if outcome[i] in NOT_CONNECTED and not rules.count_unconnected_calls:
+            return False
+        return not consented(i, before)
+
     for a, idx in by_account.items():
         idx = sorted(idx, key=lambda i: real[i])
         for j, i in enumerate(idx):
             t, date_i = real[i], verdict.local[i].date()
             before = idx[:j]
-            if rules.max_attempts_7d:
-                n = 1 + sum(1 for k in before if t - real[k] < 7 * 86_400 - EPS)
+            counts = counted(i, before)
+            if rules.max_attempts_7d and counts:
+                n = 1 + sum(1 for m, k in enumerate(before) if t - real[k] < 7 * 86_400 - EPS and counted(k, idx[:m]))
                 if n > rules.max_attempts_7d:
-                    verdict.add("max_7d", f"account {a}: attempt {n} within 7 real days")
+                    verdict.add("max_7d", f"account {a}: counted attempt {n} within 7 real days")
             if rules.max_attempts_day:
                 n = 1 + sum(1 for k in before if verdict.local[k].date() == date_i)
                 if n > rules.max_attempts_day:
@@ -116,7 +159,12 @@ def check_attempts(scenario: Scenario, seed: int, log) -> Verdict:
                 n = sum(1 for k in before if outcome[k] == RPC and verdict.local[k].date() == date_i)
                 if n >= rules.max_contacts_day:
                     verdict.add("max_contacts", f"account {a}: attempt after {n} conversations on local {date_i}")
-            if rules.rest_after_rpc_days:
+            if rules.no_redial_after_amd_h and not bound[i]:
+                gaps = [t - ends[k] for k in before if detected[k] and phone[k] == phone[i]]
+                if any(g < rules.no_redial_after_amd_h * 3600 - EPS for g in gaps):
+                    verdict.add("amd_redial", f"account {a} number {phone[i]}: paced {min(gaps) / 3600:.2f} real h"
+                                              " after AMD hung up on its machine")
+            if rules.rest_after_rpc_days and counts:
                 gaps = [t - ends[k] for k in before if outcome[k] == RPC]
                 if any(g < rules.rest_after_rpc_days * 86_400 - EPS for g in gaps):
                     verdict.add("rest_rpc", f"account {a}: {min(gaps) / 3600:.2f} real h after a conversation")

@@ -81,6 +81,7 @@ def test_dialer_tab_edits_round_trip_into_the_scenario(qtbot, window, tmp_path):
     assert not tab.mode_fields["target_drop_rate"].isEnabled() and tab.mode_fields["lines_per_agent"].isEnabled()
     type_into(qtbot, editor.field(("outbound", "dialer", "lines_per_agent")), "2.75")
     editor.field(("outbound", "amd", "false_positive")).setValue(2.5)  # percent
+    editor.field(("outbound", "amd", "detection_s")).setValue(1.5)  # within uk's 2 s from the greeting
     tab.presets["uk"].setChecked(True)
     # the default scenario's own 30-day drop window would loosen uk's 24 hours: give it back to the preset
     editor.field(("outbound", "compliance", "drop_window_days")).check.setChecked(False)

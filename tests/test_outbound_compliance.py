@@ -60,15 +60,16 @@ def test_no_attempt_breaks_a_rule(accounts, zones, presets, max_day, gap, mode, 
     scenario = outbound_scenario(
         agents=3, days=days, mode=mode, accounts=accounts, shift_start="06:00", shift_h=16,
         portfolio={"timezones": {z: 1 / len(zones) for z in zones}},
-        compliance=compliance, amd={"enabled": True},
+        compliance=compliance, amd={"enabled": True, "detection_s": 1.5},  # within uk's 2 s from the greeting
     )
     result = run(scenario, seed, record_calls=True)
     check_log(scenario, seed, result)
 
 
 def test_reg_f_no_call_for_7_days_after_a_conversation() -> None:
+    """The stricter switch: not even a callback the debtor asked for (Reg F itself allows it, §1006.14(b)(3))."""
     scenario = outbound_scenario(agents=4, days=12, mode="progressive", accounts=300,
-                                 compliance={"presets": ["reg_f"]})
+                                 compliance={"presets": ["reg_f"], "count_consented_calls": True})
     result = run(scenario, 4, record_calls=True)
     log = result.outbound.log
     rpc_accounts = np.unique(log.account[log.outcome == RPC])

@@ -67,7 +67,14 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
         for rule, preset, custom in scenario.outbound.compliance.loosened():
             console.print(f"[yellow]loosened[/] (loosen = true): {rule} = {custom}, the presets say {preset}",
                           markup=True, highlight=False)
+    _print_warnings(scenario, console)
     return EXIT_OK
+
+
+def _print_warnings(scenario: Scenario, console: Console) -> None:
+    """Settings that pass validation but cannot keep a rule (`Outbound.warnings`), before any simulation."""
+    for text in scenario.outbound.warnings():
+        console.print(f"[yellow]warning[/]: {text}", markup=True, highlight=False)
 
 
 def _print_problems(exc: ScenarioError, console: Console) -> None:
@@ -100,6 +107,7 @@ def _setup(args: argparse.Namespace, console: Console, path: str | None, reps: i
     scenario = _load(path, console)
     if scenario is None:
         return None
+    _print_warnings(scenario, console)
     ok, output = _output_path(args, console)
     if not ok:
         return None

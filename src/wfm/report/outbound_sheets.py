@@ -40,14 +40,16 @@ OUTCOME_LABELS: dict[str, str] = {
 }
 RULE_LABELS: dict[str, str] = {
     "window": "Calling window (local time)",
-    "holiday": "No calls on holidays",
-    "max_attempts_7d": "Attempts per account in 7 days",
-    "rest_after_rpc": "Rest after a right-party conversation",
+    "holiday": "No calls on the debtor's public holidays",
+    "max_attempts_7d": "Attempts per account in 7 days (Reg F §1006.14(b)(2)(i))",
+    "rest_after_rpc": "Rest after a right-party conversation (Reg F §1006.14(b)(2)(ii))",
     "max_attempts_day": "Attempts per account per day",
     "max_contacts_day": "Right-party contacts per account per day",
     "redial_after_drop": "No redial after a dropped call",
     "min_gap": "Gap between attempts to an account",
     "drop_cap": "Drop-rate cap (dialer paced down)",
+    "redial_after_amd": "No paced redial after an AMD-detected machine (Ofcom)",
+    "silence": "Live answer to an agent within the silence limit (Ofcom 2 s)",
 }
 GAP_ROWS = 2  # empty rows between two tables of one sheet
 
@@ -227,16 +229,27 @@ def _windows_text(rules: Rules) -> str:
 def rule_limits(rules: Rules) -> dict[str, str]:
     """The limit each rule of `RULES` sets in this scenario, in words ("not in force" when off)."""
     off = "not in force"
+    regions = ", ".join(rules.holiday_regions) or "accounts' own only"
+    excluded = [what for what, counted in (("consented callbacks", rules.count_consented_calls),
+                                           ("calls not connected", rules.count_unconnected_calls)) if not counted]
+    exclusions = (f"; not counted (§1006.14(b)(3)): {', '.join(excluded)}" if excluded
+                  else "; every call counted (stricter than §1006.14(b)(3))")
     return {
         "window": _windows_text(rules),
-        "holiday": "in force" if rules.no_holidays else off,
-        "max_attempts_7d": f"at most {rules.max_attempts_7d}" if rules.max_attempts_7d else off,
-        "rest_after_rpc": f"{rules.rest_after_rpc_days:g} days" if rules.rest_after_rpc_days else off,
+        "holiday": f"in force: {regions} (or the account's country)" if rules.no_holidays else off,
+        "max_attempts_7d": f"at most {rules.max_attempts_7d}{exclusions}" if rules.max_attempts_7d else off,
+        "rest_after_rpc": (f"{rules.rest_after_rpc_days:g} days"
+                           f"{'' if rules.count_consented_calls else '; consented callbacks may be placed'}"
+                           if rules.rest_after_rpc_days else off),
         "max_attempts_day": f"at most {rules.max_attempts_day}" if rules.max_attempts_day else off,
         "max_contacts_day": f"at most {rules.max_contacts_day}" if rules.max_contacts_day else off,
         "redial_after_drop": f"{rules.no_redial_after_drop_h:g} h" if rules.no_redial_after_drop_h else off,
         "min_gap": f"{rules.min_gap_min:g} min" if rules.min_gap_min else off,
         "drop_cap": f"{rules.drop_cap:.1%} over {rules.drop_window_days} day(s)",
+        "redial_after_amd": (f"{rules.no_redial_after_amd_h:g} h, unless an agent is guaranteed"
+                             if rules.no_redial_after_amd_h else off),
+        "silence": (f"{rules.max_silence_s:g} s from the end of the greeting, AMD listening included"
+                    if rules.max_silence_s else off),
     }
 
 

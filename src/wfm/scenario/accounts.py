@@ -38,6 +38,7 @@ class ImportedAccount(Model):
     segment: str
     phones: int = Field(default=1, ge=1, le=MAX_PHONES)
     timezone: str = ""
+    region: str = ""  # the debtor's jurisdiction for public holidays ("US-NY"); "" = the compliance rules'
 
 
 class AccountRow(NamedTuple):
@@ -49,6 +50,7 @@ class AccountRow(NamedTuple):
     segment: str
     phones: int
     timezone: str
+    region: str = ""
 
 
 def _frozen(values: Any, dtype: Any) -> np.ndarray:
@@ -84,11 +86,13 @@ class AccountTable:
         segment_names: the segments that occur, sorted.
         timezone: index into `timezone_names` (int32).
         timezone_names: the time zones that occur, sorted; "" is the center's own.
+        region: index into `region_names` (int32).
+        region_names: the debtors' holiday jurisdictions that occur ("IT", "US-NY"), sorted; "" = the rules'.
         digest: SHA-256 of the content; equality and hash use it.
     """
 
-    __slots__ = ("account_id", "balance", "digest", "dpd", "phones", "segment", "segment_names", "timezone",
-                 "timezone_names")
+    __slots__ = ("account_id", "balance", "digest", "dpd", "phones", "region", "region_names", "segment",
+                 "segment_names", "timezone", "timezone_names")
 
     row_model: ClassVar[type[ImportedAccount]] = ImportedAccount
     """What one row is, and how a scenario file lists it inline (error messages list its keys)."""
@@ -101,6 +105,8 @@ class AccountTable:
     segment_names: tuple[str, ...]
     timezone: np.ndarray
     timezone_names: tuple[str, ...]
+    region: np.ndarray
+    region_names: tuple[str, ...]
     digest: str
 
     def __init__(
@@ -114,14 +120,20 @@ class AccountTable:
         segment_names: Sequence[str],
         timezone: Any,
         timezone_names: Sequence[str],
+        region: Any = None,
+        region_names: Sequence[str] = ("",),
     ) -> None:
         """Take the columns (copied and made read-only) and check them; prefer `from_columns`."""
-        self._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names)
+        if region is None:
+            region = np.zeros(len(account_id), dtype=np.int32)
+        self._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names, region,
+                   region_names)
         self._check()
         object.__setattr__(self, "digest", self._content_digest())
 
     def _fill(self, account_id: Any, balance: Any, dpd: Any, phones: Any, segment: Any,
-              segment_names: Sequence[str], timezone: Any, timezone_names: Sequence[str]) -> None:
+              segment_names: Sequence[str], timezone: Any, timezone_names: Sequence[str], region: Any,
+              region_names: Sequence[str]) -> None:
         columns = {
             "account_id": _frozen(account_id, np.str_),
             "balance": _frozen(balance, np.float64),
@@ -129,8 +141,10 @@ class AccountTable:
             "phones": _frozen(phones, np.int64),
             "segment": _frozen(segment, np.int32),
             "timezone": _frozen(timezone, np.int32),
+            "region": _frozen(region, np.int32),
             "segment_names": tuple(segment_names),
             "timezone_names": tuple(timezone_names),
+            "region_names": tuple(region_names),
         }
         for name, value in columns.items():
             object.__setattr__(self, name, value)
@@ -143,7 +157,7 @@ class AccountTable:
 
     def _check(self) -> None:
         n = len(self.account_id)
-        for name in ("balance", "dpd", "phones", "segment", "timezone"):
+        for name in ("balance", "dpd", "phones", "segment", "timezone", "region"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"column {name} has {len(getattr(self, name))} rows but account_id has {n}")
         problems = [
@@ -153,13 +167,15 @@ class AccountTable:
             ("segment", (self.segment < 0) | (self.segment >= len(self.segment_names)), "is not a known segment code"),
             ("timezone", (self.timezone < 0) | (self.timezone >= len(self.timezone_names)),
              "is not a known time-zone code"),
+            ("region", (self.region < 0) | (self.region >= len(self.region_names)), "is not a known region code"),
         ]
         for name, bad, what in problems:
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 value = getattr(self, name)[i]
                 raise ValueError(f"imported[{i}] (account {self.account_id[i]}): {name} {value} {what}")
-        for kind, names in (("segment", self.segment_names), ("time zone", self.timezone_names)):
+        for kind, names in (("segment", self.segment_names), ("time zone", self.timezone_names),
+                            ("region", self.region_names)):
             if len(set(names)) != len(names):
                 raise ValueError(f"{kind} names {list(names)} repeat; each name must appear once")
 
@@ -169,6 +185,9 @@ class AccountTable:
         for array, dtype in ((self.balance, "<f8"), (self.dpd, "<i8"), (self.phones, "<i8"), (self.segment, "<i4"),
                              (self.timezone, "<i4")):
             h.update(array.astype(dtype, copy=False).tobytes())
+        if any(self.region_names):  # a table without regions keeps the digest it had before regions existed
+            h.update(json.dumps(self.region_names).encode())
+            h.update(self.region.astype("<i4", copy=False).tobytes())
         return h.hexdigest()
 
     # ---- construction -------------------------------------------------------------------
@@ -182,15 +201,17 @@ class AccountTable:
         segment: Sequence[str],
         phones: Sequence[int] | None = None,
         timezone: Sequence[str] | None = None,
+        region: Sequence[str] | None = None,
     ) -> AccountTable:
-        """A table from one list per field; `phones` defaults to 1 and `timezone` to "" (the center's)."""
+        """A table from one list per field; `phones` defaults to 1, `timezone` and `region` to "" (center's, rules')."""
         n = len(account_id)
         segment_names, segment_codes = _codes(segment)
         timezone_names, timezone_codes = _codes(timezone if timezone is not None else [""] * n)
+        region_names, region_codes = _codes(region if region is not None else [""] * n)
         return cls(account_id=np.array(account_id, dtype=np.str_) if n else np.empty(0, dtype=np.str_),
                    balance=balance, dpd=dpd, phones=phones if phones is not None else np.ones(n),
                    segment=segment_codes, segment_names=segment_names, timezone=timezone_codes,
-                   timezone_names=timezone_names)
+                   timezone_names=timezone_names, region=region_codes, region_names=region_names or ("",))
 
     @classmethod
     def from_accounts(cls, accounts: Iterable[ImportedAccount]) -> AccountTable:
@@ -199,7 +220,8 @@ class AccountTable:
         if not rows:
             return NO_ACCOUNTS
         return cls.from_columns([a.account_id for a in rows], [a.balance for a in rows], [a.dpd for a in rows],
-                                [a.segment for a in rows], [a.phones for a in rows], [a.timezone for a in rows])
+                                [a.segment for a in rows], [a.phones for a in rows], [a.timezone for a in rows],
+                                [a.region for a in rows])
 
     # ---- rows ---------------------------------------------------------------------------
 
@@ -213,13 +235,14 @@ class AccountTable:
         """Row `i`."""
         return AccountRow(self.account_id[i].item(), self.balance[i].item(), self.dpd[i].item(),
                           self.segment_names[self.segment[i]], self.phones[i].item(),
-                          self.timezone_names[self.timezone[i]])
+                          self.timezone_names[self.timezone[i]], self.region_names[self.region[i]])
 
     def __iter__(self) -> Iterator[AccountRow]:
-        segments, zones = self.segment_names, self.timezone_names
-        for a, b, d, s, p, z in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
-                                    self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(), strict=True):
-            yield AccountRow(a, b, d, segments[s], p, zones[z])
+        segments, zones, regions = self.segment_names, self.timezone_names, self.region_names
+        for a, b, d, s, p, z, r in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
+                                       self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(),
+                                       self.region.tolist(), strict=True):
+            yield AccountRow(a, b, d, segments[s], p, zones[z], regions[r])
 
     def records(self) -> list[dict[str, Any]]:
         """The rows as plain dicts, as a scenario file lists inline accounts."""
@@ -261,7 +284,7 @@ class AccountTable:
         lengths = _narrow(np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids)))
         return (_restore, ("".join(ids), lengths, self.balance, _narrow(self.dpd), _narrow(self.phones),
                            _narrow(self.segment), self.segment_names, _narrow(self.timezone), self.timezone_names,
-                           self.digest))
+                           self.digest, _narrow(self.region), self.region_names))
 
     # ---- pydantic: accepts a table as it is, or a list of rows to check --------------------
 
@@ -293,14 +316,18 @@ def _narrow(array: np.ndarray) -> np.ndarray:
 
 def _restore(ids: str, lengths: np.ndarray, balance: np.ndarray, dpd: np.ndarray, phones: np.ndarray,
              segment: np.ndarray, segment_names: tuple[str, ...], timezone: np.ndarray,
-             timezone_names: tuple[str, ...], digest: str) -> AccountTable:
+             timezone_names: tuple[str, ...], digest: str, region: np.ndarray | None = None,
+             region_names: tuple[str, ...] = ("",)) -> AccountTable:
     """The table `AccountTable.__reduce__` packed; checked when first built, so not checked again."""
     ends = np.cumsum(lengths, dtype=np.int64).tolist()
     starts = [0, *ends[:-1]]
     account_id = np.array([ids[s:e] for s, e in zip(starts, ends, strict=True)], dtype=np.str_) if ends \
         else np.empty(0, dtype=np.str_)
     table = object.__new__(AccountTable)
-    table._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names)
+    if region is None:
+        region = np.zeros(len(account_id), dtype=np.int32)
+    table._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names, region,
+                region_names)
     object.__setattr__(table, "digest", digest)
     return table
 

@@ -191,6 +191,9 @@ class Portfolio(Model):
         for zone in table.timezone_names:
             if zone:
                 parse_tz(zone)
+        for region in table.region_names:
+            if region:
+                check_region(region)
         return self
 
     @property
@@ -232,13 +235,15 @@ class Amd(Model):
     """Answering-machine detection: listening time, true-detection and false-positive rates.
 
     A machine detected in time is hung up on; an undetected machine goes to an agent. A live
-    person classified as a machine (false positive) is hung up on: a dropped call.
+    person classified as a machine (false positive) is hung up on: a dropped call. The default
+    false-positive rate (1%) sits below the usual 3% drop cap: at 4% (the former default) the
+    false positives alone broke the cap, even in progressive mode (`Outbound.warnings`).
     """
 
     enabled: bool = False
     detection_s: float = Field(default=2.5, ge=0, le=10)
     true_detection: float = Field(default=0.85, ge=0, le=1)
-    false_positive: float = Field(default=0.04, ge=0, le=1)
+    false_positive: float = Field(default=0.01, ge=0, le=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,7 +264,9 @@ class Dialer(Model):
         target_drop_rate: predictive: drop rate the pacing aims at (below the compliance cap).
         adapt_every_s: predictive: seconds between two adjustments of the dial level.
         gain: predictive: proportional gain of the level controller (per unit of relative error).
-        connect_wait_s: how long a live answer may wait for an agent before it is dropped.
+        connect_wait_s: how long a live answer may wait for an agent before it is dropped, counted from the
+            AMD verdict; under a preset with the 2-second rule (`Rules.max_silence_s`, uk) counted from the
+            end of the debtor's greeting (the pick-up), AMD listening included, and at most the rule's 2 s.
         agent_gap_s: pause of an agent between a call and being offered the next line.
     """
 
@@ -354,26 +361,39 @@ _EVERY_DAY_8_21: dict[Weekday, dict[str, str] | None] = {d: _w("08:00", "21:00")
 
 
 class Preset(NamedTuple):
-    """A preset's calling windows per weekday (as a file writes them) and its other rules (`Rules` keys)."""
+    """A preset's calling windows per weekday (as a file writes them), its other rules (`Rules` keys), its holidays.
+
+    `holidays`: the jurisdictions whose public holidays close the calling day when `no_holidays`
+    holds ("IT", "US-NY": ISO country, optionally "-" and the subdivision, as the `holidays`
+    package knows them); an account's own `country`/`subdivision` replaces them for that debtor.
+    """
 
     windows: dict[Weekday, dict[str, str] | None]
     limits: dict[str, float]
+    holidays: tuple[str, ...] = ()
 
 
 # Preset rules; `Compliance.rules()` combines the chosen presets (strictest wins) and the custom keys.
 PRESETS: dict[PresetName, Preset] = {
-    # US CFPB Regulation F (12 CFR 1006.14): 7 calls in 7 days, none for 7 days after a
-    # conversation; FDCPA inconvenient times before 08:00 and after 21:00 local.
+    # US CFPB Regulation F (12 CFR 1006.14(b)(2)): 7 calls in 7 days, none for 7 days after a
+    # conversation; the calls §1006.14(b)(3) excludes (placed with the consumer's consent given
+    # within the past 7 days, not connected to the dialed number) are not counted unless the
+    # stricter `count_consented_calls` / `count_unconnected_calls` say so. FDCPA §805(a)(1)
+    # (15 USC 1692c(a)(1)): no calls before 08:00 or after 21:00 local.
     "reg_f": Preset(_EVERY_DAY_8_21, {"max_attempts_7d": 7, "rest_after_rpc_days": 7.0}),
-    # Italy-style code of conduct: at most 4 attempts a day over all numbers, no Sundays.
+    # Italy-style code of conduct: at most 4 attempts a day over all numbers, no Sundays or public holidays.
     "italy": Preset({**{d: _w("08:00", "21:00") for d in WEEKDAYS[:6]}, "sun": None},
-                    {"max_attempts_day": 4, "no_holidays": True}),
+                    {"max_attempts_day": 4, "no_holidays": True}, ("IT",)),
     # Colombia Ley 2300 de 2023: Mon–Fri 07–19, Sat 08–15, never Sundays or holidays, one contact a day.
     "colombia": Preset({**{d: _w("07:00", "19:00") for d in WEEKDAYS[:5]}, "sat": _w("08:00", "15:00"),
                         "sun": None},
-                       {"max_contacts_day": 1, "no_holidays": True}),
-    # UK Ofcom persistent-misuse policy: no repeat call within 72 h of an abandoned call, 3% over 24 h.
-    "uk": Preset(_EVERY_DAY_8_21, {"no_redial_after_drop_h": 72.0, "drop_cap": 0.03, "drop_window_days": 1}),
+                       {"max_contacts_day": 1, "no_holidays": True}, ("CO",)),
+    # UK Ofcom persistent-misuse policy (2016 statement, Annex: abandoned and silent calls): 3% abandoned
+    # over 24 h; no repeat call within 72 h of an abandoned call; after an AMD-detected machine no
+    # repeat call within 24 h unless an agent is guaranteed; a live answer reaches an agent within
+    # 2 s of the end of its greeting.
+    "uk": Preset(_EVERY_DAY_8_21, {"no_redial_after_drop_h": 72.0, "drop_cap": 0.03, "drop_window_days": 1,
+                                   "no_redial_after_amd_h": 24.0, "max_silence_s": 2.0}),
 }
 
 
@@ -382,12 +402,26 @@ class Rules(Model):
 
     Attributes:
         windows: calling window per local weekday (missing or None = no calls that day).
-        no_holidays: never call on the calendar's holidays.
-        max_attempts_7d: attempts per account in any rolling 7 days (dropped calls count).
-        rest_after_rpc_days: days without calls after a right-party conversation.
+        no_holidays: never call a debtor on a public holiday of their jurisdiction (local date): the account's
+            `country`/`subdivision`, else `holiday_regions`. The center's own closing days
+            (`calendar.holidays`) are apart: they close the center, not the debtors' day.
+        holiday_regions: jurisdictions whose public holidays count for accounts without their own ("IT",
+            "US-NY", "GB-SCT": ISO country and optional subdivision, from the `holidays` package).
+        max_attempts_7d: attempts per account in any rolling 7 days (dropped calls count). Reg F
+            §1006.14(b)(3) excludes calls placed with the consumer's consent given within the past 7 days
+            (a callback the debtor asked for) and calls not connected to the dialed number (busy, not in
+            service); they are not counted unless `count_consented_calls` / `count_unconnected_calls`.
+        rest_after_rpc_days: days without calls after a right-party conversation (a consented callback
+            may still be placed, §1006.14(b)(3)(i), unless `count_consented_calls`).
+        count_consented_calls: stricter than Reg F: count consented callbacks in the 7-day cap and the rest.
+        count_unconnected_calls: stricter than Reg F: count busy and not-in-service calls in the 7-day cap.
         max_attempts_day: attempts per account per day over all its numbers.
         max_contacts_day: right-party conversations per account per day.
         no_redial_after_drop_h: hours without calls after a dropped call to the account.
+        no_redial_after_amd_h: hours without a paced call to a number after AMD detected a machine on it
+            (Ofcom: 24 h); a bound line (an agent guaranteed: preview, progressive, the guard's fallback) may.
+        max_silence_s: the longest a live answer may wait for an agent from the end of its greeting, AMD
+            listening included (Ofcom's 2-second rule; 0 = none): `dialer.connect_wait_s` may not exceed it.
         min_gap_min: minutes between two attempts to the same account.
         drop_cap: cap on dropped / live answers over the regulatory window.
         drop_window_days: length of the drop-rate window (30 for the US TSR, 1 for Ofcom).
@@ -395,20 +429,35 @@ class Rules(Model):
 
     windows: dict[Weekday, Window | None]
     no_holidays: bool = False
+    holiday_regions: tuple[str, ...] = ()
     max_attempts_7d: int = 0
     rest_after_rpc_days: float = 0.0
+    count_consented_calls: bool = False
+    count_unconnected_calls: bool = False
     max_attempts_day: int = 0
     max_contacts_day: int = 0
     no_redial_after_drop_h: float = 0.0
+    no_redial_after_amd_h: float = 0.0
+    max_silence_s: float = 0.0
     min_gap_min: float = 0.0
     drop_cap: float = 0.03
     drop_window_days: int = 30
 
+    @field_validator("holiday_regions")
+    @classmethod
+    def _known_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for region in value:
+            check_region(region)
+        return value
+
+
+_FLAGS = ("no_holidays", "count_consented_calls", "count_unconnected_calls")  # True is the stricter value
+
 
 def _strictest(key: str, values: list[float]) -> float:
-    if key == "no_holidays":
+    if key in _FLAGS:
         return any(values)
-    if key in ("max_attempts_7d", "max_attempts_day", "max_contacts_day", "drop_cap"):
+    if key in ("max_attempts_7d", "max_attempts_day", "max_contacts_day", "drop_cap", "max_silence_s"):
         positive = [v for v in values if v]
         return min(positive) if positive else 0
     if key == "drop_window_days":
@@ -418,8 +467,8 @@ def _strictest(key: str, values: list[float]) -> float:
 
 # How a custom value loosens a preset's: caps where 0 means "no cap" (a higher cap is looser),
 # rest periods and gaps (a shorter one is looser), the drop-rate window (a longer one averages bursts away).
-_CAPS = ("max_attempts_7d", "max_attempts_day", "max_contacts_day", "drop_cap")
-_MINIMUMS = ("rest_after_rpc_days", "no_redial_after_drop_h", "min_gap_min")
+_CAPS = ("max_attempts_7d", "max_attempts_day", "max_contacts_day", "drop_cap", "max_silence_s")
+_MINIMUMS = ("rest_after_rpc_days", "no_redial_after_drop_h", "no_redial_after_amd_h", "min_gap_min")
 
 
 def _looser(key: str, preset: float, custom: float) -> bool:
@@ -428,7 +477,7 @@ def _looser(key: str, preset: float, custom: float) -> bool:
         return bool(preset) and (not custom or custom > preset)
     if key in _MINIMUMS:
         return custom < preset
-    if key == "no_holidays":
+    if key in _FLAGS:
         return bool(preset) and not custom
     return custom > preset  # drop_window_days
 
@@ -436,9 +485,23 @@ def _looser(key: str, preset: float, custom: float) -> bool:
 def _value_text(key: str, value: float) -> str:
     if key in _CAPS and not value:
         return "0 (no cap)"
-    if key == "no_holidays":
+    if key in _FLAGS:
         return "true" if value else "false"
     return f"{value:g}"
+
+
+def check_region(region: str) -> None:
+    """Raise a ValueError naming the fix unless `region` ("IT", "US-NY") is a jurisdiction `holidays` knows."""
+    import holidays  # here: only scenarios with debtor holidays need the package
+
+    country, _, subdivision = region.partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise ValueError(f"{region!r}: {country!r} is not a country the holidays package knows; use an ISO code"
+                         " such as \"IT\", \"US\", \"GB\", \"CO\", \"ES\"")
+    if subdivision and subdivision not in supported[country]:
+        raise ValueError(f"{region!r}: {subdivision!r} is not a subdivision of {country}; use one of"
+                         f" {', '.join(supported[country][:12])}{', …' if len(supported[country]) > 12 else ''}")
 
 
 def _window_text(w: Window | None) -> str:
@@ -471,20 +534,26 @@ class Compliance(Model):
         presets: any of reg_f, italy, colombia, uk; several combine, the strictest rule winning.
         loosen: allow custom keys that are looser than the presets (each is reported).
         windows: custom calling windows per local weekday ({} = no calls that day).
-        no_holidays, max_attempts_7d, rest_after_rpc_days, max_attempts_day, max_contacts_day,
-        no_redial_after_drop_h, min_gap_min, drop_cap, drop_window_days: see `Rules`; unset keys
-            come from the presets or from the defaults (08:00–21:00 every day, 3% over 30 days).
+        no_holidays, holiday_regions, max_attempts_7d, rest_after_rpc_days, count_consented_calls,
+        count_unconnected_calls, max_attempts_day, max_contacts_day, no_redial_after_drop_h,
+        no_redial_after_amd_h, max_silence_s, min_gap_min, drop_cap, drop_window_days: see `Rules`; unset
+            keys come from the presets or from the defaults (08:00–21:00 every day, 3% over 30 days).
     """
 
     presets: tuple[PresetName, ...] = ()
     loosen: bool = False
     windows: dict[Weekday, Window | None] | None = None
     no_holidays: bool | None = None
+    holiday_regions: tuple[str, ...] | None = None
     max_attempts_7d: int | None = Field(default=None, ge=0, le=1000)
     rest_after_rpc_days: float | None = Field(default=None, ge=0, le=365)
+    count_consented_calls: bool | None = None
+    count_unconnected_calls: bool | None = None
     max_attempts_day: int | None = Field(default=None, ge=0, le=100)
     max_contacts_day: int | None = Field(default=None, ge=0, le=100)
     no_redial_after_drop_h: float | None = Field(default=None, ge=0, le=24 * 365)
+    no_redial_after_amd_h: float | None = Field(default=None, ge=0, le=24 * 365)
+    max_silence_s: float | None = Field(default=None, ge=0, le=10)
     min_gap_min: float | None = Field(default=None, ge=0, le=24 * 60 * 30)
     drop_cap: float | None = Field(default=None, gt=0, lt=1)
     drop_window_days: int | None = Field(default=None, ge=1, le=365)
@@ -494,6 +563,13 @@ class Compliance(Model):
     def _empty_means_closed(cls, value: object) -> object:
         if isinstance(value, dict):
             return {k: (None if v in ({}, [], "closed") else v) for k, v in value.items()}
+        return value
+
+    @field_validator("holiday_regions")
+    @classmethod
+    def _known_regions(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for region in value or ():
+            check_region(region)
         return value
 
     @model_validator(mode="after")
@@ -507,6 +583,10 @@ class Compliance(Model):
                 " (the loosened rules are then listed in validate and in the report)"
             )
         return self
+
+    def _preset_holidays(self) -> tuple[str, ...]:
+        """The presets' holiday jurisdictions, all of them (a combination is as strict as each)."""
+        return tuple(dict.fromkeys(r for name in self.presets for r in PRESETS[name].holidays))
 
     def _preset_rules(self) -> tuple[dict[str, float], dict[Weekday, Window | None] | None]:
         """The presets combined, strictest wins: (limits they set, windows or None without presets)."""
@@ -526,6 +606,10 @@ class Compliance(Model):
         """The custom keys that allow more calls than the presets (rule, preset value, custom value)."""
         limits, windows = self._preset_rules()
         out = []
+        theirs_regions = self._preset_holidays()
+        if self.holiday_regions is not None and not set(theirs_regions) <= set(self.holiday_regions):
+            out.append(Loosened("holiday_regions", f"{', '.join(theirs_regions)} ({', '.join(self.presets)})",
+                                ", ".join(self.holiday_regions) or "none"))
         for key, preset in limits.items():
             custom = getattr(self, key)
             if custom is not None and _looser(key, preset, custom):
@@ -543,12 +627,13 @@ class Compliance(Model):
         """The rules in force: presets combined (strictest wins), then custom keys on top."""
         limits, windows = self._preset_rules()
         custom = {key: value for key in Rules.model_fields
-                  if key != "windows" and (value := getattr(self, key)) is not None}
+                  if key not in ("windows", "holiday_regions") and (value := getattr(self, key)) is not None}
         if self.windows is not None:
             windows = self.windows
         if windows is None:
             windows = {d: Window(start=8 * HOUR_S, end=21 * HOUR_S) for d in WEEKDAYS}
-        return Rules.model_validate({**limits, **custom, "windows": windows})
+        regions = self.holiday_regions if self.holiday_regions is not None else self._preset_holidays()
+        return Rules.model_validate({**limits, **custom, "windows": windows, "holiday_regions": regions})
 
 
 # --------------------------------------------------------------------------------------------
@@ -584,6 +669,57 @@ class Outbound(Model):
     compliance: Compliance = Compliance()
     selection: Selection = Selection()
     blending: Blending = Blending()
+
+    @model_validator(mode="after")
+    def _two_second_rule(self) -> Outbound:
+        """A preset with the 2-second rule (Ofcom) bounds the connect wait, AMD listening included."""
+        if not self.enabled:
+            return self
+        rules = self.compliance.rules()
+        limit = rules.max_silence_s
+        if not limit:
+            return self
+        source = ", ".join(n for n in self.compliance.presets if PRESETS[n].limits.get("max_silence_s")) or "custom"
+        wait = self.dialer.connect_wait_s
+        if wait > limit:
+            raise ValueError(
+                f"dialer.connect_wait_s = {wait:g} s is longer than the {limit:g}-second rule of {source} (Ofcom: a"
+                f" live answer must reach an agent within {limit:g} s of the end of its greeting, or it is an"
+                f" abandoned call); set connect_wait_s to {limit:g} or less"
+            )
+        if self.amd.enabled and self.amd.detection_s >= wait:
+            raise ValueError(
+                f"amd.detection_s = {self.amd.detection_s:g} s leaves no time to connect under the {limit:g}-second"
+                f" rule of {source}: the connect wait ({wait:g} s) counts from the end of the debtor's greeting, AMD"
+                f" listening included; set amd.detection_s below {wait:g} s or disable AMD"
+            )
+        return self
+
+    def warnings(self) -> list[str]:
+        """What a planner should know before running: settings that are lawful to enter but cannot keep a rule."""
+        out: list[str] = []
+        if not self.enabled:
+            return out
+        rules = self.compliance.rules()
+        if self.amd.enabled and self.amd.false_positive >= rules.drop_cap:
+            out.append(
+                f"amd.false_positive = {self.amd.false_positive:.1%} alone reaches the drop cap"
+                f" ({rules.drop_cap:.1%} over {rules.drop_window_days} day(s)): every live person AMD takes for a"
+                " machine is a dropped call, so the cap breaks even in preview or progressive mode; lower"
+                " false_positive below the cap or disable AMD"
+            )
+        return out
+
+    def connect_wait_after_amd(self) -> float:
+        """Seconds a live answer may wait for an agent once AMD has let it through.
+
+        Under the 2-second rule the wait counts from the end of the greeting, so AMD's listening
+        time is taken off it; otherwise the whole `connect_wait_s` follows the verdict.
+        """
+        wait = self.dialer.connect_wait_s
+        if self.compliance.rules().max_silence_s and self.amd.enabled:
+            return max(0.0, wait - self.amd.detection_s)
+        return wait
 
 
 def local_weekday(start: date, local_day: int) -> str:

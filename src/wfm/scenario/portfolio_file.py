@@ -15,6 +15,12 @@ as underscores ("Days Past Due" = days_past_due). Other columns are ignored. Acc
     segment    (required): segment, risk_segment, segment_name
     phones     (optional, default 1): phones, phone_count, n_phones, phone_numbers
     timezone   (optional, default the center's): timezone, tz, time_zone
+    country    (optional): country, country_code — the debtor's jurisdiction for public holidays (ISO code: IT, US)
+    subdivision (optional, with country): subdivision, subdiv, state, province — e.g. NY for US, SCT for GB
+
+An account's country (and subdivision) replaces the compliance rules' holiday jurisdictions for
+that debtor (`Rules.no_holidays`): a Colombian debtor rests on Colombia's holidays, a New Yorker
+on New York's. Codes are checked against the `holidays` package.
 
 Segment names match the scenario's segments case-insensitively. Account ids must be unique.
 
@@ -49,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from wfm.scenario.accounts import AccountTable
-from wfm.scenario.outbound import parse_tz
+from wfm.scenario.outbound import check_region, parse_tz
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "account_id": ("account_id", "account", "id", "account_number", "account_no", "acct_id"),
@@ -58,6 +64,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "segment": ("segment", "risk_segment", "segment_name"),
     "phones": ("phones", "phone_count", "n_phones", "phone_numbers"),
     "timezone": ("timezone", "tz", "time_zone"),
+    "country": ("country", "country_code"),
+    "subdivision": ("subdivision", "subdiv", "state", "province"),
 }
 REQUIRED: tuple[str, ...] = ("account_id", "balance", "dpd", "segment")
 MAX_PROBLEMS = 50
@@ -406,6 +414,7 @@ class _RowReader:
         self.seen: dict[str, int] = {}
         self.example = "1250,50 or 1.250,50" if decimal_comma else "1250.50"
         self.zones: set[str] = set()  # time zones already checked (a file holds few distinct ones)
+        self.regions: set[str] = set()  # holiday jurisdictions already checked
         self.values: dict[str, list[Any]] = {field: [] for field in COLUMNS}
 
     def account(self, row: int, cells: list[Any]) -> None:
@@ -419,14 +428,19 @@ class _RowReader:
         values = {field: self._parse(field, row, self._cell(cells, field)) for field in COLUMNS}
         if any(v is _BAD for v in values.values()):
             return
+        if values["country"] or values["subdivision"]:
+            region = f"{values['country']}-{values['subdivision']}" if values["subdivision"] else values["country"]
+            if not self._region_known(region, row):
+                return
         for field, value in values.items():
             self.values[field].append(value)
 
     def table(self) -> AccountTable:
         """The accounts read so far, as one table (every cell was checked on the way in)."""
         v = self.values
+        regions = [f"{c}-{d}" if c and d else c for c, d in zip(v["country"], v["subdivision"], strict=True)]
         return AccountTable.from_columns(v["account_id"], v["balance"], v["dpd"], v["segment"], v["phones"],
-                                         v["timezone"])
+                                         v["timezone"], regions)
 
     def _cell(self, cells: list[Any], field: str) -> Any:
         index = self.columns.get(field)
@@ -518,6 +532,29 @@ class _RowReader:
             ) from None
         self.zones.add(text)
         return text
+
+    def _country(self, row: int, cell: Any) -> str:
+        return "" if _blank(cell) else _cell_text(cell).upper()
+
+    def _subdivision(self, row: int, cell: Any) -> str:
+        return "" if _blank(cell) else _cell_text(cell).upper()
+
+    def _region_known(self, region: str, row: int) -> bool:
+        """Whether the row's country and subdivision are a jurisdiction the holidays package knows; a problem if not."""
+        if region in self.regions:
+            return True
+        column = self.names.get("country", "country")
+        if region.startswith("-"):
+            self.problems.add(f'subdivision "{region[1:]}" is given without a country; fill the country column'
+                              ' (ISO code such as US) or clear the subdivision', row, column)
+            return False
+        try:
+            check_region(region)
+        except ValueError as exc:
+            self.problems.add(str(exc), row, column)
+            return False
+        self.regions.add(region)
+        return True
 
     def _number(self, cell: Any) -> float:
         if isinstance(cell, bool) or isinstance(cell, datetime | date | time):

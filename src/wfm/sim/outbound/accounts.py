@@ -42,6 +42,8 @@ class PortfolioArrays:
         tz_names: the distinct time zones of the accounts.
         clock: real instants of the run's clock and each zone's local time at them.
         do_not_call: accounts never to be dialed.
+        region: index into `region_names`.
+        region_names: the debtors' holiday jurisdictions ("US-NY"); "" = the compliance rules' own.
     """
 
     segment: np.ndarray
@@ -53,6 +55,8 @@ class PortfolioArrays:
     tz_names: tuple[str, ...]
     clock: LocalClock
     do_not_call: np.ndarray
+    region: np.ndarray
+    region_names: tuple[str, ...]
 
     @property
     def size(self) -> int:
@@ -82,6 +86,7 @@ def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generato
         segment_names = [s.name for s in spec.segments]
         segment, balance, dpd, phones, tz, tz_names = imported_columns(spec.imported, segment_names, calendar.timezone)
         n = len(balance)
+        region, region_names = spec.imported.region.astype(np.int64), spec.imported.region_names
     else:
         n = spec.accounts
         shares = np.array([s.share for s in spec.segments])
@@ -104,6 +109,7 @@ def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generato
         else:
             tz_names = [calendar.timezone]
             tz = np.zeros(n, dtype=np.int64)
+        region, region_names = np.zeros(n, dtype=np.int64), ("",)
     max_phones = int(phones.max()) if n else 1
     dead = rng.random((n, max_phones)) < spec.invalid_number_share
     dnc = rng.random(n) < spec.do_not_call_share
@@ -111,6 +117,7 @@ def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generato
         segment=segment.astype(np.int64), balance=balance, dpd=dpd, phones=phones.astype(np.int64),
         dead_number=dead, tz=tz.astype(np.int64), tz_names=tuple(tz_names),
         clock=LocalClock(calendar.start_date, calendar.timezone, tz_names, calendar.horizon_days), do_not_call=dnc,
+        region=region, region_names=tuple(region_names),
     )
 
 
@@ -154,6 +161,7 @@ class AccountBook:
         self.balance = pf.balance.tolist()
         self.seg = pf.segment.tolist()
         self.tz = pf.tz.tolist()
+        self.region = pf.region.tolist()
         self.dpd = pf.dpd.tolist()
         self.phones = pf.phones.tolist()
         self.dead = pf.dead_number.tolist()
@@ -175,8 +183,8 @@ class AccountBook:
         self.seg_full = [s.full_payment for s in segments]
         self.conv = conversation
 
-    def pick_phone(self, a: int) -> int:
-        """The next number of `a` in rotation, skipping the ones already found dead."""
+    def peek_phone(self, a: int) -> int:
+        """The number of `a` the next attempt will dial: the next in rotation not already found dead."""
         phones = self.phones[a]
         known = self.known_dead[a]
         first = phone = self.next_phone[a]
@@ -185,7 +193,12 @@ class AccountBook:
                 phone = (first + k) % phones
                 if not known[phone]:
                     break
-        self.next_phone[a] = (phone + 1) % phones
+        return phone
+
+    def pick_phone(self, a: int) -> int:
+        """The next number of `a` in rotation, skipping the ones already found dead (the rotation moves on)."""
+        phone = self.peek_phone(a)
+        self.next_phone[a] = (phone + 1) % self.phones[a]
         return phone
 
     def release(self, a: int) -> None:

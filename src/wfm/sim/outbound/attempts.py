@@ -112,6 +112,9 @@ class Line:
         done: answered or ended (no longer ringing).
         base: contact propensity × hour multiplier: what the learned hit rate scales.
         odds: prior odds of reaching an agent.
+        reach: the drop-cap guard's chance that this paced line reaches an agent (0 for bound lines).
+        phone: which of the account's numbers was dialed.
+        pickup: when it was picked up (the end of the greeting; NaN when nobody picked up).
         log_index: row of the attempt in the trace, -1 when no trace is kept.
     """
 
@@ -128,6 +131,9 @@ class Line:
     done: bool = False
     base: float = 0.0
     odds: float = 0.0
+    reach: float = 0.0
+    phone: int = 0
+    pickup: float = math.nan
     log_index: int = -1
 
 

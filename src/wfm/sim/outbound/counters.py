@@ -15,7 +15,7 @@ from wfm.scenario.outbound import Rules
 from wfm.sim.outbound.accounts import AccountBook
 from wfm.sim.outbound.result import OUTCOMES, RPC_RESULTS, RULES, AttemptLog, OutboundSeries, SegmentTable
 
-_FLOAT_LOG_COLUMNS = ("time", "local_s", "end")  # the rest of `AttemptLog` holds integers
+_FLOAT_LOG_COLUMNS = ("time", "local_s", "end", "pickup", "connect")  # the rest of `AttemptLog` holds integers
 
 
 class WindowCounts(NamedTuple):
@@ -101,12 +101,15 @@ class Counters:
         return WindowCounts(sum(self.day_live[first:day + 1]), sum(self.day_dropped[first:day + 1]),
                             self.day_live[day])
 
-    def log_attempt(self, now: float, account: int, local_s: float, local_weekday: int, local_day: int) -> int:
-        """Add a row to the attempt trace; returns its index (the outcome and end come later)."""
+    def log_attempt(self, now: float, account: int, local_s: float, local_weekday: int, local_day: int,
+                    phone: int, bound: bool, pickup: float) -> int:
+        """Add a row to the attempt trace; returns its index (outcome, end, AMD verdict, connect, result come later)."""
         log = self.log
         index = len(log["time"])
         for key, value in (("time", now), ("account", account), ("outcome", -1), ("local_s", local_s),
-                           ("local_weekday", local_weekday), ("local_day", local_day), ("end", math.nan)):
+                           ("local_weekday", local_weekday), ("local_day", local_day), ("end", math.nan),
+                           ("phone", phone), ("bound", int(bound)), ("detected", 0), ("result", -1),
+                           ("pickup", pickup), ("connect", math.nan)):
             log[key].append(value)
         return index
 

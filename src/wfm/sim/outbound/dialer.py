@@ -17,12 +17,13 @@ from functools import partial
 import numpy as np
 import simpy
 
-from wfm.scenario import DAY_S, Scenario
+from wfm.scenario import DAY_S, HOUR_S, Scenario
 from wfm.sim.agents import Agent, CallFloor
 from wfm.sim.days import each_day
 from wfm.sim.ledger import State
 from wfm.sim.outbound.accounts import ACTIVE, IN_CALL, AccountBook, build_portfolio
 from wfm.sim.outbound.attempts import (
+    CALLBACK,
     DISPUTE,
     NO_RESULT,
     PTP,
@@ -38,7 +39,7 @@ from wfm.sim.outbound.compliance import Auditor, ContactRules, LocalCalendar
 from wfm.sim.outbound.counters import Counters
 from wfm.sim.outbound.pacing import make_pacer
 from wfm.sim.outbound.pacing.estimates import LineStats
-from wfm.sim.outbound.result import DROPPED, INVALID, OUTCOMES, RPC_RESULTS, OutboundSeries
+from wfm.sim.outbound.result import BUSY, DROPPED, INVALID, MACHINE, OUTCOMES, RPC_RESULTS, OutboundSeries
 from wfm.sim.outbound.selection import NO_ACCOUNT, NO_RULE, Selector
 
 NO_CONTACT = "no_contact"  # what an agent's line ended in when nobody reached them (for the stress model)
@@ -65,9 +66,12 @@ class Dialer:
         pf = build_portfolio(spec.portfolio, cal, accounts_rng)
         self.book = AccountBook(pf, spec.portfolio.segments, spec.conversation)
         self.rules = spec.compliance.rules()
-        self.local_cal = LocalCalendar(self.rules, cal.start_date, cal.holidays)
-        self.contact_rules = ContactRules(self.rules, pf.size)
-        self.auditor = Auditor(self.rules, cal.start_date, cal.timezone, cal.holidays, pf.tz_names, self.book.tz)
+        self.local_cal = LocalCalendar(self.rules, cal.start_date, cal.horizon_days, pf.region_names)
+        callback_delay_s = spec.conversation.callback_delay_h * HOUR_S
+        self.contact_rules = ContactRules(self.rules, pf.size, callback_delay_s)
+        self.auditor = Auditor(self.rules, cal.start_date, cal.timezone, pf.tz_names, self.book.tz, callback_delay_s,
+                               [pf.region_names[r] for r in self.book.region], cal.horizon_days)
+        self.connect_wait_s = spec.connect_wait_after_amd()
         self.counters = Counters(cal.horizon_days * cal.intervals_per_day, cal.interval_s, cal.horizon_days,
                                  len(spec.portfolio.segments), record)
         self.clock = pf.clock
@@ -122,7 +126,7 @@ class Dialer:
             held = self.pacer.in_fallback
             could = held and self.could_dial(now)
             if could and not closed_before:  # a step that straddles an opening is not counted
-                counters.book_fallback(now - step, now)
+                counters.book_fallback(max(now - step, self.pacer.fallback_since), now)
             closed_before = held and not could
             self.pacer.tick(self)
             counters.dial_level[counters.slot(env.now)] = self.pacer.dial_level()
@@ -220,7 +224,7 @@ class Dialer:
 
     def dial_next(self) -> float | None:
         """Dial the next account on a paced line; its prior chance to reach an agent, None when nobody may be called."""
-        a = self.selector.next_account(self.env.now)
+        a = self.selector.next_account(self.env.now, bound=False)
         if a == NO_ACCOUNT:
             return None
         return self._dial(a, None)
@@ -236,7 +240,7 @@ class Dialer:
         agent = self._take_agent()
         if agent is None:
             return False
-        a = self.selector.next_account(self.env.now)
+        a = self.selector.next_account(self.env.now, bound=True)
         if a == NO_ACCOUNT:
             self.pool.appendleft((agent, agent.idle_token))
             self.pooled[agent.agent_id] = agent.idle_token
@@ -254,7 +258,7 @@ class Dialer:
     def _after_review(self, a: int, agent: Agent, event: simpy.Event) -> None:
         """The agent has read account `a`: dial it, unless the rules closed it meanwhile."""
         self.book.status[a] = ACTIVE
-        rule = self.selector.blocking_rule(a, self.env.now)
+        rule = self.selector.blocking_rule(a, self.env.now, bound=True)
         if rule != NO_RULE:  # the window closed (or a cap was reached) while the agent read the account
             self.counters.blocked[rule] += 1
             self.floor.finish_handling(agent, NO_CONTACT)
@@ -277,7 +281,8 @@ class Dialer:
         slot = c.slot(now)
         real = self.clock.real(now)
         day, sec = self.clock.local_day(book.tz[a], real)
-        self.auditor.check(a, now)
+        phone = book.pick_phone(a)
+        self.auditor.check(a, now, phone, agent is not None)
         self.contact_rules.record_attempt(a, real, day)
         book.status[a] = IN_CALL
         book.attempts_of[a] += 1
@@ -285,21 +290,25 @@ class Dialer:
         seg = book.seg[a]
         c.seg.attempts[seg] += 1
         line = Line(a, agent, now, slot, day)
+        line.phone = phone
         line.base = book.seg_contact[seg] * self.hour_curve[int(sec // 3600) % 24]
         prior = self.stats.prior(line.base)
         line.odds = prior / (1.0 - prior)
         if agent is None:
             self.lines_out += 1
             self.ringing.append(line)
-        phone = book.pick_phone(a)
+            self.pacer.line_dialed(line)
         t = self.draws.ring(line, book.dead[a][phone], line.base, book.seg_rpc[seg])
+        if line.live or line.outcome == MACHINE:
+            line.pickup = now + t - self.draws.detection_s
         if line.outcome == INVALID:
             book.known_dead[a][phone] = True
         elif line.amd_drop:
             c.amd_fp[slot] += 1
         c.ring_s[slot] += t
         if c.record:
-            line.log_index = c.log_attempt(now, a, sec, self.local_cal.weekday(day), day)
+            line.log_index = c.log_attempt(now, a, sec, self.local_cal.weekday(day), day, phone, agent is not None,
+                                           line.pickup)
         env.timeout(t).callbacks.append(partial(self._answered if line.to_agent else self._ended, line))
         return prior
 
@@ -328,6 +337,7 @@ class Dialer:
     def _ended(self, line: Line, event: simpy.Event) -> None:
         """The attempt ended without needing an agent (no answer, busy, invalid, AMD hang-up)."""
         self.stats.learn(line, False, self.env.now)
+        self._note_ending(line)
         self._close(line)
         self.book.release(line.account)
         if line.agent is not None:
@@ -337,7 +347,20 @@ class Dialer:
             self.avail_since[line.agent.agent_id] = since
         else:
             self.lines_out -= 1
+            self.pacer.line_resolved(line)
             self.pace()
+
+    def _note_ending(self, line: Line) -> None:
+        """What the rules learn from an attempt ended without an agent: not connected (Reg F), a machine (Ofcom)."""
+        a, now = line.account, self.env.now
+        if line.outcome in (BUSY, INVALID):
+            self.contact_rules.unconnected(a, self.clock.real(line.dialed))
+            self.auditor.unconnected(a, line.dialed)
+        elif line.outcome == MACHINE:  # ended without an agent: AMD recognised it and hung up
+            self.contact_rules.record_amd(a, line.phone, self.clock.real(now))
+            self.auditor.machine(a, line.phone, now)
+            if self.counters.record:
+                self.counters.log["detected"][line.log_index] = 1
 
     def _answered(self, line: Line, event: simpy.Event) -> None:
         """Someone (or an undetected machine) answered: connect an agent within `connect_wait_s` or drop."""
@@ -346,13 +369,14 @@ class Dialer:
             self._connect(line, line.agent)
             return
         self.lines_out -= 1
+        self.pacer.line_resolved(line)
         agent = self._take_agent()
         if agent is not None:
             self._connect(line, agent)
             return
         line.waiting = True
         self.waiting_lines.append(line)
-        self.env.timeout(self.spec.dialer.connect_wait_s).callbacks.append(partial(self._give_up, line))
+        self.env.timeout(self.connect_wait_s).callbacks.append(partial(self._give_up, line))
 
     def _give_up(self, line: Line, event: simpy.Event) -> None:
         """No agent came within `connect_wait_s`: a live person is dropped, a machine hung up on."""
@@ -377,6 +401,10 @@ class Dialer:
         slot = c.slot(now)
         agent.switch(State.BUSY)
         c.connects[slot] += 1
+        if line.live:
+            self.auditor.silence(line.pickup, now)
+        if c.record:
+            c.log["connect"][line.log_index] = now
         c.agent_wait_s[slot] += now - self.avail_since.get(agent.agent_id, now)
         talk = self.draws.talk(line.outcome, agent)
         result = NO_RESULT
@@ -417,8 +445,11 @@ class Dialer:
         book, c = self.book, self.counters
         seg = book.seg[a]
         c.rpc_results[line.slot][result] += 1
-        self.contact_rules.record_rpc(a, self.clock.real(now), line.local_day)
-        self.auditor.rpc(a, now)
+        callback = result == CALLBACK
+        self.contact_rules.record_rpc(a, self.clock.real(now), line.local_day, callback)
+        self.auditor.rpc(a, now, callback)
+        if c.record:
+            c.log["result"][line.log_index] = result
         c.seg.rpc[seg] += 1
         if not book.had_rpc[a]:
             book.had_rpc[a] = True

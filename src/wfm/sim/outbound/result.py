@@ -20,7 +20,7 @@ RPC_RESULTS: tuple[str, ...] = ("ptp", "refusal", "dispute", "callback")
 # Contact rules whose blocks are counted (`OutboundSeries.blocked`, `violations`).
 RULES: tuple[str, ...] = (
     "window", "holiday", "max_attempts_7d", "rest_after_rpc", "max_attempts_day", "max_contacts_day",
-    "redial_after_drop", "min_gap", "drop_cap",
+    "redial_after_drop", "min_gap", "drop_cap", "redial_after_amd", "silence",
 )
 
 
@@ -36,6 +36,12 @@ class AttemptLog:
         local_weekday: the account's local weekday at the dial (0 = Monday).
         local_day: the account's local calendar day at the dial (0 = the run's first date).
         end: when the attempt ended (hang-up, drop, or connection to an agent).
+        phone: which of the account's numbers was dialed (0 = the first).
+        bound: 1 when an agent was guaranteed (a line bound to an agent: preview, progressive, the guard's fallback).
+        detected: 1 when AMD detected a machine and hung up.
+        result: how a right-party conversation ended (index into `RPC_RESULTS`), -1 for any other attempt.
+        pickup: when someone or something picked up (the end of the greeting), NaN when nobody did.
+        connect: when the line was put through to an agent, NaN when it never was.
     """
 
     time: np.ndarray
@@ -45,6 +51,12 @@ class AttemptLog:
     local_weekday: np.ndarray
     local_day: np.ndarray
     end: np.ndarray
+    phone: np.ndarray
+    bound: np.ndarray
+    detected: np.ndarray
+    result: np.ndarray
+    pickup: np.ndarray
+    connect: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -104,8 +116,9 @@ class OutboundSeries:
             ratio, 1 for preview, progressive and the drop-cap guard's fallback.
         fallback_attempts: attempts dialed one line per agent because the drop-rate cap was near.
         fallback_s: seconds the drop-cap guard held the dialer to one bound line per agent while it could
-            dial (power, predictive). Counted by pacing-clock step (`adapt_every_s`): a step counts in full
-            when the guard holds at its end and the dialer could dial at its end and, if the guard held
+            dial (power, predictive). Counted by pacing-clock step (`adapt_every_s`), from the later of the
+            step's start and the guard's trip: a step counts when the guard holds at its end and the dialer
+            could dial at its end and, if the guard held
             then too, at its start. The dialer could dial while the calling window is open in one of the
             portfolio's time zones and an agent of an outbound or blended group is logged in (idle, busy
             or dialing, and not due to leave for a break or the shift's end when the call in hand is

@@ -6,7 +6,7 @@ import math
 
 from wfm.sim.outbound.accounts import ACTIVE, AccountBook
 from wfm.sim.outbound.clock import LocalClock
-from wfm.sim.outbound.compliance import ContactRules, LocalCalendar
+from wfm.sim.outbound.compliance import HOLIDAY, ContactRules, LocalCalendar
 from wfm.sim.outbound.result import RULES
 
 RECHECK_S = 120.0  # when no account may be called, look again this much later
@@ -32,37 +32,55 @@ class Selector:
         self.calendar = calendar
         self.blocked = blocked
         self.blocked_mark = [NO_MARK] * len(book.status)
+        # The account regions (holiday jurisdictions) found in each time zone.
+        self.zone_regions: list[set[int]] = [set() for _ in clock.zone_offsets]
+        for zone, region in zip(book.tz, book.region, strict=True):
+            self.zone_regions[zone].add(region)
         self.order: list[int] = []
         self.cursor = 0
-        self.exhausted_until = -math.inf
+        self.exhausted_until = [-math.inf, -math.inf]  # by kind of line: paced, bound
 
     def reset(self, order: list[int]) -> None:
         """Start a new day's walk over `order`."""
         self.order = order
         self.cursor = 0
-        self.exhausted_until = -math.inf
+        self.exhausted_until = [-math.inf, -math.inf]
 
     def local(self, a: int, now: float) -> tuple[int, float]:
         """(local day, local seconds after midnight) of account `a` at center time `now`."""
         return self.clock.local_day(self.book.tz[a], self.clock.real(now))
 
     def window_open(self, now: float) -> bool:
-        """Whether the calling window is open now (and it is no holiday) in one of the portfolio's time zones."""
+        """Whether the calling window is open now (and it is no holiday) for some debtors of the portfolio."""
         closed = self.calendar.closed_rule
         real = self.clock.real(now)
-        return any(closed(*self.clock.local_day(zone, real)) < 0 for zone in range(len(self.clock.zone_offsets)))
+        for zone, regions in enumerate(self.zone_regions):
+            day, sec = self.clock.local_day(zone, real)
+            if any(closed(day, sec, region) < 0 for region in regions):
+                return True
+        return False
 
-    def next_account(self, now: float) -> int:
-        """The highest-priority account the rules allow calling now, or NO_ACCOUNT (then wait RECHECK_S)."""
-        if now < self.exhausted_until or not self.order:
+    def next_account(self, now: float, bound: bool) -> int:
+        """The highest-priority account the rules allow calling now, or NO_ACCOUNT (then wait RECHECK_S).
+
+        `bound`: the call will have an agent guaranteed (a bound line); a paced line is also held
+        back by the rules that spare only such calls (Ofcom's 24 h after an AMD-detected machine).
+        A paced walk that finds nobody does not stop a bound one when such a rule is in force (the
+        selector then rests per kind of line).
+        """
+        kind = int(bound) if self.rules.amd_gap_s else 0
+        if now < self.exhausted_until[kind] or not self.order:
             return NO_ACCOUNT
-        order, status, next_ok, tz = self.order, self.book.status, self.book.next_ok, self.book.tz
+        order, status, next_ok, tz, region = (self.order, self.book.status, self.book.next_ok, self.book.tz,
+                                              self.book.region)
         n = len(order)
         rules = self.rules
-        closed = self.calendar.closed_rule
+        window_rule = self.calendar.window_rule
+        holiday_days = self.calendar.holiday_days if self.calendar.any_holidays else None
         real = self.clock.real(now)
         local_day = self.clock.local_day
-        zone_state: dict[int, tuple[int, float, int]] = {}  # zone -> (local day, local seconds, closing rule)
+        peek = self.book.peek_phone
+        zone_state: dict[int, tuple[int, float, int]] = {}  # zone -> (local day, local seconds, window rule)
         for _ in range(n):
             a = order[self.cursor]
             self.cursor += 1
@@ -74,10 +92,12 @@ class Selector:
             state = zone_state.get(zone)
             if state is None:
                 day, sec = local_day(zone, real)
-                state = zone_state[zone] = (day, sec, closed(day, sec))
+                state = zone_state[zone] = (day, sec, window_rule(day, sec))
             day, sec, rule = state
+            if holiday_days is not None and day in holiday_days[region[a]]:
+                rule = HOLIDAY
             if rule < 0:
-                rule = rules.account_rule(a, real, day)
+                rule = rules.account_rule(a, real, day, peek(a), bound)
             if rule >= 0:
                 mark = day * len(RULES) + rule
                 if self.blocked_mark[a] != mark:  # count each account once per local day and rule
@@ -85,13 +105,13 @@ class Selector:
                     self.blocked[rule] += 1
                 continue
             return a
-        self.exhausted_until = now + RECHECK_S
+        self.exhausted_until[kind] = now + RECHECK_S
         return NO_ACCOUNT
 
-    def blocking_rule(self, a: int, now: float) -> int:
+    def blocking_rule(self, a: int, now: float, bound: bool) -> int:
         """The rule that forbids calling `a` now (window, holiday or a per-account cap), or NO_RULE."""
         day, sec = self.local(a, now)
-        rule = self.calendar.closed_rule(day, sec)
+        rule = self.calendar.closed_rule(day, sec, self.book.region[a])
         if rule < 0:
-            rule = self.rules.account_rule(a, self.clock.real(now), day)
+            rule = self.rules.account_rule(a, self.clock.real(now), day, self.book.peek_phone(a), bound)
         return rule

@@ -28,9 +28,11 @@ def make_pacer(spec: Outbound, counters: Counters, stats: LineStats) -> Pacer:
         return PreviewPacer(d.preview_s)
     if d.mode == "progressive":
         return ProgressivePacer()
-    guard = DropGuard(rules, counters)
+    guard = DropGuard(spec, counters)
+    # The highest pick-up chance a line can have: the guard judges the next line at it.
+    max_base = min(1.0, max(s.contact for s in spec.portfolio.segments) * max(spec.attempts.live_by_hour))
     if d.mode == "power" or d.fixed_level:
-        return PowerPacer(d.fixed_level or d.lines_per_agent, guard, stats)
+        return PowerPacer(d.fixed_level or d.lines_per_agent, guard, stats, max_base)
     conv = spec.conversation
     return PredictivePacer(d, conv.acw, (conv.rpc_talk, conv.third_party_talk, conv.machine_talk), rules, counters,
-                           guard, stats)
+                           guard, stats, max_base)

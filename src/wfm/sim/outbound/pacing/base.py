@@ -54,6 +54,11 @@ class Pacer(ABC):
         """Whether the drop-cap guard holds the dialer to bound lines now (never, for a mode without a guard)."""
         return False
 
+    @property
+    def fallback_since(self) -> float:
+        """When the guard last stepped in (fallback time is booked from then at the earliest)."""
+        return 0.0
+
     def tick(self, port: DialPort) -> None:
         """The pacing clock ticked (every `adapt_every_s`)."""
         return None
@@ -68,6 +73,14 @@ class Pacer(ABC):
 
     def answer_taken(self, port: DialPort) -> None:
         """A freed agent took a live answer that was waiting (no pacing by default, as the modes were tuned)."""
+        return None
+
+    def line_dialed(self, line: Line) -> None:
+        """A paced (unbound) line was dialed."""
+        return None
+
+    def line_resolved(self, line: Line) -> None:
+        """A paced line answered or ended (it no longer rings)."""
         return None
 
     def look_again_after(self, talk_s: float) -> float | None:

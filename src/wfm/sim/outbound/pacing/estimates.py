@@ -17,6 +17,7 @@ PRIOR_CAP = 0.999  # a line's prior chance is capped below 1, so its odds p / (1
 ONLY_CONNECTS_LEFT = 1e12  # odds factor once only connected lines were still unresolved at this age
 NEVER_ANSWERED = 1e-9  # floor of P(answer within the timeout): keeps the connect-time prior finite
 SURVIVAL_ZERO = 1e-12  # below this a duration has certainly ended
+GUARD_LEARN = 200  # resolved lines before the drop-cap guard trusts the learned hit rate over the pick-up chance
 
 
 class RingSurvival:
@@ -79,14 +80,25 @@ class LineStats:
         self.hit_den = 0.0
         self.survival = RingSurvival(answer_delay, timeout_s, detection_s)
         self.connect_s = answer_delay.mean_s + detection_s  # mean ring time of lines that reach an agent
+        self.resolved = 0  # lines learned from
 
     def prior(self, base: float) -> float:
         """A new line's chance to reach an agent, given its contact propensity × hour multiplier."""
         return min(base * self.hit_num / self.hit_den, PRIOR_CAP) if self.hit_den > 0 else self.hit_rate
 
+    def reach(self, base: float) -> float:
+        """A new line's chance to reach an agent as the drop-cap guard counts it: never below the truth early on.
+
+        Until `GUARD_LEARN` lines have resolved, the chance that someone picks up at all (`base`,
+        contact × hour multiplier, capped at 1): an upper bound of reaching an agent, as a
+        pick-up may still be busy, late, or hung up on by AMD. The learned estimate after that.
+        """
+        return min(base, 1.0) if self.resolved < GUARD_LEARN else self.prior(base)
+
     def learn(self, line: Line, connected: bool, now: float) -> None:
         """Update the estimates from a line that just resolved (reached an agent or ended)."""
         line.done = True
+        self.resolved += 1
         hit = 1.0 if connected else 0.0
         self.hit_rate += HIT_WEIGHT * (hit - self.hit_rate)
         self.hit_num += HIT_WEIGHT * (hit - self.hit_num)

@@ -1,48 +1,72 @@
 """Power: a fixed ratio of paced lines per free agent; a live answer takes whoever is free first.
 
 The fixed-ratio rule: launch lines while ringing lines + live answers waiting < ratio × idle
-agents. The ratio is the scenario's and never changes; while the drop-cap guard holds, the
-dialer gives each free agent one bound line instead, and goes back to the ratio when it lets go.
+agents. The ratio is the scenario's and never changes; each paced line is first allowed by the
+drop-cap guard, and when it refuses one the free agents the paced lines in flight do not need get
+one bound line each instead, until a paced line is allowed again.
 """
 
 from __future__ import annotations
 
-import math
+from enum import Enum
 
-from wfm.sim.outbound.guard import DropGuard, Exposure
+from wfm.sim.outbound.attempts import Line
+from wfm.sim.outbound.guard import DropGuard
 from wfm.sim.outbound.pacing.base import BOUND_LEVEL, DialPort, Pacer
 from wfm.sim.outbound.pacing.estimates import LineStats
 
-EXPOSURE_Z = 2.0  # the ringing lines may bring this many standard deviations (Poisson) more connects than expected
+
+class Paced(Enum):
+    """How a pacing of unbound lines ended."""
+
+    IDLE = 0  # nothing to dial (the lines in flight cover the agents, or nobody may be called)
+    DIALED = 1  # every line it wanted was allowed (at least one)
+    REFUSED = 2  # the guard refused a line
 
 
 class GuardedPacer(Pacer):
-    """A pacer of unbound lines watched by the drop-cap guard: one bound line per free agent while it holds."""
+    """A pacer of unbound lines whose every line the drop-cap guard allows first; bound lines while it refuses.
 
-    def __init__(self, level: float, guard: DropGuard, stats: LineStats) -> None:
+    `max_base` is the highest pick-up chance (contact × hour multiplier) a line of the scenario can
+    have: the guard judges the next line at it, before the account is chosen.
+    """
+
+    def __init__(self, level: float, guard: DropGuard, stats: LineStats, max_base: float) -> None:
         self.level = level
         self.guard = guard
         self.stats = stats
+        self.max_base = max_base
 
     @property
     def in_fallback(self) -> bool:
         """Whether the drop-cap guard holds the dialer to bound lines now."""
         return self.guard.active
 
+    @property
+    def fallback_since(self) -> float:
+        """When the guard last stepped in."""
+        return self.guard.since
+
     def pace(self, port: DialPort) -> None:
-        """Bound lines while the guard holds, else the mode's own pacing."""
-        if self.guard.active:
-            while port.dial_bound(review_s=0.0, fallback=True):
-                pass
-            return
-        self.pace_unbound(port)
+        """The mode's own pacing, each line allowed by the guard; bound lines for the spare agents when it refuses."""
+        guard = self.guard
+        guard.look(port.now, port.free_agents(), len(port.waiting_lines))
+        paced = self.pace_unbound(port)
+        if paced is Paced.DIALED:
+            guard.release()
+        elif paced is Paced.REFUSED:
+            if guard.refuse():
+                self.tripped()
+            spare = guard.free - guard.reserve()
+            while spare > 0 and port.dial_bound(review_s=0.0, fallback=True):
+                spare -= 1
 
-    def pace_unbound(self, port: DialPort) -> None:
-        """The mode's pacing of unbound lines."""
-        raise NotImplementedError
+    def allowed(self) -> bool:
+        """Whether the guard allows one more paced line (judged at the scenario's highest pick-up chance)."""
+        return self.guard.allows(self.stats.reach(self.max_base))
 
-    def exposure(self, port: DialPort) -> Exposure:
-        """What the lines in flight could still add to the drop window (the guard weighs it against the cap)."""
+    def pace_unbound(self, port: DialPort) -> Paced:
+        """The mode's pacing of unbound lines, asking `allowed` before each."""
         raise NotImplementedError
 
     def tripped(self) -> None:
@@ -53,42 +77,32 @@ class GuardedPacer(Pacer):
         """The level, or one bound line per agent in fallback."""
         return BOUND_LEVEL if self.guard.active else self.level
 
-    def drop_seen(self, port: DialPort) -> None:
-        """A drop moved the window: let the guard look."""
-        self.check_guard(port)
+    def line_dialed(self, line: Line) -> None:
+        """A paced line left: the guard counts its chance to reach an agent."""
+        self.guard.line_out(line, self.stats.reach(line.base))
 
-    def check_guard(self, port: DialPort) -> None:
-        """Hand the guard the exposure now; react if it trips."""
-        if self.guard.check(port.now, self.exposure(port)):
-            self.tripped()
+    def line_resolved(self, line: Line) -> None:
+        """A paced line answered or ended."""
+        self.guard.line_in(line)
 
 
 class PowerPacer(GuardedPacer):
     """The fixed-ratio dialer (also a predictive dialer whose level the scenario pins with `fixed_level`)."""
 
-    def pace_unbound(self, port: DialPort) -> None:
-        """Launch lines while ringing lines + live answers waiting < ratio × idle agents."""
-        target = self.level * port.free_agents()
+    def pace_unbound(self, port: DialPort) -> Paced:
+        """Launch lines while ringing lines + live answers waiting < ratio × idle agents, each allowed by the guard."""
+        target = self.level * self.guard.free
         in_flight = port.lines_out + len(port.waiting_lines)
+        paced = Paced.IDLE
         while in_flight < target:
+            if not self.allowed():
+                return Paced.REFUSED
             if port.dial_next() is None:
-                return
+                return paced
+            paced = Paced.DIALED
             in_flight += 1
+        return paced
 
     def answer_taken(self, port: DialPort) -> None:
         """A freed agent took a waiting answer: one fewer waiting, so the rule may launch a line."""
         self.pace(port)
-
-    def tick(self, port: DialPort) -> None:
-        """Let the guard look every clock step too, so a fallback ends as soon as the window has room."""
-        self.check_guard(port)
-
-    def exposure(self, port: DialPort) -> Exposure:
-        """Answers waiting could all drop; ringing lines drop only by the connects they bring beyond the free agents.
-
-        Every connect they bring (at the learned hit rate) and every answer waiting joins the
-        window's live answers, dropped or not.
-        """
-        waiting = len(port.waiting_lines)
-        connects = self.stats.hit_rate * port.lines_out
-        return Exposure(waiting + connects + EXPOSURE_Z * math.sqrt(connects), waiting + connects)

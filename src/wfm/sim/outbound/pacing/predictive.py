@@ -16,14 +16,14 @@ from wfm.scenario import DAY_S, Duration
 from wfm.scenario.outbound import Dialer as DialerSettings
 from wfm.scenario.outbound import Rules
 from wfm.sim.outbound.counters import Counters
-from wfm.sim.outbound.guard import MIN_LIVE, DropGuard, Exposure
+from wfm.sim.outbound.guard import DropGuard
 from wfm.sim.outbound.pacing.base import FLOAT_SLACK, DialPort
 from wfm.sim.outbound.pacing.estimates import DurationCdf, LineStats
-from wfm.sim.outbound.pacing.power import GuardedPacer
+from wfm.sim.outbound.pacing.power import GuardedPacer, Paced
 
 MIN_LEVEL = 1.0  # floor of the level (reports and the GUI read dial_level >= 1)
 LEVEL_CUT = 0.8  # a guard trip multiplies the level by this: the controller restarts from a safer level
-ONE_MORE_DROP = 1.0  # the guard's exposure counts one drop beyond the lines in flight
+MIN_LIVE = 100  # the aim's margin is judged on at least this many live answers (the guard uses the real count)
 SURE = 0.85  # an agent in wrap-up counts once a line dialed now is this likely to connect after they are free
 STEP_LIVE = 100  # the level controller takes a full `gain` step per this many new live answers
 EWMA_WEIGHT = 1 / 300  # recent drop rate: about the last 300 live answers
@@ -39,8 +39,8 @@ class PredictivePacer(GuardedPacer):
     """The adaptive predictive dialer (DESIGN §4)."""
 
     def __init__(self, settings: DialerSettings, acw: Duration, talk_specs: tuple[Duration, ...], rules: Rules,
-                 counters: Counters, guard: DropGuard, stats: LineStats) -> None:
-        super().__init__(settings.initial_level, guard, stats)
+                 counters: Counters, guard: DropGuard, stats: LineStats, max_base: float) -> None:
+        super().__init__(settings.initial_level, guard, stats, max_base)
         self.settings = settings
         self.acw_s = acw.mean_s
         self.talk_cdfs = tuple(DurationCdf(spec) for spec in talk_specs)  # by CallKind
@@ -51,28 +51,34 @@ class PredictivePacer(GuardedPacer):
         self.live_seen = 0
         self.live_at_adapt = 0
 
-    def pace_unbound(self, port: DialPort) -> None:
+    def pace_unbound(self, port: DialPort) -> Paced:
         """Dial until the expected connects in flight match level × p per agent expected free.
 
         Agents count if they are free now or expected free within the mean ring time of a
         connect (when a line dialed now would answer); each ringing line counts by its chance
         to still reach an agent; live answers waiting for an agent count in full. New lines
-        add their own chance (`dial_next` returns it) until the shortfall is under half a line.
+        add their own chance (`dial_next` returns it) until the shortfall is under half a line,
+        each allowed by the drop-cap guard first.
         """
         now = port.now
-        available = port.free_agents() + self._soon_free(port, self.stats.connect_s, now)
+        available = self.guard.free + self._soon_free(port, self.stats.connect_s, now)
         if available <= 0:
-            return  # nobody to talk to: never dial into the void
+            return Paced.IDLE  # nobody to talk to: never dial into the void
         p = max(self.stats.hit_rate, MIN_HIT)
         waiting = len(port.waiting_lines)
         need = self.level * p * available - self._expected_connects(port, now) - waiting
         room = int(self.settings.max_level * available + FLOAT_SLACK) - port.lines_out - waiting
+        paced = Paced.IDLE
         while need >= HALF_LINE * p and room > 0:
+            if not self.allowed():
+                return Paced.REFUSED
             prior = port.dial_next()
             if prior is None:
-                return
+                return paced
+            paced = Paced.DIALED
             need -= prior
             room -= 1
+        return paced
 
     def _soon_free(self, port: DialPort, within: float, now: float) -> float:
         """Expected number of agents in outbound conversations free in time for a line dialed now.
@@ -114,14 +120,6 @@ class PredictivePacer(GuardedPacer):
             odds = line.odds * ratio[b if b < last else last]
             total += odds / (1.0 + odds)
         return total
-
-    def exposure(self, port: DialPort) -> Exposure:
-        """The expected connects of the paced lines, the answers waiting and one more could all drop.
-
-        Their live answers are not credited to the window (a cautious backstop for a pacing
-        that aims close to the cap); the guard is checked at drops and after each level step.
-        """
-        return Exposure(self.stats.hit_rate * port.lines_out + len(port.waiting_lines) + ONE_MORE_DROP, 0.0)
 
     def tripped(self) -> None:
         """Restart the level controller from a safer level."""
@@ -167,7 +165,6 @@ class PredictivePacer(GuardedPacer):
         # no faster than the recent drop rate it reads (an EWMA over hundreds of answers) can follow.
         step = d.gain * error * min(1.0, news / STEP_LIVE)
         self.level = min(d.max_level, max(MIN_LEVEL, self.level * math.exp(step)))
-        self.check_guard(port)
 
     def drop_aim(self, now: float) -> float:
         """The drop rate (all drops) the pacing aims at now: the target, kept below the cap by a margin.
