@@ -15,6 +15,7 @@ instead of going unnoticed.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -231,7 +232,7 @@ class Auditor:
                                                                                          rules.holiday_regions)))
         self.hour_cache: dict[tuple[int, int], tuple[float, float] | None] = {}
         self.day_rules: dict[int, tuple[Window | None, date]] = {}
-        self.attempts: dict[int, list[tuple[float, int]]] = {}  # account -> [(instant, local day)]
+        self.attempts: dict[int, deque[tuple[float, int]]] = {}  # account -> [(instant, local day)], oldest first
         self.uncounted: set[tuple[int, float]] = set()  # (account, instant) of attempts Reg F leaves out of 7 in 7
         self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end instant, local day of the dial)]
         self.consent: dict[int, tuple[float, float]] = {}  # account -> (from, until) instants of a callback asked for
@@ -307,10 +308,15 @@ class Auditor:
             v[WINDOW] += 1
         if self.holidays and local_date in self.holidays[self.account_region[a] if self.account_region else ""]:
             v[HOLIDAY] += 1
-        past = [(s, d) for s, d in self.attempts.get(a, ()) if now - s < self.attempt_memory_s]
-        week = [s for s, _ in past if now - s < WEEK_S]
-        counted = [s for s in week if (a, s) not in self.uncounted]
-        if r.max_attempts_7d and not consented and len(counted) + 1 > r.max_attempts_7d:
+        past = self.attempts.get(a)
+        if past is None:
+            past = self.attempts[a] = deque()
+        else:  # in time order: forget from the left what no rule can look at any more
+            while past and now - past[0][0] >= self.attempt_memory_s:
+                past.popleft()
+        week = [s for s, _ in past if now - s < WEEK_S] if r.max_attempts_7d or r.min_gap_min else []
+        if (r.max_attempts_7d and not consented
+                and sum(1 for s in week if (a, s) not in self.uncounted) + 1 > r.max_attempts_7d):
             v[MAX_7D] += 1
         rpcs = self.rpcs.get(a, ())
         if (r.rest_after_rpc_days and not consented
@@ -327,8 +333,7 @@ class Auditor:
             v[DROP_REDIAL] += 1
         if r.min_gap_min and week and now - max(week) < r.min_gap_min * MINUTE_S:
             v[MIN_GAP] += 1
-        past.append((now, local_day))  # only what a future check can need
-        self.attempts[a] = past
+        past.append((now, local_day))
         if consented:
             self.uncounted.add((a, now))
 

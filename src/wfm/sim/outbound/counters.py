@@ -75,6 +75,8 @@ class Counters:
         self.paid_off = [0] * nd
         self.day_live = [0] * nd
         self.day_dropped = [0] * nd
+        self._window_key = (-1, 0)  # (day, window days) of the closed days summed in _window_past
+        self._window_past = (0, 0)
         self.blocked = [0] * len(RULES)
         self.seg = SegmentCounts(n_segments)
         self.attempts_dialed = 0
@@ -96,10 +98,18 @@ class Counters:
             t = stop
 
     def window(self, day: int, window_days: int) -> WindowCounts:
-        """Live answers and drops in the `window_days` calendar days ending with `day`."""
-        first = max(0, day - window_days + 1)
-        return WindowCounts(sum(self.day_live[first:day + 1]), sum(self.day_dropped[first:day + 1]),
-                            self.day_live[day])
+        """Live answers and drops in the `window_days` calendar days ending with `day`.
+
+        The guard asks at every pacing; the days before `day` are closed, so their sums are
+        taken once per day and only today's counts are added each time.
+        """
+        if self._window_key != (day, window_days):
+            first = max(0, day - window_days + 1)
+            self._window_key = (day, window_days)
+            self._window_past = (sum(self.day_live[first:day]), sum(self.day_dropped[first:day]))
+        live, dropped = self._window_past
+        today = self.day_live[day]
+        return WindowCounts(live + today, dropped + self.day_dropped[day], today)
 
     def log_attempt(self, now: float, account: int, local_s: float, local_weekday: int, local_day: int,
                     phone: int, bound: bool, pickup: float) -> int:

@@ -67,6 +67,8 @@ class DropGuard:
         self.cap = rules.drop_cap
         self.window_days = rules.drop_window_days
         self.mix = line_mix(spec)
+        self.fp_ratio = self.mix.false_positive_ratio
+        self.live_cap = self.cap * self.mix.live_share  # cap × s
         self.counters = counters
         self.active = False
         self.since = 0.0  # when it last tripped
@@ -74,6 +76,9 @@ class DropGuard:
         self.mean = 0.0  # expected connects of the paced lines in flight
         self.var = 0.0
         self.credit = 0.0  # cap × live − dropped of the window, as last looked at
+        self.past_day = -1  # the day whose window's earlier days are summed in past_live, past_dropped
+        self.past_live = 0
+        self.past_dropped = 0
         self.free = 0
         self.waiting = 0
         self.now = 0.0
@@ -105,18 +110,26 @@ class DropGuard:
 
     def look(self, now: float, free: int, waiting: int) -> None:
         """Read the window's live answers and drops, the free agents and the answers waiting (once per pacing)."""
-        day = min(int(now // DAY_S), self.counters.n_days - 1)
-        live, dropped, _ = self.counters.window(day, self.window_days)
-        self.credit = self.cap * live - dropped
+        c = self.counters
+        day = min(int(now // DAY_S), c.n_days - 1)
+        if day != self.past_day:  # the window's closed days, summed once a day
+            past = c.window(day, self.window_days)
+            self.past_day = day
+            self.past_live, self.past_dropped = past.live - past.today, past.dropped - c.day_dropped[day]
+        self.credit = self.cap * (self.past_live + c.day_live[day]) - (self.past_dropped + c.day_dropped[day])
         self.free = free
         self.waiting = waiting
         self.now = now
 
     def allows(self, reach: float) -> bool:
-        """Whether one more paced line of chance `reach` keeps the window under its cap in the high case."""
-        c = self.connects_high(reach)
-        x = self.waiting + max(0.0, c - self.free) + self.mix.false_positive_ratio * c
-        return (1.0 - self.cap) * x <= self.credit + self.cap * self.mix.live_share * min(c, self.free)
+        """Whether one more paced line of chance `reach` keeps the window under its cap in the high case.
+
+        Asked before every paced line, so `connects_high` is written out here.
+        """
+        c = max(self.mean + reach, 0.0) + Z * math.sqrt(max(self.var + reach * (1.0 - reach), 0.0))
+        free = self.free
+        x = self.waiting + (c - free if c > free else 0.0) + self.fp_ratio * c
+        return (1.0 - self.cap) * x <= self.credit + self.live_cap * (c if c < free else free)
 
     def reserve(self) -> int:
         """Free agents the paced lines in flight may need (kept off bound lines while they ring)."""

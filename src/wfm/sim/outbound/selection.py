@@ -20,7 +20,10 @@ class Selector:
 
     The walk resumes where the last one stopped (a cursor over the day's order), so each
     dial costs about one step; when a full lap finds nobody, the selector rests `RECHECK_S`.
-    Each account blocked by a rule is counted once per local day and rule (`blocked`).
+    Each account blocked by a rule is counted once per local day and rule (`blocked`). While
+    the window is shut or it is a holiday for every debtor, one lap counts them and later laps
+    in the same state are skipped: on a public holiday with agents at work, a lap over the
+    whole portfolio every `RECHECK_S` would cost more than the rest of the run.
     The rules are judged at the real instant of `now` and the debtor's local time then (`clock`).
     """
 
@@ -39,6 +42,7 @@ class Selector:
         self.order: list[int] = []
         self.cursor = 0
         self.exhausted_until = [-math.inf, -math.inf]  # by kind of line: paced, bound
+        self.shut_walked: tuple[tuple[int, int], ...] | None = None  # the all-closed state last walked
 
     def reset(self, order: list[int]) -> None:
         """Start a new day's walk over `order`."""
@@ -49,6 +53,19 @@ class Selector:
     def local(self, a: int, now: float) -> tuple[int, float]:
         """(local day, local seconds after midnight) of account `a` at center time `now`."""
         return self.clock.local_day(self.book.tz[a], self.clock.real(now))
+
+    def shut_state(self, real: float) -> tuple[tuple[int, int], ...] | None:
+        """(local day, closing rule) of every zone and region when nobody may be called at `real`, else None."""
+        closed = self.calendar.closed_rule
+        state = []
+        for zone, regions in enumerate(self.zone_regions):
+            day, sec = self.clock.local_day(zone, real)
+            for region in regions:
+                rule = closed(day, sec, region)
+                if rule < 0:
+                    return None
+                state.append((day, rule))
+        return tuple(state)
 
     def window_open(self, now: float) -> bool:
         """Whether the calling window is open now (and it is no holiday) for some debtors of the portfolio."""
@@ -71,6 +88,11 @@ class Selector:
         kind = int(bound) if self.rules.amd_gap_s else 0
         if now < self.exhausted_until[kind] or not self.order:
             return NO_ACCOUNT
+        if self.shut_walked is not None:  # the last lap found nobody with every debtor closed
+            if self.shut_state(self.clock.real(now)) == self.shut_walked:
+                self.exhausted_until[kind] = now + RECHECK_S
+                return NO_ACCOUNT
+            self.shut_walked = None
         order, status, next_ok, tz, region = (self.order, self.book.status, self.book.next_ok, self.book.tz,
                                               self.book.region)
         n = len(order)
@@ -80,6 +102,7 @@ class Selector:
         real = self.clock.real(now)
         local_day = self.clock.local_day
         peek = self.book.peek_phone
+        by_phone = rules.amd_gap_s and not bound  # only Ofcom's AMD rule looks at the number dialed
         zone_state: dict[int, tuple[int, float, int]] = {}  # zone -> (local day, local seconds, window rule)
         for _ in range(n):
             a = order[self.cursor]
@@ -97,7 +120,7 @@ class Selector:
             if holiday_days is not None and day in holiday_days[region[a]]:
                 rule = HOLIDAY
             if rule < 0:
-                rule = rules.account_rule(a, real, day, peek(a), bound)
+                rule = rules.account_rule(a, real, day, peek(a) if by_phone else 0, bound)
             if rule >= 0:
                 mark = day * len(RULES) + rule
                 if self.blocked_mark[a] != mark:  # count each account once per local day and rule
@@ -106,6 +129,7 @@ class Selector:
                 continue
             return a
         self.exhausted_until[kind] = now + RECHECK_S
+        self.shut_walked = self.shut_state(real)
         return NO_ACCOUNT
 
     def blocking_rule(self, a: int, now: float, bound: bool) -> int:

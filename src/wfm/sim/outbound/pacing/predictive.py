@@ -19,7 +19,7 @@ from wfm.sim.outbound.counters import Counters
 from wfm.sim.outbound.guard import DropGuard
 from wfm.sim.outbound.pacing.base import FLOAT_SLACK, DialPort
 from wfm.sim.outbound.pacing.estimates import DurationCdf, LineStats
-from wfm.sim.outbound.pacing.power import GuardedPacer, Paced
+from wfm.sim.outbound.pacing.power import DIALED, IDLE, REFUSED, GuardedPacer, Paced
 
 MIN_LEVEL = 1.0  # floor of the level (reports and the GUI read dial_level >= 1)
 LEVEL_CUT = 0.8  # a guard trip multiplies the level by this: the controller restarts from a safer level
@@ -63,19 +63,19 @@ class PredictivePacer(GuardedPacer):
         now = port.now
         available = self.guard.free + self._soon_free(port, self.stats.connect_s, now)
         if available <= 0:
-            return Paced.IDLE  # nobody to talk to: never dial into the void
+            return IDLE  # nobody to talk to: never dial into the void
         p = max(self.stats.hit_rate, MIN_HIT)
         waiting = len(port.waiting_lines)
         need = self.level * p * available - self._expected_connects(port, now) - waiting
         room = int(self.settings.max_level * available + FLOAT_SLACK) - port.lines_out - waiting
-        paced = Paced.IDLE
+        paced = IDLE
         while need >= HALF_LINE * p and room > 0:
             if not self.allowed():
-                return Paced.REFUSED
+                return REFUSED
             prior = port.dial_next()
             if prior is None:
                 return paced
-            paced = Paced.DIALED
+            paced = DIALED
             need -= prior
             room -= 1
         return paced
