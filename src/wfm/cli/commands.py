@@ -1,0 +1,124 @@
+"""The commands that simulate and tabulate: run, compare, sweep; and validate and gui."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from wfm.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    backend_of,
+    load,
+    load_all,
+    output_path,
+    print_problems,
+    progress_bar,
+    setup,
+    write_excel,
+)
+from wfm.cli.tables import comparison_table, kpi_table, sweep_table
+from wfm.experiment import compare, replicate, run_many
+from wfm.kpi import KPI_BY_KEY
+from wfm.scenario.io import ScenarioError
+from wfm.sweep import Axis, load_sweep_plan, parse_axis, sweep, vary
+
+# KPIs shown by default in comparison and sweep tables (every KPI when --kpi all).
+TABLE_KPIS: tuple[str, ...] = ("service_level", "abandon_rate", "asa", "occupancy")
+
+
+def cmd_validate(args: argparse.Namespace, console: Console) -> int:
+    """Check a scenario file and list every problem."""
+    scenario = load(args.scenario, console)
+    if scenario is None:
+        return EXIT_BAD_INPUT
+    console.print(f"[green]OK[/]: {args.scenario} — {scenario.name!r}, {scenario.headcount} agents, "
+                  f"{scenario.calendar.horizon_days} day(s), hash {scenario.content_hash()}")
+    if scenario.outbound.enabled:
+        for rule, preset, custom in scenario.outbound.compliance.loosened():
+            console.print(f"[yellow]loosened[/] (loosen = true): {rule} = {custom}, the presets say {preset}",
+                          markup=True, highlight=False)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, console: Console) -> int:
+    """Run replications of one scenario, print the KPI table and optionally write the workbook."""
+    checked = setup(args, console, args.scenario, args.reps, args.seed)
+    if checked is None:
+        return EXIT_BAD_INPUT
+    scenario, reps, seed, output = checked
+    with backend_of(args) as backend, progress_bar(console, f"Simulating {scenario.name}") as progress:
+        summary = replicate(scenario, reps, seed, progress=progress, backend=backend)
+    console.print(kpi_table(summary))
+    return write_excel(output, [summary], [scenario], args.force, console)
+
+
+def kpi_keys(args: argparse.Namespace, available: Sequence[str]) -> list[str]:
+    """The KPIs --kpi chooses (the default table's when not given), checked against `available`."""
+    chosen = args.kpi or list(TABLE_KPIS)
+    if chosen == ["all"]:
+        return list(available)
+    unknown = [k for k in chosen if k not in available]
+    if unknown:
+        raise ValueError(f"unknown KPI(s) {', '.join(unknown)}; use some of {', '.join(available)} or 'all'")
+    return chosen
+
+
+def cmd_compare(args: argparse.Namespace, console: Console) -> int:
+    """Run two or more scenarios on common random numbers and show paired differences."""
+    scenarios = load_all(args.scenarios, console)
+    if scenarios is None:
+        return EXIT_BAD_INPUT
+    reps = args.reps if args.reps is not None else scenarios[0].run.replications
+    seed = args.seed if args.seed is not None else scenarios[0].run.seed
+    if reps < 2:
+        console.print(f"[red]--reps must be at least 2 to give confidence intervals, but got {reps}[/]")
+        return EXIT_BAD_INPUT
+    ok, output = output_path(args, console)
+    if not ok:
+        return EXIT_BAD_INPUT
+    keys = kpi_keys(args, list(KPI_BY_KEY))
+    with backend_of(args) as backend, progress_bar(console, f"Comparing {len(scenarios)} scenarios") as progress:
+        comparison = compare(run_many(scenarios, reps, seed, progress, backend=backend), keys)
+    console.print(comparison_table(comparison))
+    return write_excel(output, comparison.summaries, scenarios, args.force, console)
+
+
+def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
+    """Vary one or two scenario fields over a grid and tabulate the KPIs."""
+    scenario_path, reps, seed = args.scenario, args.reps, args.seed
+    axes: list[Axis] = []
+    if args.plan:
+        try:
+            plan = load_sweep_plan(args.plan)
+        except ScenarioError as exc:
+            print_problems(exc, console)
+            return EXIT_BAD_INPUT
+        axes += plan.axes
+        scenario_path = scenario_path or (str(plan.scenario) if plan.scenario else None)
+        reps = reps if reps is not None else plan.replications
+        seed = seed if seed is not None else plan.seed
+    axes += [parse_axis(text) for text in args.vary or ()]
+    if not axes:
+        console.print("[red]nothing to sweep[/]; give --vary PATH=START:STOP:STEP (or PATH=V1,V2) or --plan FILE")
+        return EXIT_BAD_INPUT
+    checked = setup(args, console, scenario_path, reps, seed)
+    if checked is None:
+        return EXIT_BAD_INPUT
+    scenario, reps, seed, output = checked
+    keys = kpi_keys(args, list(KPI_BY_KEY))
+    with backend_of(args) as backend, progress_bar(console, f"Sweeping {scenario.name}") as progress:
+        result = sweep(scenario, axes, reps, seed, progress, backend=backend)
+    console.print(sweep_table(result, keys))
+    # The scenario of each grid point, for the report's inputs sheet.
+    scenarios = [vary(scenario, row.values) for row in result.rows]
+    return write_excel(output, result.summaries, scenarios, args.force, console)
+
+
+def cmd_gui(args: argparse.Namespace, console: Console) -> int:
+    """Open the desktop application."""
+    from wfm.gui.app import main as gui_main
+
+    return gui_main([args.scenario] if args.scenario else [])

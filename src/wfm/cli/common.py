@@ -1,0 +1,106 @@
+"""What every command needs: loading scenarios, the report path, the backend, progress and the workbook."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from wfm.execution import Backend, make_backend
+from wfm.experiment import Summary
+from wfm.scenario import Scenario
+from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 1, 130
+
+
+def load(path: str | None, console: Console) -> Scenario | None:
+    """The scenario at `path` (the built-in baseline when None); None after printing its problems."""
+    try:
+        return default_scenario() if path is None else load_scenario(path)
+    except ScenarioError as exc:
+        print_problems(exc, console)
+        return None
+
+
+def load_all(paths: Sequence[str], console: Console) -> list[Scenario] | None:
+    """Every scenario, or None when any has problems (all of them printed)."""
+    loaded = [load(path, console) for path in paths]
+    return None if any(s is None for s in loaded) else [s for s in loaded if s is not None]
+
+
+def print_problems(exc: ScenarioError, console: Console) -> None:
+    """Every problem of a scenario file, one per line."""
+    console.print(f"[bold red]{exc.source}[/]: {len(exc.problems)} problem(s):")
+    for problem in exc.problems:
+        console.print(f"  • {problem}", markup=False, highlight=False)
+
+
+def output_path(args: argparse.Namespace, console: Console) -> tuple[bool, Path | None]:
+    """The report path, refusing an existing file without --force before any simulation runs."""
+    output = Path(args.output) if getattr(args, "output", None) else None
+    if output is not None and output.exists() and not args.force:
+        console.print(f"[red]{output} already exists[/]; pass --force to overwrite it or choose another name")
+        return False, None
+    return True, output
+
+
+class Setup(NamedTuple):
+    """What a command that simulates one scenario needs, once its input is checked."""
+
+    scenario: Scenario
+    reps: int
+    seed: int
+    output: Path | None
+
+
+def setup(args: argparse.Namespace, console: Console, path: str | None, reps: int | None, seed: int | None
+          ) -> Setup | None:
+    """Load the scenario (reps and seed not given come from it) and check the report path; None on bad input."""
+    scenario = load(path, console)
+    if scenario is None:
+        return None
+    ok, output = output_path(args, console)
+    if not ok:
+        return None
+    return Setup(scenario, reps if reps is not None else scenario.run.replications,
+                 seed if seed is not None else scenario.run.seed, output)
+
+
+def write_excel(
+    output: Path | None, summaries: Sequence[Summary], scenarios: Sequence[Scenario], force: bool, console: Console
+) -> int:
+    """The workbook of the results at `output` (nothing when None); the exit code."""
+    if output is None:
+        return EXIT_OK
+    from wfm.report.excel import ReportError, write_report
+
+    try:
+        path = write_report(output, list(summaries), list(scenarios), overwrite=force)
+    except ReportError as exc:
+        console.print(f"[red]{exc}[/]")
+        return EXIT_FAILED
+    console.print(f"Report written to [bold]{path}[/]")
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def progress_bar(console: Console, description: str) -> Iterator[Callable[[float], None]]:
+    """A rich progress bar, yielded as the `progress(fraction)` callable the experiment API takes."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(description, total=1.0)
+        yield lambda fraction: bar.update(task, completed=fraction)
+
+
+@contextlib.contextmanager
+def backend_of(args: argparse.Namespace) -> Iterator[Backend]:
+    """The backend the options choose, closed on leaving."""
+    name = "dask" if args.scheduler else args.backend  # an address implies Dask, as --help says
+    with make_backend(name, workers=args.workers, scheduler=args.scheduler) as backend:
+        yield backend

@@ -1,0 +1,112 @@
+"""The rich tables the commands print: KPIs with CIs, paired comparisons, sweeps and staffing searches."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rich.table import Table
+
+from wfm.experiment import Comparison, Summary
+from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
+from wfm.solvers import StaffingSolution
+from wfm.sweep import SweepResult
+from wfm.views import currency_of
+from wfm.views.comparison import comparison_rows
+
+
+def kpi_table(summary: Summary) -> Table:
+    """The headline KPIs with their 95% confidence intervals, money in the scenario's currency."""
+    currency = currency_of(summary)
+    table = Table(title=f"{summary.scenario_name} — {summary.replications} replication(s), seed {summary.seed}")
+    table.add_column("KPI")
+    table.add_column("mean", justify="right")
+    table.add_column("95% CI", justify="right")
+    for key in HEADLINE + tuple(k for k in summary.kpis if k not in HEADLINE):
+        if key not in summary.kpis or key not in KPI_BY_KEY:
+            continue
+        est, definition = summary.kpis[key], KPI_BY_KEY[key]
+        ci = "" if math.isnan(est.half_width) else ci_text(est.low, est.high, definition, currency)
+        table.add_row(definition.label, format_kpi(est.mean, definition, currency), ci)
+    return table
+
+
+def ci_text(low: float, high: float, definition: KpiDef, currency: str = DEFAULT_CURRENCY) -> str:
+    """A confidence interval as "low – high" in the KPI's unit; empty without one."""
+    if math.isnan(low):
+        return ""
+    return f"{format_kpi(low, definition, currency)} – {format_kpi(high, definition, currency)}"
+
+
+def _delta(value: float, definition: KpiDef, currency: str) -> str:
+    if math.isnan(value):
+        return "–"
+    if definition.unit == "ratio":
+        return f"{value * 100:+.2f} pt"
+    if definition.unit == "money":
+        return format_money(value, currency, signed=True)
+    return ("+" if value >= 0 else "") + format_kpi(value, definition, currency)
+
+
+def comparison_table(comparison: Comparison) -> Table:
+    """Each KPI of each scenario against the base (`wfm.views.comparison`): paired difference, CI, significance."""
+    base = comparison.summaries[0]
+    table = Table(title=f"Compared with {base.scenario_name} — {base.replications} paired replication(s), "
+                        f"seed {base.seed}")
+    for name, justify in (("scenario", "left"), ("KPI", "left"), ("base", "right"), ("scenario value", "right"),
+                          ("difference", "right"), ("95% CI (paired)", "right"), ("significant", "center")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for index, row in comparison_rows(comparison):
+        other = comparison.summaries[index]
+        definition, currency = KPI_BY_KEY[row.key], currency_of(other)
+        paired = row.paired
+        if paired is None:
+            difference, ci = row.note, ""
+        else:
+            difference = _delta(paired.mean, definition, currency)
+            ci = "" if math.isnan(paired.half_width) else (
+                f"{_delta(paired.low, definition, currency)} … {_delta(paired.high, definition, currency)}")
+        table.add_row(
+            other.scenario_name, definition.label, format_kpi(row.base.mean, definition, currency_of(base)),
+            format_kpi(row.other.mean, definition, currency), difference, ci,
+            "[bold green]yes[/]" if row.significant else "no",
+        )
+    return table
+
+
+def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
+    """One row per grid point: the swept values, then each KPI's mean and 95% CI."""
+    table = Table(title=f"Sweep — {result.replications} replication(s) per point, seed {result.seed}")
+    for axis in result.axes:
+        table.add_column(axis.path, justify="right")
+    for key in keys:
+        table.add_column(KPI_BY_KEY[key].label, justify="right")
+        table.add_column("95% CI", justify="right")
+    for row in result.rows:
+        cells = [str(row.values[axis.path]) for axis in result.axes]
+        currency = currency_of(row.summary)
+        for key in keys:
+            est, definition = row.kpis[key], KPI_BY_KEY[key]
+            cells += [format_kpi(est.mean, definition, currency), ci_text(est.low, est.high, definition, currency)]
+        table.add_row(*cells)
+    return table
+
+
+def staffing_table(solution: StaffingSolution) -> Table:
+    """Every simulated candidate with its service level and abandon rate."""
+    sl, ab = KPI_BY_KEY["service_level"], KPI_BY_KEY["abandon_rate"]
+    table = Table(title=f"Staffing search on {solution.path} (Erlang A start: {solution.analytic_start})")
+    for name in ("headcount", "service level", "abandon rate", "meets target"):
+        table.add_column(name, justify="right")
+    for point in solution.evaluated:
+        table.add_row(str(point.headcount), format_kpi(point.service_level, sl),
+                      format_kpi(point.abandon_rate, ab), "[green]yes[/]" if point.meets else "no")
+    return table
+
+
+def verification_line(label: str, summary: Summary) -> str:
+    """Service level and abandon rate of a fresh-seed check, with their CIs."""
+    sl, ab = summary.kpis["service_level"], summary.kpis["abandon_rate"]
+    sl_def, ab_def = KPI_BY_KEY["service_level"], KPI_BY_KEY["abandon_rate"]
+    return (f"{label}: service level {format_kpi(sl.mean, sl_def)} ({ci_text(sl.low, sl.high, sl_def)}), "
+            f"abandon rate {format_kpi(ab.mean, ab_def)} ({ci_text(ab.low, ab.high, ab_def)})")
