@@ -264,6 +264,10 @@ def _ready(_: int) -> bool:
     return True
 
 
+class BackendError(Exception):
+    """A backend cannot be used (a scheduler that does not answer); the message names the cause and the fix."""
+
+
 def _import_distributed() -> Any:
     try:
         import distributed
@@ -301,7 +305,7 @@ class DaskBackend(_PooledBackend):
             )
             self._client = distributed.Client(self._cluster, set_as_default=False)
         else:
-            self._client = distributed.Client(scheduler, set_as_default=False)
+            self._client = _connect(distributed, scheduler)
         self.workers = max(1, sum(self._client.nthreads().values()))
 
     def _submitter(self) -> Callable[[Task], Any]:
@@ -323,6 +327,21 @@ class DaskBackend(_PooledBackend):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+def _connect(distributed: Any, scheduler: str) -> Any:
+    """A client of the scheduler at `scheduler`, or a `BackendError` saying why there is none.
+
+    Dask retries until its connect timeout (`distributed.comm.timeouts.connect`, 30 s by
+    default) and then raises a bare OSError from deep in its event loop.
+    """
+    try:
+        return distributed.Client(scheduler, set_as_default=False)
+    except OSError as exc:
+        raise BackendError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc}); check the address and port, start the"
+            " scheduler (`dask scheduler`), or run locally with --backend processes"
+        ) from None
 
 
 def make_backend(

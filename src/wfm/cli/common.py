@@ -19,6 +19,11 @@ from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 1, 130
 
 
+def error(console: Console, text: str) -> None:
+    """An error as one red line, printed literally: no markup, no emoji codes, no wrapping when piped."""
+    console.print(text, style="red", markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
 def load(path: str | None, console: Console) -> Scenario | None:
     """The scenario at `path` (the built-in baseline when None); None after printing its problems."""
     try:
@@ -42,12 +47,20 @@ def print_problems(exc: ScenarioError, console: Console) -> None:
 
 
 def output_path(args: argparse.Namespace, console: Console) -> tuple[bool, Path | None]:
-    """The report path, refusing an existing file without --force before any simulation runs."""
-    output = Path(args.output) if getattr(args, "output", None) else None
-    if output is not None and output.exists() and not args.force:
-        console.print(f"[red]{output} already exists[/]; pass --force to overwrite it or choose another name")
+    """The report path of -o, checked before any simulation runs (`wfm.report.target.check_report_path`).
+
+    A wrong extension, a folder, an existing file without --force or a folder that cannot be
+    written to is reported now, not after the simulation it would have wasted.
+    """
+    if not getattr(args, "output", None):
+        return True, None
+    from wfm.report.target import ReportError, check_report_path
+
+    try:
+        return True, check_report_path(args.output, overwrite=args.force)
+    except ReportError as exc:
+        error(console, str(exc))
         return False, None
-    return True, output
 
 
 class Setup(NamedTuple):
@@ -83,7 +96,7 @@ def write_excel(
     try:
         path = write_report(output, list(summaries), list(scenarios), overwrite=force)
     except ReportError as exc:
-        console.print(f"[red]{exc}[/]")
+        error(console, str(exc))
         return EXIT_FAILED
     console.print(f"Report written to [bold]{path}[/]")
     return EXIT_OK

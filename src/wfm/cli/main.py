@@ -10,8 +10,9 @@ from types import FrameType
 
 from rich.console import Console
 
-from wfm.cli.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, print_problems
+from wfm.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, error, print_problems
 from wfm.cli.parser import build_parser
+from wfm.execution import BackendError
 from wfm.scenario.io import ScenarioError
 from wfm.sim import Cancelled
 
@@ -57,6 +58,13 @@ def stop_signals_unwind() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+def _os_error_text(exc: OSError) -> str:
+    """An operating-system error as one line: what failed, on which file, and what to check."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (f"the system refused an operation{where}: {exc.strerror or exc}; check the path, the free space and"
+            " your permissions, then run the command again")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `wfm` console script."""
     args = build_parser().parse_args(argv)
@@ -73,8 +81,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_problems(exc, console)
         return EXIT_BAD_INPUT
     except (ValueError, ImportError) as exc:
-        console.print(str(exc), style="red", markup=False, highlight=False)
+        error(console, str(exc))
         return EXIT_BAD_INPUT
+    except BackendError as exc:
+        error(console, str(exc))
+        return EXIT_FAILED
+    except OSError as exc:
+        # Whatever the system refused that no check foresaw (a file vanished, a full drive):
+        # one line naming it, not a traceback.
+        error(console, _os_error_text(exc))
+        return EXIT_FAILED
     except (KeyboardInterrupt, Cancelled):
         console.print("[yellow]Interrupted[/]; nothing was written.")
         return EXIT_INTERRUPTED

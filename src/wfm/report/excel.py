@@ -15,6 +15,7 @@ leaves an earlier report intact and raises a `ReportError` that names the file a
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import secrets
@@ -65,6 +66,7 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
+from wfm.report.target import ReportError, cannot_write, check_report_path
 from wfm.scenario import Scenario
 from wfm.scenario.units import DAY_S
 from wfm.views.comparison import Delta, delta
@@ -74,10 +76,6 @@ REQUIRED_HEADER = "Erlang A required agents"
 INBOUND_AGENTS = "inbound_agents"  # interval column added to the summary's: agents of groups taking inbound
 INBOUND_AGENTS_LABEL = "Inbound agents available"
 FORECAST_HEADER = "Calls forecast"
-
-
-class ReportError(Exception):
-    """The report could not be written; the message names the file and what to do about it."""
 
 
 def _sl_note(scenario: Scenario) -> str:
@@ -547,11 +545,6 @@ def build_workbook(
     return wb
 
 
-def _fix_for(path: Path) -> str:
-    return (f"close {path.name} if it is open in Excel or another program, check that you may write to "
-            f"{path.parent}, or choose another file name")
-
-
 def write_report(
     path: str | os.PathLike[str],
     summaries: Sequence[Summary],
@@ -570,15 +563,7 @@ def write_report(
             (open in another program, read-only folder, a folder in the way); the message
             names the file and the fix.
     """
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise ReportError(f"{target}: a report must be an .xlsx file; use a name ending in .xlsx")
-    if target.is_dir():
-        raise ReportError(f"{target} is a folder, not a file; choose a file name such as {target / 'report.xlsx'}")
-    if target.exists() and not overwrite:
-        raise ReportError(
-            f"{target} already exists; pass --force (or confirm overwriting) to replace it, or choose another name"
-        )
+    target = check_report_path(path, overwrite=overwrite)
     try:
         workbook = build_workbook(summaries, scenarios)
     except ValueError as exc:
@@ -599,11 +584,12 @@ def write_report(
             workbook.save(handle)
         os.replace(tmp, target)
         tmp = None
-    except PermissionError as exc:
-        raise ReportError(f"cannot write {target}: permission denied; {_fix_for(target)}") from exc
     except OSError as exc:
-        raise ReportError(f"cannot write {target} ({exc.strerror or exc}); {_fix_for(target)}") from exc
+        raise ReportError(cannot_write(target, exc)) from exc
     finally:
         if tmp is not None:
-            tmp.unlink(missing_ok=True)
+            # On a read-only drive even removing a file that was never created fails (EROFS):
+            # that must not replace the message saying why the report was not written.
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return target

@@ -1,0 +1,160 @@
+"""Issue 15, CLI items 14-22: what a new user met on the command line, each fixed and kept fixed.
+
+Every test runs the real entry point (`wfm.cli.main`, or `python -m wfm.cli` in a subprocess
+where a process-wide setting matters) on a tiny scenario: one 4-hour day, nine agents.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stationary import stationary_scenario
+from wfm.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
+from wfm.scenario.io import save_scenario, scenario_to_toml
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")  # rich wraps at the terminal width; a wide one keeps lines whole
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    return save_scenario(stationary_scenario(9, 100, 300, 180, hours=4), tmp_path / "tiny.toml")
+
+
+SERIAL = ("--backend", "serial")
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail the test if anything is simulated (on the serial backend): the input must be refused before."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("simulated although the input was bad")
+
+    monkeypatch.setattr("wfm.execution.run", refuse)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, prefix: tuple[str, ...] = (), timeout: float = 120
+            ) -> subprocess.CompletedProcess[str]:
+    """`python -m wfm.cli ARGS` in a subprocess, output and errors together."""
+    environment = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), "COLUMNS": "100",
+                   **(env or {})}
+    return subprocess.run([*prefix, sys.executable, "-m", "wfm.cli", *args], env=environment, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def one_line(text: str) -> bool:
+    return len(text.strip().splitlines()) == 1
+
+
+# ---- item 14: tracebacks become one-line messages naming the cause and the fix ----------------------------
+
+
+def _read_only_mount() -> tuple[str, ...]:
+    """A command prefix that runs the rest with a read-only tmpfs mounted on its first argument."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        pytest.fail("unshare (util-linux) is needed to mount a read-only file system for this test")
+    probe = subprocess.run([unshare, "--mount", "--map-root-user", "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip(f"user namespaces are not available here: {probe.stderr.strip()}")
+    return (unshare, "--mount", "--map-root-user", "sh", "-c", 'mount -t tmpfs -o ro,size=64k none "$0" && exec "$@"')
+
+
+def test_a_report_on_a_read_only_drive_is_refused_in_one_line_before_simulating(tiny, tmp_path):
+    drive = tmp_path / "ro"
+    drive.mkdir()
+    done = run_cli("run", str(tiny), "--reps", "2", "-o", str(drive / "r.xlsx"),
+                   prefix=(*_read_only_mount(), str(drive)))
+    assert done.returncode == EXIT_BAD_INPUT, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and done.stderr == ""
+    assert one_line(done.stdout) and "the drive is read-only" in done.stdout
+    assert "choose another file name" in done.stdout
+    assert "replication(s)" not in done.stdout  # refused before the simulation, not after it
+
+
+@pytest.mark.parametrize(("field", "text", "character"), [
+    ("name", "Team\\u0007 A", "U+0007"), ("description", "Line one\\u001b[31m red", "U+001B"),
+])
+def test_control_characters_in_scenario_text_are_refused_up_front(tmp_path, capsys, no_simulation, field, text,
+                                                                  character):
+    toml = scenario_to_toml(stationary_scenario(9, 100, 300, 180, hours=4))
+    toml = toml.replace('description = ""', f'description = "{text}"') if field == "description" else \
+        toml.replace('name = "M/M/9+M"', f'name = "{text}"', 1)
+    path = tmp_path / "control.toml"
+    path.write_text(toml, encoding="utf-8")
+    assert main(["validate", str(path)]) == EXIT_BAD_INPUT
+    out = capsys.readouterr().out
+    assert f"{field}: " in out and f"contains the control character {character}" in out and "remove it" in out
+    assert main(["run", str(path), "--reps", "2", "-o", str(tmp_path / "r.xlsx"), *SERIAL]) == EXIT_BAD_INPUT
+    assert "control character" in capsys.readouterr().out and not (tmp_path / "r.xlsx").exists()
+
+
+def test_tabs_and_line_breaks_stay_allowed_in_a_description(tmp_path, capsys):
+    toml = scenario_to_toml(stationary_scenario(9, 100, 300, 180, hours=4))
+    path = tmp_path / "multiline.toml"
+    path.write_text(toml.replace('description = ""', 'description = "Line one\\n\\tLine two"'), encoding="utf-8")
+    assert main(["validate", str(path)]) == EXIT_OK
+
+
+def test_an_unreachable_dask_scheduler_is_one_line(tiny):
+    # Dask's connect timeout is 30 s by default; the environment shortens it for the test.
+    done = run_cli("run", str(tiny), "--reps", "2", "--scheduler", "tcp://127.0.0.1:1",
+                   env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "1s"})
+    assert done.returncode == EXIT_FAILED, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert one_line(done.stdout)
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in done.stdout and "dask scheduler" in done.stdout
+
+
+# ---- item 15: the output path is checked before simulating ---------------------------------------------------
+
+
+def test_a_csv_report_name_is_refused_before_simulating(tiny, tmp_path, capsys, no_simulation):
+    assert main(["run", str(tiny), "-o", str(tmp_path / "r.csv"), *SERIAL]) == EXIT_BAD_INPUT
+    out = capsys.readouterr().out
+    assert "must be an .xlsx file" in out and "r.xlsx" in out and one_line(out)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_existing_folder_is_refused_with_the_right_advice(tiny, tmp_path, capsys, no_simulation, force):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    args = ["compare", str(tiny), str(tiny), "-o", str(folder), *SERIAL] + (["--force"] if force else [])
+    assert main(args) == EXIT_BAD_INPUT
+    out = capsys.readouterr().out
+    assert "is a folder, not a file" in out and str(folder / "report.xlsx") in out
+    assert "--force" not in out  # forcing cannot turn a folder into a file
+
+
+def test_a_folder_that_refuses_new_files_is_found_before_simulating(tiny, tmp_path, capsys, no_simulation):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    if os.geteuid() == 0:  # root ignores permission bits; the immutable attribute stops even root
+        lock, unlock = ["chattr", "+i", str(folder)], ["chattr", "-i", str(folder)]
+    else:
+        lock, unlock = ["chmod", "555", str(folder)], ["chmod", "755", str(folder)]
+    subprocess.run(lock, check=True)
+    try:
+        assert main(["sweep", str(tiny), "--vary", "inbound.patience.mean_s=60,600", "-o",
+                     str(folder / "r.xlsx"), *SERIAL]) == EXIT_BAD_INPUT
+    finally:
+        subprocess.run(unlock, check=True)
+    out = capsys.readouterr().out
+    assert "cannot write" in out and "permission denied" in out and one_line(out)
+    assert list(folder.iterdir()) == []  # the check left nothing behind
+
+
+def test_a_missing_folder_is_still_created(tiny, tmp_path, capsys):
+    report = tmp_path / "new" / "deeper" / "r.xlsx"
+    assert main(["run", str(tiny), "--reps", "2", "-o", str(report), *SERIAL]) == EXIT_OK
+    assert report.is_file() and "Report written to" in capsys.readouterr().out
