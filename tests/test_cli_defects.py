@@ -158,3 +158,25 @@ def test_a_missing_folder_is_still_created(tiny, tmp_path, capsys):
     report = tmp_path / "new" / "deeper" / "r.xlsx"
     assert main(["run", str(tiny), "--reps", "2", "-o", str(report), *SERIAL]) == EXIT_OK
     assert report.is_file() and "Report written to" in capsys.readouterr().out
+
+
+# ---- item 16: --kpi all on inbound-only scenarios ------------------------------------------------------------
+
+
+def test_compare_kpi_all_on_inbound_only_scenarios(tiny, capsys):
+    assert main(["compare", str(tiny), str(tiny), "--reps", "2", "--kpi", "all", *SERIAL]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Service level" in out and "Cost per call" in out and "Headcount" in out
+    assert "Drop rate" not in out and "unknown KPI" not in out  # outbound KPIs: none without outbound
+
+
+def test_sweep_kpi_all_on_an_inbound_only_scenario(tiny, capsys):
+    args = ["sweep", str(tiny), "--vary", "inbound.patience.mean_s=60,600", "--reps", "2", "--kpi", "all", *SERIAL]
+    assert main(args) == EXIT_OK
+    assert "Abandon rate" in capsys.readouterr().out
+
+
+def test_an_outbound_kpi_of_an_inbound_only_scenario_is_refused_before_simulating(tiny, capsys, no_simulation):
+    assert main(["compare", str(tiny), str(tiny), "--reps", "2", "--kpi", "drop_rate", *SERIAL]) == EXIT_BAD_INPUT
+    out = capsys.readouterr().out
+    assert "drop_rate: outbound KPI(s)" in out and "outbound.enabled = true" in out

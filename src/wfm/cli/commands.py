@@ -20,8 +20,9 @@ from wfm.cli.common import (
     write_excel,
 )
 from wfm.cli.tables import comparison_table, kpi_table, sweep_table
-from wfm.experiment import compare, replicate, run_many
-from wfm.kpi import KPI_BY_KEY
+from wfm.experiment import Summary, compare, replicate, run_many
+from wfm.kpi import KPI_BY_KEY, OUTBOUND_KPI_DEFS
+from wfm.scenario import Scenario
 from wfm.scenario.io import ScenarioError
 from wfm.sweep import Axis, load_sweep_plan, parse_axis, sweep, vary
 
@@ -55,15 +56,35 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     return write_excel(output, [summary], [scenario], args.force, console)
 
 
-def kpi_keys(args: argparse.Namespace, available: Sequence[str]) -> list[str]:
-    """The KPIs --kpi chooses (the default table's when not given), checked against `available`."""
+def kpi_keys(args: argparse.Namespace, scenarios: Sequence[Scenario]) -> list[str] | None:
+    """The KPIs --kpi chooses (the default table's when not given), None for 'all'; checked before simulating.
+
+    An unknown key, or an outbound KPI asked of a scenario that does not dial, is refused now
+    rather than after the simulation. 'all' is resolved after it (`computed_keys`): it means
+    every KPI the runs have, whichever those are.
+    """
     chosen = args.kpi or list(TABLE_KPIS)
-    if chosen == ["all"]:
-        return list(available)
-    unknown = [k for k in chosen if k not in available]
+    if "all" in chosen:
+        return None
+    unknown = [k for k in chosen if k not in KPI_BY_KEY]
     if unknown:
-        raise ValueError(f"unknown KPI(s) {', '.join(unknown)}; use some of {', '.join(available)} or 'all'")
+        raise ValueError(f"unknown KPI(s) {', '.join(unknown)}; use some of {', '.join(KPI_BY_KEY)} or 'all'")
+    outbound = {k.key for k in OUTBOUND_KPI_DEFS}
+    silent = list(dict.fromkeys(s.name for s in scenarios if not s.outbound.enabled))
+    asked = [k for k in chosen if k in outbound]
+    if asked and silent:
+        raise ValueError(
+            f"{', '.join(asked)}: outbound KPI(s), but {', '.join(repr(n) for n in silent)} dial(s) no calls;"
+            " leave them out or set outbound.enabled = true"
+        )
     return chosen
+
+
+def computed_keys(chosen: list[str] | None, summaries: Sequence[Summary]) -> list[str]:
+    """The chosen KPIs, or for 'all' every KPI that every summary has, in the KPI table's order."""
+    if chosen is not None:
+        return chosen
+    return [k for k in KPI_BY_KEY if all(k in s.kpis for s in summaries)]
 
 
 def cmd_compare(args: argparse.Namespace, console: Console) -> int:
@@ -79,9 +100,10 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     ok, output = output_path(args, console)
     if not ok:
         return EXIT_BAD_INPUT
-    keys = kpi_keys(args, list(KPI_BY_KEY))
+    chosen = kpi_keys(args, scenarios)
     with backend_of(args) as backend, progress_bar(console, f"Comparing {len(scenarios)} scenarios") as progress:
-        comparison = compare(run_many(scenarios, reps, seed, progress, backend=backend), keys)
+        summaries = run_many(scenarios, reps, seed, progress, backend=backend)
+    comparison = compare(summaries, computed_keys(chosen, summaries))
     console.print(comparison_table(comparison))
     return write_excel(output, comparison.summaries, scenarios, args.force, console)
 
@@ -108,10 +130,10 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
     if checked is None:
         return EXIT_BAD_INPUT
     scenario, reps, seed, output = checked
-    keys = kpi_keys(args, list(KPI_BY_KEY))
+    chosen = kpi_keys(args, [scenario])
     with backend_of(args) as backend, progress_bar(console, f"Sweeping {scenario.name}") as progress:
         result = sweep(scenario, axes, reps, seed, progress, backend=backend)
-    console.print(sweep_table(result, keys))
+    console.print(sweep_table(result, computed_keys(chosen, result.summaries)))
     # The scenario of each grid point, for the report's inputs sheet.
     scenarios = [vary(scenario, row.values) for row in result.rows]
     return write_excel(output, result.summaries, scenarios, args.force, console)

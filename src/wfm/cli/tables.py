@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
-from wfm.experiment import Comparison, Summary
+from wfm.experiment import Comparison, Estimate, Summary
 from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
 from wfm.solvers import StaffingSolution
 from wfm.sweep import SweepResult
@@ -74,22 +74,37 @@ def comparison_table(comparison: Comparison) -> Table:
     return table
 
 
+# More KPIs than this make one column pair each too narrow to read: the sweep table turns to one row per KPI.
+WIDE_SWEEP_KPIS = 3
+
+
 def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
-    """One row per grid point: the swept values, then each KPI's mean and 95% CI."""
+    """The swept values, then each KPI's mean and 95% CI: one row per grid point, or per point and KPI when many."""
     table = Table(title=f"Sweep — {result.replications} replication(s) per point, seed {result.seed}")
     for axis in result.axes:
         table.add_column(axis.path, justify="right")
-    for key in keys:
+    long = len(keys) > WIDE_SWEEP_KPIS
+    if long:
+        for name in ("KPI", "mean", "95% CI"):
+            table.add_column(name, justify="left" if name == "KPI" else "right")
+    for key in keys if not long else ():
         table.add_column(KPI_BY_KEY[key].label, justify="right")
         table.add_column("95% CI", justify="right")
     for row in result.rows:
-        cells = [str(row.values[axis.path]) for axis in result.axes]
+        point = [str(row.values[axis.path]) for axis in result.axes]
         currency = currency_of(row.summary)
-        for key in keys:
-            est, definition = row.kpis[key], KPI_BY_KEY[key]
-            cells += [format_kpi(est.mean, definition, currency), ci_text(est.low, est.high, definition, currency)]
-        table.add_row(*cells)
+        cells = [_mean_and_ci(row.kpis[key], KPI_BY_KEY[key], currency) for key in keys]
+        if long:
+            for i, (key, (mean, ci)) in enumerate(zip(keys, cells, strict=True)):
+                table.add_row(*(point if i == 0 else [""] * len(point)), KPI_BY_KEY[key].label, mean, ci,
+                              end_section=i == len(keys) - 1)
+        else:
+            table.add_row(*point, *(text for pair in cells for text in pair))
     return table
+
+
+def _mean_and_ci(est: Estimate, definition: KpiDef, currency: str) -> tuple[str, str]:
+    return format_kpi(est.mean, definition, currency), ci_text(est.low, est.high, definition, currency)
 
 
 def staffing_table(solution: StaffingSolution) -> Table:
