@@ -180,3 +180,79 @@ def test_an_outbound_kpi_of_an_inbound_only_scenario_is_refused_before_simulatin
     assert main(["compare", str(tiny), str(tiny), "--reps", "2", "--kpi", "drop_rate", *SERIAL]) == EXIT_BAD_INPUT
     out = capsys.readouterr().out
     assert "drop_rate: outbound KPI(s)" in out and "outbound.enabled = true" in out
+
+
+# ---- item 17: the solver workbooks open on their answer, the search table and a chart ------------------------
+
+
+def _answer_sheet(path: Path) -> tuple[list[str], list[list[object]], bool]:
+    """The workbook's sheet names, the first sheet's rows, and whether that sheet holds a chart."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    assert wb.active.title == wb.sheetnames[0]  # it opens on its first sheet
+    rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+    with zipfile.ZipFile(path) as archive:  # openpyxl does not read charts back; the package says it all
+        rels = archive.read("xl/worksheets/_rels/sheet1.xml.rels").decode() \
+            if "xl/worksheets/_rels/sheet1.xml.rels" in archive.namelist() else ""
+        charted = "drawing" in rels and any(n.startswith("xl/charts/chart") for n in archive.namelist())
+    return wb.sheetnames, rows, charted
+
+
+def _table_after(rows: list[list[object]], header: str) -> list[list[object]]:
+    start = next(i for i, r in enumerate(rows) if r[0] == header)
+    table = []
+    for row in rows[start + 1:]:
+        if row[0] is None:
+            break
+        table.append(row)
+    return table
+
+
+def test_solve_staffing_workbook_opens_on_the_answer(tiny, tmp_path, capsys):
+    report = tmp_path / "staffing.xlsx"
+    args = ["solve", "staffing", str(tiny), "--sl", "0.7", "--reps", "2", "--seed", "2", "-o", str(report), *SERIAL]
+    assert main(args) == EXIT_OK
+    out = capsys.readouterr().out
+    printed = int(out.split("Answer: ", 1)[1].split()[0])
+    searched = [int(line.split("│")[1]) for line in out.splitlines() if line.startswith("│")]
+    sheets, rows, charted = _answer_sheet(report)
+    assert sheets[0] == "Answer" and charted
+    assert [f"Answer: {printed} agent(s) on Agents/Day (the scenario has 9)"] == [
+        r[0] for r in rows if isinstance(r[0], str) and r[0].startswith("Answer:")]
+    assert any(isinstance(r[0], str) and r[0].startswith(f"Fresh-seed check, {printed} agent(s)") for r in rows)
+    table = _table_after(rows, "Headcount")
+    assert [r[0] for r in table] == searched  # every simulated headcount, as the terminal showed
+    assert [r[5] for r in table].count("← answer") == 1 and table[searched.index(printed)][5] == "← answer"
+    from openpyxl import load_workbook
+
+    headers = [c for row in load_workbook(report)["Comparison"].iter_rows(values_only=True) for c in row
+               if isinstance(c, str) and c.startswith(("1: ", "2: "))]
+    assert f"1: Answer: {printed} on Agents/Day" in headers
+    assert f"2: One fewer: {printed - 1} on Agents/Day" in headers
+
+
+def test_solve_pacing_workbook_opens_on_the_best_setting(tmp_path, capsys):
+    from wfm.scenario.io import load_scenario
+    from wfm.sweep import vary
+
+    day = vary(load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "power.toml"),
+               {"calendar.horizon_days": 1})
+    path = save_scenario(day, tmp_path / "power_day.toml")
+    report = tmp_path / "pacing.xlsx"
+    code = main(["solve", "pacing", str(path), "--values", "1.0,2.0", "--reps", "2", "--on-mean", "-o", str(report),
+                 *SERIAL])
+    out = capsys.readouterr().out
+    assert code in (EXIT_OK, EXIT_FAILED) and report.is_file()  # failed: no ratio is under the cap, an answer too
+    sheets, rows, charted = _answer_sheet(report)
+    assert sheets[0] == "Answer" and charted
+    lines = [r[0] for r in rows if isinstance(r[0], str)]
+    if code == EXIT_OK:
+        best = out.split("Best: ", 1)[1].split(" — ")[0]
+        assert f"Best: {best}" in lines and "Summary" in sheets
+    else:
+        assert any(line.startswith("No setting keeps the drop rate") for line in lines)
+    table = _table_after(rows, "lines_per_agent")
+    assert [r[0] for r in table] == [1.0, 2.0] and all(r[8] in ("yes", "no") for r in table)

@@ -54,7 +54,7 @@ def output_path(args: argparse.Namespace, console: Console) -> tuple[bool, Path 
     """
     if not getattr(args, "output", None):
         return True, None
-    from wfm.report.target import ReportError, check_report_path
+    from wfm.report import ReportError, check_report_path
 
     try:
         return True, check_report_path(args.output, overwrite=args.force)
@@ -89,12 +89,19 @@ def write_excel(
     output: Path | None, summaries: Sequence[Summary], scenarios: Sequence[Scenario], force: bool, console: Console
 ) -> int:
     """The workbook of the results at `output` (nothing when None); the exit code."""
+    from wfm.report import write_report
+
+    return write_workbook(output, console, lambda path: write_report(path, summaries, scenarios, overwrite=force))
+
+
+def write_workbook(output: Path | None, console: Console, write: Callable[[Path], Path]) -> int:
+    """Run `write(output)` (nothing when `output` is None) and say where the workbook went; the exit code."""
     if output is None:
         return EXIT_OK
-    from wfm.report.excel import ReportError, write_report
+    from wfm.report import ReportError
 
     try:
-        path = write_report(output, list(summaries), list(scenarios), overwrite=force)
+        path = write(output)
     except ReportError as exc:
         error(console, str(exc))
         return EXIT_FAILED

@@ -6,11 +6,11 @@ import argparse
 
 from rich.console import Console
 
-from wfm.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, backend_of, progress_bar, setup, write_excel
+from wfm.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, backend_of, progress_bar, setup, write_workbook
 from wfm.cli.tables import staffing_table, sweep_table, verification_line
 from wfm.scenario import Scenario
 from wfm.solvers import ServiceTarget, pacing_lever, solve_pacing, solve_staffing
-from wfm.sweep import parse_axis, vary
+from wfm.sweep import parse_axis
 
 
 def template_index(scenario: Scenario, group: str, shift: str) -> tuple[int, int]:
@@ -52,11 +52,10 @@ def cmd_solve_staffing(args: argparse.Namespace, console: Console) -> int:
                    else "[yellow]also meets the target on fresh seeds; add replications to tell them apart[/]")
         console.print(verification_line(f"Fresh-seed check, {solution.headcount - 1}", solution.verification_below)
                       + f" — {verdict}")
-    summaries = [solution.verification] + ([solution.verification_below] if solution.verification_below else [])
-    scenarios = [solution.scenario] + (
-        [vary(scenario, {solution.path: solution.headcount - 1})] if solution.verification_below else []
-    )
-    return write_excel(output, summaries, scenarios, args.force, console)
+    from wfm.report import write_staffing_report
+
+    return write_workbook(output, console,
+                          lambda path: write_staffing_report(path, solution, scenario, overwrite=args.force))
 
 
 def cmd_solve_pacing(args: argparse.Namespace, console: Console) -> int:
@@ -77,8 +76,12 @@ def cmd_solve_pacing(args: argparse.Namespace, console: Console) -> int:
     if optimum.best_value is None:
         console.print(f"[red]No setting keeps the drop rate ({judged}) under {optimum.cap.at_most:.1%}[/];"
                       " try gentler settings.")
-        return EXIT_FAILED
-    console.print(f"Best: [bold]{optimum.path} = {optimum.best_value}[/] — drop rate ({judged}) under "
-                  f"{optimum.cap.at_most:.1%}, most RPCs per agent-hour.")
-    best_scenario = vary(scenario, {optimum.path: optimum.best_value}, name=scenario.name)
-    return write_excel(output, [s for s in (optimum.best,) if s is not None], [best_scenario], args.force, console)
+    else:
+        console.print(f"Best: [bold]{optimum.path} = {optimum.best_value}[/] — drop rate ({judged}) under "
+                      f"{optimum.cap.at_most:.1%}, most RPCs per agent-hour.")
+    from wfm.report import write_pacing_report
+
+    # The workbook is written without a best setting too: its search table shows how far each one is off.
+    written = write_workbook(output, console,
+                             lambda path: write_pacing_report(path, optimum, scenario, overwrite=args.force))
+    return EXIT_FAILED if optimum.best_value is None else written

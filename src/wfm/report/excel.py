@@ -15,10 +15,8 @@ leaves an earlier report intact and raises a `ReportError` that names the file a
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -66,7 +64,7 @@ from wfm.report.styles import (
     write_table,
     write_title,
 )
-from wfm.report.target import ReportError, cannot_write, check_report_path
+from wfm.report.target import save_workbook
 from wfm.scenario import Scenario
 from wfm.scenario.units import DAY_S
 from wfm.views.comparison import Delta, delta
@@ -563,33 +561,4 @@ def write_report(
             (open in another program, read-only folder, a folder in the way); the message
             names the file and the fix.
     """
-    target = check_report_path(path, overwrite=overwrite)
-    try:
-        workbook = build_workbook(summaries, scenarios)
-    except ValueError as exc:
-        raise ReportError(f"{target}: {exc}") from exc
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(
-            f"cannot create the folder {target.parent} for {target.name} ({exc.strerror or exc}); "
-            "choose a folder you may write to"
-        ) from exc
-    tmp: Path | None = None
-    try:
-        # Not tempfile.mkstemp: its 0600 mode would make the report private to its writer; a
-        # random name opened exclusively gets the usual permissions from the umask.
-        tmp = target.parent / f".~{target.stem}.{secrets.token_hex(4)}.xlsx.tmp"
-        with open(tmp, "xb") as handle:
-            workbook.save(handle)
-        os.replace(tmp, target)
-        tmp = None
-    except OSError as exc:
-        raise ReportError(cannot_write(target, exc)) from exc
-    finally:
-        if tmp is not None:
-            # On a read-only drive even removing a file that was never created fails (EROFS):
-            # that must not replace the message saying why the report was not written.
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-    return target
+    return save_workbook(path, lambda: build_workbook(summaries, scenarios), overwrite=overwrite)

@@ -12,7 +12,10 @@ import contextlib
 import errno
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+
+from openpyxl import Workbook
 
 
 class ReportError(Exception):
@@ -84,4 +87,47 @@ def check_report_path(path: str | os.PathLike[str], *, overwrite: bool = False) 
         raise ReportError(cannot_write(target, exc)) from None
     with contextlib.suppress(OSError):
         probe.unlink()
+    return target
+
+
+def save_workbook(path: str | os.PathLike[str], build: Callable[[], Workbook], *, overwrite: bool = False) -> Path:
+    """Check the path, build the workbook, and write it safely; returns the path.
+
+    The workbook goes to a temporary file in the target's folder and replaces the target with
+    `os.replace` only once complete, so a failure (file open in Excel, read-only folder) leaves
+    an earlier report intact.
+
+    Raises:
+        ReportError: the path is refused (`check_report_path`), `build` raises ValueError, or
+            the file cannot be written; the message names the file and the fix.
+    """
+    target = check_report_path(path, overwrite=overwrite)
+    try:
+        workbook = build()
+    except ValueError as exc:
+        raise ReportError(f"{target}: {exc}") from exc
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(
+            f"cannot create the folder {target.parent} for {target.name} ({exc.strerror or exc}); "
+            "choose a folder you may write to"
+        ) from exc
+    tmp: Path | None = None
+    try:
+        # Not tempfile.mkstemp: its 0600 mode would make the report private to its writer; a
+        # random name opened exclusively gets the usual permissions from the umask.
+        tmp = target.parent / f".~{target.stem}.{secrets.token_hex(4)}.xlsx.tmp"
+        with open(tmp, "xb") as handle:
+            workbook.save(handle)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise ReportError(cannot_write(target, exc)) from exc
+    finally:
+        if tmp is not None:
+            # On a read-only drive even removing a file that was never created fails (EROFS):
+            # that must not replace the message saying why the report was not written.
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return target
