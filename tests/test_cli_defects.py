@@ -256,3 +256,59 @@ def test_solve_pacing_workbook_opens_on_the_best_setting(tmp_path, capsys):
         assert any(line.startswith("No setting keeps the drop rate") for line in lines)
     table = _table_after(rows, "lines_per_agent")
     assert [r[0] for r in table] == [1.0, 2.0] and all(r[8] in ("yes", "no") for r in table)
+
+
+# ---- item 18: text printed as typed; BOM, dates, seeds --------------------------------------------------------
+
+MARKUP_NAME = ":smile: [bold]North[/bold]"
+
+
+def test_scenario_text_is_printed_literally(tmp_path, capsys):
+    toml = scenario_to_toml(stationary_scenario(9, 100, 300, 180, hours=4))
+    toml = toml.replace('name = "M/M/9+M"', f'name = "{MARKUP_NAME}"', 1)
+    toml = toml.replace('name = "Agents"', 'name = "[red]Team[/red] :b:"', 1)
+    path = tmp_path / "markup.toml"
+    path.write_text(toml, encoding="utf-8")
+    assert main(["validate", str(path)]) == EXIT_OK
+    assert MARKUP_NAME in capsys.readouterr().out
+    assert main(["run", str(path), "--reps", "2", *SERIAL]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert MARKUP_NAME in out and "😄" not in out
+    assert main(["solve", "staffing", str(path), "--sl", "0.7", "--reps", "2", *SERIAL]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "on [red]Team[/red] :b:/Day" in out and "🅱" not in out
+
+
+def test_values_are_echoed_as_typed(tmp_path, capsys):
+    from wfm.scenario.io import load_scenario
+    from wfm.sweep import vary
+
+    day = vary(load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "power.toml"),
+               {"calendar.horizon_days": 1})
+    path = save_scenario(day, tmp_path / "power_day.toml")
+    assert main(["solve", "pacing", str(path), "--values", "a:b:c", *SERIAL]) == EXIT_BAD_INPUT
+    out = capsys.readouterr().out
+    assert "'a:b:c'" in out and "🅱" not in out
+
+
+def test_a_byte_order_mark_is_accepted(tiny, tmp_path, capsys):
+    bom = tmp_path / "notepad.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + tiny.read_bytes())
+    assert main(["validate", str(bom)]) == EXIT_OK
+    assert "OK" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("written", ['"05/01/2026"', "05/01/2026"], ids=["quoted", "bare"])
+def test_a_day_first_date_names_the_expected_format(tiny, tmp_path, capsys, written):
+    path = tmp_path / "dates.toml"
+    path.write_text(tiny.read_text(encoding="utf-8").replace("start_date = 2026-01-05", f"start_date = {written}"),
+                    encoding="utf-8")
+    assert main(["validate", str(path)]) == EXIT_BAD_INPUT
+    out = " ".join(capsys.readouterr().out.split())
+    assert "YYYY-MM-DD" in out and "2026-01-05" in out and "invalid character in year" not in out
+
+
+def test_a_negative_seed_is_explained(tiny, capsys, no_simulation):
+    assert main(["run", str(tiny), "--seed", "-5", *SERIAL]) == EXIT_BAD_INPUT
+    out = capsys.readouterr().out
+    assert "--seed must be a non-negative integer" in out and "-5" in out

@@ -11,6 +11,7 @@ from wfm.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     backend_of,
+    lit,
     load,
     load_all,
     output_path,
@@ -35,7 +36,7 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     scenario = load(args.scenario, console)
     if scenario is None:
         return EXIT_BAD_INPUT
-    console.print(f"[green]OK[/]: {args.scenario} — {scenario.name!r}, {scenario.headcount} agents, "
+    console.print(f"[green]OK[/]: {lit(args.scenario)} — {lit(repr(scenario.name))}, {scenario.headcount} agents, "
                   f"{scenario.calendar.horizon_days} day(s), hash {scenario.content_hash()}")
     if scenario.outbound.enabled:
         for rule, preset, custom in scenario.outbound.compliance.loosened():
@@ -50,7 +51,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     if checked is None:
         return EXIT_BAD_INPUT
     scenario, reps, seed, output = checked
-    with backend_of(args) as backend, progress_bar(console, f"Simulating {scenario.name}") as progress:
+    with backend_of(args) as backend, progress_bar(console, f"Simulating {lit(scenario.name)}") as progress:
         summary = replicate(scenario, reps, seed, progress=progress, backend=backend)
     console.print(kpi_table(summary))
     return write_excel(output, [summary], [scenario], args.force, console)
@@ -131,7 +132,7 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         return EXIT_BAD_INPUT
     scenario, reps, seed, output = checked
     chosen = kpi_keys(args, [scenario])
-    with backend_of(args) as backend, progress_bar(console, f"Sweeping {scenario.name}") as progress:
+    with backend_of(args) as backend, progress_bar(console, f"Sweeping {lit(scenario.name)}") as progress:
         result = sweep(scenario, axes, reps, seed, progress, backend=backend)
     console.print(sweep_table(result, computed_keys(chosen, result.summaries)))
     # The scenario of each grid point, for the report's inputs sheet.

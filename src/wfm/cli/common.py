@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from wfm.execution import Backend, make_backend
@@ -17,6 +18,21 @@ from wfm.scenario import Scenario
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED = 0, 2, 1, 130
+
+
+def lit(text: object) -> str:
+    """Text from a scenario, a file name or the command line, made safe inside rich markup.
+
+    A scenario named "[bold]North[/bold]" or ":smile:" must print as typed (issue 15,
+    item 18); the console is built with emoji codes off (`make_console`) and this escapes
+    the brackets.
+    """
+    return escape(str(text))
+
+
+def make_console() -> Console:
+    """The console every command prints to: no emoji codes, since ":b:" in a value would become a picture."""
+    return Console(emoji=False)
 
 
 def error(console: Console, text: str) -> None:
@@ -41,9 +57,9 @@ def load_all(paths: Sequence[str], console: Console) -> list[Scenario] | None:
 
 def print_problems(exc: ScenarioError, console: Console) -> None:
     """Every problem of a scenario file, one per line."""
-    console.print(f"[bold red]{exc.source}[/]: {len(exc.problems)} problem(s):")
+    console.print(f"[bold red]{lit(exc.source)}[/]: {len(exc.problems)} problem(s):")
     for problem in exc.problems:
-        console.print(f"  • {problem}", markup=False, highlight=False)
+        console.print(f"  • {problem}", markup=False, highlight=False, emoji=False)
 
 
 def output_path(args: argparse.Namespace, console: Console) -> tuple[bool, Path | None]:
@@ -105,7 +121,7 @@ def write_workbook(output: Path | None, console: Console, write: Callable[[Path]
     except ReportError as exc:
         error(console, str(exc))
         return EXIT_FAILED
-    console.print(f"Report written to [bold]{path}[/]")
+    console.print(f"Report written to [bold]{lit(path)}[/]")
     return EXIT_OK
 
 

@@ -8,9 +8,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-from rich.console import Console
-
-from wfm.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, error, print_problems
+from wfm.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, error, make_console, print_problems
 from wfm.cli.parser import build_parser
 from wfm.execution import BackendError
 from wfm.scenario.io import ScenarioError
@@ -68,12 +66,16 @@ def _os_error_text(exc: OSError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `wfm` console script."""
     args = build_parser().parse_args(argv)
-    console = Console(stderr=False)
+    console = make_console()
     for option in ("reps", "workers", "verify_reps"):
         value = getattr(args, option, None)
         if value is not None and value < 1:
             console.print(f"[red]--{option.replace('_', '-')} must be at least 1, but got {value}[/]")
             return EXIT_BAD_INPUT
+    seed = getattr(args, "seed", None)
+    if seed is not None and seed < 0:
+        error(console, f"--seed must be a non-negative integer (0, 1, 2, ...), but got {seed}")
+        return EXIT_BAD_INPUT
     try:
         with stop_signals_unwind():
             return int(args.func(args, console))

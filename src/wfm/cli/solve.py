@@ -6,7 +6,7 @@ import argparse
 
 from rich.console import Console
 
-from wfm.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, backend_of, progress_bar, setup, write_workbook
+from wfm.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, backend_of, lit, progress_bar, setup, write_workbook
 from wfm.cli.tables import staffing_table, sweep_table, verification_line
 from wfm.scenario import Scenario
 from wfm.solvers import ServiceTarget, pacing_lever, solve_pacing, solve_staffing
@@ -42,7 +42,8 @@ def cmd_solve_staffing(args: argparse.Namespace, console: Console) -> int:
                                   verify_replications=args.verify_reps, backend=backend)
     console.print(staffing_table(solution))
     template = scenario.groups[group].shifts[shift]
-    console.print(f"Answer: [bold]{solution.headcount}[/] agent(s) on {scenario.groups[group].name}/{template.name} "
+    where = lit(f"{scenario.groups[group].name}/{template.name}")
+    console.print(f"Answer: [bold]{solution.headcount}[/] agent(s) on {where} "
                   f"(now {template.headcount}).")
     console.print(verification_line(f"Fresh-seed check, {solution.headcount}", solution.verification)
                   + (" — [green]meets the target[/]" if solution.verified else " — [red]misses the target[/]"))
@@ -77,7 +78,7 @@ def cmd_solve_pacing(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]No setting keeps the drop rate ({judged}) under {optimum.cap.at_most:.1%}[/];"
                       " try gentler settings.")
     else:
-        console.print(f"Best: [bold]{optimum.path} = {optimum.best_value}[/] — drop rate ({judged}) under "
+        console.print(f"Best: [bold]{lit(optimum.path)} = {lit(optimum.best_value)}[/] — drop rate ({judged}) under "
                       f"{optimum.cap.at_most:.1%}, most RPCs per agent-hour.")
     from wfm.report import write_pacing_report
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from rich.table import Table
 
+from wfm.cli.common import lit
 from wfm.experiment import Comparison, Estimate, Summary
 from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
 from wfm.solvers import StaffingSolution
@@ -18,7 +19,7 @@ from wfm.views.comparison import comparison_rows
 def kpi_table(summary: Summary) -> Table:
     """The headline KPIs with their 95% confidence intervals, money in the scenario's currency."""
     currency = currency_of(summary)
-    table = Table(title=f"{summary.scenario_name} — {summary.replications} replication(s), seed {summary.seed}")
+    table = Table(title=f"{lit(summary.scenario_name)} — {summary.replications} replication(s), seed {summary.seed}")
     table.add_column("KPI")
     table.add_column("mean", justify="right")
     table.add_column("95% CI", justify="right")
@@ -51,7 +52,7 @@ def _delta(value: float, definition: KpiDef, currency: str) -> str:
 def comparison_table(comparison: Comparison) -> Table:
     """Each KPI of each scenario against the base (`wfm.views.comparison`): paired difference, CI, significance."""
     base = comparison.summaries[0]
-    table = Table(title=f"Compared with {base.scenario_name} — {base.replications} paired replication(s), "
+    table = Table(title=f"Compared with {lit(base.scenario_name)} — {base.replications} paired replication(s), "
                         f"seed {base.seed}")
     for name, justify in (("scenario", "left"), ("KPI", "left"), ("base", "right"), ("scenario value", "right"),
                           ("difference", "right"), ("95% CI (paired)", "right"), ("significant", "center")):
@@ -61,13 +62,13 @@ def comparison_table(comparison: Comparison) -> Table:
         definition, currency = KPI_BY_KEY[row.key], currency_of(other)
         paired = row.paired
         if paired is None:
-            difference, ci = row.note, ""
+            difference, ci = lit(row.note), ""
         else:
             difference = _delta(paired.mean, definition, currency)
             ci = "" if math.isnan(paired.half_width) else (
                 f"{_delta(paired.low, definition, currency)} … {_delta(paired.high, definition, currency)}")
         table.add_row(
-            other.scenario_name, definition.label, format_kpi(row.base.mean, definition, currency_of(base)),
+            lit(other.scenario_name), definition.label, format_kpi(row.base.mean, definition, currency_of(base)),
             format_kpi(row.other.mean, definition, currency), difference, ci,
             "[bold green]yes[/]" if row.significant else "no",
         )
@@ -82,7 +83,7 @@ def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
     """The swept values, then each KPI's mean and 95% CI: one row per grid point, or per point and KPI when many."""
     table = Table(title=f"Sweep — {result.replications} replication(s) per point, seed {result.seed}")
     for axis in result.axes:
-        table.add_column(axis.path, justify="right")
+        table.add_column(lit(axis.path), justify="right")
     long = len(keys) > WIDE_SWEEP_KPIS
     if long:
         for name in ("KPI", "mean", "95% CI"):
@@ -91,7 +92,7 @@ def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
         table.add_column(KPI_BY_KEY[key].label, justify="right")
         table.add_column("95% CI", justify="right")
     for row in result.rows:
-        point = [str(row.values[axis.path]) for axis in result.axes]
+        point = [lit(row.values[axis.path]) for axis in result.axes]
         currency = currency_of(row.summary)
         cells = [_mean_and_ci(row.kpis[key], KPI_BY_KEY[key], currency) for key in keys]
         if long:
@@ -110,7 +111,7 @@ def _mean_and_ci(est: Estimate, definition: KpiDef, currency: str) -> tuple[str,
 def staffing_table(solution: StaffingSolution) -> Table:
     """Every simulated candidate with its service level and abandon rate."""
     sl, ab = KPI_BY_KEY["service_level"], KPI_BY_KEY["abandon_rate"]
-    table = Table(title=f"Staffing search on {solution.path} (Erlang A start: {solution.analytic_start})")
+    table = Table(title=f"Staffing search on {lit(solution.path)} (Erlang A start: {solution.analytic_start})")
     for name in ("headcount", "service level", "abandon rate", "meets target"):
         table.add_column(name, justify="right")
     for point in solution.evaluated:
