@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -11,6 +12,7 @@ from typing import NamedTuple
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
 
 from wfm.execution import Backend, make_backend
 from wfm.experiment import Summary
@@ -41,9 +43,15 @@ def error(console: Console, text: str) -> None:
 
 
 def load(path: str | None, console: Console) -> Scenario | None:
-    """The scenario at `path` (the built-in baseline when None); None after printing its problems."""
+    """The scenario at `path` (the built-in baseline when None); None after printing its problems.
+
+    A portfolio file of a million accounts takes tens of seconds to read: its progress shows.
+    """
     try:
-        return default_scenario() if path is None else load_scenario(path)
+        if path is None:
+            return default_scenario()
+        with progress_bar(console, f"Loading {lit(path)}", lazy=True) as progress:
+            return load_scenario(path, progress=progress)
     except ScenarioError as exc:
         print_problems(exc, console)
         return None
@@ -125,13 +133,83 @@ def write_workbook(output: Path | None, console: Console, write: Callable[[Path]
     return EXIT_OK
 
 
+# Without a terminal, a progress line is printed every `PLAIN_STEP` of the work, and at least
+# every `PLAIN_EVERY_S` seconds, so a log shows the run is alive even when a step takes long.
+PLAIN_STEP = 0.1
+PLAIN_EVERY_S = 30.0
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+
+class PlainProgress:
+    """Progress as plain lines, for output that is not a terminal (a log file, a pipe, a scheduler's job).
+
+    A rich bar redraws itself in place and shows nothing at all when it is not on a terminal,
+    so a run of an hour written to a log was silent until its end (issue 15, item 19).
+    """
+
+    def __init__(self, console: Console, description: str) -> None:
+        self.console = console
+        self.description = description
+        self.started = time.monotonic()
+        self.shown: float | None = None  # the last fraction printed
+        self.shown_at = self.started
+
+    def __call__(self, fraction: float) -> None:
+        """Print a line at the start, at each further step, at the end, and when the last line is old."""
+        now = time.monotonic()
+        shown = self.shown
+        if shown is not None and not (
+            int(fraction / PLAIN_STEP) > int(shown / PLAIN_STEP)  # the next step
+            or (fraction >= 1.0 > shown)  # the end
+            or now - self.shown_at >= PLAIN_EVERY_S  # alive, however slow the steps
+        ):
+            return
+        self.shown, self.shown_at = fraction, now
+        elapsed = now - self.started
+        left = f", about {_duration(elapsed * (1 - fraction) / fraction)} left" if 0 < fraction < 1 else ""
+        self.console.print(f"{self.description}: {fraction:4.0%} ({_duration(elapsed)} elapsed{left})",
+                           markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
 @contextlib.contextmanager
-def progress_bar(console: Console, description: str) -> Iterator[Callable[[float], None]]:
-    """A rich progress bar, yielded as the `progress(fraction)` callable the experiment API takes."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
-        task = bar.add_task(description, total=1.0)
-        yield lambda fraction: bar.update(task, completed=fraction)
+def progress_bar(console: Console, description: str, *, lazy: bool = False) -> Iterator[Callable[[float], None]]:
+    """Progress on standard error, yielded as the `progress(fraction)` callable the experiment API takes.
+
+    A rich bar on a terminal, plain lines otherwise (`PlainProgress`); standard output keeps
+    only the results, so they can be piped or compared. `description` is rich markup (escape
+    scenario text with `lit`). With `lazy`, nothing shows until the first report: loading a
+    scenario reports only while it reads a portfolio file.
+    """
+    err = Console(stderr=True, emoji=False)
+    if not err.is_terminal:
+        plain = PlainProgress(err, Text.from_markup(description).plain)
+        if not lazy:
+            plain(0.0)
+        yield plain
+        return
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True)
+    task = bar.add_task(description, total=1.0)
+    started = False
+
+    def update(fraction: float) -> None:
+        nonlocal started
+        if not started:
+            bar.start()
+            started = True
+        bar.update(task, completed=fraction)
+
+    if not lazy:
+        update(0.0)
+    try:
+        yield update
+    finally:
+        if started:
+            bar.stop()
 
 
 @contextlib.contextmanager

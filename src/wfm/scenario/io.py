@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -155,7 +155,8 @@ def scenario_from_mapping(data: Mapping[str, Any], source: str = "<scenario>") -
         raise ScenarioError(source, problems_from(exc)) from None
 
 
-def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLike[str] | None = None) -> Scenario:
+def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLike[str] | None = None, *,
+                   progress: Callable[[float], None] | None = None) -> Scenario:
     """Parse TOML text into a validated Scenario.
 
     Args:
@@ -163,6 +164,8 @@ def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLik
         source: how to name the scenario in error messages (usually its path).
         base_dir: folder that a relative `outbound.portfolio.file` starts from (the scenario's
             own folder); without it a scenario that imports a portfolio file is refused.
+        progress: called with the share of a portfolio file read so far (never called when the
+            scenario imports none); a file of a million accounts takes tens of seconds.
     """
     text = text.removeprefix("\ufeff")  # a byte-order mark, as Notepad saves UTF-8, is not part of the TOML
     if not text.strip():
@@ -171,7 +174,7 @@ def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLik
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, [Problem("", _toml_problem(text, exc))]) from None
-    data, file_problems = _import_portfolio_file(data, None if base_dir is None else Path(base_dir))
+    data, file_problems = _import_portfolio_file(data, None if base_dir is None else Path(base_dir), progress)
     if not file_problems:
         return scenario_from_mapping(data, source)
     # Validate the rest too, so the planner sees every problem of the scenario at once.
@@ -198,8 +201,8 @@ def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"{message}; check quotes, brackets and '='"
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Load and validate a scenario file."""
+def load_scenario(path: str | os.PathLike[str], *, progress: Callable[[float], None] | None = None) -> Scenario:
+    """Load and validate a scenario file; `progress` follows the reading of its portfolio file, if any."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -215,7 +218,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         raise ScenarioError(
             str(path), [Problem("", "is not a UTF-8 text file; is it really a .toml scenario?")]
         ) from None
-    return parse_scenario(text, str(path), base_dir=path.parent)
+    return parse_scenario(text, str(path), base_dir=path.parent, progress=progress)
 
 
 # ---- Portfolio files: `outbound.portfolio.file` is read here, at load, so wfm.sim never touches files ----
@@ -229,7 +232,8 @@ def _portfolio_table(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return portfolio if isinstance(portfolio, dict) else None
 
 
-def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None) -> tuple[dict[str, Any], list[Problem]]:
+def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None, progress: Callable[[float], None] | None = None
+                           ) -> tuple[dict[str, Any], list[Problem]]:
     """The data with `imported` set to the table read from the portfolio file, or the problems that prevented it."""
     portfolio = _portfolio_table(data)
     name = portfolio.get("file") if portfolio is not None else None
@@ -248,7 +252,7 @@ def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None) -> tuple
     sheet = portfolio.get("sheet", "")
     try:
         accounts = read_portfolio(base_dir / name, sheet=sheet if isinstance(sheet, str) else "",
-                                  segments=_segment_names(portfolio))
+                                  segments=_segment_names(portfolio), progress=progress)
     except PortfolioError as exc:
         return data, [Problem(PORTFOLIO_FILE, line) for line in exc.lines()]
     outbound = {**data["outbound"], "portfolio": {**portfolio, "imported": accounts}}
