@@ -372,3 +372,85 @@ def test_a_large_portfolio_loads_in_little_memory(tmp_path):
     loaded, added = (int(v) for v in done.stdout.split())
     assert loaded == accounts
     assert added / accounts < 600, f"{added / accounts:.0f} bytes per account"
+
+
+# ---- item 20: compare warns about different periods; the printed report ----------------------------------------
+
+
+def test_compare_warns_when_the_periods_differ(tiny, tmp_path, capsys):
+    from wfm.scenario.io import load_scenario
+    from wfm.sweep import vary
+
+    three = save_scenario(vary(load_scenario(tiny), {"calendar.horizon_days": 3}, name="Three days"),
+                          tmp_path / "three.toml")
+    assert main(["compare", str(tiny), str(three), "--reps", "2", "--kpi", "offered", *SERIAL]) == EXIT_OK
+    out = " ".join(capsys.readouterr().out.split())
+    assert "warning: the scenarios cover different periods" in out
+    assert f"{tiny}: 1 day(s) from 2026-01-05" in out and f"{three}: 3 day(s) from 2026-01-05" in out
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    """The text of each page, as laid out (pdftotext ends every page with a form feed)."""
+    from test_report_libreoffice import tool
+
+    text = subprocess.run([tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """A one-day power-dialer run and a six-point sweep, written by the CLI and printed by LibreOffice.
+
+    Also the mean attempts per account the run's workbook stores, which its printout must show.
+    """
+    from test_report_libreoffice import TOOLS, convert, tool
+    from wfm.scenario.io import load_scenario
+    from wfm.sweep import vary
+
+    for name in TOOLS:
+        tool(name)
+    folder = tmp_path_factory.mktemp("printed")
+    day = save_scenario(vary(load_scenario(SCENARIOS / "power.toml"), {"calendar.horizon_days": 1}),
+                        folder / "power_day.toml")
+    tiny = save_scenario(stationary_scenario(9, 100, 300, 180, hours=4), folder / "tiny.toml")
+    run = folder / "run.xlsx"
+    swept = folder / "sweep.xlsx"
+    assert main(["run", str(day), "--reps", "2", "-o", str(run), *SERIAL]) == EXIT_OK
+    assert main(["sweep", str(tiny), "--vary", "groups[0].shifts[0].headcount=7:12:1", "--reps", "2", "-o",
+                 str(swept), *SERIAL]) == EXIT_OK
+    from openpyxl import load_workbook
+
+    summary = load_workbook(run, read_only=True)["Summary"]
+    attempts = next(row[1] for row in summary.iter_rows(values_only=True) if row[0] == "Attempts per account")
+    pdfs = convert([run, swept], folder)
+    return {name: _page_texts(pdf) for name, pdf in pdfs.items()}, attempts
+
+
+@pytest.mark.slow  # one LibreOffice conversion for the three tests of the printed report
+def test_attempts_per_account_keeps_its_decimal(printed):
+    pages, attempts = printed
+    assert attempts < 10 and round(attempts, 1) != round(attempts)  # a value the old format rounded away
+    line = next(ln for page in pages["run"] for ln in page.splitlines()
+                if ln.strip().startswith("Attempts per account"))
+    assert line.split()[3] == f"{attempts:.1f}", line
+
+
+@pytest.mark.slow
+def test_the_interval_table_is_left_out_of_print(printed):
+    pages, _ = printed
+    interval_pages = [i for i, text in enumerate(pages["run"]) if "Inbound by interval —" in text]
+    assert len(interval_pages) == 1
+    following = pages["run"][interval_pages[0] + 1]
+    assert "Inputs" in following.split("\n", 3)[0] + following.split("\n", 3)[1]  # the next page is the next sheet
+    assert "Not printed: the" in pages["run"][interval_pages[0]]
+
+
+@pytest.mark.slow
+def test_a_six_point_sweep_comparison_spreads_over_readable_pages(printed):
+    pages, _ = printed
+    flat = [text.replace(" ", "") for text in pages["sweep"]]  # pdftotext drops the spaces of "Δ 2 − 1"
+    comparison = [text for text in flat if "Δ" in text and "Servicelevel" in text]
+    assert len(comparison) >= 2  # side by side, not squeezed onto one page
+    assert "Δ2−1" in comparison[0] and "Δ6−1" not in comparison[0]
+    assert any("Δ6−1" in text for text in comparison[1:])  # on a later page, with the KPI names repeated

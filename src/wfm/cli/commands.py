@@ -102,11 +102,29 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
     if not ok:
         return EXIT_BAD_INPUT
     chosen = kpi_keys(args, scenarios)
+    warn_different_horizons(scenarios, args.scenarios, console)
     with backend_of(args) as backend, progress_bar(console, f"Comparing {len(scenarios)} scenarios") as progress:
         summaries = run_many(scenarios, reps, seed, progress, backend=backend)
     comparison = compare(summaries, computed_keys(chosen, summaries))
     console.print(comparison_table(comparison))
     return write_excel(output, comparison.summaries, scenarios, args.force, console)
+
+
+def warn_different_horizons(scenarios: Sequence[Scenario], paths: Sequence[str], console: Console) -> None:
+    """Say so when compared scenarios cover different periods: their totals are not comparable.
+
+    Calls, costs and money collected are totals over the horizon; 5 days against 91 days makes
+    every such difference "significant" and meaningless. Rates stay comparable.
+    """
+    days = [s.calendar.horizon_days for s in scenarios]
+    starts = [s.calendar.start_date for s in scenarios]
+    if len(set(days)) == 1 and len(set(starts)) == 1:
+        return
+    each = ", ".join(f"{lit(path)}: {d} day(s) from {start.isoformat()}"
+                     for path, d, start in zip(paths, days, starts, strict=True))
+    console.print(f"[yellow]warning[/]: the scenarios cover different periods ({each}); calls, costs and money"
+                  " are totals over each period and cannot be compared, rates can. Give them one"
+                  " calendar.horizon_days and start_date to compare everything.")
 
 
 def cmd_sweep(args: argparse.Namespace, console: Console) -> int:

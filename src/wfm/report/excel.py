@@ -54,11 +54,13 @@ from wfm.report.styles import (
     GOOD_FONT,
     HIGHLIGHT_FILL,
     LABEL_FONT,
+    PAGE_WIDTH_CHARS,
     SUBTITLE_FONT,
     Column,
     Styled,
     clip_to_unit,
     delta_unit,
+    mean_unit,
     set_print_layout,
     unit_of,
     write_table,
@@ -164,7 +166,22 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                      *(table[k][idx] for k in keys), table["forecast"][idx], view.required[idx]])
     write_table(ws, top, columns, rows, currency=rep.currency)
     set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:C")
+    leave_out_of_print(ws, top, len(columns), len(rows))
     return ws
+
+
+def leave_out_of_print(ws: Worksheet, top: int, n_columns: int, n_rows: int) -> None:
+    """Print only the sheet's title block and a note: the table under it is for the screen.
+
+    A manager prints the summary pages; printing every interval made a 5-day report 26 pages
+    and a 91-day comparison 400 (issue 15, item 20). The print area stops above the table,
+    and the note says how to print it anyway.
+    """
+    note = ws.cell(row=top - 1, column=1, value=(
+        f"Not printed: the {n_rows} rows below are for reading and filtering on screen. To print them, select"
+        " the table and print the selection, or clear the print area (Page Layout > Print Area)."))
+    note.font = SUBTITLE_FONT
+    ws.print_area = f"A1:{get_column_letter(max(n_columns, 1))}{top - 1}"
 
 
 def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
@@ -243,10 +260,11 @@ def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str]
     rows = []
     for key, definition in zip(keys, definitions, strict=True):
         est, unit, goal = summary.kpis[key], unit_of(key), goals.get(key)
+        shown = mean_unit(unit)
         rows.append([
-            _label(key), Styled(est.mean, unit), Styled(clip_to_unit(est.low, unit), unit),
-            Styled(clip_to_unit(est.high, unit), unit),
-            Styled(goal.value if goal else None, unit), None, definition,
+            _label(key), Styled(est.mean, shown), Styled(clip_to_unit(est.low, unit), shown),
+            Styled(clip_to_unit(est.high, unit), shown),
+            Styled(goal.value if goal else None, shown), None, definition,
         ])
     first, last = write_table(ws, top, KPI_COLUMNS, rows, autofilter=False, freeze=freeze, currency=rep.currency)
     for i, key in enumerate(keys):
@@ -355,6 +373,11 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     for i, rep in enumerate(reports):
         facts.append((f"Scenario {i + 1}", f"{rep.scenario.name} (hash {rep.summary.scenario_hash})"))
     facts.append(("Currency", _currency_note(reports)))
+    periods = {(r.scenario.calendar.start_date, r.scenario.calendar.horizon_days) for r in reports}
+    if len(periods) > 1:
+        each = ", ".join(f"{i + 1}: {r.scenario.calendar.horizon_days} day(s) from"
+                         f" {r.scenario.calendar.start_date.isoformat()}" for i, r in enumerate(reports))
+        facts.append(("Periods differ", f"{each}; totals (calls, costs, money) are not comparable, rates are"))
     off = features_off_text([r.scenario for r in reports])
     top = write_title(
         ws, "Scenario comparison", facts,
@@ -374,15 +397,25 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     rows = []
     for key in keys:
         unit = unit_of(key)
-        row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, unit, r.currency) for r in reports]
+        row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, mean_unit(unit), r.currency)
+                                             for r in reports]
         for other in reports[1:]:
             row += _delta_cells(delta(base.summary, other.summary, key, (base.currency, other.currency)), unit)
         rows.append(row)
     first, last = write_table(ws, top, columns, rows, currency=base.currency)
+    ws.row_dimensions[top].height = _header_height(names)
     _highlight_verdicts(ws, first, last, len(reports))
     _comparison_chart(ws, reports, keys, last + 3)
-    set_print_layout(ws)
+    # Many scenarios (a sweep of six) make the table too wide for one readable page: it spreads
+    # over pages side by side, each repeating the KPI names and the header.
+    set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:A")
     return ws
+
+
+def _header_height(names: Sequence[str], chars_per_line: int = 12) -> float:
+    """A header row tall enough for scenario names wrapped in 14-wide columns (a sweep's "Base [path=value]")."""
+    lines = max(math.ceil(len(name) / chars_per_line) for name in names)
+    return max(45.0, 15.0 * min(lines, 8))
 
 
 def _currency_note(reports: Sequence[ScenarioReport]) -> str:
@@ -440,7 +473,16 @@ def _comparison_chart(ws: Worksheet, reports: Sequence[ScenarioReport], keys: Se
         [ColumnRange(ws, 2 + i, row + 1, last) for i in range(len(reports))],
         y_title="Share", y_format="0%", y_max=1.0,
     )
-    ws.add_chart(chart, f"{get_column_letter(len(reports) + 3)}{row}")
+    # Beside its data when both fit the first printed page, else under it: a chart cut by the
+    # page edge of a wide comparison (a sweep of six) is unreadable on both halves.
+    beside = len(reports) + 3
+    used = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, beside))
+    chart_chars = charts.WIDTH_CM / 2.54 * 96 / 7  # a column-width character is about 7 pixels
+    fits = used + chart_chars <= PAGE_WIDTH_CHARS[True]
+    ws.add_chart(chart, f"{get_column_letter(beside)}{row}" if fits else f"A{last + 2}")
+    ws.row_dimensions[row + 1].height = _header_height([r.scenario.name for r in reports])
+    if not fits:
+        ws.row_breaks.append(Break(id=row - 1))  # the data and its chart start a page, never cut by its end
 
 
 def inputs_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Worksheet:
