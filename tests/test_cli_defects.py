@@ -454,3 +454,26 @@ def test_a_six_point_sweep_comparison_spreads_over_readable_pages(printed):
     assert len(comparison) >= 2  # side by side, not squeezed onto one page
     assert "Δ2−1" in comparison[0] and "Δ6−1" not in comparison[0]
     assert any("Δ6−1" in text for text in comparison[1:])  # on a later page, with the KPI names repeated
+
+
+# ---- item 21: the incentive examples pay bonuses ------------------------------------------------------------
+
+
+def test_the_incentive_examples_show_what_a_bonus_does():
+    from wfm.experiment import run_many
+    from wfm.scenario.io import load_scenario
+    from wfm.sweep import vary
+
+    bonus = load_scenario(SCENARIOS / "incentives_bonus.toml")
+    flat = load_scenario(SCENARIOS / "incentives_flat.toml")
+    # The pair differs in the incentive scheme only (and in name), so a comparison shows its effect.
+    same = {"name": "x", "description": "x"}
+    assert bonus.model_copy(update={**same, "workforce": flat.workforce}) == flat.model_copy(update=same)
+    assert bonus.workforce.incentives.scheme == "bonus" and bonus.workforce.incentives.bonus_per_kept_ptp > 0
+    # Promises are made and kept only by a collections campaign: without one, the bonus could never pay.
+    assert bonus.outbound.enabled and any(g.kind != "inbound" and g.headcount for g in bonus.groups)
+    week = [vary(s, {"calendar.horizon_days": 5}) for s in (flat, bonus)]
+    flat_run, bonus_run = run_many(week, 2, bonus.run.seed)
+    assert flat_run.kpis["cost_bonuses"].mean == 0.0
+    assert bonus_run.kpis["cost_bonuses"].mean > 0.0 and bonus_run.kpis["amount_collected"].mean > 0.0
+    assert (bonus_run.per_replication["cost_bonuses"] > 0).all()
