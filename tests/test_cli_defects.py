@@ -477,3 +477,43 @@ def test_the_incentive_examples_show_what_a_bonus_does():
     assert flat_run.kpis["cost_bonuses"].mean == 0.0
     assert bonus_run.kpis["cost_bonuses"].mean > 0.0 and bonus_run.kpis["amount_collected"].mean > 0.0
     assert (bonus_run.per_replication["cost_bonuses"] > 0).all()
+
+
+# ---- item 22: help gives an example and the KPI keys ---------------------------------------------------------
+
+HELP_OF = {
+    (): True, ("run",): False, ("compare",): True, ("sweep",): True, ("solve",): False,
+    ("solve", "staffing"): False, ("solve", "pacing"): False, ("validate",): False, ("gui",): False,
+}
+
+
+@pytest.mark.parametrize(("command", "lists_kpis"), list(HELP_OF.items()),
+                         ids=[" ".join(("wfm", *c)) for c in HELP_OF])
+def test_help_gives_an_example_and_the_kpi_keys(capsys, command, lists_kpis):
+    from wfm.kpi import KPI_BY_KEY
+
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    examples = [line.strip() for line in out.split("example", 1)[1].splitlines()[1:] if line.startswith("  wfm ")]
+    assert examples and all(e.startswith(" ".join(["wfm", *command])) for e in examples)
+    if lists_kpis:
+        words = set(out.replace(",", " ").replace(".", " ").split())
+        assert set(KPI_BY_KEY) <= words, sorted(set(KPI_BY_KEY) - words)
+
+
+def test_every_help_example_is_a_valid_command(tmp_path):
+    import shlex
+
+    from wfm.cli.parser import EXAMPLES
+    from wfm.cli.parser import build_parser as parser
+
+    root = Path(__file__).resolve().parents[1]
+    for example in EXAMPLES.values():
+        words = shlex.split(example)[1:]
+        args = parser().parse_args(words)  # exits on an unknown option or a bad value
+        for word in words:
+            if word.endswith(".toml"):
+                assert (root / word).is_file(), f"{example}: {word} is not a shipped scenario"
+        assert callable(args.func)
