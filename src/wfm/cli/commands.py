@@ -51,7 +51,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     if checked is None:
         return EXIT_BAD_INPUT
     scenario, reps, seed, output = checked
-    with backend_of(args) as backend, progress_bar(console, f"Simulating {lit(scenario.name)}") as progress:
+    with backend_of(args) as backend, progress_bar(f"Simulating {lit(scenario.name)}") as progress:
         summary = replicate(scenario, reps, seed, progress=progress, backend=backend)
     console.print(kpi_table(summary))
     return write_excel(output, [summary], [scenario], args.force, console)
@@ -103,7 +103,7 @@ def cmd_compare(args: argparse.Namespace, console: Console) -> int:
         return EXIT_BAD_INPUT
     chosen = kpi_keys(args, scenarios)
     warn_different_horizons(scenarios, args.scenarios, console)
-    with backend_of(args) as backend, progress_bar(console, f"Comparing {len(scenarios)} scenarios") as progress:
+    with backend_of(args) as backend, progress_bar(f"Comparing {len(scenarios)} scenarios") as progress:
         summaries = run_many(scenarios, reps, seed, progress, backend=backend)
     comparison = compare(summaries, computed_keys(chosen, summaries))
     console.print(comparison_table(comparison))
@@ -150,7 +150,7 @@ def cmd_sweep(args: argparse.Namespace, console: Console) -> int:
         return EXIT_BAD_INPUT
     scenario, reps, seed, output = checked
     chosen = kpi_keys(args, [scenario])
-    with backend_of(args) as backend, progress_bar(console, f"Sweeping {lit(scenario.name)}") as progress:
+    with backend_of(args) as backend, progress_bar(f"Sweeping {lit(scenario.name)}") as progress:
         result = sweep(scenario, axes, reps, seed, progress, backend=backend)
     console.print(sweep_table(result, computed_keys(chosen, result.summaries)))
     # The scenario of each grid point, for the report's inputs sheet.

@@ -50,7 +50,7 @@ def load(path: str | None, console: Console) -> Scenario | None:
     try:
         if path is None:
             return default_scenario()
-        with progress_bar(console, f"Loading {lit(path)}", lazy=True) as progress:
+        with progress_bar(f"Loading {lit(path)}", lazy=True) as progress:
             return load_scenario(path, progress=progress)
     except ScenarioError as exc:
         print_problems(exc, console)
@@ -176,7 +176,7 @@ class PlainProgress:
 
 
 @contextlib.contextmanager
-def progress_bar(console: Console, description: str, *, lazy: bool = False) -> Iterator[Callable[[float], None]]:
+def progress_bar(description: str, *, lazy: bool = False) -> Iterator[Callable[[float], None]]:
     """Progress on standard error, yielded as the `progress(fraction)` callable the experiment API takes.
 
     A rich bar on a terminal, plain lines otherwise (`PlainProgress`); standard output keeps

@@ -37,7 +37,7 @@ def cmd_solve_staffing(args: argparse.Namespace, console: Console) -> int:
     group, shift = template_index(scenario, args.group, args.shift)
     target = ServiceTarget(args.sl if args.sl is not None else scenario.inbound.service_level.target,
                            args.max_abandon)
-    with backend_of(args) as backend, progress_bar(console, "Solving staffing") as progress:
+    with backend_of(args) as backend, progress_bar("Solving staffing") as progress:
         solution = solve_staffing(scenario, target, reps, seed, progress, group=group, shift=shift,
                                   verify_replications=args.verify_reps, backend=backend)
     console.print(staffing_table(solution))
@@ -68,7 +68,7 @@ def cmd_solve_pacing(args: argparse.Namespace, console: Console) -> int:
     if args.values and not args.field:
         args.field = pacing_lever(scenario)[0]
     axis = parse_axis(f"{args.field}={args.values}") if args.values else None
-    with backend_of(args) as backend, progress_bar(console, "Solving pacing") as progress:
+    with backend_of(args) as backend, progress_bar("Solving pacing") as progress:
         optimum = solve_pacing(scenario, reps, seed, progress, path=args.field,
                                values=axis.values if axis else None, drop_cap=args.drop_cap,
                                conservative=not args.on_mean, backend=backend)

@@ -373,11 +373,7 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     for i, rep in enumerate(reports):
         facts.append((f"Scenario {i + 1}", f"{rep.scenario.name} (hash {rep.summary.scenario_hash})"))
     facts.append(("Currency", _currency_note(reports)))
-    periods = {(r.scenario.calendar.start_date, r.scenario.calendar.horizon_days) for r in reports}
-    if len(periods) > 1:
-        each = ", ".join(f"{i + 1}: {r.scenario.calendar.horizon_days} day(s) from"
-                         f" {r.scenario.calendar.start_date.isoformat()}" for i, r in enumerate(reports))
-        facts.append(("Periods differ", f"{each}; totals (calls, costs, money) are not comparable, rates are"))
+    facts += _period_facts(reports)
     off = features_off_text([r.scenario for r in reports])
     top = write_title(
         ws, "Scenario comparison", facts,
@@ -407,9 +403,20 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     _highlight_verdicts(ws, first, last, len(reports))
     _comparison_chart(ws, reports, keys, last + 3)
     # Many scenarios (a sweep of six) make the table too wide for one readable page: it spreads
-    # over pages side by side, each repeating the KPI names and the header.
-    set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:A")
+    # over pages side by side, each repeating the KPI names.
+    set_print_layout(ws, title_cols="A:A")
     return ws
+
+
+def _period_facts(reports: Sequence[ScenarioReport]) -> list[tuple[str, object]]:
+    """A warning line when the scenarios cover different periods: their totals are not comparable."""
+    calendars = [r.scenario.calendar for r in reports]
+    if len({(c.start_date, c.horizon_days) for c in calendars}) == 1:
+        return []
+    starts = len({c.start_date for c in calendars}) > 1
+    each = ", ".join(f"{i + 1}: {c.horizon_days} d" + (f" from {c.start_date.isoformat()}" if starts else "")
+                     for i, c in enumerate(calendars))
+    return [("Periods differ", f"{each}; compare rates, not totals")]
 
 
 def _header_height(names: Sequence[str], chars_per_line: int = 12) -> float:
@@ -479,10 +486,11 @@ def _comparison_chart(ws: Worksheet, reports: Sequence[ScenarioReport], keys: Se
     used = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, beside))
     chart_chars = charts.WIDTH_CM / 2.54 * 96 / 7  # a column-width character is about 7 pixels
     fits = used + chart_chars <= PAGE_WIDTH_CHARS[True]
-    ws.add_chart(chart, f"{get_column_letter(beside)}{row}" if fits else f"A{last + 2}")
+    ws.add_chart(chart, f"{get_column_letter(beside)}{row + 1}" if fits else f"A{last + 2}")
     ws.row_dimensions[row + 1].height = _header_height([r.scenario.name for r in reports])
-    if not fits:
-        ws.row_breaks.append(Break(id=row - 1))  # the data and its chart start a page, never cut by its end
+    # The data and its chart start a page: under a KPI table of a page's length, the end of the
+    # page would cut the chart in two.
+    ws.row_breaks.append(Break(id=row - 1))
 
 
 def inputs_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Worksheet:
