@@ -19,7 +19,16 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh
 
+# The window needs a display: without one (a server, an ssh session, a container) say so and point
+# to the headless run instead of letting Qt abort. Then install the X libraries the window needs
+# where possible (as `make test` does), and open it.
 run: $(STAMP)
+	@if [ "$$(uname -s)" = Linux ] && [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make run opens the desktop window, but there is no display here (DISPLAY and WAYLAND_DISPLAY are unset)." >&2; \
+	  echo "Start it from a desktop session, or use 'make report' for a headless run that writes reports/baseline.xlsx." >&2; \
+	  exit 1; \
+	fi
+	bash scripts/system-deps.sh gui
 	$(BIN)/python main.py
 
 report: $(STAMP)

@@ -21,7 +21,7 @@ from wfm.kpi import KPI_BY_KEY
 from wfm.report import ReportError, build_workbook, write_report
 from wfm.report.data import Target, scenario_inputs, targets
 from wfm.report.scenario_report import FEATURE_KPIS, HEADLINE_KEYS
-from wfm.report.styles import FORMATS, clip_to_unit, money_format, unit_of
+from wfm.report.styles import FORMATS, clip_to_unit, mean_unit, money_format, unit_of
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario, load_scenario
 from wfm.views.profile import forecast
@@ -98,7 +98,8 @@ def as_kpi(cell, unit: str) -> float | None:
     return float(value)
 
 
-def assert_kpi_cell(cell, expected: float, unit: str) -> None:
+def assert_kpi_cell(cell, expected: float, unit: str, shown: str | None = None) -> None:
+    """`shown`: the display unit when it is not the KPI's (a count's mean keeps a decimal below 100)."""
     if expected is None or not math.isfinite(expected):
         assert cell.value is None, f"{cell.coordinate}: a missing value must be an empty cell"
         return
@@ -109,7 +110,7 @@ def assert_kpi_cell(cell, expected: float, unit: str) -> None:
     else:
         # openpyxl writes floats with 16 significant digits ("%.16g"), one more than Excel shows.
         assert got == pytest.approx(expected, rel=1e-15, abs=1e-300)
-    assert cell.number_format == FORMATS[unit]
+    assert cell.number_format == FORMATS[shown or unit]
 
 
 # --------------------------------------------------------------------------- single scenario
@@ -153,9 +154,9 @@ def test_summary_cells_equal_the_summary(single):
             continue
         unit = KPI_BY_KEY[key].unit
         row = by_label[KPI_BY_KEY[key].label]
-        assert_kpi_cell(row[1], est.mean, unit)
-        assert_kpi_cell(row[2], clip_to_unit(est.low, unit), unit)
-        assert_kpi_cell(row[3], clip_to_unit(est.high, unit), unit)
+        assert_kpi_cell(row[1], est.mean, unit, mean_unit(unit))
+        assert_kpi_cell(row[2], clip_to_unit(est.low, unit), unit, mean_unit(unit))
+        assert_kpi_cell(row[3], clip_to_unit(est.high, unit), unit, mean_unit(unit))
     sl = by_label["Service level"]
     target = scenario.inbound.service_level.target
     assert sl[4].value == target
@@ -320,8 +321,8 @@ def test_comparison_shows_paired_deltas(comparison):
             continue
         row = by_label[definition.label]
         unit = definition.unit
-        assert_kpi_cell(row[1], summaries[0].kpis[key].mean, unit)
-        assert_kpi_cell(row[2], summaries[1].kpis[key].mean, unit)
+        assert_kpi_cell(row[1], summaries[0].kpis[key].mean, unit, mean_unit(unit))
+        assert_kpi_cell(row[2], summaries[1].kpis[key].mean, unit, mean_unit(unit))
         delta = paired_difference(summaries[0], summaries[1], key)
         if not math.isfinite(delta.mean):  # e.g. cost to collect before anything is collected
             assert all(cell.value is None for cell in row[3:7])

@@ -9,6 +9,11 @@ and poll a `cancel` callable: on cancel they stop submitting, cancel what is sti
 raise `wfm.sim.Cancelled`. Parallel backends keep only a bounded number of replications in
 flight, which keeps cancellation prompt and memory flat however many replications are asked.
 
+Worker processes never outlive their parent: leaving a backend's `with` block on an error (a
+signal turned into an exception, Ctrl-C, a failed replication) stops the workers at once instead
+of letting them finish their replications, and every worker watches its parent and exits when
+the parent is gone, however it died (SIGTERM with the default action, SIGKILL, a crash).
+
 Dask is optional (`pip install wfm[dask]`) and imported only when its backend is built.
 """
 
@@ -19,6 +24,8 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import queue
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Self
@@ -35,6 +42,9 @@ _POLL_S = 0.05
 # Replications in flight per worker: enough to keep workers busy between polls, few enough
 # that a cancel leaves little work behind.
 _IN_FLIGHT_PER_WORKER = 2
+# How often a worker checks that its parent is still alive (seconds): the delay with which the
+# workers of a killed parent stop.
+_PARENT_POLL_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -77,11 +87,21 @@ class Backend(abc.ABC):
         """Release workers and connections (idempotent)."""
         return None
 
+    def terminate(self) -> None:
+        """Stop now, abandoning replications still running (default: `close`)."""
+        self.close()
+
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        # Leaving on an exception (a signal, Ctrl-C, a failed replication) means nobody waits
+        # for the results any more: waiting for the running replications would keep the
+        # workers busy, and the process alive, for as long as they take.
+        if kind is None:
+            self.close()
+        else:
+            self.terminate()
 
 
 class SerialBackend(Backend):
@@ -154,10 +174,26 @@ def _drive(
     return [r for r in results if r is not None]
 
 
-def _lower_priority() -> None:
-    """Worker initializer: run at a lower scheduling priority (no-op where `os.nice` is missing)."""
-    if hasattr(os, "nice"):
+def _start_worker(parent: int, background: bool) -> None:
+    """Worker initializer: exit with the parent and, for an interactive parent, yield the CPU to it.
+
+    A pool's workers wait on a queue whose write end they hold themselves, so they never see
+    their parent go: killed with SIGTERM's default action or SIGKILL, the parent would leave
+    them running their replications, then idle forever. A daemon thread polls the parent's
+    pid instead (portable, unlike Linux's parent-death signal, which also fires when the
+    *thread* that started the worker ends, e.g. the GUI's worker thread).
+    """
+    if background and hasattr(os, "nice"):
         os.nice(10)
+    if hasattr(os, "getppid"):
+        threading.Thread(target=_exit_with_parent, args=(parent,), name="wfm-parent-watch", daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit this worker as soon as `parent` is no longer its parent (it died; the worker was adopted)."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(1)  # no clean-up: the results have nobody to go to
 
 
 class ProcessBackend(_PooledBackend):
@@ -187,7 +223,7 @@ class ProcessBackend(_PooledBackend):
         if self._pool is None:
             self._pool = cf.ProcessPoolExecutor(
                 max_workers=self.workers, mp_context=multiprocessing.get_context(self._context),
-                initializer=_lower_priority if self._background else None,
+                initializer=_start_worker, initargs=(os.getpid(), self._background),
             )
         return self._pool
 
@@ -206,12 +242,30 @@ class ProcessBackend(_PooledBackend):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def terminate(self) -> None:
+        """Stop the workers now, abandoning the replications they are running; the pool restarts on next use."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # The executor has no public way to stop running work before Python 3.14's
+        # terminate_workers(); its process table is the only handle on the workers.
+        workers = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.join(timeout=5)
+
 
 def _ready(_: int) -> bool:
     """A trivial task that forces a worker to start and import the simulator."""
     import wfm.sim  # noqa: F401
 
     return True
+
+
+class BackendError(Exception):
+    """A backend cannot be used (a scheduler that does not answer); the message names the cause and the fix."""
 
 
 def _import_distributed() -> Any:
@@ -251,7 +305,7 @@ class DaskBackend(_PooledBackend):
             )
             self._client = distributed.Client(self._cluster, set_as_default=False)
         else:
-            self._client = distributed.Client(scheduler, set_as_default=False)
+            self._client = _connect(distributed, scheduler)
         self.workers = max(1, sum(self._client.nthreads().values()))
 
     def _submitter(self) -> Callable[[Task], Any]:
@@ -273,6 +327,21 @@ class DaskBackend(_PooledBackend):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+def _connect(distributed: Any, scheduler: str) -> Any:
+    """A client of the scheduler at `scheduler`, or a `BackendError` saying why there is none.
+
+    Dask retries until its connect timeout (`distributed.comm.timeouts.connect`, 30 s by
+    default) and then raises a bare OSError from deep in its event loop.
+    """
+    try:
+        return distributed.Client(scheduler, set_as_default=False)
+    except OSError as exc:
+        raise BackendError(
+            f"cannot reach the Dask scheduler at {scheduler} ({exc}); check the address and port, start the"
+            " scheduler (`dask scheduler`), or run locally with --backend processes"
+        ) from None
 
 
 def make_backend(

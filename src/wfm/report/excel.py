@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -55,16 +54,19 @@ from wfm.report.styles import (
     GOOD_FONT,
     HIGHLIGHT_FILL,
     LABEL_FONT,
+    PAGE_WIDTH_CHARS,
     SUBTITLE_FONT,
     Column,
     Styled,
     clip_to_unit,
     delta_unit,
+    mean_unit,
     set_print_layout,
     unit_of,
     write_table,
     write_title,
 )
+from wfm.report.target import save_workbook
 from wfm.scenario import Scenario
 from wfm.scenario.units import DAY_S
 from wfm.views.comparison import Delta, delta
@@ -74,10 +76,6 @@ REQUIRED_HEADER = "Erlang A required agents"
 INBOUND_AGENTS = "inbound_agents"  # interval column added to the summary's: agents of groups taking inbound
 INBOUND_AGENTS_LABEL = "Inbound agents available"
 FORECAST_HEADER = "Calls forecast"
-
-
-class ReportError(Exception):
-    """The report could not be written; the message names the file and what to do about it."""
 
 
 def _sl_note(scenario: Scenario) -> str:
@@ -168,7 +166,22 @@ def intervals_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                      *(table[k][idx] for k in keys), table["forecast"][idx], view.required[idx]])
     write_table(ws, top, columns, rows, currency=rep.currency)
     set_print_layout(ws, title_rows=f"{top}:{top}", title_cols="A:C")
+    leave_out_of_print(ws, top, len(columns), len(rows))
     return ws
+
+
+def leave_out_of_print(ws: Worksheet, top: int, n_columns: int, n_rows: int) -> None:
+    """Print only the sheet's title block and a note: the table under it is for the screen.
+
+    A manager prints the summary pages; printing every interval made a 5-day report 26 pages
+    and a 91-day comparison 400 (issue 15, item 20). The print area stops above the table,
+    and the note says how to print it anyway.
+    """
+    note = ws.cell(row=top - 1, column=1, value=(
+        f"Not printed: the {n_rows} rows below are for reading and filtering on screen. To print them, select"
+        " the table and print the selection, or clear the print area (Page Layout > Print Area)."))
+    note.font = SUBTITLE_FONT
+    ws.print_area = f"A1:{get_column_letter(max(n_columns, 1))}{top - 1}"
 
 
 def profile_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
@@ -247,10 +260,11 @@ def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str]
     rows = []
     for key, definition in zip(keys, definitions, strict=True):
         est, unit, goal = summary.kpis[key], unit_of(key), goals.get(key)
+        shown = mean_unit(unit)
         rows.append([
-            _label(key), Styled(est.mean, unit), Styled(clip_to_unit(est.low, unit), unit),
-            Styled(clip_to_unit(est.high, unit), unit),
-            Styled(goal.value if goal else None, unit), None, definition,
+            _label(key), Styled(est.mean, shown), Styled(clip_to_unit(est.low, unit), shown),
+            Styled(clip_to_unit(est.high, unit), shown),
+            Styled(goal.value if goal else None, shown), None, definition,
         ])
     first, last = write_table(ws, top, KPI_COLUMNS, rows, autofilter=False, freeze=freeze, currency=rep.currency)
     for i, key in enumerate(keys):
@@ -362,6 +376,7 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     for i, rep in enumerate(reports):
         facts.append((f"Scenario {i + 1}", f"{rep.scenario.name} (hash {rep.summary.scenario_hash})"))
     facts.append(("Currency", _currency_note(reports)))
+    facts += _period_facts(reports)
     off = features_off_text([r.scenario for r in reports])
     top = write_title(
         ws, "Scenario comparison", facts,
@@ -381,15 +396,36 @@ def comparison_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Workshe
     rows = []
     for key in keys:
         unit = unit_of(key)
-        row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, unit, r.currency) for r in reports]
+        row: list[object] = [_label(key)] + [Styled(r.summary.kpis[key].mean, mean_unit(unit), r.currency)
+                                             for r in reports]
         for other in reports[1:]:
             row += _delta_cells(delta(base.summary, other.summary, key, (base.currency, other.currency)), unit)
         rows.append(row)
     first, last = write_table(ws, top, columns, rows, currency=base.currency)
+    ws.row_dimensions[top].height = _header_height(names)
     _highlight_verdicts(ws, first, last, len(reports))
     _comparison_chart(ws, reports, keys, last + 3)
-    set_print_layout(ws)
+    # Many scenarios (a sweep of six) make the table too wide for one readable page: it spreads
+    # over pages side by side, each repeating the KPI names.
+    set_print_layout(ws, title_cols="A:A")
     return ws
+
+
+def _period_facts(reports: Sequence[ScenarioReport]) -> list[tuple[str, object]]:
+    """A warning line when the scenarios cover different periods: their totals are not comparable."""
+    calendars = [r.scenario.calendar for r in reports]
+    if len({(c.start_date, c.horizon_days) for c in calendars}) == 1:
+        return []
+    starts = len({c.start_date for c in calendars}) > 1
+    each = ", ".join(f"{i + 1}: {c.horizon_days} d" + (f" from {c.start_date.isoformat()}" if starts else "")
+                     for i, c in enumerate(calendars))
+    return [("Periods differ", f"{each}; compare rates, not totals")]
+
+
+def _header_height(names: Sequence[str], chars_per_line: int = 12) -> float:
+    """A header row tall enough for scenario names wrapped in 14-wide columns (a sweep's "Base [path=value]")."""
+    lines = max(math.ceil(len(name) / chars_per_line) for name in names)
+    return max(45.0, 15.0 * min(lines, 8))
 
 
 def _currency_note(reports: Sequence[ScenarioReport]) -> str:
@@ -447,7 +483,17 @@ def _comparison_chart(ws: Worksheet, reports: Sequence[ScenarioReport], keys: Se
         [ColumnRange(ws, 2 + i, row + 1, last) for i in range(len(reports))],
         y_title="Share", y_format="0%", y_max=1.0,
     )
-    ws.add_chart(chart, f"{get_column_letter(len(reports) + 3)}{row}")
+    # Beside its data when both fit the first printed page, else under it: a chart cut by the
+    # page edge of a wide comparison (a sweep of six) is unreadable on both halves.
+    beside = len(reports) + 3
+    used = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, beside))
+    chart_chars = charts.WIDTH_CM / 2.54 * 96 / 7  # a column-width character is about 7 pixels
+    fits = used + chart_chars <= PAGE_WIDTH_CHARS[True]
+    ws.add_chart(chart, f"{get_column_letter(beside)}{row + 1}" if fits else f"A{last + 2}")
+    ws.row_dimensions[row + 1].height = _header_height([r.scenario.name for r in reports])
+    # The data and its chart start a page: under a KPI table of a page's length, the end of the
+    # page would cut the chart in two.
+    ws.row_breaks.append(Break(id=row - 1))
 
 
 def inputs_sheet(wb: Workbook, reports: Sequence[ScenarioReport]) -> Worksheet:
@@ -550,11 +596,6 @@ def build_workbook(
     return wb
 
 
-def _fix_for(path: Path) -> str:
-    return (f"close {path.name} if it is open in Excel or another program, check that you may write to "
-            f"{path.parent}, or choose another file name")
-
-
 def write_report(
     path: str | os.PathLike[str],
     summaries: Sequence[Summary],
@@ -573,40 +614,4 @@ def write_report(
             (open in another program, read-only folder, a folder in the way); the message
             names the file and the fix.
     """
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise ReportError(f"{target}: a report must be an .xlsx file; use a name ending in .xlsx")
-    if target.is_dir():
-        raise ReportError(f"{target} is a folder, not a file; choose a file name such as {target / 'report.xlsx'}")
-    if target.exists() and not overwrite:
-        raise ReportError(
-            f"{target} already exists; pass --force (or confirm overwriting) to replace it, or choose another name"
-        )
-    try:
-        workbook = build_workbook(summaries, scenarios)
-    except ValueError as exc:
-        raise ReportError(f"{target}: {exc}") from exc
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(
-            f"cannot create the folder {target.parent} for {target.name} ({exc.strerror or exc}); "
-            "choose a folder you may write to"
-        ) from exc
-    tmp: Path | None = None
-    try:
-        # Not tempfile.mkstemp: its 0600 mode would make the report private to its writer; a
-        # random name opened exclusively gets the usual permissions from the umask.
-        tmp = target.parent / f".~{target.stem}.{secrets.token_hex(4)}.xlsx.tmp"
-        with open(tmp, "xb") as handle:
-            workbook.save(handle)
-        os.replace(tmp, target)
-        tmp = None
-    except PermissionError as exc:
-        raise ReportError(f"cannot write {target}: permission denied; {_fix_for(target)}") from exc
-    except OSError as exc:
-        raise ReportError(f"cannot write {target} ({exc.strerror or exc}); {_fix_for(target)}") from exc
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-    return target
+    return save_workbook(path, lambda: build_workbook(summaries, scenarios), overwrite=overwrite)

@@ -28,6 +28,9 @@ FORMATS: dict[str, str] = {
     "ratio": "0.0%",
     "seconds": "[m]:ss",
     "count": "#,##0",
+    # A count's mean over replications (1.7 attempts per account): a decimal below 100, where
+    # rounding to a whole number would change what it says, none above.
+    "count_mean": "[>=100]#,##0;0.0",
     "agents": "0.0",
     "number": "#,##0.00",
     "integer": "0",
@@ -101,6 +104,11 @@ def clip_to_unit(value: float, unit: str) -> float:
     if value is None or not math.isfinite(value):
         return value
     return min(max(value, low), high)
+
+
+def mean_unit(unit: str) -> str:
+    """Display unit for a KPI's mean over replications: counts keep a decimal when small (1.7, not 2)."""
+    return "count_mean" if unit == "count" else unit
 
 
 def delta_unit(unit: str) -> str:

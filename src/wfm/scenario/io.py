@@ -10,7 +10,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -26,6 +26,10 @@ from wfm.scenario.units import format_time_of_day
 
 DEFAULT_SCENARIO_NAME = "baseline.toml"
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# A date as a European planner types it: day/month/year, with slashes, dots or dashes.
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+_TOML_ERROR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+DATE_FORMAT_HINT = "write dates as YYYY-MM-DD, e.g. 2026-01-05 for 5 January 2026"
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,21 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _date_problem(value: Any) -> str:
+    """What is wrong with a date that did not parse, and the form to write it in.
+
+    pydantic's own text ("invalid character in year") does not say which form it expects;
+    a date written day first is the usual slip, so it is turned round as an example.
+    """
+    example = ""
+    found = _DAY_MONTH_YEAR.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is not None:
+        day, month, year = (int(g) for g in found.groups())
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            example = f" ({year:04d}-{month:02d}-{day:02d} if you meant day {day} of month {month})"
+    return f"{_describe(value)} is not a date; {DATE_FORMAT_HINT}{example}"
+
+
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -112,6 +131,8 @@ def problems_from(error: ValidationError, model: type[BaseModel] = Scenario) -> 
             message = f"has {err['ctx']['actual_length']} entries; give at least {need}"
         elif kind == "value_error":
             message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+        elif kind.startswith("date_"):
+            message = _date_problem(value)
         elif kind == "literal_error":
             message = f"{_describe(value)} is not allowed; use {err['ctx']['expected']}"
         else:
@@ -134,7 +155,8 @@ def scenario_from_mapping(data: Mapping[str, Any], source: str = "<scenario>") -
         raise ScenarioError(source, problems_from(exc)) from None
 
 
-def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLike[str] | None = None) -> Scenario:
+def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLike[str] | None = None, *,
+                   progress: Callable[[float], None] | None = None) -> Scenario:
     """Parse TOML text into a validated Scenario.
 
     Args:
@@ -142,15 +164,17 @@ def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLik
         source: how to name the scenario in error messages (usually its path).
         base_dir: folder that a relative `outbound.portfolio.file` starts from (the scenario's
             own folder); without it a scenario that imports a portfolio file is refused.
+        progress: called with the share of a portfolio file read so far (never called when the
+            scenario imports none); a file of a million accounts takes tens of seconds.
     """
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Notepad saves UTF-8, is not part of the TOML
     if not text.strip():
         raise ScenarioError(source, [Problem("", "the file is empty; start from scenarios/baseline.toml")])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(source, [Problem("", f"not valid TOML: {exc}; check quotes, brackets and '='")])\
-            from None
-    data, file_problems = _import_portfolio_file(data, None if base_dir is None else Path(base_dir))
+        raise ScenarioError(source, [Problem("", _toml_problem(text, exc))]) from None
+    data, file_problems = _import_portfolio_file(data, None if base_dir is None else Path(base_dir), progress)
     if not file_problems:
         return scenario_from_mapping(data, source)
     # Validate the rest too, so the planner sees every problem of the scenario at once.
@@ -161,8 +185,24 @@ def parse_scenario(text: str, source: str = "<text>", base_dir: str | os.PathLik
     raise ScenarioError(source, file_problems)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Load and validate a scenario file."""
+def _toml_problem(text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """The TOML parser's message, with the fix for the slip it most likely is.
+
+    A date typed day first without quotes (`start_date = 05/01/2026`) is not a TOML value,
+    and the parser can only say where it stopped; when that line holds such a date, say how
+    dates are written.
+    """
+    message = f"not valid TOML: {exc}"
+    where = _TOML_ERROR_LINE.search(str(exc))
+    lines = text.splitlines()
+    if where is not None and 0 < int(where.group(1)) <= len(lines) and _DAY_MONTH_YEAR.search(
+            lines[int(where.group(1)) - 1]):
+        return f"{message}; {DATE_FORMAT_HINT}, without quotes"
+    return f"{message}; check quotes, brackets and '='"
+
+
+def load_scenario(path: str | os.PathLike[str], *, progress: Callable[[float], None] | None = None) -> Scenario:
+    """Load and validate a scenario file; `progress` follows the reading of its portfolio file, if any."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -173,12 +213,12 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     except PermissionError:
         raise ScenarioError(str(path), [Problem("", "cannot be read (permission denied)")]) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # Notepad starts UTF-8 files with a byte-order mark
     except UnicodeDecodeError:
         raise ScenarioError(
             str(path), [Problem("", "is not a UTF-8 text file; is it really a .toml scenario?")]
         ) from None
-    return parse_scenario(text, str(path), base_dir=path.parent)
+    return parse_scenario(text, str(path), base_dir=path.parent, progress=progress)
 
 
 # ---- Portfolio files: `outbound.portfolio.file` is read here, at load, so wfm.sim never touches files ----
@@ -192,7 +232,8 @@ def _portfolio_table(data: Mapping[str, Any]) -> dict[str, Any] | None:
     return portfolio if isinstance(portfolio, dict) else None
 
 
-def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None) -> tuple[dict[str, Any], list[Problem]]:
+def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None, progress: Callable[[float], None] | None = None
+                           ) -> tuple[dict[str, Any], list[Problem]]:
     """The data with `imported` set to the table read from the portfolio file, or the problems that prevented it."""
     portfolio = _portfolio_table(data)
     name = portfolio.get("file") if portfolio is not None else None
@@ -211,7 +252,7 @@ def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None) -> tuple
     sheet = portfolio.get("sheet", "")
     try:
         accounts = read_portfolio(base_dir / name, sheet=sheet if isinstance(sheet, str) else "",
-                                  segments=_segment_names(portfolio))
+                                  segments=_segment_names(portfolio), progress=progress)
     except PortfolioError as exc:
         return data, [Problem(PORTFOLIO_FILE, line) for line in exc.lines()]
     outbound = {**data["outbound"], "portfolio": {**portfolio, "imported": accounts}}

@@ -41,14 +41,16 @@ cells are taken as they are.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
 import math
 import os
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -69,8 +71,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED: tuple[str, ...] = ("account_id", "balance", "dpd", "segment")
 MAX_PROBLEMS = 50
+PROGRESS_ROWS = 25_000  # rows between two progress reports while a file is read
 
 _ALIAS = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
+_COUNTRY, _SUBDIVISION = list(COLUMNS).index("country"), list(COLUMNS).index("subdivision")  # in a row's values
 _SEPARATORS = re.compile(r"[\s\-./]+")
 _SPACES = "\u00a0\u202f "  # no-break and narrow no-break spaces group thousands in many locales
 _CURRENCY = "€$£"
@@ -157,15 +161,24 @@ class _Problems:
 
 
 def read_portfolio(
-    path: str | os.PathLike[str], *, sheet: str = "", segments: Sequence[str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    sheet: str = "",
+    segments: Sequence[str] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> AccountTable:
     """Read the accounts of a CSV or XLSX portfolio file, in file order, into one table.
+
+    Rows are read one at a time and never all kept as text: a portfolio of 1.65 million
+    accounts holds only its columns of values in memory, not millions of row lists of cells.
 
     Args:
         path: the file (.csv, .txt, .xlsx or .xlsm).
         sheet: XLSX worksheet to read; "" = the first one. Not allowed for CSV.
         segments: the scenario's segment names; segment cells are matched to them case-insensitively
             and written with the scenario's spelling. None = accept any name as written.
+        progress: called with the share of the file's rows read so far (0 to 1), every
+            `PROGRESS_ROWS` rows, so a front end can show a large file loading.
 
     Raises:
         PortfolioError: with every problem found, each naming the row, column, value and fix.
@@ -174,19 +187,34 @@ def read_portfolio(
     suffix = path.suffix.lower()
     problems = _Problems(path, sheet if suffix in _XLSX_SUFFIXES else "")
     data = _read_bytes(path, problems)
+    rows: Generator[Row, None, None]
     if suffix in _CSV_SUFFIXES:
         if sheet:
             raise problems.fail(f'is a CSV file, which has no sheets; clear outbound.portfolio.sheet ("{sheet}")')
-        rows, decimal_comma = _csv_rows(data, problems)
+        rows, total, decimal_comma = _csv_rows(data, problems)
         csv_file = True
     elif suffix in _XLSX_SUFFIXES:
-        rows, decimal_comma, csv_file = _xlsx_rows(data, sheet, problems), False, False
+        (rows, total), decimal_comma, csv_file = _xlsx_rows(data, sheet, problems), False, False
     elif suffix == ".xls" or data.startswith(_OLE_MAGIC):
         raise problems.fail("is a legacy Excel .xls workbook; open it in Excel and save it as .xlsx or CSV")
     else:
         kind = f'extension "{path.suffix}"' if path.suffix else "no extension"
         raise problems.fail(f"is not a CSV or XLSX file ({kind}); export the portfolio from Excel as .csv or .xlsx")
-    return _accounts(rows, decimal_comma, csv_file, segments, problems)
+    del data  # the rows come from the decoded text (CSV) or the open workbook (XLSX) now
+    with contextlib.closing(rows):  # an XLSX workbook is closed even when a bad row stops the reading
+        return _accounts(_reporting(rows, total, progress), decimal_comma, csv_file, segments, problems)
+
+
+def _reporting(rows: Iterator[Row], total: int, progress: Callable[[float], None] | None) -> Iterator[Row]:
+    """The rows, calling `progress` with the share read every `PROGRESS_ROWS` rows and once at the end."""
+    if progress is None:
+        yield from rows
+        return
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_ROWS == 0:
+            progress(min(count / max(total, 1), 1.0))
+        yield row
+    progress(1.0)
 
 
 def _read_bytes(path: Path, problems: _Problems) -> bytes:
@@ -230,24 +258,44 @@ def _decode(data: bytes, problems: _Problems) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _csv_rows(data: bytes, problems: _Problems) -> tuple[list[Row], bool]:
-    """The rows of a CSV file with their spreadsheet numbers, and whether it uses the decimal comma."""
-    lines = _decode(data, problems).splitlines(keepends=True)
+def _csv_rows(data: bytes, problems: _Problems) -> tuple[Generator[Row, None, None], int, bool]:
+    """A CSV file's rows with their spreadsheet numbers, how many there are (about), and its decimal mark.
+
+    The rows are read as they are asked for, from lines cut out of the decoded text one at a
+    time (not `splitlines`, nor `io.StringIO`, which keeps 4 bytes per character).
+    """
+    text = _decode(data, problems)
+    end = "\n" if "\n" in text else "\r"  # "\r" alone: classic Mac line ends, as old Excel for Mac wrote
+    lines = _lines(text, end)
+    first = next(lines, "")
     delimiter = None
-    first = lines[0].strip().lower() if lines else ""
-    if len(first) == 5 and first.startswith("sep="):
-        delimiter = first[4]
-        lines = lines[1:]  # Excel's separator hint; Excel hides it, so the header stays row 1
+    if len(first.strip()) == 5 and first.strip().lower().startswith("sep="):
+        delimiter = first.strip()[4]  # Excel's separator hint; Excel hides it, so the header stays row 1
+    else:
+        lines = itertools.chain([first], lines)
     if delimiter is None:
-        delimiter = _sniff(next((ln for ln in lines if ln.strip()), ""))
-    rows: list[Row] = []
-    reader = csv.reader(lines, delimiter=delimiter)
+        delimiter = _sniff(next((ln for ln in _lines(text, end) if ln.strip() and not ln.strip().lower().startswith(
+            "sep=")), ""))
+    return _csv_records(csv.reader(lines, delimiter=delimiter), problems), text.count(end) + 1, delimiter == ";"
+
+
+def _lines(text: str, end: str) -> Iterator[str]:
+    """The lines of `text`, each with its line end (csv needs it to read a line break inside quotes)."""
+    start = 0
+    while start < len(text):
+        stop = text.find(end, start)
+        stop = len(text) if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
+def _csv_records(reader: Iterator[list[str]], problems: _Problems) -> Generator[Row, None, None]:
+    number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            rows.append((number, cells))
+            yield number, cells
     except csv.Error as exc:
-        raise problems.fail(f"is not valid CSV ({exc}); check the quotes on this row", len(rows) + 1) from None
-    return rows, delimiter == ";"
+        raise problems.fail(f"is not valid CSV ({exc}); check the quotes on this row", number + 1) from None
 
 
 def _sniff(header: str) -> str:
@@ -268,8 +316,11 @@ def _sniff(header: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _xlsx_rows(data: bytes, sheet: str, problems: _Problems) -> list[Row]:
-    """The rows of one worksheet, read in openpyxl's read-only mode (cached values of formulas)."""
+def _xlsx_rows(data: bytes, sheet: str, problems: _Problems) -> tuple[Generator[Row, None, None], int]:
+    """The rows of one worksheet, read as they are asked for, and about how many there are.
+
+    Read in openpyxl's read-only mode: the cached values of formulas, one row at a time.
+    """
     if data.startswith(_OLE_MAGIC):
         raise problems.fail("is a legacy Excel .xls workbook with an .xlsx name; open it in Excel and save it as .xlsx")
     if not data.startswith(_ZIP_MAGIC):
@@ -287,16 +338,24 @@ def _xlsx_rows(data: bytes, sheet: str, problems: _Problems) -> list[Row]:
             raise problems.fail(
                 f"could not be opened as an XLSX workbook ({exc}); open it in Excel and save it again as .xlsx"
             ) from None
-        try:
-            if sheet and sheet not in book.sheetnames:
-                names = ", ".join(f'"{n}"' for n in book.sheetnames)
-                raise problems.fail(f"does not exist; the workbook's sheets are {names}: set outbound.portfolio.sheet"
-                                    " to one of them")
-            worksheet = book[sheet] if sheet else book.worksheets[0]
-            return [(number, list(cells)) for number, cells in
-                    enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)]
-        finally:
+        if sheet and sheet not in book.sheetnames:
+            names = ", ".join(f'"{n}"' for n in book.sheetnames)
             book.close()
+            raise problems.fail(f"does not exist; the workbook's sheets are {names}: set outbound.portfolio.sheet"
+                                " to one of them")
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+    return _sheet_records(book, worksheet), int(getattr(worksheet, "max_row", 0) or 0)
+
+
+def _sheet_records(book: Any, worksheet: Any) -> Generator[Row, None, None]:
+    """A worksheet's rows with their numbers; closes the workbook when done (or when closed early)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for number, cells in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
+                yield number, list(cells)
+    finally:
+        book.close()
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -323,25 +382,35 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def _blank_row(cells: list[Any]) -> bool:
+    for cell in cells:  # a plain loop: most rows end at their first cell
+        if not _blank(cell):
+            return False
+    return True
+
+
 def _accounts(
-    rows: list[Row], decimal_comma: bool, csv_file: bool, segments: Sequence[str] | None, problems: _Problems
+    rows: Iterable[Row], decimal_comma: bool, csv_file: bool, segments: Sequence[str] | None, problems: _Problems
 ) -> AccountTable:
     """Header, then one account per non-blank row; raises with every problem once all rows are read."""
-    body = [(n, cells) for n, cells in rows if not all(_blank(c) for c in cells)]
-    if not body:
+    body = ((n, cells) for n, cells in rows if not _blank_row(cells))
+    first = next(body, None)
+    if first is None:
         raise problems.fail(
             "is empty; its first row must name the columns account_id, balance, dpd, segment (optional: phones,"
             " timezone), with one account per row below"
         )
-    (header_row, header), data_rows = body[0], body[1:]
+    header_row, header = first
     columns = _map_columns(header, header_row, problems)
     if problems:
         raise problems.error()
-    if not data_rows:
-        raise problems.fail("has a header row but no accounts; add one row per account below it")
     reader = _RowReader(columns, header, decimal_comma, csv_file, segments, problems)
-    for number, cells in data_rows:
+    read = 0
+    for number, cells in body:
         reader.account(number, cells)
+        read += 1
+    if not read:
+        raise problems.fail("has a header row but no accounts; add one row per account below it")
     if problems:
         raise problems.error()
     return reader.table()
@@ -416,6 +485,9 @@ class _RowReader:
         self.zones: set[str] = set()  # time zones already checked (a file holds few distinct ones)
         self.regions: set[str] = set()  # holiday jurisdictions already checked
         self.values: dict[str, list[Any]] = {field: [] for field in COLUMNS}
+        self._plan = [(columns.get(field), getattr(self, f"_{field}"), self.names.get(field, field))
+                      for field in COLUMNS]
+        self._lists = [self.values[field] for field in COLUMNS]
 
     def account(self, row: int, cells: list[Any]) -> None:
         """Add one row's account to the columns, or its problems to the list."""
@@ -425,15 +497,26 @@ class _RowReader:
                     " or separate the columns with ;") if not self.decimal_comma else "; check for a stray ;"
             self.problems.add(f"has {len(cells)} values but the header has {self.width} columns{hint}", row)
             return
-        values = {field: self._parse(field, row, self._cell(cells, field)) for field in COLUMNS}
-        if any(v is _BAD for v in values.values()):
+        # One pass over the fields with their parser and cell index bound once (`_plan`): this
+        # runs for every row of a file of millions.
+        values = []
+        width = len(cells)
+        for index, parse, column in self._plan:
+            cell = cells[index] if index is not None and index < width else None
+            try:
+                values.append(parse(row, cell))
+            except ValueError as exc:
+                self.problems.add(str(exc), row, column)
+                values.append(_BAD)
+        if _BAD in values:
             return
-        if values["country"] or values["subdivision"]:
-            region = f"{values['country']}-{values['subdivision']}" if values["subdivision"] else values["country"]
+        country, subdivision = values[_COUNTRY], values[_SUBDIVISION]
+        if country or subdivision:
+            region = f"{country}-{subdivision}" if subdivision else country
             if not self._region_known(region, row):
                 return
-        for field, value in values.items():
-            self.values[field].append(value)
+        for column_values, value in zip(self._lists, values, strict=True):
+            column_values.append(value)
 
     def table(self) -> AccountTable:
         """The accounts read so far, as one table (every cell was checked on the way in)."""
@@ -441,18 +524,6 @@ class _RowReader:
         regions = [f"{c}-{d}" if c and d else c for c, d in zip(v["country"], v["subdivision"], strict=True)]
         return AccountTable.from_columns(v["account_id"], v["balance"], v["dpd"], v["segment"], v["phones"],
                                          v["timezone"], regions)
-
-    def _cell(self, cells: list[Any], field: str) -> Any:
-        index = self.columns.get(field)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    def _parse(self, field: str, row: int, cell: Any) -> Any:
-        column = self.names.get(field, field)
-        try:
-            return getattr(self, f"_{field}")(row, cell)
-        except ValueError as exc:
-            self.problems.add(str(exc), row, column)
-            return _BAD
 
     def _account_id(self, row: int, cell: Any) -> str:
         if _blank(cell):

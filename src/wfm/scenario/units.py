@@ -8,6 +8,7 @@ section has in common (`Model`: unknown keys are errors, values are frozen).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -65,6 +66,22 @@ def non_negative_values(values: dict[str, float], what: Callable[[str, float], s
     return values
 
 
+# Control characters: a workbook (XML 1.0) cannot hold C0 controls other than tab and line breaks,
+# and a terminal acts on them (and on DEL and the C1 range) instead of printing them.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable_text(value: str) -> str:
+    """Refuse text with control characters, naming the first one and where it is."""
+    found = _CONTROL_CHARACTER.search(value)
+    if found is not None:
+        raise ValueError(
+            f"{value!r} contains the control character U+{ord(found.group()):04X} at position {found.start() + 1};"
+            " remove it (text may hold tabs and line breaks, no other control characters)"
+        )
+    return value
+
+
 TimeOfDay = Annotated[int, BeforeValidator(parse_time_of_day)]
 ClosingTime = Annotated[int, BeforeValidator(lambda v: parse_time_of_day(v, allow_24=True))]
 
@@ -86,6 +103,16 @@ class Model(BaseModel):
             if isinstance(value, bool):
                 raise ValueError(f"{str(value).lower()} is a yes/no value, but this is a number; write a number")
             raise ValueError(f"{value!r} is text, but this is a number; write the number without quotes")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_is_printable(cls, value: object) -> object:
+        # Names and descriptions end up in workbooks and on terminals: a stray control
+        # character (pasted from another program) made openpyxl fail after the whole
+        # simulation had run (issue 15, item 14), so it is refused with the other input errors.
+        if isinstance(value, str):
+            printable_text(value)
         return value
 
 
