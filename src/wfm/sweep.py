@@ -276,7 +276,7 @@ def load_sweep_plan(path: str | os.PathLike[str]) -> SweepPlan:
     """
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # utf-8-sig: Notepad writes a BOM
     except FileNotFoundError:
         raise ScenarioError(str(path), [Problem("", "file not found; check the path")]) from None
     except tomllib.TOMLDecodeError as exc:
