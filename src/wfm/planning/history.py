@@ -145,7 +145,8 @@ class History:
         interval_minutes: length of an interval: 15, 30 or 60.
         start_date: the first day of the history; day d is `start_date + d`.
         offered: calls offered, shape (days, intervals per day).
-        answered: calls answered (zeros when the file had no such column).
+        answered: calls answered; without an answered column, offered − abandoned (or offered when the
+            file has neither), the calls the AHT and ASA averages are taken over.
         abandoned: calls abandoned (zeros when the file had no such column).
         handle_s: total handle time of the answered calls, seconds (AHT × answered).
         abandon_wait_s: total wait of the abandoned calls, seconds (average abandon time × abandoned).
@@ -772,7 +773,7 @@ def _arrays(placed: Sequence[tuple[_Record, date, int]], minutes: int, timezone:
         abandoned = v.get("abandoned", 0.0)
         answered = v.get("answered", offered - abandoned if "abandoned" in v else offered)
         arrays["offered"][at] += offered
-        arrays["answered"][at] += v.get("answered", 0.0)
+        arrays["answered"][at] += answered
         arrays["abandoned"][at] += abandoned
         arrays["handle_s"][at] += v.get("aht", 0.0) * answered
         arrays["answer_wait_s"][at] += v.get("asa", 0.0) * answered
