@@ -115,6 +115,7 @@ def write(path: Path, rows: list[tuple[str, ...]], weeks: int, seed: int) -> Non
 
 
 def main() -> None:
+    """Write the sample (arguments: see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--weeks", type=int, default=WEEKS)

@@ -514,14 +514,15 @@ class _Model:
         cost[:self.n_x] = self.costs if objective is None else objective
         lower = [rows.lower[i] for i in keep]
         upper = [rows.upper[i] for i in keep]
-        integrality = np.ones(n_vars)
+        integrality = np.ones(n_vars, dtype=np.int64)
         if elastic_coverage:
             covered = [remap[i] for i in keep if rows.family[i] == "coverage"]
             entries += [(r, n_vars + j, 1.0) for j, r in enumerate(covered)]
             n_vars += len(covered)
             cost = np.concatenate([np.zeros(self.n_vars), np.ones(len(covered))])
-            integrality = np.concatenate([integrality, np.zeros(len(covered))])
-        matrix = sparse.csr_array(([v for _, _, v in entries], ([r for r, _, _ in entries], [c for _, c, _ in entries])),
+            integrality = np.concatenate([integrality, np.zeros(len(covered), dtype=np.int64)])
+        table = np.array(entries, dtype=float).reshape(-1, 3)
+        matrix = sparse.csr_array((table[:, 2], (table[:, 0].astype(np.int64), table[:, 1].astype(np.int64))),
                                   shape=(len(keep), n_vars))
         started = time.perf_counter()
         result = milp(cost, integrality=integrality, bounds=Bounds(0, np.inf),
