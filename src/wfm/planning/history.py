@@ -64,6 +64,7 @@ from wfm.scenario.portfolio_file import (
     PortfolioProblem,
     Row,
     _blank,
+    _cell_text,
     _csv_rows,
     _Problems,
     _read_bytes,
@@ -125,11 +126,15 @@ class HistoryError(PortfolioError):
 
 
 class _HistoryProblems(_Problems):
+    """The portfolio import's problem list, reported in file order: by row, then by column."""
+
     def __init__(self, path: Path, sheet: str) -> None:
         super().__init__(path, sheet, noun="interval export", sheet_setting="the history sheet")
+        self.columns: dict[str, int] = {}  # header text → position, once the header is read
 
     def error(self) -> HistoryError:
-        return HistoryError(self.path, self.kept, self.more)
+        ordered = sorted(self.kept, key=lambda p: (p.row or 0, self.columns.get(p.column or "", -1)))
+        return HistoryError(self.path, ordered, self.more)
 
 
 @dataclass(frozen=True)
@@ -327,6 +332,7 @@ class _Stamp:
     minute: int  # minutes after midnight
     offset: int | None  # UTC offset in minutes when the row gave one
     end_minute: int | None  # end of a "08:00-08:15" range
+    text: str = ""  # the cell as written, for messages
 
 
 @dataclass
@@ -348,14 +354,15 @@ def _history(
     columns = _map_columns(header, header_row, problems)
     if problems:
         raise problems.error()
+    problems.columns = {str(header[i]).strip(): i for i in columns.values()}
     if not data_rows:
         raise problems.fail("has a header row but no intervals; add one row per interval below it")
     reader = _CellReader(columns, header, decimal_comma, problems)
     records = [record for number, cells in data_rows if (record := reader.record(number, cells)) is not None]
     reader.check_percent_scale(records)
+    _resolve_date_order(reader.stamps, day_first, problems)
     if problems:
         raise problems.error()
-    _resolve_date_order(records, day_first, problems)
     minutes = interval_minutes or _interval_length(records, problems)
     if problems:
         raise problems.error()
@@ -374,11 +381,14 @@ class _CellReader:
         self.example = "312,5" if decimal_comma else "312.5"
         self.percent_rows: list[int] = []  # rows whose service level carried a % sign
         self.service_level_over_one = False
+        self.stamps: list[_Stamp] = []  # every start read, of good rows and bad (its date is checked too)
 
     def record(self, row: int, cells: list[Any]) -> _Record | None:
         """The row's interval start and values, or None when a cell is bad (its problem is recorded)."""
         before = len(self.problems.kept) + self.problems.more
         stamp = self._stamp(row, cells)
+        if stamp is not None:
+            self.stamps.append(stamp)
         values: dict[str, float] = {}
         for name in ("offered", *OPTIONAL):
             if name in self.columns:
@@ -578,7 +588,7 @@ def _parse_stamp(cell: Any, row: int, column: str, *, date_only: bool = False) -
     if _blank(cell):
         raise ValueError(f"is empty; give {what}, like {example}")
     text = str(cell).strip().lower()
-    parts = _RANGE.split(text, maxsplit=1)
+    parts = [text] if _ISO.match(text) else _RANGE.split(text, maxsplit=1)  # "-05:00" may be an ISO offset
     head = parts[0].strip()
     end = None
     if len(parts) == 2:
@@ -599,7 +609,7 @@ def _parse_stamp(cell: Any, row: int, column: str, *, date_only: bool = False) -
                 raise ValueError(f"{_show(cell)} has an unknown month {month_name!r}; write the month as a number or"
                                  " as gen/feb/mar… (Italian), ene/feb/mar… (Spanish) or jan/feb/mar…")
             return _Stamp(row, column, None, _date(year, _MONTHS[month_name], int(g[0]), cell), minute, None, end)
-        return _Stamp(row, column, (int(g[0]), int(g[1]), year), None, minute, None, end)
+        return _Stamp(row, column, (int(g[0]), int(g[1]), year), None, minute, None, end, _cell_text(cell))
     raise ValueError(f"{_show(cell)} is not {what}; write it like {example} or 2026-01-05"
                      + ("" if date_only else " 08:15"))
 
@@ -645,9 +655,9 @@ def _date(year: int, month: int, day: int, cell: Any) -> date:
             from None
 
 
-def _resolve_date_order(records: Sequence[_Record], day_first: bool | None, problems: _Problems) -> None:
+def _resolve_date_order(stamps: Sequence[_Stamp], day_first: bool | None, problems: _Problems) -> None:
     """Read every d/m/y or m/d/y date of the file in one order (see the module docstring)."""
-    pending = [r.stamp for r in records if r.stamp.fields is not None]
+    pending = [s for s in stamps if s.fields is not None]
     if not pending:
         return
     if day_first is None:
@@ -667,7 +677,7 @@ def _resolve_date_order(records: Sequence[_Record], day_first: bool | None, prob
             stamp.day = date(year, month, day)
         except ValueError:
             order = "day/month/year" if day_first else "month/day/year"
-            problems.add(f'"{a}/{b}/{year}" is not a date when read {order}, as the rest of the file is; correct it',
+            problems.add(f'"{stamp.text}" is not a date when read {order}, as the rest of the file is; correct it',
                          stamp.row, stamp.column)
         stamp.fields = None
 
