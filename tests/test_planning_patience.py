@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 import pytest
-from stationary import stationary_scenario
 
+from stationary import stationary_scenario
 from wfm.planning.patience import exponential_patience
 from wfm.sim import run
 
