@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -198,3 +199,19 @@ def test_the_shipped_sample_is_a_simulated_italian_export() -> None:
     assert history.offered[sundays].sum() == 0
     assert np.all(history.answered + history.abandoned <= history.offered)
     assert SAMPLE.read_text(encoding="utf-8").splitlines()[1].startswith("# SIMULATED interval history")
+
+
+def test_the_sample_is_what_its_generator_writes() -> None:
+    """The first two weeks again from the script (week w is replication w): a model change shows up here first.
+
+    If the simulator's numbers change on purpose, regenerate the sample with
+    `python scripts/make_history_sample.py` and say so in the commit.
+    """
+    spec = importlib.util.spec_from_file_location("make_history_sample", REPO / "scripts" / "make_history_sample.py")
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    rows = generator.make_rows(weeks=2)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    body = lines[lines.index(";".join(generator.HEADER)) + 1:]
+    assert body[:len(rows)] == [";".join(r) for r in rows]

@@ -12,7 +12,8 @@ value and the fix, with the readers and the message style of the portfolio impor
 Columns are found by header name, case-insensitively and without accents; spaces, hyphens,
 dots and slashes count as underscores, and a unit in brackets or a % sign is ignored
 ("AHT (s)" = aht, "Service Level %" = service_level). Italian and Spanish names are accepted
-beside the English ones. Other columns are ignored.
+beside the English ones. Other columns are ignored, and so are title lines above the header
+(the header is the first row naming an offered and a start or date column).
 
     start          interval start, date and time in one cell (or give `date` and `time` apart);
                    a range "08:00-08:15" is read as its start

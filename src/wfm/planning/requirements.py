@@ -364,15 +364,13 @@ def correct_by_simulation(
         requirement = np.minimum(requirement + np.where(raisable, added, 0), erlang + max_raise)
         passed = judged(level, replications) & ~missed
         hold = np.maximum(hold, np.where(passed, np.floor(floor + 1e-9).astype(int), 0))
-    unmet = _unmet(scenario, level, requirement, erlang, floor, target, replications, max_raise,
-                   ran_out=bool(raisable.any()))
+    unmet = _unmet(scenario, level, requirement, erlang, floor, target, replications, max_raise)
     return Correction(erlang=np.asarray(erlang), requirement=requirement, scenario=scenario, summary=summary,
                       service_level=level, floor=floor, rounds=tuple(rounds), unmet=unmet, target=target)
 
 
 def _unmet(scenario: Scenario, level: IntervalServiceLevel, requirement: np.ndarray, erlang: np.ndarray,
-           floor: np.ndarray, target: float, replications: int, max_raise: int, *, ran_out: bool
-           ) -> tuple[UnmetInterval, ...]:
+           floor: np.ndarray, target: float, replications: int, max_raise: int) -> tuple[UnmetInterval, ...]:
     cal = scenario.calendar
     out = []
     ok = judged(level, replications)
@@ -393,9 +391,8 @@ def _unmet(scenario: Scenario, level: IntervalServiceLevel, requirement: np.ndar
             reason, detail = "no gain", (f"{max_raise} agents above Erlang A and still below target: the interval"
                                          " lacks something other than its own agents (a queue built before,"
                                          " agents on the dialer, calls at the edge of opening hours)")
-        else:
-            reason, detail = "rounds", "still being raised when the rounds ran out" if ran_out else \
-                "below target"
+        else:  # the loop stops early only when nothing is left to raise, so this interval met the round limit
+            reason, detail = "rounds", "still being raised when the rounds ran out"
         out.append(UnmetInterval(at[0], at[1], label, float(level.mean[at]), float(level.low[at]),
                                  int(requirement[at]), float(floor[at]), reason, detail))
     return tuple(out)
