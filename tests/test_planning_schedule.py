@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from wfm.planning.requirements import floor_agents
-from wfm.planning.roster import apply_schedule, group_limits
+from wfm.planning.roster import apply_schedule, day_patterns, group_limits, standard_templates
 from wfm.planning.schedule import (
     BreakRule,
     GroupLimits,
@@ -283,3 +283,22 @@ def test_bad_inputs_are_refused_with_the_fix() -> None:
         ScheduleProblem(np.zeros((5, 96)), 15, TEMPLATES, GROUPS)
     with pytest.raises(ValueError, match="names group 'Team', which has no limits"):
         ScheduleProblem(np.zeros((7, 96)), 15, TEMPLATES, GROUPS[1:])
+
+
+def test_standard_templates_follow_the_opening_hours() -> None:
+    scenario = default_scenario()  # Mon-Fri 08:00-20:00, Sat 09:00-14:00
+    templates = standard_templates(scenario, "Inbound")
+    assert day_patterns(scenario) == [("mon", "tue", "wed", "thu", "fri")]
+    weekday = [t for t in templates if t.days == ("mon", "tue", "wed", "thu", "fri")]
+    saturday = [t for t in templates if t.days == ("sat",)]
+    assert len(templates) == len(weekday) + len(saturday)
+    assert {t.length_min for t in weekday} == {510, 360, 240} and {t.length_min for t in saturday} == {300, 240}
+    assert all(8 * H <= t.start_min and t.start_min + t.length_min <= 20 * H for t in weekday)
+    assert all(9 * H <= t.start_min and t.start_min + t.length_min <= 14 * H for t in saturday)
+    assert len({t.name for t in templates}) == len(templates)
+    assert all(t.part_time == (t.length_min < 360) for t in templates)
+    six_days = scenario.model_copy(update={"calendar": scenario.calendar.model_copy(update={
+        "opening_hours": {d: scenario.calendar.opening_hours["mon"] for d in WEEKDAYS[:6]} | {"sun": None}})})
+    assert day_patterns(six_days) == [("mon", "tue", "wed", "thu", "fri"), ("tue", "wed", "thu", "fri", "sat"),
+                                      ("mon", "wed", "thu", "fri", "sat"), ("mon", "tue", "thu", "fri", "sat"),
+                                      ("mon", "tue", "wed", "fri", "sat"), ("mon", "tue", "wed", "thu", "sat")]

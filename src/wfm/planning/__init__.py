@@ -27,7 +27,7 @@ from wfm.planning.requirements import (
     simulate,
     weekly,
 )
-from wfm.planning.roster import apply_schedule, group_limits
+from wfm.planning.roster import apply_schedule, day_patterns, group_limits, standard_templates
 from wfm.planning.schedule import (
     BreakRule,
     GroupLimits,
@@ -62,6 +62,7 @@ __all__ = [
     "backtest",
     "check_plan",
     "correct_by_simulation",
+    "day_patterns",
     "erlang_requirement",
     "expand_templates",
     "exponential_patience",
@@ -75,5 +76,6 @@ __all__ = [
     "screen_work_breaks",
     "simulate",
     "solve_schedule",
+    "standard_templates",
     "weekly",
 ]

@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from wfm.planning.schedule import GroupLimits, Schedule, ShiftTemplate
-from wfm.scenario import Scenario
+from wfm.planning.schedule import GroupLimits, Schedule, ShiftTemplate, expand_templates
+from wfm.scenario import WEEKDAYS, Scenario
 from wfm.scenario.io import scenario_from_mapping
-from wfm.scenario.units import format_time_of_day
+from wfm.scenario.units import MINUTE_S, Weekday, format_time_of_day
+
+STANDARD_LENGTHS_MIN: tuple[int, ...] = (8 * 60 + 30, 6 * 60, 4 * 60)
+"""Shift lengths offered by `standard_templates`: full time with an unpaid lunch, and two part-time lengths."""
 
 
 def group_limits(scenario: Scenario, limits: Mapping[str, Mapping[str, Any]] | None = None) -> tuple[GroupLimits, ...]:
@@ -87,3 +90,64 @@ def apply_schedule(scenario: Scenario, schedule: Schedule, name: str | None = No
         group["shifts"] = shifts
     data["name"] = name or f"{scenario.name} (planned roster)"
     return scenario_from_mapping(data, f"<{data['name']}>")
+
+
+def day_patterns(scenario: Scenario, days_per_week: int = 5) -> list[tuple[Weekday, ...]]:
+    """Weekday patterns of `days_per_week` open days in a row (a closed day does not break the run).
+
+    For a center open six long days, every five of them in a row round the week: each pattern
+    has one of the six off. Days open for less than six hours (a short Saturday) are left out,
+    to `standard_templates`' one-day shifts.
+    """
+    hours = scenario.calendar.opening_hours
+    long_days = [d for d in WEEKDAYS if hours.get(d) is not None and _open_min(scenario, d) >= 6 * 60]
+    if len(long_days) <= days_per_week:
+        return [tuple(long_days)] if long_days else []
+    open_days = [d for d in WEEKDAYS if hours.get(d) is not None]
+    out = []
+    for first in range(len(open_days)):
+        run = [open_days[(first + k) % len(open_days)] for k in range(days_per_week)]
+        pattern = tuple(d for d in WEEKDAYS if d in run)
+        if pattern not in out:
+            out.append(pattern)
+    return out
+
+
+def _open_min(scenario: Scenario, day: Weekday) -> int:
+    hours = scenario.calendar.opening_hours.get(day)
+    return 0 if hours is None else (hours.close - hours.open) // MINUTE_S
+
+
+def standard_templates(scenario: Scenario, group: str, *, lengths_min: tuple[int, ...] = STANDARD_LENGTHS_MIN,
+                       step_min: int = 30) -> tuple[ShiftTemplate, ...]:
+    """Shift templates a planner would offer a group, from the scenario's opening hours.
+
+    Every length of `lengths_min` starting every `step_min` minutes from the earliest opening so
+    that it ends by the latest closing, on every `day_patterns` pattern; and, for each day open
+    less than six hours, one-day shifts of the day's length and of four hours. Breaks are
+    `screen_work_breaks`; shifts under six hours count as part-time.
+
+    Raises:
+        ValueError: when the center is never open or `step_min` is not a multiple of the interval.
+    """
+    interval = scenario.calendar.interval_minutes
+    if step_min % interval:
+        raise ValueError(f"step_min = {step_min} is off the {interval}-minute grid; use a multiple of {interval}")
+    hours = [h for h in scenario.calendar.opening_hours.values() if h is not None]
+    if not hours:
+        raise ValueError("the center is never open; give opening hours before planning shifts")
+    opens = min(h.open for h in hours) // MINUTE_S
+    closes = max(h.close for h in hours) // MINUTE_S
+    out: list[ShiftTemplate] = []
+    for length in lengths_min:
+        starts = range(opens, closes - length + 1, step_min)
+        out += expand_templates(group, starts, [length], day_patterns(scenario))
+    for day in WEEKDAYS:
+        day_hours = scenario.calendar.opening_hours.get(day)
+        if day_hours is None or _open_min(scenario, day) >= 6 * 60:
+            continue
+        open_min, span = day_hours.open // MINUTE_S, _open_min(scenario, day)
+        for length in sorted({span, min(span, 4 * 60)}):
+            out += expand_templates(group, range(open_min, open_min + span - length + 1, step_min), [length],
+                                    [(day,)])
+    return tuple(out)
