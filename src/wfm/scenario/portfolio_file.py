@@ -135,11 +135,19 @@ class PortfolioError(ValueError):
 
 
 class _Problems:
-    """Collects problems up to the cap and counts the rest, so a bad file is reported in one go."""
+    """Collects problems up to the cap and counts the rest, so a bad file is reported in one go.
 
-    def __init__(self, path: Path, sheet: str) -> None:
+    `noun` names the kind of file in the fixes ("export the portfolio from Excel as CSV") and
+    `sheet_setting` the setting that picks an XLSX sheet, so other imports (the interval history
+    of `wfm.planning.history`) reuse these readers with their own words.
+    """
+
+    def __init__(self, path: Path, sheet: str, noun: str = "portfolio",
+                 sheet_setting: str = "outbound.portfolio.sheet") -> None:
         self.path = path
         self.sheet = sheet
+        self.noun = noun
+        self.sheet_setting = sheet_setting
         self.kept: list[PortfolioProblem] = []
         self.more = 0
 
@@ -226,7 +234,7 @@ def _read_bytes(path: Path, problems: _Problems) -> bytes:
             " folder"
         ) from None
     except IsADirectoryError:
-        raise problems.fail(f"is a folder ({path}), not a portfolio file; name the CSV or XLSX file inside it") \
+        raise problems.fail(f"is a folder ({path}), not a {problems.noun} file; name the CSV or XLSX file inside it") \
             from None
     except PermissionError:
         raise problems.fail("cannot be read (permission denied); close it in Excel or check its permissions") \
@@ -251,7 +259,7 @@ def _decode(data: bytes, problems: _Problems) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise problems.fail("is not a text file (it holds binary data); export the portfolio from Excel as CSV")
+        raise problems.fail(f"is not a text file (it holds binary data); export the {problems.noun} from Excel as CSV")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -325,7 +333,7 @@ def _xlsx_rows(data: bytes, sheet: str, problems: _Problems) -> tuple[Generator[
         raise problems.fail("is a legacy Excel .xls workbook with an .xlsx name; open it in Excel and save it as .xlsx")
     if not data.startswith(_ZIP_MAGIC):
         hint = "; it looks like text: if it is CSV, rename it to .csv" if _looks_like_text(data) else ""
-        raise problems.fail(f"is not an XLSX workbook{hint}; save the portfolio from Excel as .xlsx or CSV")
+        raise problems.fail(f"is not an XLSX workbook{hint}; save the {problems.noun} from Excel as .xlsx or CSV")
     import openpyxl  # imported here: only XLSX portfolios need it, and it is slow to import
 
     # Excel workbooks often carry extensions openpyxl does not support (data validation,
@@ -341,7 +349,7 @@ def _xlsx_rows(data: bytes, sheet: str, problems: _Problems) -> tuple[Generator[
         if sheet and sheet not in book.sheetnames:
             names = ", ".join(f'"{n}"' for n in book.sheetnames)
             book.close()
-            raise problems.fail(f"does not exist; the workbook's sheets are {names}: set outbound.portfolio.sheet"
+            raise problems.fail(f"does not exist; the workbook's sheets are {names}: set {problems.sheet_setting}"
                                 " to one of them")
         worksheet = book[sheet] if sheet else book.worksheets[0]
     return _sheet_records(book, worksheet), int(getattr(worksheet, "max_row", 0) or 0)
