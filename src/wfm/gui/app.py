@@ -1,7 +1,8 @@
 """Desktop application entry point: `python main.py [SCENARIO.toml]` or `wfm gui`.
 
 Replications run in a process pool (`wfm.execution.ProcessBackend`) driven from the
-window's worker thread; the pool starts with the first run and closes with the app.
+window's worker thread; the pool starts with the first run, and closing the window ends it at
+once (replications still running are killed: nobody is left to read them).
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] = ()) -> int:
             scenario = default_scenario()
     backend = ProcessBackend(background=True)
     try:
-        window = MainWindow(scenario, path, backend=backend)
+        window = MainWindow(scenario, path, backend=backend, stop_workers=backend.terminate)
         window.show()
         return int(app.exec())
     finally:

@@ -1,9 +1,9 @@
 """The main window: scenario editor, runs in the background, dashboards, comparison, export.
 
 Collaborators are injected — the experiment `runner` (normally `wfm.experiment.replicate`) and
-the `backend` it runs on (the application's process pool), the `Dialogs` that ask the planner
-questions, and the QSettings that keep recent files — so tests drive the real window without
-monkeypatching.
+the `backend` it runs on (the application's process pool) with `stop_workers` (what ends that
+pool's work at once when the window closes), the `Dialogs` that ask the planner questions, and
+the QSettings that keep recent files — so tests drive the real window without monkeypatching.
 """
 
 from __future__ import annotations
@@ -110,10 +110,12 @@ class MainWindow(QMainWindow):
         backend: Backend | None = None,
         dialogs: Dialogs | None = None,
         settings: QSettings | None = None,
+        stop_workers: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.runner = runner
         self.backend = backend
+        self.stop_workers = stop_workers
         self.dialogs: Dialogs = dialogs if dialogs is not None else QtDialogs(self)
         self.settings = settings if settings is not None else QSettings("wfm", "wfm")
         self.path: Path | None = path
@@ -653,10 +655,17 @@ class MainWindow(QMainWindow):
     # ---- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
-        """Offer to save edits, then stop and wait for the background run."""
+        """Offer to save edits, then stop the background run at once (the window closes within a second).
+
+        The run is cancelled and its thread given a moment to end; `stop_workers` then ends the
+        replications still running in worker processes, which would otherwise finish their work
+        (and keep the application alive) after the window has gone.
+        """
         if not self.maybe_keep_edits():
             event.ignore()
             return
         self.tasks.shutdown()
         self.imports.shutdown()
+        if self.stop_workers is not None:
+            self.stop_workers()
         event.accept()
