@@ -126,3 +126,42 @@ def test_closing_during_a_pooled_run_leaves_no_worker_process(qtbot, tmp_path, d
         assert not any(p.is_alive() for p in workers)
     finally:
         backend.close()
+
+
+# ---- 2: typed but uncommitted values -----------------------------------------------------------
+
+
+def type_without_enter(qtbot: Any, box: Any, text: str) -> None:
+    """Replace a spin box's text by typing, and leave the cursor in the field (no Enter, no Tab)."""
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), text)
+
+
+def test_run_and_f5_use_the_value_still_being_typed(qtbot, window):
+    reps = window.editor.field(("run", "replications"))
+    type_without_enter(qtbot, reps, "2")
+    assert window.editor.data["run"]["replications"] == 1  # not committed yet: Enter was not pressed
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        window.act_run.trigger()
+    assert blocker.args[0].summary.replications == 2
+    days = window.editor.field(("calendar", "horizon_days"))
+    type_without_enter(qtbot, days, "2")
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        qtbot.keyClick(days.lineEdit(), Qt.Key.Key_F5)
+    assert blocker.args[0].scenario.calendar.horizon_days == 2
+
+
+def test_save_writes_the_value_still_being_typed(qtbot, window, tmp_path):
+    window.path = tmp_path / "typed.toml"
+    type_without_enter(qtbot, window.editor.field(("run", "seed")), "4242")
+    window.act_save.trigger()
+    assert "seed = 4242" in (tmp_path / "typed.toml").read_text(encoding="utf-8")
+
+
+def test_quitting_while_typing_asks_about_the_unsaved_change(qtbot, window, dialogs):
+    type_without_enter(qtbot, window.editor.field(("calendar", "horizon_days")), "3")
+    dialogs.unsaved_answer = Unsaved.CANCEL
+    window.act_quit.trigger()
+    assert dialogs.unsaved_asked == 1
+    assert window.isVisible() and window.editor.data["calendar"]["horizon_days"] == 3

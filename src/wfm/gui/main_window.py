@@ -55,6 +55,7 @@ from wfm.gui.kpi_table import KpiTable
 from wfm.gui.sections import SECTION_TABS
 from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.whatif import WhatIfPanel
+from wfm.gui.widgets import commit_typing
 from wfm.gui.worker import TaskRunner, describe_replications
 from wfm.scenario import Scenario
 from wfm.scenario.accounts import AccountTable
@@ -308,10 +309,21 @@ class MainWindow(QMainWindow):
         """A message in the status bar (kept until the next one)."""
         self.status_label.setText(text)
 
+    def commit_typing(self) -> bool:
+        """Take the value being typed in a field, as Enter would, before an action reads the scenario.
+
+        False when the typed text is not a value the field accepts (the action is then not done).
+        """
+        return commit_typing(self)
+
     # ---- files ---------------------------------------------------------------------------
 
     def maybe_keep_edits(self) -> bool:
-        """Before edits would be replaced: save them, drop them, or cancel. True to proceed."""
+        """Before edits would be replaced: save them, drop them, or cancel. True to proceed.
+
+        A value still being typed counts as an edit (it is committed first).
+        """
+        self.commit_typing()
         if not self.isWindowModified():
             return True
         answer = self.dialogs.unsaved(
@@ -356,12 +368,16 @@ class MainWindow(QMainWindow):
 
     def save(self) -> bool:
         """Save to the current file, or ask for one."""
+        if not self.commit_typing():
+            return False
         if self.path is None:
             return self.save_as()
         return self._write(self.path)
 
     def save_as(self, path: Path | None = None) -> bool:
         """Save under a new name (asks before replacing an existing file)."""
+        if not self.commit_typing():
+            return False
         if path is None:
             suggested = str(self.path or Path.cwd() / "scenarios" / "scenario.toml")
             path = self.dialogs.save_path("Save scenario as", suggested, SCENARIO_FILTER)
@@ -488,6 +504,8 @@ class MainWindow(QMainWindow):
 
     def run(self) -> None:
         """Simulate the edited scenario in the background (a running one is cancelled first)."""
+        if not self.commit_typing():
+            return
         scenario = self.editor.scenario
         if scenario is None:
             self.dialogs.error("Cannot run", "The scenario has problems; fix the ones listed under the editor.")
@@ -617,6 +635,7 @@ class MainWindow(QMainWindow):
 
     def export_excel(self, path: Path | None = None, comparison: bool = False) -> Path | None:
         """Write the current result (or the comparison) to a workbook via `wfm.report.excel`."""
+        self.commit_typing()  # a value typed before Export is an edit like any other
         outcomes = list(self.comparison.outcomes) if comparison else ([self.outcome] if self.outcome else [])
         if not outcomes:
             self.dialogs.error("Nothing to export", "Run the scenario first (or keep results for a comparison).")

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QLayout, QSpinBox, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QSpinBox,
+    QToolButton,
+    QWidget,
+)
 
 from wfm.scenario import WEEKDAYS
+
+W = TypeVar("W", bound=QWidget)
 
 ERROR_STYLE = "color: #b00020;"
 INVALID_FIELD_STYLE = "border: 1px solid #b00020; border-radius: 2px;"
@@ -155,3 +168,32 @@ def error_label() -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
+
+
+def _ancestor(widget: QWidget | None, kind: type[W]) -> W | None:
+    while widget is not None:
+        if isinstance(widget, kind):
+            return widget
+        widget = widget.parentWidget()
+    return None
+
+
+def commit_typing(root: QWidget) -> bool:
+    """Commit the value being typed in `root`'s focused field, as Enter would; False if it is not acceptable.
+
+    Number fields take a typed value on Enter or on leaving the field (`keyboardTracking` is off,
+    so a half-typed "12" is never simulated as "1"); an action that reads the scenario — Run,
+    Save, Export, Quit — calls this first, or it would use the value from before the typing.
+    A table cell being edited is committed the same way.
+    """
+    focus = root.focusWidget()
+    box = _ancestor(focus, QAbstractSpinBox)
+    if box is not None:
+        if not box.hasAcceptableInput():
+            return False
+        box.interpretText()  # emits valueChanged when the typed value differs
+        return True
+    view = _ancestor(focus, QAbstractItemView)
+    if view is not None and focus is not None and focus is not view:
+        view.commitData(focus)  # the cell editor's text into the table's item
+    return True
