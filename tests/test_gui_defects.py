@@ -8,19 +8,24 @@ serial `replicate` as runner (one test uses a process pool), and tiny scenarios 
 
 from __future__ import annotations
 
+import functools
+import math
 import multiprocessing
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from wfm.execution import ProcessBackend
 from wfm.experiment import replicate
 from wfm.gui.app import configure_plots
 from wfm.gui.dialogs import Unsaved
 from wfm.gui.main_window import MainWindow
+from wfm.kpi import KPI_BY_KEY
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario
 
@@ -165,3 +170,49 @@ def test_quitting_while_typing_asks_about_the_unsaved_change(qtbot, window, dial
     window.act_quit.trigger()
     assert dialogs.unsaved_asked == 1
     assert window.isVisible() and window.editor.data["calendar"]["horizon_days"] == 3
+
+
+# ---- 4: impossible confidence intervals -------------------------------------------------------
+
+
+def _bounds(text: str) -> list[float]:
+    """The two ends of an interval as shown ("46.1% – 100.0%", "€1.37 – €2.51", "-12.5 s – 28.8 s")."""
+    ends = text.split(" – ")
+    assert len(ends) == 2, text
+    return [float(end.strip().strip("€%s ").replace(",", "")) for end in ends]
+
+
+def test_intervals_stay_within_what_each_kpi_can_be_and_two_runs_say_so(qtbot, window):
+    window.editor.set_value(("run", "replications"), 2)
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        window.run()
+    summary = blocker.args[0].summary
+    # Two replications of one day: unclipped t-intervals go below zero or past 100% (the defect).
+    assert any(est.low < 0 or (KPI_BY_KEY[k].unit == "ratio" and est.high > 1)
+               for k, est in summary.kpis.items() if not math.isnan(est.half_width))
+    table = window.kpi_table
+    for row, key in enumerate(table.keys):
+        text = table.item(row, 2).text()
+        if text.startswith("n/a"):
+            continue
+        low, high = _bounds(text)
+        assert 0 <= low <= high, (key, text)
+        if KPI_BY_KEY[key].unit == "ratio" and key != "attrition":
+            assert high <= 100, (key, text)
+    bars = [i for i in window.daily_view.rates.getPlotItem().items if isinstance(i, pg.ErrorBarItem)]
+    assert bars
+    for bar in bars:
+        y, top, bottom = (np.asarray(bar.opts[k]) for k in ("y", "top", "bottom"))
+        assert np.all(y - bottom >= -1e-9) and np.all(y + top <= 100 + 1e-9)
+    assert window.results_note.isVisible()
+    assert "not meaningful" in window.results_note.text()
+    window.keep_result()
+    service_level = window.comparison.table.item(table.keys.index("service_level"), 1).text()
+    assert _bounds(service_level.split("(")[1].rstrip(")"))[1] <= 100
+
+
+def test_three_replications_need_no_caveat(qtbot, window):
+    window.editor.set_value(("run", "replications"), 3)
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+    assert not window.results_note.isVisible()

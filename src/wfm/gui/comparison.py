@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from wfm.gui.analysis import Outcome
-from wfm.gui.formatting import format_delta, format_points
+from wfm.gui.formatting import format_delta
 from wfm.gui.kpi_table import left, ordered_defs, right
 from wfm.gui.overlays import OverlayTabs
 from wfm.kpi import KpiDef, format_kpi
+from wfm.views import kpi_interval
 from wfm.views.comparison import DIFFERENT_SEEDS, delta
 
 BETTER = QColor("#1b7f3b")
@@ -168,17 +169,24 @@ class ComparisonPanel(QWidget):
             self.table.setItem(row, 0, left(definition.label))
             column = 1
             for i, o in enumerate(outcomes):
-                est = o.summary.kpis[definition.key]
-                ci = "" if math.isnan(est.half_width) else f" ± {format_kpi(est.half_width, definition, o.currency)}"
-                if definition.unit == "ratio" and ci:
-                    ci = f" ± {format_points(est.half_width * 100)}"
-                self.table.setItem(row, column, right(format_kpi(est.mean, definition, o.currency) + ci))
+                self.table.setItem(row, column, self._value_item(o, definition))
                 column += 1
                 if i == base_index:
                     continue
                 self.table.setItem(row, column, self._delta_item(base, o, definition))
                 column += 1
         self.table.resizeColumnsToContents()
+
+    @staticmethod
+    def _value_item(outcome: Outcome, definition: KpiDef) -> QTableWidgetItem:
+        """Mean and 95% CI within the KPI's possible range: "84.3% (46.1% – 100.0%)", never past 100%."""
+        est = outcome.summary.kpis[definition.key]
+        low, high = kpi_interval(definition.key, est)
+        text = format_kpi(est.mean, definition, outcome.currency)
+        if not math.isnan(low):
+            text += (f" ({format_kpi(low, definition, outcome.currency)} – "
+                     f"{format_kpi(high, definition, outcome.currency)})")
+        return right(text)
 
     @staticmethod
     def _delta_item(base: Outcome, other: Outcome, definition: KpiDef) -> QTableWidgetItem:

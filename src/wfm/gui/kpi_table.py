@@ -1,4 +1,4 @@
-"""The KPI table of one result: every `wfm.kpi.KPI_DEFS` entry with its mean and 95% CI."""
+"""The KPI table of one result: every `wfm.kpi.KPI_DEFS` entry with its mean and 95% CI (within its possible range)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
 from wfm.experiment import Summary
 from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS, KpiDef, format_kpi
-from wfm.views import currency_of
+from wfm.views import currency_of, kpi_interval
 
 
 def ordered_defs(keys: set[str] | None = None) -> list[KpiDef]:
@@ -64,8 +64,9 @@ class KpiTable(QTableWidget):
             name = left(definition.label)
             if definition.key in HEADLINE:
                 name.setFont(bold)
-            ci = "" if math.isnan(est.half_width) else (
-                f"{format_kpi(est.low, definition, currency)} – {format_kpi(est.high, definition, currency)}")
+            low, high = kpi_interval(definition.key, est)  # an SL interval never passes 100%
+            ci = "" if math.isnan(low) else (
+                f"{format_kpi(low, definition, currency)} – {format_kpi(high, definition, currency)}")
             cells = (name, right(format_kpi(est.mean, definition, currency)), right(ci or "n/a (1 run)"),
                      left(definition.definition))
             for column, cell in enumerate(cells):

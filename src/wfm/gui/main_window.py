@@ -61,6 +61,7 @@ from wfm.scenario import Scenario
 from wfm.scenario.accounts import AccountTable
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario, save_scenario
 from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
+from wfm.views import interval_caveat
 
 Runner = Callable[[Scenario, RunPlan], Summary]
 """`replicate`-compatible: runner(scenario, plan) -> Summary."""
@@ -186,11 +187,17 @@ class MainWindow(QMainWindow):
         self.results_header = QLabel()
         self.results_header.setStyleSheet("font-weight: bold; padding: 2px;")
         self.results_header.setWordWrap(True)  # a long scenario name must not widen the results pane
+        self.results_note = QLabel()  # what the planner must know before reading the numbers
+        self.results_note.setObjectName("results-note")
+        self.results_note.setStyleSheet("color: #8a5a00; padding: 0 2px;")
+        self.results_note.setWordWrap(True)
+        self.results_note.hide()
         self.results_area = QWidget()
         lay = QVBoxLayout(self.results_area)
         lay.setContentsMargins(4, 0, 0, 0)
         lay.addWidget(self.whatif)
         lay.addWidget(self.results_header)
+        lay.addWidget(self.results_note)
         lay.addWidget(self.result_stack, 1)
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, icon: Any = None,
@@ -565,6 +572,9 @@ class MainWindow(QMainWindow):
         self.results_header.setText(
             f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
             f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
+        caveat = interval_caveat(s.replications)
+        self.results_note.setText(f"⚠ {caveat}" if caveat else "")
+        self.results_note.setVisible(bool(caveat))
         steps: list[Callable[[], object]] = [
             lambda: self.kpi_table.show_summary(s),
             lambda: self._show_tabs_with_data(outcome),
