@@ -19,12 +19,14 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QScrollArea
 
 from wfm.execution import ProcessBackend
 from wfm.experiment import replicate
 from wfm.gui.app import configure_plots
 from wfm.gui.dialogs import Unsaved
 from wfm.gui.main_window import MainWindow
+from wfm.gui.sections import StaffingTab
 from wfm.kpi import KPI_BY_KEY
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario
@@ -216,3 +218,51 @@ def test_three_replications_need_no_caveat(qtbot, window):
     with qtbot.waitSignal(window.result_ready, timeout=30_000):
         window.run()
     assert not window.results_note.isVisible()
+
+
+# ---- 3: usable on a 1280×720 screen ------------------------------------------------------------
+
+
+def settle(qtbot: Any, window: MainWindow, width: int, height: int) -> None:
+    window.resize(width, height)
+    qtbot.wait(50)  # layouts and the what-if levers re-flow for the new size
+
+
+def test_the_window_fits_a_1280x720_screen_and_its_panes_resize(qtbot, window):
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720 - 40  # a title bar's height to spare
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+    settle(qtbot, window, 1280, 720)
+    assert (window.width(), window.height()) == (1280, 720)
+    status = window.statusBar().geometry()
+    assert status.bottom() < window.height() and status.height() > 0  # the progress shows on screen
+    # The dashboards keep readable plots and scroll, instead of forcing the window taller than the screen.
+    window.result_tabs.setCurrentWidget(window.inbound_view)
+    qtbot.wait(50)
+    assert min(p.height() for p in (window.inbound_view.calls, window.inbound_view.sl)) >= 180
+    # No editor section runs off its right edge.
+    for tab in window.editor.section_tabs:
+        window.editor.tabs.setCurrentWidget(tab)
+        qtbot.wait(20)
+        scroll = tab.findChild(QScrollArea)
+        assert not scroll.horizontalScrollBar().isVisible(), tab.title
+    # Both splitters move: the editor or the results may take most of the width, the levers or the plots the height.
+    for sizes in ([840, 440], [440, 840]):
+        window.main_split.setSizes(sizes)
+        assert abs(window.main_split.sizes()[0] - sizes[0]) <= 10
+    window.results_split.setSizes([80, 560])
+    assert window.results_split.sizes()[0] <= 90
+
+
+@pytest.mark.parametrize("size", [(1600, 1000), (1280, 720)])
+def test_every_column_of_the_staffing_tables_is_in_view(qtbot, window, size):
+    settle(qtbot, window, *size)
+    staffing = next(t for t in window.editor.section_tabs if isinstance(t, StaffingTab))
+    window.editor.tabs.setCurrentWidget(staffing)
+    qtbot.wait(50)
+    for table in (staffing.groups, staffing.shifts, staffing.breaks):
+        header = table.horizontalHeader()
+        widths = [header.sectionSize(c) for c in range(table.columnCount())]
+        assert not table.horizontalScrollBar().isVisible()
+        assert sum(widths) <= table.viewport().width() and min(widths) >= 36, widths

@@ -31,6 +31,7 @@ from wfm.gui.analysis import Outcome
 from wfm.gui.formatting import format_delta
 from wfm.gui.kpi_table import left, ordered_defs, right
 from wfm.gui.overlays import OverlayTabs
+from wfm.gui.widgets import scrolled_layout
 from wfm.kpi import KpiDef, format_kpi
 from wfm.views import kpi_interval
 from wfm.views.comparison import DIFFERENT_SEEDS, delta
@@ -87,7 +88,7 @@ class ComparisonPanel(QWidget):
         split.setStretchFactor(0, 1)  # the KPI table as tall as the plots: it is what the deltas are read from
         split.setStretchFactor(1, 1)
         split.setSizes([500, 500])
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(split)
         self.curves: dict[str, pg.PlotDataItem] = self.overlays.curves

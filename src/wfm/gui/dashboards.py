@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from wfm.gui.analysis import Outcome
+from wfm.gui.widgets import scrolled_layout
 from wfm.views import Band
 from wfm.views.profile import IntradayProfile, intraday_profile, open_days
 
@@ -207,7 +208,7 @@ class InboundDashboard(QWidget):
                                TimeOfDayAxis("bottom"))
         self.sl.setXLink(self.calls)
         self.staff.setXLink(self.calls)
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.selector)
         lay.addWidget(self.calls, 3)
@@ -292,7 +293,7 @@ class DailyDashboard(QWidget):
         self.volume = make_plot("Inbound calls per day", "calls per day", "day", self.volume_axis)
         self.rates = make_plot("Service level and abandon rate per day", "% of offered", "day", self.sl_axis)
         self.rates.setXLink(self.volume)
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.volume)
         lay.addWidget(self.rates)

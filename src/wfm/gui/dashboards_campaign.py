@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from wfm.gui.analysis import Outcome
 from wfm.gui.dashboards import (
@@ -31,6 +31,7 @@ from wfm.gui.dashboards import (
     room_for_legend,
 )
 from wfm.gui.formatting import format_money
+from wfm.gui.widgets import scrolled_layout
 from wfm.views import Band
 from wfm.views.funnel import FUNNEL_LABELS, FunnelView
 from wfm.views.recovery import RecoveryView
@@ -106,7 +107,7 @@ class DialerDashboard(QWidget):
         self.drops = make_plot("Drop rate vs compliance cap", "dropped / live answers (%)", "day", self.drop_axis)
         self.attempts.setXLink(self.level)
         self.note = _note()
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.note)
         lay.addWidget(self.level, 3)
@@ -217,7 +218,7 @@ class FunnelDashboard(QWidget):
         self.recovery_axis = DayAxis("bottom")
         self.recovery = make_plot("Cumulative recovery", "amount", "end of day", self.recovery_axis)
         self.note = _note()
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.funnel, 1)
         lay.addWidget(self.note)
@@ -326,7 +327,7 @@ class WorkforceDashboard(QWidget):
         grid.addWidget(self.turnover, 0, 1)
         grid.addWidget(self.stress, 1, 0)
         grid.addWidget(self.cost, 1, 1)
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.note)
         lay.addLayout(grid, 1)

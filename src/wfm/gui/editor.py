@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +44,9 @@ from wfm.scenario import Scenario, format_time_of_day
 from wfm.scenario.io import Problem, ScenarioError, format_loc, scenario_from_mapping
 
 Path = tuple[str | int, ...]
+NAV_WIDTH = 160
+"""Width of the list of sections left of the editor: its longest titles take two lines."""
+NAV_PADDING = 8
 
 
 def get_in(data: Any, path: Path) -> Any:
@@ -254,6 +258,8 @@ class SectionTab(QWidget):
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        # A field too wide for the space beside its label goes under it: a narrow editor wraps, not scrolls.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         (into if into is not None else self.layout_).addWidget(box)
         if path is not None:
             label = error_label()
@@ -418,7 +424,7 @@ class ScenarioEditor(QWidget):
         self.nav.setObjectName("section-list")
         self.nav.setStyleSheet(
             "QListWidget { border: none; background: #eef1f5; font-size: 10pt; }"
-            "QListWidget::item { padding: 7px 8px; border-bottom: 1px solid #dde2e8; color: #222; }"
+            f"QListWidget::item {{ padding: 7px {NAV_PADDING}px; border-bottom: 1px solid #dde2e8; color: #222; }}"
             "QListWidget::item:selected { background: #2d6cdf; color: white; }")
         self.section_tabs: list[SectionTab] = []
         for cls in tab_classes:
@@ -426,7 +432,12 @@ class ScenarioEditor(QWidget):
             self.section_tabs.append(tab)
             self.tabs.addTab(tab, cls.title)
             self.nav.addItem(cls.title.replace("&&", "&"))
-        self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 150))
+            self._fit_nav_item(len(self.section_tabs) - 1)
+        # Narrow, with long titles on two lines: on a laptop screen the fields need the width more.
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setWordWrap(True)
         self.nav.currentRowChanged.connect(self.tabs.setCurrentIndex)
         self.tabs.currentChanged.connect(self.nav.setCurrentRow)
         self.nav.setCurrentRow(0)
@@ -458,6 +469,19 @@ class ScenarioEditor(QWidget):
         layout.addWidget(split)
         self._refresh_tabs()
         self._validate()
+
+    def _fit_nav_item(self, row: int) -> None:
+        """Make a section's entry tall enough for its title wrapped within the list's width.
+
+        The list wraps a long title when it draws it, inside the item's padding, but sizes the
+        item without the padding: a title that fits the one but not the other would be cut.
+        """
+        item = self.nav.item(row)
+        room = NAV_WIDTH - 2 * NAV_PADDING - 4
+        font = self.nav.font()
+        font.setPointSizeF(10)  # the list's style sheet
+        text = QFontMetrics(font).boundingRect(QRect(0, 0, room, 1000), Qt.TextFlag.TextWordWrap, item.text())
+        item.setSizeHint(QSize(NAV_WIDTH, text.height() + 2 * 7 + 1))
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -554,6 +578,7 @@ class ScenarioEditor(QWidget):
             mark = " ⚠" if i in flagged else ""
             self.tabs.setTabText(i, tab.title + mark)
             self.nav.item(i).setText(tab.title.replace("&&", "&") + mark)
+            self._fit_nav_item(i)
         n = len(self._problems)
         self.status.setText("✔ Scenario is valid" if n == 0 else f"⚠ {n} problem(s): fix them to run or save")
         self.status.setStyleSheet("color: #1b7f3b;" if n == 0 else "color: #b00020; font-weight: bold;")

@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -133,13 +134,15 @@ class MainWindow(QMainWindow):
         self._build_results()
         self._build_actions()
         self._build_status()
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.editor)
-        split.addWidget(self.results_area)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([700, 740])
-        self.setCentralWidget(split)
+        # Both panes resize by the handle between them; neither can be dragged shut by accident.
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.addWidget(self.editor)
+        self.main_split.addWidget(self.results_area)
+        self.main_split.setChildrenCollapsible(False)
+        self.main_split.setStretchFactor(0, 2)
+        self.main_split.setStretchFactor(1, 3)
+        self.main_split.setSizes([720, 720])
+        self.setCentralWidget(self.main_split)
         self.editor.edited.connect(lambda: self.setWindowModified(True))
         self.editor.edited.connect(self._update_title)
         self.editor.validity_changed.connect(lambda _ok: self._update_actions())
@@ -192,13 +195,32 @@ class MainWindow(QMainWindow):
         self.results_note.setStyleSheet("color: #8a5a00; padding: 0 2px;")
         self.results_note.setWordWrap(True)
         self.results_note.hide()
-        self.results_area = QWidget()
-        lay = QVBoxLayout(self.results_area)
-        lay.setContentsMargins(4, 0, 0, 0)
-        lay.addWidget(self.whatif)
+        # The what-if levers above the results, with a handle between: on a short screen the planner
+        # gives the room to whichever is in use, and the levers scroll rather than squeeze.
+        levers = QScrollArea()
+        levers.setWidgetResizable(True)
+        levers.setFrameShape(QScrollArea.Shape.NoFrame)
+        levers.setWidget(self.whatif)
+        levers.setMinimumHeight(60)
+        results = QWidget()
+        lay = QVBoxLayout(results)
+        lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.results_header)
         lay.addWidget(self.results_note)
         lay.addWidget(self.result_stack, 1)
+        self.results_split = QSplitter(Qt.Orientation.Vertical)
+        self.results_split.addWidget(levers)
+        self.results_split.addWidget(results)
+        self.results_split.setChildrenCollapsible(False)
+        self.results_split.setStretchFactor(0, 0)
+        self.results_split.setStretchFactor(1, 1)
+        self._levers_sized = False
+        self.whatif.reflowed.connect(lambda: QTimer.singleShot(0, self, self._size_levers)
+                                     if self._levers_sized else None)
+        self.results_area = QWidget()
+        outer = QVBoxLayout(self.results_area)
+        outer.setContentsMargins(4, 0, 0, 0)
+        outer.addWidget(self.results_split)
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, icon: Any = None,
                 tip: str = "") -> QAction:
@@ -680,6 +702,18 @@ class MainWindow(QMainWindow):
             QApplication.restoreOverrideCursor()
         self.show_status(f"Workbook written to {written}")
         return Path(written)
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        """On first showing, give the what-if levers the height their rows take at the window's width."""
+        super().showEvent(event)
+        if not self._levers_sized:
+            self._levers_sized = True
+            QTimer.singleShot(0, self, self._size_levers)  # once the levers have flowed to the pane's width
+
+    def _size_levers(self) -> None:
+        total = sum(self.results_split.sizes())
+        wanted = self.whatif.minimumSizeHint().height() + 2
+        self.results_split.setSizes([wanted, max(total - wanted, 0)])
 
     # ---- closing -------------------------------------------------------------------------
 

@@ -11,11 +11,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QDoubleSpinBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QScrollArea,
     QSpinBox,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -149,6 +152,69 @@ def row_of(*widgets: QWidget, stretch: bool = False) -> QWidget:
     if stretch:
         lay.addStretch(1)
     return holder
+
+
+class FlowGrid(QGridLayout):
+    """Cells (a label with its field) in as many aligned columns as the width allows, in order.
+
+    The owner calls `fit(width)` when it is resized; a narrow pane gets one or two columns
+    instead of a row that runs off its edge.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setHorizontalSpacing(12)
+        self.setVerticalSpacing(2)
+        self.cells: list[QWidget] = []
+        self.columns = 0
+
+    def set_cells(self, cells: Sequence[QWidget]) -> None:
+        """Lay out these cells (the ones before are the caller's to delete)."""
+        for cell in self.cells:
+            self.removeWidget(cell)
+        self.cells = list(cells)
+        self.columns = 0
+
+    def narrowest(self) -> int:
+        """The width of one column: the widest cell."""
+        return max((cell.sizeHint().width() for cell in self.cells), default=0)
+
+    def fit(self, width: int) -> bool:
+        """Re-place the cells for `width` pixels; True when the number of columns changed."""
+        if not self.cells:
+            return False
+        spacing = self.horizontalSpacing()
+        columns = max(1, min(len(self.cells), (width + spacing) // (self.narrowest() + spacing)))
+        if columns == self.columns:
+            return False
+        for cell in self.cells:
+            self.removeWidget(cell)
+        for i, cell in enumerate(self.cells):
+            self.addWidget(cell, i // columns, i % columns)
+        for column in range(len(self.cells)):
+            self.setColumnStretch(column, 0)
+        self.setColumnStretch(columns, 1)
+        self.columns = columns
+        return True
+
+
+def scrolled_layout(owner: QWidget) -> QVBoxLayout:
+    """A vertical layout for `owner`'s content, inside a frameless scroll area that fills `owner`.
+
+    A dashboard of three plots needs about 650 pixels; on a laptop screen (1280×720) the results
+    pane has less, and a window that cannot shrink below its content pushes its status bar off
+    the screen. In a scroll area the content keeps a readable size and scrolls instead.
+    """
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    body = QWidget()
+    scroll.setWidget(body)
+    outer.addWidget(scroll)
+    return QVBoxLayout(body)
 
 
 def clear_layout(layout: QLayout) -> None:
