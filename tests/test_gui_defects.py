@@ -266,3 +266,42 @@ def test_every_column_of_the_staffing_tables_is_in_view(qtbot, window, size):
         widths = [header.sectionSize(c) for c in range(table.columnCount())]
         assert not table.horizontalScrollBar().isVisible()
         assert sum(widths) <= table.viewport().width() and min(widths) >= 36, widths
+
+
+# ---- 7: typing errors are rejected aloud, never turned into other values ----------------------
+
+
+def shift_headcount_cell(window: MainWindow) -> Any:
+    staffing = next(t for t in window.editor.section_tabs if isinstance(t, StaffingTab))
+    window.editor.tabs.setCurrentWidget(staffing)
+    return staffing.shifts.cellWidget(0, 4)  # the Early shift of the Inbound group
+
+
+@pytest.mark.parametrize(("field", "typed", "path", "accepted"), [
+    (lambda w: w.editor.field(("calendar", "horizon_days")), "999", ("calendar", "horizon_days"), "1 to 365 days"),
+    (shift_headcount_cell, "-5", ("groups", 0, "shifts", 0, "headcount"), "0 to 5000"),
+])
+def test_a_value_out_of_range_is_rejected_with_a_message(qtbot, window, field, typed, path, accepted):
+    box = field(window)
+    before = window.editor.data
+    for part in path:
+        before = before[part]
+    type_without_enter(qtbot, box, typed)
+    assert typed in box.text()  # the keystrokes are not dropped: what was typed is what is judged
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    value = window.editor.data
+    for part in path:
+        value = value[part]
+    assert value == before and box.value() == before  # not 99, not 5: the field keeps its value
+    assert typed not in box.text()
+    message = window.status_label.text()
+    assert f"“{typed}” is not taken" in message and accepted in message
+    assert window.status_label.isVisible()
+    assert not window.isWindowModified()
+
+
+def test_run_with_a_rejected_value_typed_does_not_run(qtbot, window):
+    type_without_enter(qtbot, window.editor.field(("run", "replications")), "0")
+    with qtbot.assertNotEmitted(window.tasks.started, wait=100):
+        window.act_run.trigger()
+    assert "“0” is not taken" in window.status_label.text() and "1 to 10000 runs" in window.status_label.text()

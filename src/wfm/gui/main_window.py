@@ -56,7 +56,7 @@ from wfm.gui.kpi_table import KpiTable
 from wfm.gui.sections import SECTION_TABS
 from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.whatif import WhatIfPanel
-from wfm.gui.widgets import commit_typing
+from wfm.gui.widgets import NOTICES, commit_typing
 from wfm.gui.worker import TaskRunner, describe_replications
 from wfm.scenario import Scenario
 from wfm.scenario.accounts import AccountTable
@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.tasks.finished.connect(self._update_actions)
         self.imports.result.connect(self._on_portfolio_read)
         self.imports.error.connect(self._on_portfolio_error)
+        NOTICES.rejected.connect(self._on_input_rejected)
         self.resize(1440, 900)
         self._update_title()
         self._update_actions()
@@ -334,9 +335,14 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(f, functools.partial(self.open_scenario, Path(f)))
         self.recent_menu.setEnabled(bool(files))
 
-    def show_status(self, text: str) -> None:
-        """A message in the status bar (kept until the next one)."""
+    def show_status(self, text: str, problem: bool = False) -> None:
+        """A message in the status bar (kept until the next one); a `problem` shows in red."""
         self.status_label.setText(text)
+        self.status_label.setStyleSheet("color: #b00020; font-weight: bold;" if problem else "")
+
+    def _on_input_rejected(self, message: str, field: object) -> None:
+        if isinstance(field, QWidget) and self.isAncestorOf(field):
+            self.show_status(message, problem=True)
 
     def commit_typing(self) -> bool:
         """Take the value being typed in a field, as Enter would, before an action reads the scenario.

@@ -298,7 +298,9 @@ class StaffingTab(SectionTab):
         self._shift = 0
         self.groups = _table(["Group", "Kind", "Absence", "Agents"])
         self.shifts = _table(["Shift", "Days", "Start", "Length", "Agents"])  # short headers: narrow columns
-        self.shifts.horizontalHeaderItem(4).setToolTip("Headcount: agents rostered on this shift")
+        agents = self.shifts.horizontalHeaderItem(4)  # made by setHorizontalHeaderLabels
+        if agents is not None:
+            agents.setToolTip("Headcount: agents rostered on this shift")
         self.breaks = _table(["Break", "Offset", "Duration", "Stagger", "Paid"])
         self.groups.currentCellChanged.connect(lambda r, *_: self._select_group(r))
         self.shifts.currentCellChanged.connect(lambda r, *_: self._select_shift(r))

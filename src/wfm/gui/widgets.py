@@ -1,12 +1,19 @@
-"""Small input widgets the scenario editor is built from: clock times, weekdays, inline errors."""
+"""Small input widgets the scenario editor is built from: numbers, clock times, weekdays, inline errors.
+
+Number fields take what the planner types and check it when the typing ends (Enter, leaving the
+field, an action such as Run): a value the field cannot take is rejected with a message next to
+it and in the status bar, and the field keeps its value. A plain QSpinBox silently drops the
+keystrokes it cannot accept, so "-5" became 5 and "999" became 99 without a word.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -18,6 +25,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -28,9 +36,122 @@ W = TypeVar("W", bound=QWidget)
 
 ERROR_STYLE = "color: #b00020;"
 INVALID_FIELD_STYLE = "border: 1px solid #b00020; border-radius: 2px;"
+_NUMBER_BEING_TYPED = re.compile(r"^[+-]?[\d,]*(?:\.\d*)?$")
 
 
-class ClockEdit(QSpinBox):
+class InputNotices(QObject):
+    """Where rejected typing is announced: rejected(message, field); the window holding the field shows it."""
+
+    rejected = Signal(str, object)
+
+
+NOTICES = InputNotices()
+
+
+def _body(box: QAbstractSpinBox, text: str) -> str:
+    """The typed text without the box's prefix and suffix (the unit)."""
+    prefix = box.prefix() if isinstance(box, QSpinBox | QDoubleSpinBox) else ""
+    suffix = box.suffix() if isinstance(box, QSpinBox | QDoubleSpinBox) else ""
+    body = text.strip()
+    if prefix and body.startswith(prefix.strip()):
+        body = body[len(prefix.strip()):]
+    if suffix and body.endswith(suffix.strip()):
+        body = body[:-len(suffix.strip())]
+    return body.strip()
+
+
+def typing_state(box: QAbstractSpinBox, state: QValidator.State, text: str) -> QValidator.State:
+    """Let a number outside the box's range stay typed (Intermediate) instead of losing the keystroke.
+
+    It is then rejected, with a message, when the typing ends (`reject_typing`).
+    """
+    if state == QValidator.State.Invalid and _NUMBER_BEING_TYPED.match(_body(box, text)):
+        return QValidator.State.Intermediate
+    return state
+
+
+def _shown(box: QAbstractSpinBox, value: float) -> str:
+    """A value as the box writes it (without the unit)."""
+    if isinstance(box, QDoubleSpinBox):
+        return box.textFromValue(value)
+    if isinstance(box, QSpinBox):
+        return box.textFromValue(int(value))
+    return f"{value:g}"
+
+
+def rejection_message(box: QAbstractSpinBox) -> str:
+    """Why the typed text is not taken, and what the field accepts."""
+    typed = _body(box, box.text())
+    if isinstance(box, ClockEdit):
+        accepted = f"a time HH:MM from {_shown(box, box.minimum())} to {_shown(box, box.maximum())}"
+        kept = _shown(box, box.value())
+    elif isinstance(box, QSpinBox | QDoubleSpinBox):
+        unit = box.suffix()
+        accepted = f"{_shown(box, box.minimum())} to {_shown(box, box.maximum())}{unit}"
+        if isinstance(box, QDoubleSpinBox):
+            accepted += f", with at most {box.decimals()} decimal(s)"
+        elif box.minimum() >= 0:
+            accepted += ", a whole number"
+        kept = _shown(box, box.value()) + unit
+    else:
+        accepted, kept = "a valid value", box.text()
+    what = f"“{typed}” is not taken" if typed else "An empty field is not taken"
+    return f"{what}: enter {accepted}. The field keeps {kept}."
+
+
+def reject_typing(box: QAbstractSpinBox) -> str:
+    """Announce that the typed text is not taken (beside the field and to the window), restore the value."""
+    message = rejection_message(box)
+    line = box.lineEdit()
+    if line is not None and isinstance(box, QSpinBox | QDoubleSpinBox):
+        line.setText(box.prefix() + _shown(box, box.value()) + box.suffix())
+    QToolTip.showText(box.mapToGlobal(QPoint(0, box.height())), message, box)
+    NOTICES.rejected.emit(message, box)
+    return message
+
+
+if TYPE_CHECKING:
+    _SpinBase = QAbstractSpinBox
+else:
+    _SpinBase = object
+
+
+class CheckedTyping(_SpinBase):
+    """Mixin for spin boxes: typing that ends (Enter, leaving the field) on a value out of range is rejected aloud."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt override
+        """Enter on a value the field cannot take rejects it instead of silently restoring the old one."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.hasAcceptableInput():
+            reject_typing(self)
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # Qt override
+        """Leaving the field with a value it cannot take says so (the field keeps its value)."""
+        if not self.hasAcceptableInput():
+            reject_typing(self)
+        super().focusOutEvent(event)
+
+
+class NumberBox(CheckedTyping, QSpinBox):
+    """An integer field: out-of-range typing is kept on screen, then rejected with a message."""
+
+    def validate(self, text: str, pos: int) -> Any:  # Qt override
+        """The spin box's own check, with out-of-range numbers left to be rejected aloud."""
+        state, text, pos = super().validate(text, pos)
+        return typing_state(self, state, text), text, pos
+
+
+class DecimalBox(CheckedTyping, QDoubleSpinBox):
+    """A decimal field: out-of-range typing is kept on screen, then rejected with a message."""
+
+    def validate(self, text: str, pos: int) -> Any:  # Qt override
+        """The spin box's own check, with out-of-range numbers left to be rejected aloud."""
+        state, text, pos = super().validate(text, pos)
+        return typing_state(self, state, text), text, pos
+
+
+class ClockEdit(CheckedTyping, QSpinBox):
     """A time of day as HH:MM, stepping by 15 minutes; 24:00 is allowed for closing times.
 
     A spin box rather than QTimeEdit because QTimeEdit cannot show 24:00, which the scenario
@@ -120,11 +241,11 @@ def spin(minimum: float, maximum: float, suffix: str = "", decimals: int = 0, st
     """A right-aligned spin box with its unit as a suffix; integer when `decimals` is 0."""
     box: QSpinBox | QDoubleSpinBox
     if decimals == 0:
-        box = QSpinBox()
+        box = NumberBox()
         box.setRange(int(minimum), int(min(maximum, 2**31 - 1)))
         box.setSingleStep(int(step))
     else:
-        box = QDoubleSpinBox()
+        box = DecimalBox()
         box.setDecimals(decimals)
         box.setRange(minimum, maximum)
         box.setSingleStep(step)
@@ -256,6 +377,7 @@ def commit_typing(root: QWidget) -> bool:
     box = _ancestor(focus, QAbstractSpinBox)
     if box is not None:
         if not box.hasAcceptableInput():
+            reject_typing(box)
             return False
         box.interpretText()  # emits valueChanged when the typed value differs
         return True
