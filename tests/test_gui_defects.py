@@ -305,3 +305,23 @@ def test_run_with_a_rejected_value_typed_does_not_run(qtbot, window):
     with qtbot.assertNotEmitted(window.tasks.started, wait=100):
         window.act_run.trigger()
     assert "“0” is not taken" in window.status_label.text() and "1 to 10000 runs" in window.status_label.text()
+
+
+# ---- 6: Esc ------------------------------------------------------------------------------------
+
+
+def test_esc_in_a_field_leaves_the_run_alone_and_from_the_results_it_asks_first(qtbot, window, dialogs):
+    long_run(qtbot, window)
+    seed = window.editor.field(("run", "seed"))
+    seed.setFocus()
+    qtbot.keyClick(seed.lineEdit(), Qt.Key.Key_Escape)
+    qtbot.wait(100)
+    assert window.tasks.busy and not window.tasks.worker.is_cancelled() and not dialogs.confirms
+    window.kpi_table.setFocus()
+    dialogs.confirm_answer = False
+    qtbot.keyClick(window.kpi_table, Qt.Key.Key_Escape)
+    assert len(dialogs.confirms) == 1 and window.tasks.busy and not window.tasks.worker.is_cancelled()
+    dialogs.confirm_answer = True
+    with qtbot.waitSignal(window.run_cancelled, timeout=10_000):
+        qtbot.keyClick(window.kpi_table, Qt.Key.Key_Escape)
+    assert len(dialogs.confirms) == 2

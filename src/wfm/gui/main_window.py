@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -246,7 +246,9 @@ class MainWindow(QMainWindow):
                                      "Save the scenario (the previous file is kept as .bak)")
         self.act_save_as = self._action("Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         self.act_run = self._action("&Run", self.run, "F5", sp.SP_MediaPlay, "Simulate the scenario (F5)")
-        self.act_stop = self._action("S&top", self.stop, "Esc", sp.SP_MediaStop, "Stop the running simulation")
+        # Not Esc: Esc leaves a field or a menu, and must never throw away minutes of simulation.
+        self.act_stop = self._action("S&top", self.stop, "Shift+F5", sp.SP_MediaStop,
+                                     "Stop the running simulation (Shift+F5)")
         self.act_keep = self._action("&Keep for comparison", self.keep_result, "Ctrl+K", sp.SP_DialogApplyButton,
                                      "Add the current result to the scenario comparison")
         self.act_export = self._action("&Export results to Excel…", self.export_excel, "Ctrl+E",
@@ -279,6 +281,10 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addActions([self.act_keep, self.act_export])
         self.addToolBar(tools)
+        # Esc stops a run only from the results, where a planner watches it, and only once confirmed.
+        self.esc_stop = QShortcut(QKeySequence("Esc"), self.results_area)
+        self.esc_stop.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.esc_stop.activated.connect(self._stop_from_results)
 
     def _build_status(self) -> None:
         self.progress = QProgressBar()
@@ -556,6 +562,11 @@ class MainWindow(QMainWindow):
 
         self.tasks.start(job, describe_replications(reps))
         self._update_actions()
+
+    def _stop_from_results(self) -> None:
+        if self.tasks.busy and self.dialogs.confirm(
+                "Stop the run?", "Stop the running simulation? The replications done so far are discarded."):
+            self.stop()
 
     def stop(self) -> None:
         """Cancel the running simulation."""
