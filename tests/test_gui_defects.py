@@ -325,3 +325,50 @@ def test_esc_in_a_field_leaves_the_run_alone_and_from_the_results_it_asks_first(
     with qtbot.waitSignal(window.run_cancelled, timeout=10_000):
         qtbot.keyClick(window.kpi_table, Qt.Key.Key_Escape)
     assert len(dialogs.confirms) == 2
+
+
+# ---- 5: progress within replications, a running state, stale results ---------------------------
+
+
+@pytest.fixture(scope="module")
+def one_worker_pool():
+    """A one-worker process pool, as the application runs replications (started once for this module)."""
+    backend = ProcessBackend(workers=1, background=True)
+    backend.warm_up()
+    yield backend
+    backend.close()
+
+
+def test_a_single_pooled_replication_reports_progress_as_it_goes(qtbot, tmp_path, dialogs, one_worker_pool):
+    win = make_window(qtbot, tmp_path, dialogs, scenario(days=4),
+                      runner=functools.partial(replicate, backend=one_worker_pool))
+    seen: list[tuple[float, bool, str]] = []
+
+    def record(fraction: float, _text: str) -> None:
+        state = getattr(win, "run_state", None)  # the results pane's running state
+        seen.append((fraction, state is not None and state.isVisible(), state.text() if state else ""))
+
+    win.tasks.progress.connect(record)
+    with qtbot.waitSignal(win.result_ready, timeout=60_000):
+        win.run()
+    within = [(f, shown, text) for f, shown, text in seen if 0 < f < 1]
+    assert within, f"no progress between 0 and 1: {[f for f, _, _ in seen]}"
+    assert [f for f, _, _ in within] == sorted(f for f, _, _ in within)  # it only goes forward
+    assert all(shown and "Running #1" in text for _, shown, text in within)  # the results pane says a run is on
+    assert not win.run_state.isVisible()
+    win.tasks.shutdown()
+
+
+def test_results_are_marked_stale_once_the_scenario_is_edited(qtbot, window):
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+    assert not window.stale_note.isVisible()
+    window.editor.set_value(("inbound", "service_level", "target"), 0.9)
+    assert window.stale_note.isVisible()
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+        window.editor.set_value(("inbound", "service_level", "target"), 0.85)  # while it runs
+    assert window.stale_note.isVisible()  # the result that arrived was simulated before this edit
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+    assert not window.stale_note.isVisible()

@@ -83,6 +83,8 @@ class ResultView(Protocol):
         ...
 
 MAX_RECENT = 8
+NO_RESULTS = ("No results yet.\n\nPress Run (F5) to simulate the scenario;\n"
+              "the KPIs, dashboards and comparison appear here.")
 PORTFOLIO_THREAD_BYTES = 512 * 1024
 """Portfolio files at least this large (about 10,000 rows of CSV) are read off the GUI thread."""
 
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
         self.outcome: Outcome | None = None
         self._run_count = 0
         self._run_started = 0.0
+        self._running_name = ""
+        self._edited_during_run = False
         self.tasks = TaskRunner(self)
         self.imports = TaskRunner(self)  # apart from runs: reading a file must not cancel a simulation
         self.portfolio_thread_bytes = PORTFOLIO_THREAD_BYTES
@@ -144,6 +148,7 @@ class MainWindow(QMainWindow):
         self.main_split.setSizes([720, 720])
         self.setCentralWidget(self.main_split)
         self.editor.edited.connect(lambda: self.setWindowModified(True))
+        self.editor.edited.connect(self._mark_stale)
         self.editor.edited.connect(self._update_title)
         self.editor.validity_changed.connect(lambda _ok: self._update_actions())
         self.tasks.started.connect(self._on_started)
@@ -181,12 +186,11 @@ class MainWindow(QMainWindow):
         self.result_tabs.addTab(self.funnel_view, "Funnel && recovery")
         self.result_tabs.addTab(self.workforce_view, "Workforce")
         self.result_tabs.addTab(self.comparison, "Comparison")
-        placeholder = QLabel("No results yet.\n\nPress Run (F5) to simulate the scenario;\n"
-                             "the KPIs, dashboards and comparison appear here.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setStyleSheet("color: #666; font-size: 12pt;")
+        self.placeholder = QLabel(NO_RESULTS)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #666; font-size: 12pt;")
         self.result_stack = QStackedWidget()
-        self.result_stack.addWidget(placeholder)
+        self.result_stack.addWidget(self.placeholder)
         self.result_stack.addWidget(self.result_tabs)
         self.results_header = QLabel()
         self.results_header.setStyleSheet("font-weight: bold; padding: 2px;")
@@ -196,6 +200,19 @@ class MainWindow(QMainWindow):
         self.results_note.setStyleSheet("color: #8a5a00; padding: 0 2px;")
         self.results_note.setWordWrap(True)
         self.results_note.hide()
+        # While a run goes on: what runs and how far it is, above the (previous) results.
+        self.run_state = QLabel()
+        self.run_state.setObjectName("run-state")
+        self.run_state.setStyleSheet("background: #e8f0fd; color: #1d4fa8; padding: 4px; border-radius: 3px;")
+        self.run_state.setWordWrap(True)
+        self.run_state.hide()
+        # Once the scenario is edited, the results on screen no longer describe it.
+        self.stale_note = QLabel("⚠ The scenario has changed since this run: these results do not include your "
+                                 "latest edits. Press Run (F5) to update them.")
+        self.stale_note.setObjectName("stale-note")
+        self.stale_note.setStyleSheet("background: #fff4d6; color: #7a4b00; font-weight: bold; padding: 4px;")
+        self.stale_note.setWordWrap(True)
+        self.stale_note.hide()
         # The what-if levers above the results, with a handle between: on a short screen the planner
         # gives the room to whichever is in use, and the levers scroll rather than squeeze.
         levers = QScrollArea()
@@ -206,6 +223,8 @@ class MainWindow(QMainWindow):
         results = QWidget()
         lay = QVBoxLayout(results)
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.run_state)
+        lay.addWidget(self.stale_note)
         lay.addWidget(self.results_header)
         lay.addWidget(self.results_note)
         lay.addWidget(self.result_stack, 1)
@@ -375,6 +394,7 @@ class MainWindow(QMainWindow):
 
     def _load_into_editor(self, scenario: Scenario, path: Path | None) -> None:
         self.editor.set_scenario(scenario)
+        self._mark_stale()
         self.path = path
         self.setWindowModified(False)
         self.whatif.sync()
@@ -555,6 +575,8 @@ class MainWindow(QMainWindow):
         self._run_count += 1
         name = self.comparison.unique_name(f"#{self._run_count} {scenario.name}")
         runner, backend = self.runner, self.backend
+        self._running_name = name
+        self._edited_during_run = False
 
         def job(progress: Callable[[float], None], cancel: Callable[[], bool]) -> Outcome:
             summary = runner(scenario, RunPlan(reps, seed, backend, progress, cancel))
@@ -574,25 +596,44 @@ class MainWindow(QMainWindow):
             self.tasks.cancel()
             self.show_status("Stopping…")
 
+    def _mark_stale(self) -> None:
+        """The scenario changed: results on screen (or arriving from the run going on) no longer match it."""
+        if self.tasks.busy:
+            self._edited_during_run = True
+        if self.outcome is not None:
+            self.stale_note.show()
+
     def _on_started(self) -> None:
         self._run_started = time.monotonic()
         self.progress.setValue(0)
         self.progress.show()
         self.progress_text.setText("Starting…")
         self.show_status("Simulating…")
+        self._show_run_state("starting…")
         self._update_actions()
 
     def _on_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         self.progress_text.setText(text)
+        self._show_run_state(f"{fraction:.0%} — {text}")
+
+    def _show_run_state(self, how_far: str) -> None:
+        self.run_state.setText(f"⏳ Running {self._running_name}: {how_far}"
+                               + (" — the results below are from the previous run." if self.outcome else ""))
+        self.run_state.show()
+        if self.outcome is None:
+            self.placeholder.setText(f"Running {self._running_name}…\n\n{how_far}")
 
     def _finish_progress(self) -> None:
         self.progress.hide()
         self.progress_text.clear()
+        self.run_state.hide()
+        self.placeholder.setText(NO_RESULTS)
 
     def _on_result(self, outcome: Outcome) -> None:
         self._finish_progress()
         self.outcome = outcome
+        self.stale_note.setVisible(self._edited_during_run)  # edits made while it ran are not in it
         elapsed = time.monotonic() - self._run_started
         s = outcome.summary
         self.show_status(f"Finished {outcome.name}: {s.replications} replication(s), seed {s.seed}, "
