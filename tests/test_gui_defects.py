@@ -8,7 +8,6 @@ serial `replicate` as runner (one test uses a process pool), and tiny scenarios 
 
 from __future__ import annotations
 
-import functools
 import math
 import multiprocessing
 import time
@@ -341,7 +340,7 @@ def one_worker_pool():
 
 def test_a_single_pooled_replication_reports_progress_as_it_goes(qtbot, tmp_path, dialogs, one_worker_pool):
     win = make_window(qtbot, tmp_path, dialogs, scenario(days=4),
-                      runner=functools.partial(replicate, backend=one_worker_pool))
+                      backend=one_worker_pool)
     seen: list[tuple[float, bool, str]] = []
 
     def record(fraction: float, _text: str) -> None:

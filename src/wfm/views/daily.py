@@ -18,6 +18,9 @@ DAILY_KEYS: tuple[str, ...] = ("offered", "answered", "service_level", "abandon_
 
 
 def daily_bands(summary: Summary, keys: Sequence[str] = DAILY_KEYS) -> dict[str, Band]:
-    """Per-day KPI bands over replications (keys of `wfm.kpi.by_day`), within each KPI's range; means = `Summary.daily`."""
+    """Per-day KPI bands over replications (keys of `wfm.kpi.by_day`), within each KPI's range.
+
+    Their means are `Summary.daily`.
+    """
     tables = [kpi.by_day(run) for run in summary.runs]
     return {k: Band.of(np.vstack([t[k] for t in tables]), within=kpi_range(k)) for k in keys}
