@@ -475,7 +475,8 @@ def test_export_writes_a_workbook_and_asks_before_overwriting(qtbot, window, dia
     assert excel.write_report
     short_run(qtbot, window)
     target = tmp_path / "out.xlsx"
-    assert window.export_excel(target) == target
+    with qtbot.waitSignal(window.export_finished, timeout=30_000):  # written off the GUI thread
+        assert window.export_excel(target) == target
     assert openpyxl.load_workbook(target).sheetnames
     before = target.stat().st_mtime_ns
     dialogs.confirm_answer = False
@@ -483,7 +484,8 @@ def test_export_writes_a_workbook_and_asks_before_overwriting(qtbot, window, dia
     assert dialogs.confirms and "already exists" in dialogs.confirms[-1]
     assert target.stat().st_mtime_ns == before
     dialogs.confirm_answer = True
-    assert window.export_excel(target) == target
+    with qtbot.waitSignal(window.export_finished, timeout=30_000):
+        assert window.export_excel(target) == target
 
 
 def test_export_without_a_result_explains_why(qtbot, window, dialogs, tmp_path):

@@ -370,3 +370,35 @@ def test_results_are_marked_stale_once_the_scenario_is_edited(qtbot, window):
     with qtbot.waitSignal(window.result_ready, timeout=30_000):
         window.run()
     assert not window.stale_note.isVisible()
+
+
+# ---- 8: Excel export off the GUI thread --------------------------------------------------------
+
+
+def test_export_writes_the_workbook_in_the_background_with_a_busy_bar(qtbot, window, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+    target = tmp_path / "result.xlsx"
+    with qtbot.waitSignal(window.export_finished, timeout=30_000) as blocker:
+        assert window.export_excel(target) == target
+        # Back on the GUI thread at once: the workbook is still being written (it takes a quarter second
+        # or more), the window says so and Export waits for it.
+        assert not target.exists()
+        assert window.exports.busy and window.export_progress.isVisible()
+        assert not window.act_export.isEnabled()
+    assert blocker.args[0] == target
+    assert openpyxl.load_workbook(target).sheetnames
+    assert not window.export_progress.isVisible() and window.act_export.isEnabled()
+    assert str(target) in window.status_label.text()
+
+
+def test_a_failed_background_export_says_why(qtbot, window, dialogs, tmp_path):
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+    folder = tmp_path / "taken.xlsx"
+    folder.mkdir()  # a folder where the workbook should go
+    dialogs.confirm_answer = True
+    with qtbot.waitSignal(window.export_failed, timeout=30_000):
+        window.export_excel(folder)
+    assert dialogs.errors[-1][0] == "Export failed" and "folder" in dialogs.errors[-1][1]

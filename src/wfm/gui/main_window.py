@@ -21,7 +21,6 @@ from typing import Any, Protocol
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
     QMenu,
@@ -75,6 +74,10 @@ class PortfolioRead:
     accounts: AccountTable
 
 
+class ExportFailed(Exception):
+    """A workbook could not be written; the message names the cause and the fix (a `wfm.report.ReportError`)."""
+
+
 class ResultView(Protocol):
     """A result dashboard: it draws an outcome in steps, so the window stays responsive between plots."""
 
@@ -98,6 +101,8 @@ class MainWindow(QMainWindow):
         run_failed(object): a run raised; the exception was shown in a dialog.
         portfolio_imported(int): accounts were read from a portfolio file into the scenario.
         portfolio_failed: a portfolio file could not be read; the problems were shown in a dialog.
+        export_finished(Path): a workbook was written.
+        export_failed(str): a workbook could not be written; the reason was shown in a dialog.
     """
 
     result_ready = Signal(object)
@@ -105,6 +110,8 @@ class MainWindow(QMainWindow):
     run_failed = Signal(object)
     portfolio_imported = Signal(int)
     portfolio_failed = Signal()
+    export_finished = Signal(object)
+    export_failed = Signal(str)
 
     def __init__(
         self,
@@ -128,9 +135,11 @@ class MainWindow(QMainWindow):
         self._run_count = 0
         self._run_started = 0.0
         self._running_name = ""
+        self._export_done: Callable[[], None] | None = None
         self._edited_during_run = False
         self.tasks = TaskRunner(self)
         self.imports = TaskRunner(self)  # apart from runs: reading a file must not cancel a simulation
+        self.exports = TaskRunner(self)  # writing a workbook, off the GUI thread, beside a run
         self.portfolio_thread_bytes = PORTFOLIO_THREAD_BYTES
         self.editor = ScenarioEditor(SECTION_TABS, scenario or default_scenario())
         self.dialer_tab = next(t for t in self.editor.section_tabs if isinstance(t, DialerTab))
@@ -159,6 +168,9 @@ class MainWindow(QMainWindow):
         self.tasks.finished.connect(self._update_actions)
         self.imports.result.connect(self._on_portfolio_read)
         self.imports.error.connect(self._on_portfolio_error)
+        self.exports.result.connect(self._on_exported)
+        self.exports.error.connect(self._on_export_error)
+        self.exports.finished.connect(self._on_export_finished)
         NOTICES.rejected.connect(self._on_input_rejected)
         self.resize(1440, 900)
         self._update_title()
@@ -317,6 +329,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress_text)
         self.statusBar().addPermanentWidget(self.progress)
+        # A workbook being written: a busy bar (openpyxl reports no progress), apart from a run's.
+        self.export_text = QLabel()
+        self.export_progress = QProgressBar()
+        self.export_progress.setRange(0, 0)
+        self.export_progress.setFixedWidth(120)
+        self.export_progress.hide()
+        self.statusBar().addPermanentWidget(self.export_text)
+        self.statusBar().addPermanentWidget(self.export_progress)
 
     # ---- title, actions, recent files ----------------------------------------------------
 
@@ -334,8 +354,8 @@ class MainWindow(QMainWindow):
         self.act_save.setEnabled(valid)
         self.act_save_as.setEnabled(valid)
         self.act_keep.setEnabled(self.outcome is not None)
-        self.act_export.setEnabled(self.outcome is not None)
-        self.act_export_cmp.setEnabled(len(self.comparison.outcomes) >= 1)
+        self.act_export.setEnabled(self.outcome is not None and not self.exports.busy)
+        self.act_export_cmp.setEnabled(len(self.comparison.outcomes) >= 1 and not self.exports.busy)
         if not valid:
             self.act_run.setToolTip("Fix the problems listed under the editor to run")
         else:
@@ -724,7 +744,15 @@ class MainWindow(QMainWindow):
         self.show_status(f"Kept {self.outcome.name} for comparison ({len(self.comparison.outcomes)} result(s))")
 
     def export_excel(self, path: Path | None = None, comparison: bool = False) -> Path | None:
-        """Write the current result (or the comparison) to a workbook via `wfm.report.excel`."""
+        """Start writing the current result (or the comparison) to a workbook via `wfm.report`; its path, or None.
+
+        The workbook is written off the GUI thread (it takes most of a second, longer for a
+        comparison): the window stays live, a busy bar shows in the status bar, and
+        `export_finished` (or `export_failed`, with a dialog) follows.
+        """
+        if self.exports.busy:
+            self.show_status("A workbook is still being written; export again when it is done", problem=True)
+            return None
         self.commit_typing()  # a value typed before Export is an edit like any other
         outcomes = list(self.comparison.outcomes) if comparison else ([self.outcome] if self.outcome else [])
         if not outcomes:
@@ -749,17 +777,41 @@ class MainWindow(QMainWindow):
         except ImportError as exc:
             self.dialogs.error("Export not available", f"The Excel report module cannot be loaded: {exc}")
             return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = write_report(path, [o.summary for o in outcomes], [o.scenario for o in outcomes],
-                                   overwrite=overwrite)
-        except ReportError as exc:
-            self.dialogs.error("Export failed", str(exc))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
+        summaries, scenarios = [o.summary for o in outcomes], [o.scenario for o in outcomes]
+        target = path
+
+        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> Path:
+            try:
+                return Path(write_report(target, summaries, scenarios, overwrite=overwrite))
+            except ReportError as exc:  # says what went wrong and what to do: shown as it is
+                raise ExportFailed(str(exc)) from exc
+
+        self.export_progress.show()
+        self.export_text.setText(f"Writing {path.name}…")
+        self.act_export.setEnabled(False)
+        self.act_export_cmp.setEnabled(False)
+        self.exports.start(job, lambda _f: f"Writing {target.name}")
+        return path
+
+    def _on_exported(self, written: object) -> None:
         self.show_status(f"Workbook written to {written}")
-        return Path(written)
+        self._export_done = lambda: self.export_finished.emit(written)
+
+    def _on_export_error(self, exc: object) -> None:
+        text = str(exc) if isinstance(exc, ExportFailed) or not isinstance(exc, BaseException) else (
+            describe_exception(exc)[0])
+        self.dialogs.error("Export failed", text)
+        self.show_status("The workbook was not written", problem=True)
+        self._export_done = lambda: self.export_failed.emit(text)
+
+    def _on_export_finished(self) -> None:
+        """The export task ended: clear the busy bar, then tell whoever waits how it went."""
+        self.export_progress.hide()
+        self.export_text.clear()
+        self._update_actions()
+        done, self._export_done = self._export_done, None
+        if done is not None:
+            done()
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt override
         """On first showing, give the what-if levers the height their rows take at the window's width."""
@@ -787,6 +839,7 @@ class MainWindow(QMainWindow):
             return
         self.tasks.shutdown()
         self.imports.shutdown()
+        self.exports.shutdown(timeout_ms=10_000)  # a workbook half written is worse than a wait
         if self.stop_workers is not None:
             self.stop_workers()
         event.accept()
