@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QScrollArea, QTabWidget
 
 from wfm.execution import ProcessBackend
 from wfm.experiment import replicate
@@ -402,3 +402,44 @@ def test_a_failed_background_export_says_why(qtbot, window, dialogs, tmp_path):
     with qtbot.waitSignal(window.export_failed, timeout=30_000):
         window.export_excel(folder)
     assert dialogs.errors[-1][0] == "Export failed" and "folder" in dialogs.errors[-1][1]
+
+
+# ---- 9: legends beside the data, plain axes, no negative money ---------------------------------
+
+
+def check_plots(qtbot: Any, window: MainWindow, tabs: QTabWidget, seen: list[str]) -> None:
+    """Show each tab of `tabs` and check every plot drawn in it (`seen` collects their titles)."""
+    for index in range(tabs.count()):
+        if not tabs.isTabVisible(index):
+            continue
+        tabs.setCurrentIndex(index)
+        qtbot.wait(60)
+        for plot in tabs.widget(index).findChildren(pg.PlotWidget):
+            if not plot.isVisible():
+                continue
+            item = plot.getPlotItem()
+            title = item.titleLabel.text
+            seen.append(title)
+            legend = item.legend
+            if legend is not None and legend.isVisible() and legend.items:
+                assert not legend.sceneBoundingRect().intersects(item.vb.sceneBoundingRect()), title
+            for side in ("left", "bottom", "right"):
+                assert "(x" not in item.getAxis(side).labelString(), (title, side)  # no "(x0.001)" scaling
+            assert item.vb.viewRange()[1][0] >= 0, title  # counts, rates, agents and money are never negative
+
+
+def test_legends_never_cover_data_and_one_day_axes_are_plain(qtbot, window):
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        window.run()
+    assert blocker.args[0].summary.kpis["amount_collected"].mean == 0  # one day: no promise falls due yet
+    window.keep_result()
+    settle(qtbot, window, 1600, 1000)
+    seen: list[str] = []
+    check_plots(qtbot, window, window.result_tabs, seen)
+    check_plots(qtbot, window, window.comparison.overlays, seen)
+    assert len(seen) >= 14  # inbound 3, by day 2, dialer 3, funnel 2, workforce 4, and the overlays
+
+
+def test_the_empty_comparison_has_no_stray_header(window):
+    table = window.comparison.table
+    assert table.model().headerData(0, Qt.Orientation.Horizontal) == "KPI"

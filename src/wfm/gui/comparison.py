@@ -64,6 +64,7 @@ class ComparisonPanel(QWidget):
         top.addWidget(remove)
         top.addWidget(clear)
         self.table = QTableWidget(0, 1)
+        self.table.setHorizontalHeaderLabels(["KPI"])  # not Qt's "1" while nothing is kept
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -25,10 +25,10 @@ from wfm.gui.dashboards import (
     PlainAxis,
     draw_all,
     draw_band,
+    from_zero,
     label_ticks,
     make_plot,
-    move_legend,
-    room_for_legend,
+    set_title,
 )
 from wfm.gui.formatting import format_money
 from wfm.gui.widgets import scrolled_layout
@@ -101,10 +101,10 @@ class DialerDashboard(QWidget):
         self.level_axis = RunTimeAxis("bottom")
         self.attempts_axis = RunTimeAxis("bottom")
         self.drop_axis = DayAxis("bottom")
-        self.level = make_plot("Dial level by interval", "lines per available agent", "time", self.level_axis)
-        self.attempts = make_plot("Dial attempts per interval", "attempts per interval", "time",
+        self.level = make_plot("Dial level by interval", "lines per available agent", "", self.level_axis)
+        self.attempts = make_plot("Dial attempts per interval", "attempts per interval", "",
                                   self.attempts_axis)
-        self.drops = make_plot("Drop rate vs compliance cap", "dropped / live answers (%)", "day", self.drop_axis)
+        self.drops = make_plot("Drop rate vs compliance cap", "dropped / live answers (%)", "", self.drop_axis)
         self.attempts.setXLink(self.level)
         self.note = _note()
         lay = scrolled_layout(self)
@@ -145,6 +145,7 @@ class DialerDashboard(QWidget):
 
     def _draw_attempts(self, view: Any, x: np.ndarray, step: float) -> None:
         self.curves["attempts"] = draw_band(self.attempts, x, view.attempts, COLORS["attempts"], "attempts")
+        from_zero(self.attempts, float(np.nanmax(view.attempts.high, initial=1.0)))
         active = np.flatnonzero(np.nan_to_num(view.attempts.mean) > 0)
         if active.size:  # the level plot shares this x range
             self.level.setXRange(max(0.0, x[active[0]] - 2 * step), x[active[-1]] + 3 * step, padding=0)
@@ -172,10 +173,7 @@ class DialerDashboard(QWidget):
             [-0.5, len(days) - 0.5], [cap, cap], name=f"cap {cap:.1f}%",
             pen=pg.mkPen(COLORS["cap"], width=1.5, style=Qt.PenStyle.DashLine))
         top = float(np.nanmax(np.concatenate([window.high, daily.high, [cap]])))
-        legend = self.drops.getPlotItem().legend
-        if legend is not None:
-            legend.setColumnCount(3)  # one row: a short plot has no room for three stacked lines
-        room_for_legend(self.drops, top, 3)
+        from_zero(self.drops, top, headroom=1.15)  # the cap line clear of the plot's top edge
         self.drops.setXRange(-0.6, len(days) - 0.4, padding=0)
         over = view.windows_over_cap
         dialer = outcome.scenario.outbound.dialer
@@ -205,9 +203,8 @@ class FunnelDashboard(QWidget):
         super().__init__()
         self.curves: dict[str, Any] = {}
         self._labels: list[pg.TextItem] = []
-        self.funnel = make_plot("Collections funnel over the horizon", "count", "")
+        self.funnel = make_plot("Collections funnel over the horizon", "count", "", legend=False)
         item = self.funnel.getPlotItem()
-        item.legend.hide() if item.legend is not None else None
         self.money_box = pg.ViewBox()
         item.setAxisItems({"right": PlainAxis("right")})
         item.showAxis("right")
@@ -300,7 +297,9 @@ class FunnelDashboard(QWidget):
                                                        COLORS["promised"], "promised", step=False,
                                                        style=Qt.PenStyle.DashLine, width=1.5, symbol="t")
         self.recovery.setXRange(-0.4, max(len(days) - 0.6, 0.6), padding=0)
-        move_legend(self.recovery, "top-left")  # cumulative curves rise to the right
+        # From zero even when nothing was collected (a one-day run): never a negative amount.
+        from_zero(self.recovery, float(np.nanmax(np.concatenate([view.cumulative.high, view.cumulative_promised.high]),
+                                                 initial=1.0)))
 
     def _label(self, target: Any, x: float, y: float, text: str, lift: float, color: str = "#222") -> None:
         label = pg.TextItem(text, color=color, anchor=(0.5, 1.0))
@@ -348,7 +347,7 @@ class WorkforceDashboard(QWidget):
         x = np.arange(len(view.starts), dtype=float)
         fmt = "%a %d/%m" if view.period == "day" else "wk %d/%m"
         labels = [date.fromisoformat(d).strftime(fmt) for d in view.labels]
-        bottom = "day" if view.period == "day" else "week starting"
+        bottom = "" if view.period == "day" else "week starting"  # dates need no "day" under them
         for axis, plot in zip(self.axes, plots, strict=True):
             axis.labels = labels
             every = max(1, len(labels) // 10)
@@ -365,7 +364,6 @@ class WorkforceDashboard(QWidget):
         self.curves["headcount"] = draw_band(self.headcount, x, view.headcount, "#222222", "all groups",
                                              step=False, style=Qt.PenStyle.DashLine, width=1.5)
         self.headcount.setYRange(0, float(np.nanmax(view.headcount.high, initial=1.0)) * 1.15, padding=0)
-        move_legend(self.headcount, "bottom-right")  # from zero, headcounts leave the bottom free
         self.headcount.setXRange(-0.6, len(x) - 0.4, padding=0)  # the other plots are x-linked to this one
 
     def _draw_turnover(self, view: Any, x: np.ndarray) -> None:
@@ -380,9 +378,7 @@ class WorkforceDashboard(QWidget):
         self.turnover.setYRange(0, max(top, 1.0) * 1.2, padding=0)
         self.curves["attrition"] = view.attrition
         attrition = np.nan_to_num(view.attrition.mean) * 100
-        self.turnover.getPlotItem().setTitle(
-            "<span style='font-size:11pt; color:#222'>Hires and leavers "
-            f"(attrition {self._mean_text(attrition)} annualised)</span>")
+        set_title(self.turnover, f"Hires and leavers (attrition {self._mean_text(attrition)} annualised)")
 
     def _draw_stress(self, view: Any, x: np.ndarray) -> None:
         self.curves["stress_mean"] = draw_band(self.stress, x, view.stress_mean.scaled(100), COLORS["stress_mean"],
@@ -390,12 +386,7 @@ class WorkforceDashboard(QWidget):
         self.curves["stress_p90"] = draw_band(self.stress, x, view.stress_p90.scaled(100), COLORS["stress_p90"],
                                               "90th percentile", step=False, symbol="t")
         self.stress.setYRange(0, 100, padding=0)
-        if not view.stress_enabled:
-            self.stress.getPlotItem().setTitle(
-                "<span style='font-size:11pt; color:#222'>End-of-shift stress</span>"
-                " <span style='color:#8a5a00'>(stress model off)</span>")
-        else:
-            self.stress.getPlotItem().setTitle("<span style='font-size:11pt; color:#222'>End-of-shift stress</span>")
+        set_title(self.stress, "End-of-shift stress", "" if view.stress_enabled else "(stress model off)")
 
     def _draw_cost(self, view: Any, x: np.ndarray) -> None:
         cost = pg.BarGraphItem(x=x, height=np.nan_to_num(view.cost_total.mean), width=0.6,
