@@ -352,7 +352,7 @@ def test_a_single_pooled_replication_reports_progress_as_it_goes(qtbot, tmp_path
     within = [(f, shown, text) for f, shown, text in seen if 0 < f < 1]
     assert within, f"no progress between 0 and 1: {[f for f, _, _ in seen]}"
     assert [f for f, _, _ in within] == sorted(f for f, _, _ in within)  # it only goes forward
-    assert all(shown and "Running #1" in text for _, shown, text in within)  # the results pane says a run is on
+    assert all(shown and "Running Baseline collections center" in text for _, shown, text in within)  # a run is on
     assert not win.run_state.isVisible()
     win.tasks.shutdown()
 
@@ -443,3 +443,40 @@ def test_legends_never_cover_data_and_one_day_axes_are_plain(qtbot, window):
 def test_the_empty_comparison_has_no_stray_header(window):
     table = window.comparison.table
     assert table.model().headerData(0, Qt.Orientation.Horizontal) == "KPI"
+
+
+# ---- 10: comparison names, changed inputs, room for the table ---------------------------------
+
+
+def test_kept_results_are_named_by_what_changed_renamable_and_the_table_has_room(qtbot, window):
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.run()
+    window.keep_result()
+    window.whatif.headcounts[(0, 0)].setValue(16)  # Inbound · Early, 12 in the baseline
+    with qtbot.waitSignal(window.result_ready, timeout=30_000):
+        window.whatif.button.click()
+    window.keep_result()
+    panel = window.comparison
+    assert [o.name for o in panel.outcomes] == ["Baseline collections center", "Inbound · Early headcount 16"]
+    changed = [panel.names.topLevelItem(i).text(panel.CHANGES) for i in range(2)]
+    assert changed == ["base", "Inbound · Early headcount: 12 → 16"]
+
+    item = panel.names.topLevelItem(1)
+    item.setText(panel.NAME, "  Four more early agents ")  # as the editor commits a double-click rename
+    renamed = panel.outcomes[1]
+    assert renamed.name == "Four more early agents"
+    headers = [panel.table.horizontalHeaderItem(c).text() for c in range(panel.table.columnCount())]
+    assert "Four more early agents" in headers
+    assert "Four more early agents:offered" in panel.curves
+    assert window.outcome is renamed and window.results_header.text().startswith("Four more early agents — ")
+    item = panel.names.topLevelItem(0)
+    item.setText(panel.NAME, "Four more early agents")  # a name in use is made unique
+    assert panel.outcomes[0].name == "Four more early agents (2)"
+
+    settle(qtbot, window, 1600, 1000)
+    window.result_tabs.setCurrentWidget(panel)
+    qtbot.wait(50)
+    table = panel.table
+    shown = [r for r in range(table.rowCount())
+             if table.viewport().rect().contains(table.visualItemRect(table.item(r, 0)))]
+    assert len(shown) >= 10, f"only {len(shown)} KPI rows in view"

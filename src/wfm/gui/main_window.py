@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from wfm.execution import Backend
 from wfm.experiment import RunPlan, Summary, replicate
 from wfm.gui.analysis import Outcome
+from wfm.gui.changes import default_name
 from wfm.gui.comparison import ComparisonPanel
 from wfm.gui.dashboards import DailyDashboard, InboundDashboard
 from wfm.gui.dashboards_campaign import DialerDashboard, FunnelDashboard, WorkforceDashboard
@@ -132,7 +133,6 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings("wfm", "wfm")
         self.path: Path | None = path
         self.outcome: Outcome | None = None
-        self._run_count = 0
         self._run_started = 0.0
         self._running_name = ""
         self._export_done: Callable[[], None] | None = None
@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.kpi_table = KpiTable()
         self.comparison = ComparisonPanel()
         self.comparison.changed.connect(self._update_actions)
+        self.comparison.renamed.connect(self._on_renamed)
         self.result_tabs = QTabWidget()
         self.result_tabs.addTab(self.kpi_table, "KPIs")
         self.result_tabs.addTab(self.inbound_view, "Inbound by interval")
@@ -592,8 +593,9 @@ class MainWindow(QMainWindow):
             self.dialogs.error("Cannot run", "The scenario has problems; fix the ones listed under the editor.")
             return
         reps, seed = scenario.run.replications, scenario.run.seed
-        self._run_count += 1
-        name = self.comparison.unique_name(f"#{self._run_count} {scenario.name}")
+        # Named by what sets it apart from the comparison's base (or the result on screen).
+        base = self.comparison.base_outcome or self.outcome
+        name = self.comparison.unique_name(default_name(scenario, base.scenario if base is not None else None))
         runner, backend = self.runner, self.backend
         self._running_name = name
         self._edited_during_run = False
@@ -668,10 +670,7 @@ class MainWindow(QMainWindow):
         between plots keeps the window responsive (no stall near 100 ms) while they fill in.
         """
         s = outcome.summary
-        cal = outcome.scenario.calendar
-        self.results_header.setText(
-            f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
-            f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
+        self._show_header(outcome)
         caveat = interval_caveat(s.replications)
         self.results_note.setText(f"⚠ {caveat}" if caveat else "")
         self.results_note.setVisible(bool(caveat))
@@ -696,6 +695,19 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self, next_step)  # dropped if the window is gone
 
         next_step()
+
+    def _show_header(self, outcome: Outcome) -> None:
+        s = outcome.summary
+        cal = outcome.scenario.calendar
+        self.results_header.setText(
+            f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
+            f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
+
+    def _on_renamed(self, old: object, new: object) -> None:
+        """A kept result was renamed in the comparison: the result shown takes the name too."""
+        if old is self.outcome and isinstance(new, Outcome):
+            self.outcome = new
+            self._show_header(new)
 
     def views_with_data(self, outcome: Outcome) -> list[ResultView]:
         """The dashboards that have something to show for `outcome`, in tab order."""
