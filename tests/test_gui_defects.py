@@ -29,6 +29,8 @@ from wfm.gui.sections import StaffingTab
 from wfm.kpi import KPI_BY_KEY
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario
+from wfm.views import kpi_interval
+from wfm.views.targets import kpi_targets
 
 SEED = 20260105
 
@@ -480,3 +482,48 @@ def test_kept_results_are_named_by_what_changed_renamable_and_the_table_has_room
     shown = [r for r in range(table.rowCount())
              if table.viewport().rect().contains(table.visualItemRect(table.item(r, 0)))]
     assert len(shown) >= 10, f"only {len(shown)} KPI rows in view"
+
+
+# ---- 11: red/amber/green against targets -------------------------------------------------------
+
+
+def test_kpis_with_a_target_show_red_amber_or_green(qtbot, window):
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        window.editor.set_value(("run", "replications"), 3)
+        window.run()
+    outcome = blocker.args[0]
+    kpis = outcome.summary.kpis
+    # The baseline's own targets: the status is read from the 95% interval, clipped to what the KPI can be.
+    table = window.kpi_table
+    low, high = kpi_interval("service_level", kpis["service_level"])
+    sl_target = outcome.scenario.inbound.service_level.target
+    expected = "met" if low >= sl_target else "missed" if high < sl_target else "at risk"
+    assert table.status_text("service_level") == f"● {expected}"
+    assert table.item(table.keys.index("service_level"), 3).text() == f"≥ {sl_target:.1%}"
+    assert table.status_text("asa") == ""  # no ASA target: no status invented
+    # All three colours, from targets set where the run's numbers put them.
+    abandon = kpis["abandon_rate"]
+    assert abandon.half_width > 0
+    targets = outcome.scenario.targets.model_copy(update={
+        "abandon_rate_max": abandon.mean,  # inside its own interval: the run cannot tell
+        "occupancy_min": 0.999,            # nobody is that busy
+        "cost_per_call_max": 1000.0,       # nobody is that dear
+    })
+    judged = outcome.scenario.model_copy(update={"targets": targets})
+    table.show_summary(outcome.summary, kpi_targets(judged))
+    assert table.status_text("abandon_rate") == "● at risk"
+    assert kpis["occupancy"].mean + kpis["occupancy"].half_width < 0.999
+    assert table.status_text("occupancy") == "● missed"
+    assert table.status_text("cost_per_call") == "● met"
+    colours = {key: table.item(table.keys.index(key), 4).background().color().name()
+               for key in ("abandon_rate", "occupancy", "cost_per_call")}
+    assert colours == {"abandon_rate": "#ffeb9c", "occupancy": "#ffc7ce", "cost_per_call": "#c6efce"}
+
+
+def test_targets_are_set_on_the_costs_and_targets_tab(window):
+    holder = window.editor.field(("targets", "recovery_rate_min"))
+    assert not holder.check.isChecked() and window.editor.data["targets"]["recovery_rate_min"] is None
+    holder.check.setChecked(True)
+    holder.spin.setValue(2.5)
+    assert window.editor.data["targets"]["recovery_rate_min"] == 0.025
+    assert window.editor.scenario.targets.recovery_rate_min == 0.025

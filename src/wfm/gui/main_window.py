@@ -63,6 +63,7 @@ from wfm.scenario.accounts import AccountTable
 from wfm.scenario.io import ScenarioError, default_scenario, load_scenario, save_scenario
 from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 from wfm.views import interval_caveat
+from wfm.views.targets import kpi_targets
 
 Runner = Callable[[Scenario, RunPlan], Summary]
 """`replicate`-compatible: runner(scenario, plan) -> Summary."""
@@ -675,7 +676,7 @@ class MainWindow(QMainWindow):
         self.results_note.setText(f"⚠ {caveat}" if caveat else "")
         self.results_note.setVisible(bool(caveat))
         steps: list[Callable[[], object]] = [
-            lambda: self.kpi_table.show_summary(s),
+            lambda: self.kpi_table.show_summary(s, kpi_targets(outcome.scenario)),
             lambda: self._show_tabs_with_data(outcome),
             lambda: self.result_stack.setCurrentIndex(1),
         ]

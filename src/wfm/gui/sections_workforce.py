@@ -21,6 +21,7 @@ WF = ("workforce",)
 STRESS = ("workforce", "stress")
 INCENTIVES = ("workforce", "incentives")
 COSTS = ("costs",)
+TARGETS = ("targets",)
 OUTCOME_TEXT = {"inbound": "Inbound call", "ptp": "Promise to pay", "refusal": "Refusal", "dispute": "Dispute",
                 "callback": "Callback"}
 CURRENCIES = ("EUR", "USD", "GBP", "COP", "CHF", "PLN")
@@ -263,6 +264,19 @@ class CostsTab(SectionTab):
         form.addWidget(hint("Problems with these show on the Inbound and Dialer tabs."), len(rows) + 1, 0, 1, 2)
         form.setColumnStretch(2, 1)
         into.addWidget(box)
+        # The planner's own targets: each KPI with one gets a red/amber/green status in the results.
+        targets = self.group("KPI targets (unchecked = no status for that KPI)", TARGETS, into)
+        for key, text, field, scale, tip in (
+            ("abandon_rate_max", "Abandon rate at most", spin(0, 100, " %", 1, 0.5), 100.0, "abandoned / offered"),
+            ("occupancy_min", "Occupancy at least", spin(0, 100, " %", 1, 1), 100.0, "agents busy enough"),
+            ("occupancy_max", "Occupancy at most", spin(0, 100, " %", 1, 1), 100.0, "agents not burnt out"),
+            ("cost_per_call_max", "Cost per call at most", spin(0, 10_000, "", 2, 0.1), 1.0,
+             "total cost / handled calls, in the scenario's currency"),
+            ("recovery_rate_min", "Recovery rate at least", spin(0, 100, " %", 2, 0.1), 100.0,
+             "amount collected / balance placed"),
+        ):
+            self.row(targets, text, (*TARGETS, key), self.bind_optional((*TARGETS, key), field, scale, "no target"),
+                     tip)
 
     def refresh(self) -> None:
         """Reload fields and the per-group wages."""

@@ -371,6 +371,9 @@ def scenario_to_toml(scenario: Scenario) -> str:
     if data["inbound"]["demand"]["interval_table"] is None:
         del data["inbound"]["demand"]["interval_table"]
     _outbound_to_toml_data(data["outbound"])
+    targets = {key: value for key, value in data.pop("targets").items() if value is not None}
+    if targets:  # only the targets set; none written is none set
+        data["targets"] = targets
     lines: list[str] = [f"# {scenario.name}", "# Written by wfm; every key is documented in scenarios/baseline.toml."]
     _emit_table(lines, "", data)
     return "\n".join(lines) + "\n"
