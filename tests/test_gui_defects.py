@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QScrollArea, QTabWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QScrollArea, QTabWidget
 
 from wfm.execution import ProcessBackend
 from wfm.experiment import replicate
@@ -527,3 +527,121 @@ def test_targets_are_set_on_the_costs_and_targets_tab(window):
     holder.spin.setValue(2.5)
     assert window.editor.data["targets"]["recovery_rate_min"] == 0.025
     assert window.editor.scenario.targets.recovery_rate_min == 0.025
+
+
+# ---- 12: the smaller ones ----------------------------------------------------------------------
+
+
+def promises_fall_due(days: int = 2) -> Scenario:
+    """A short campaign whose promises fall due the same or the next day, so some are kept within the horizon."""
+    base = scenario(days=days)
+    conversation = base.outbound.conversation.model_copy(update={"due_days_min": 0, "due_days_max": 1})
+    return base.model_copy(update={"outbound": base.outbound.model_copy(update={"conversation": conversation})})
+
+
+def test_kept_promises_are_a_share_of_those_due_and_collected_money_has_its_own_axis(qtbot, tmp_path, dialogs):
+    win = make_window(qtbot, tmp_path, dialogs, promises_fall_due())
+    with qtbot.waitSignal(win.result_ready, timeout=60_000) as blocker:
+        win.run()
+    outcome = blocker.args[0]
+    funnel, recovery = outcome.funnel, outcome.recovery
+    kept, promised = funnel.counts.mean[funnel.stages.index("kept")], funnel.counts.mean[funnel.stages.index("ptp")]
+    assert 0 < kept and 0 < funnel.promises_due < promised  # some promises were not due yet
+    label = win.funnel_view._labels[funnel.stages.index("kept")].textItem.toPlainText()
+    assert f"({kept / funnel.promises_due:.1%} of {funnel.promises_due:,.0f} due)" in label
+    # Collected money is read on the left axis, scaled to itself; money promised on the right one.
+    view = win.funnel_view
+    top = view.recovery.getPlotItem().vb.viewRange()[1][1]
+    assert recovery.cumulative.high.max() <= top <= recovery.cumulative.high.max() * 1.2
+    assert recovery.cumulative_promised.mean.max() > 2 * top  # on one axis, collected would look flat
+    assert view.curves["cumulative_promised"].getViewBox() is view.promised_box
+    win.tasks.shutdown()
+
+
+def test_fields_that_do_not_apply_are_greyed_out(window):
+    editor = window.editor
+    cv = editor.field(("inbound", "talk", "cv"))
+    for kind, applies in (("fixed", False), ("exponential", False), ("lognormal", True)):
+        editor.set_value(("inbound", "talk", "distribution"), kind)
+        assert cv.isEnabled() == applies, kind
+    workforce = next(t for t in editor.section_tabs if t.title.startswith("Workforce"))
+    for on in (False, True):
+        editor.set_value(("workforce", "stress", "enabled"), on)
+        assert all(field.isEnabled() == on for field in workforce.stress_fields)
+    target_drop = editor.section_tabs[5].findChildren(QDoubleSpinBox)  # Costs & targets
+    for mode in ("progressive", "predictive"):
+        editor.set_value(("outbound", "dialer", "mode"), mode)
+        assert window.dialer_tab.mode_fields["fixed_level"].isEnabled() == (mode == "predictive")
+        aims = [box for box in target_drop if box.suffix() == " %" and box.maximum() == pytest.approx(49.99)]
+        assert len(aims) == 1 and aims[0].isEnabled() == (mode == "predictive")
+
+
+def test_one_agent_is_one_agent(window):
+    reserve = window.editor.field(("outbound", "blending", "inbound_reserve"))
+    reserve.setValue(1)
+    assert reserve.text() == "1 agent"
+    reserve.setValue(2)
+    assert reserve.text() == "2 agents"
+
+
+def test_the_problems_list_shows_whole_messages(qtbot, window):
+    window.editor.field(("inbound", "talk", "cv")).setValue(0)  # lognormal without a CV: a long message
+    settle(qtbot, window, 1280, 720)
+    problems = window.editor.problem_list
+    item = problems.topLevelItem(0)
+    message = item.text(1)
+    metrics = problems.fontMetrics()
+    assert metrics.horizontalAdvance(message) > problems.columnWidth(1)  # it needs more than one line…
+    lines = -(-metrics.horizontalAdvance(message) // max(problems.columnWidth(1) - 10, 1))
+    assert problems.visualItemRect(item).height() >= lines * metrics.height()  # …and gets them
+
+
+def test_a_failed_save_leaves_no_stray_backup(window, dialogs, tmp_path, monkeypatch):
+    target = tmp_path / "center.toml"
+    assert window.save_as(target)
+    before = target.read_bytes()
+    (tmp_path / "center.toml.bak").unlink(missing_ok=True)
+
+    def locked(*_args: object) -> None:
+        raise OSError(16, "Device or resource busy")  # the file is open in another program
+
+    monkeypatch.setattr("wfm.scenario.io.os.replace", locked)
+    window.editor.set_value(("run", "seed"), 7)
+    assert not window.save()
+    assert dialogs.errors[-1][0] == "Cannot save"
+    assert target.read_bytes() == before and not (tmp_path / "center.toml.bak").exists()
+    assert not list(tmp_path.glob(".center.toml.*.tmp"))
+
+
+def test_run_while_running_asks_before_replacing_it(qtbot, window, dialogs):
+    long_run(qtbot, window)
+    first = window.tasks.worker
+    dialogs.confirm_answer = False
+    window.run()
+    assert len(dialogs.confirms) == 1 and "still running" in dialogs.confirms[0]
+    assert window.tasks.worker is first and not first.is_cancelled()
+    dialogs.confirm_answer = True
+    window.editor.set_value(("calendar", "horizon_days"), 1)
+    window.editor.set_value(("run", "replications"), 1)
+    with qtbot.waitSignal(window.result_ready, timeout=30_000) as blocker:
+        window.run()
+    assert first.is_cancelled() and blocker.args[0].scenario.calendar.horizon_days == 1
+
+
+def test_a_draft_with_problems_can_be_saved_after_a_warning_and_opened_again(qtbot, window, dialogs, tmp_path):
+    window.editor.field(("inbound", "talk", "cv")).setValue(0)
+    window.editor.set_value(("groups", 0, "shifts", 0, "headcount"), 17)
+    problems = [p.message for p in window.editor.problems]
+    assert problems and window.act_save.isEnabled()
+    draft = tmp_path / "draft.toml"
+    dialogs.confirm_answer = False
+    assert not window.save_as(draft) and not draft.exists()
+    dialogs.confirm_answer = True
+    assert window.save_as(draft)
+    assert "draft" in dialogs.confirms[-1].lower() and not window.isWindowModified()
+    assert "draft" in window.status_label.text()
+    other = make_window(qtbot, tmp_path, ScriptedDialogs())
+    assert other.open_scenario(draft)
+    assert [p.message for p in other.editor.problems] == problems
+    assert other.editor.data["groups"][0]["shifts"][0]["headcount"] == 17
+    assert other.path == draft and not other.isWindowModified()

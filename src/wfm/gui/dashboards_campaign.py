@@ -214,6 +214,16 @@ class FunnelDashboard(QWidget):
         item.vb.sigResized.connect(self._sync_money_box)
         self.recovery_axis = DayAxis("bottom")
         self.recovery = make_plot("Cumulative recovery", "amount", "end of day", self.recovery_axis)
+        # Money promised on an axis of its own (right): on one scale with it, the money collected looked flat.
+        recovery = self.recovery.getPlotItem()
+        self.promised_box = pg.ViewBox()
+        recovery.setAxisItems({"right": PlainAxis("right")})
+        recovery.showAxis("right")
+        recovery.scene().addItem(self.promised_box)
+        recovery.getAxis("right").linkToView(self.promised_box)
+        recovery.getAxis("right").enableAutoSIPrefix(False)
+        self.promised_box.setXLink(recovery)
+        recovery.vb.sigResized.connect(self._sync_promised_box)
         self.note = _note()
         lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -226,9 +236,15 @@ class FunnelDashboard(QWidget):
         self.money_box.setGeometry(item.vb.sceneBoundingRect())
         self.money_box.linkedViewChanged(item.vb, self.money_box.XAxis)
 
+    def _sync_promised_box(self) -> None:
+        recovery = self.recovery.getPlotItem()
+        self.promised_box.setGeometry(recovery.vb.sceneBoundingRect())
+        self.promised_box.linkedViewChanged(recovery.vb, self.promised_box.XAxis)
+
     def _clear(self) -> None:
         self.funnel.clear()
         self.money_box.clear()
+        self.promised_box.clear()
         self.recovery.clear()
         self._labels.clear()
         self.curves.clear()
@@ -271,6 +287,9 @@ class FunnelDashboard(QWidget):
         self.funnel.getPlotItem().getAxis("right").setLabel(f"collected ({currency})", color=COLORS["collected"])
         for i, value in enumerate(counts.mean):
             share = "" if i == 0 or not counts.mean[i - 1] else f"\n({value / counts.mean[i - 1]:.1%})"
+            if funnel.stages[i] == "kept":  # kept is judged against the promises due, not all promises made
+                share = (f"\n({value / funnel.promises_due:.1%} of {funnel.promises_due:,.0f} due)"
+                         if funnel.promises_due else "\n(none due yet)")
             above = max(float(value), float(np.nan_to_num(counts.high[i])))  # clear of the error bar
             self._label(self.funnel, float(i), above, f"{value:,.0f}{share}", top * 0.012)
         self._label(self.money_box, float(n), float(money.mean[0]), format_money(float(money.mean[0]), currency),
@@ -293,13 +312,21 @@ class FunnelDashboard(QWidget):
         self.recovery.getPlotItem().setLabel("left", f"amount ({currency})")
         self.curves["cumulative_collected"] = draw_band(self.recovery, days, view.cumulative, COLORS["collected"],
                                                         "collected (paid)", step=False, symbol="o")
-        self.curves["cumulative_promised"] = draw_band(self.recovery, days, view.cumulative_promised,
-                                                       COLORS["promised"], "promised", step=False,
-                                                       style=Qt.PenStyle.DashLine, width=1.5, symbol="t")
+        promised = pg.PlotDataItem(days, view.cumulative_promised.mean, symbol="t", symbolSize=6,
+                                   symbolBrush=COLORS["promised"], symbolPen=COLORS["promised"],
+                                   pen=pg.mkPen(COLORS["promised"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.promised_box.addItem(promised)
+        legend = self.recovery.getPlotItem().legend
+        if legend is not None:
+            legend.addItem(promised, "promised (right axis)")
+        self.curves["cumulative_promised"] = promised
+        self.recovery.getPlotItem().getAxis("right").setLabel(f"promised ({currency})", color=COLORS["promised"])
         self.recovery.setXRange(-0.4, max(len(days) - 0.6, 0.6), padding=0)
-        # From zero even when nothing was collected (a one-day run): never a negative amount.
-        from_zero(self.recovery, float(np.nanmax(np.concatenate([view.cumulative.high, view.cumulative_promised.high]),
-                                                 initial=1.0)))
+        # Each from zero, even when nothing was collected (a one-day run): never a negative amount.
+        from_zero(self.recovery, float(np.nanmax(view.cumulative.high, initial=1.0)))
+        top = float(np.nanmax(view.cumulative_promised.mean, initial=1.0))
+        self.promised_box.setYRange(0, (top if top > 0 else 1.0) * 1.08, padding=0)
+        self._sync_promised_box()
 
     def _label(self, target: Any, x: float, y: float, text: str, lift: float, color: str = "#222") -> None:
         label = pg.TextItem(text, color=color, anchor=(0.5, 1.0))

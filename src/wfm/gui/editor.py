@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -80,6 +82,22 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         for shift in group["shifts"]:
             shift["start"] = format_time_of_day(shift["start"])
     return data
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped to the column's width (Qt sizes them for one line)."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # Qt override
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """The wrapped text's height at the column's width."""
+        width = max(self.view.columnWidth(index.column()) - 10, 40)
+        text = str(index.data() or "")
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(width, box.height() + 6)
 
 
 class ErrorSink:
@@ -221,6 +239,7 @@ class SectionTab(QWidget):
         self.editor = editor
         self._bindings: list[Binding] = []
         self._flows: list[ColumnFlow] = []
+        self._conditions: list[tuple[list[QWidget], Callable[[dict[str, Any]], bool]]] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -233,6 +252,7 @@ class SectionTab(QWidget):
         outer.addWidget(scroll)
         self.build()
         self.layout_.addStretch(1)
+        editor.edited.connect(self.apply_conditions)  # this tab's own edits too (they do not refresh it)
 
     def build(self) -> None:
         """Create the widgets of the tab."""
@@ -246,6 +266,25 @@ class SectionTab(QWidget):
             except (KeyError, IndexError, TypeError):
                 continue
             binding.load(value)
+        self.apply_conditions()
+
+    def enable_when(self, widgets: Iterable[QWidget], applies: Callable[[dict[str, Any]], bool]) -> None:
+        """Grey out `widgets` while `applies(editor data)` is false: a field that does not apply now.
+
+        The CV of a fixed duration, the stress settings with stress off: a field that takes a value
+        and changes nothing misleads the planner who edits it.
+        """
+        self._conditions.append((list(widgets), applies))
+
+    def apply_conditions(self) -> None:
+        """Enable each conditional field by what the scenario says now."""
+        for widgets, applies in self._conditions:
+            try:
+                on = bool(applies(self.editor.data))
+            except (KeyError, IndexError, TypeError):
+                on = True  # a malformed section: let the planner fix it
+            for widget in widgets:
+                widget.setEnabled(on)
 
     # ---- layout helpers ----------------------------------------------------------------
 
@@ -450,8 +489,13 @@ class ScenarioEditor(QWidget):
         self.problem_list = QTreeWidget()
         self.problem_list.setHeaderLabels(["Where", "Problem"])
         self.problem_list.setRootIsDecorated(False)
-        self.problem_list.setColumnWidth(0, 220)
+        self.problem_list.setColumnWidth(0, 200)
+        # Whole messages, wrapped: a problem cut to "…" hides the fix it names.
         self.problem_list.setWordWrap(True)
+        self.problem_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.problem_list.setUniformRowHeights(False)
+        self.problem_list.setItemDelegate(WrappingDelegate(self.problem_list))
+        self.problem_list.header().sectionResized.connect(lambda *_: self.problem_list.doItemsLayout())
         self.problem_list.itemActivated.connect(self._go_to_problem)
         self.status = QLabel()
         split = QSplitter(Qt.Orientation.Vertical)

@@ -51,7 +51,7 @@ from wfm.gui.dialogs import (
     Unsaved,
     describe_exception,
 )
-from wfm.gui.editor import ScenarioEditor
+from wfm.gui.editor import ScenarioEditor, scenario_to_data
 from wfm.gui.kpi_table import KpiTable
 from wfm.gui.sections import SECTION_TABS
 from wfm.gui.sections_outbound import DialerTab
@@ -60,7 +60,15 @@ from wfm.gui.widgets import NOTICES, commit_typing
 from wfm.gui.worker import TaskRunner, describe_replications
 from wfm.scenario import Scenario
 from wfm.scenario.accounts import AccountTable
-from wfm.scenario.io import ScenarioError, default_scenario, load_scenario, save_scenario
+from wfm.scenario.io import (
+    DRAFT_MARK,
+    ScenarioError,
+    default_scenario,
+    draft_to_toml,
+    load_scenario,
+    save_scenario,
+    save_text,
+)
 from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
 from wfm.views import interval_caveat
 from wfm.views.targets import kpi_targets
@@ -74,6 +82,23 @@ class PortfolioRead:
 
     name: str
     accounts: AccountTable
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` on top of `base`, tables merged key by key (lists and values replaced)."""
+    out = dict(base)
+    for key, value in over.items():
+        # An empty table replaces: it is a closed day, not "no change".
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and value and isinstance(out.get(key), dict) \
+            else value
+    return out
 
 
 class ExportFailed(Exception):
@@ -353,8 +378,9 @@ class MainWindow(QMainWindow):
         self.act_run.setEnabled(valid and not busy)
         self.whatif.button.setEnabled(valid and not busy)
         self.act_stop.setEnabled(busy)
-        self.act_save.setEnabled(valid)
-        self.act_save_as.setEnabled(valid)
+        # A draft with problems can be saved too (after a warning), so edits are never stuck in the window.
+        self.act_save.setEnabled(True)
+        self.act_save_as.setEnabled(True)
         self.act_keep.setEnabled(self.outcome is not None)
         self.act_export.setEnabled(self.outcome is not None and not self.exports.busy)
         self.act_export_cmp.setEnabled(len(self.comparison.outcomes) >= 1 and not self.exports.busy)
@@ -441,6 +467,9 @@ class MainWindow(QMainWindow):
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
+            text = _read_text(Path(path))
+            if text.startswith(DRAFT_MARK) and self._open_draft(Path(path), text):
+                return True
             lines = "\n".join(f"• {p}" for p in exc.problems)
             self.dialogs.error("Cannot open scenario", f"{exc.source} has {len(exc.problems)} problem(s):\n\n{lines}")
             return False
@@ -476,9 +505,7 @@ class MainWindow(QMainWindow):
     def _write(self, path: Path) -> bool:
         scenario = self.editor.scenario
         if scenario is None:
-            self.dialogs.error("Cannot save", "The scenario has problems; fix the ones listed under the editor "
-                               "first. Your edits are kept in the window.")
-            return False
+            return self._write_draft(path)
         # A relative portfolio file starts from the scenario's folder: saving elsewhere rewrites it.
         source_dir = self.path.parent if self.path is not None else None
         try:
@@ -497,6 +524,48 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self._update_title()
         self.show_status(f"Saved {path}")
+        return True
+
+    def _write_draft(self, path: Path) -> bool:
+        """Save edits that do not validate yet, after a warning: a half-done scenario is not lost."""
+        count = len(self.editor.problems)
+        if not self.dialogs.confirm(
+                "Save a draft?",
+                f"The scenario has {count} problem(s), listed under the editor. Save it as a draft anyway? The "
+                "file keeps your edits as they are; it cannot be run until the problems are fixed, and opening it "
+                "lists them again."):
+            return False
+        try:
+            save_text(draft_to_toml(self.editor.data), path)
+        except OSError as exc:
+            self.dialogs.error("Cannot save", f"{path} could not be written: {exc.strerror or exc}. "
+                               "Choose another folder or close the program that locks it.")
+            return False
+        self.path = path
+        self.setWindowModified(False)
+        self._remember(path)
+        self._update_title()
+        self.show_status(f"Saved a draft to {path}: {count} problem(s) to fix before it can run", problem=True)
+        return True
+
+    def _open_draft(self, path: Path, text: str) -> bool:
+        """Load a draft (`draft_to_toml`) into the editor with its problems listed, over the baseline's defaults."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return False
+        merged = _merged(scenario_to_data(default_scenario()), data)
+        for days in (merged["calendar"].get("opening_hours"), merged["outbound"]["compliance"].get("windows")):
+            if isinstance(days, dict):
+                days.update({day: None for day, hours in days.items() if hours == {}})  # closed
+        self.editor.replace_data(merged)
+        self.path = path
+        self.setWindowModified(False)
+        self.whatif.sync()
+        self._update_title()
+        self._update_actions()
+        self._remember(path)
+        self.show_status(f"Opened the draft {path}: {len(self.editor.problems)} problem(s) to fix", problem=True)
         return True
 
     # ---- portfolio import -----------------------------------------------------------------
@@ -592,6 +661,11 @@ class MainWindow(QMainWindow):
         scenario = self.editor.scenario
         if scenario is None:
             self.dialogs.error("Cannot run", "The scenario has problems; fix the ones listed under the editor.")
+            return
+        if self.tasks.busy and not self.dialogs.confirm(
+                "Replace the running simulation?",
+                f"{self._running_name} is still running. Stop it and start the new run? (Its replications so far "
+                "are discarded.)"):
             return
         reps, seed = scenario.run.replications, scenario.run.seed
         # Named by what sets it apart from the comparison's base (or the result on screen).

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wfm.gui.editor import ErrorSink, LocatedErrorSink, SectionTab
+from wfm.gui.editor import ErrorSink, LocatedErrorSink, SectionTab, get_in
 from wfm.gui.widgets import ClockEdit, DaysEdit, error_label, spin
 from wfm.scenario import WEEKDAYS
 
@@ -258,11 +258,12 @@ class InboundTab(SectionTab):
                        minimum_cv: float = 0.0) -> None:
         self.row(form, "Distribution", (*path, "distribution"),
                  self.bind_combo((*path, "distribution"), QComboBox(), kinds))
-        self.row(form, "Mean", (*path, "mean_s"),
-                 self.bind_spin((*path, "mean_s"), spin(minimum_mean, 86_400, " s", 1, 5.0)))
-        self.row(form, "Coefficient of variation", (*path, "cv"),
-                 self.bind_spin((*path, "cv"), spin(minimum_cv, 10, "", 2, 0.05)),
-                 "Standard deviation / mean (lognormal only)")
+        mean = self.bind_spin((*path, "mean_s"), spin(minimum_mean, 86_400, " s", 1, 5.0))
+        self.row(form, "Mean", (*path, "mean_s"), mean)
+        cv = self.bind_spin((*path, "cv"), spin(minimum_cv, 10, "", 2, 0.05))
+        self.row(form, "Coefficient of variation", (*path, "cv"), cv, "Standard deviation / mean (lognormal only)")
+        self.enable_when([cv], lambda d: get_in(d, (*path, "distribution")) == "lognormal")
+        self.enable_when([mean], lambda d: get_in(d, (*path, "distribution")) != "none")
 
 
 GROUP_KINDS = (("inbound", "Inbound"), ("outbound", "Outbound"), ("blended", "Blended"))

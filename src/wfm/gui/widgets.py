@@ -86,7 +86,7 @@ def rejection_message(box: QAbstractSpinBox) -> str:
         accepted = f"a time HH:MM from {_shown(box, box.minimum())} to {_shown(box, box.maximum())}"
         kept = _shown(box, box.value())
     elif isinstance(box, QSpinBox | QDoubleSpinBox):
-        unit = box.suffix()
+        unit = box.plural if isinstance(box, NumberBox) and box.plural else box.suffix()
         accepted = f"{_shown(box, box.minimum())} to {_shown(box, box.maximum())}{unit}"
         if isinstance(box, QDoubleSpinBox):
             accepted += f", with at most {box.decimals()} decimal(s)"
@@ -133,8 +133,36 @@ class CheckedTyping(_SpinBase):
         super().focusOutEvent(event)
 
 
+UNIT_SINGULAR = {" agents": " agent", " days": " day", " runs": " run", " attempts": " attempt",
+                 " contacts": " contact", " shifts": " shift", " accounts": " account", " lines": " line"}
+"""Plural units of integer fields and their singular: "1 agent", not "1 agents"."""
+
+
 class NumberBox(CheckedTyping, QSpinBox):
-    """An integer field: out-of-range typing is kept on screen, then rejected with a message."""
+    """An integer field: out-of-range typing is kept on screen, then rejected with a message.
+
+    A countable unit follows the number ("1 agent", "2 agents"; see `use_units`).
+    """
+
+    singular = ""
+    plural = ""
+
+    def use_units(self, singular: str, plural: str) -> None:
+        """Show `singular` after 1 and `plural` after any other number."""
+        self.singular, self.plural = singular, plural
+        self.valueChanged.connect(lambda _v: self._fit_unit())
+        self._fit_unit()
+
+    def setValue(self, value: int) -> None:  # Qt override
+        """Set the value, with its unit in the right number (also while signals are blocked)."""
+        super().setValue(value)
+        self._fit_unit()
+
+    def _fit_unit(self) -> None:
+        if self.plural:
+            wanted = self.singular if self.value() == 1 else self.plural
+            if self.suffix() != wanted:
+                self.setSuffix(wanted)
 
     def validate(self, text: str, pos: int) -> Any:  # Qt override
         """The spin box's own check, with out-of-range numbers left to be rejected aloud."""
@@ -251,6 +279,8 @@ def spin(minimum: float, maximum: float, suffix: str = "", decimals: int = 0, st
         box.setSingleStep(step)
     if suffix:
         box.setSuffix(suffix)
+    if isinstance(box, NumberBox) and suffix in UNIT_SINGULAR:
+        box.use_units(UNIT_SINGULAR[suffix], suffix)
     box.setAlignment(Qt.AlignmentFlag.AlignRight)
     box.setKeyboardTracking(False)
     box.setAccelerated(True)
