@@ -533,9 +533,9 @@ def test_targets_are_set_on_the_costs_and_targets_tab(window):
 
 
 def promises_fall_due(days: int = 2) -> Scenario:
-    """A short campaign whose promises fall due the same or the next day, so some are kept within the horizon."""
+    """A short campaign whose promises fall due within 0 to 3 days: some are kept within the horizon, some not due."""
     base = scenario(days=days)
-    conversation = base.outbound.conversation.model_copy(update={"due_days_min": 0, "due_days_max": 1})
+    conversation = base.outbound.conversation.model_copy(update={"due_days_min": 0, "due_days_max": 3})
     return base.model_copy(update={"outbound": base.outbound.model_copy(update={"conversation": conversation})})
 
 
