@@ -555,6 +555,9 @@ def test_kept_promises_are_a_share_of_those_due_and_collected_money_has_its_own_
     assert recovery.cumulative.high.max() <= top <= recovery.cumulative.high.max() * 1.2
     assert recovery.cumulative_promised.mean.max() > 2 * top  # on one axis, collected would look flat
     assert view.curves["cumulative_promised"].getViewBox() is view.promised_box
+    view.show_outcome(outcome)  # a later result redraws: one legend entry per curve still
+    entries = [label.text for _, label in view.recovery.getPlotItem().legend.items]
+    assert sorted(entries) == ["collected (paid)", "promised (right axis)"]
     win.tasks.shutdown()
 
 

@@ -242,6 +242,10 @@ class FunnelDashboard(QWidget):
         self.promised_box.linkedViewChanged(recovery.vb, self.promised_box.XAxis)
 
     def _clear(self) -> None:
+        legend = self.recovery.getPlotItem().legend
+        promised = self.curves.get("cumulative_promised")
+        if legend is not None and promised is not None:
+            legend.removeItem(promised)  # added by hand (it lives in the right axis' box): removed by hand
         self.funnel.clear()
         self.money_box.clear()
         self.promised_box.clear()
