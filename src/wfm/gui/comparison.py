@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -41,6 +42,16 @@ from wfm.views.comparison import DIFFERENT_SEEDS, delta
 
 BETTER = QColor("#1b7f3b")
 WORSE = QColor("#b00020")
+
+
+def compact_interval(low: float, high: float, definition: KpiDef, currency: str) -> str:
+    """An interval with its unit written once: "46.1–100.0%", "€1.37–2.51", "242.6–267.0 s"."""
+    first, last = format_kpi(low, definition, currency), format_kpi(high, definition, currency)
+    unit = re.search(r"[^\d.,]*$", first)
+    suffix = unit.group() if unit is not None and last.endswith(unit.group()) else ""
+    sign = re.match(r"^[^\d\-+]*", last)
+    prefix = sign.group() if sign is not None and first.startswith(sign.group()) else ""
+    return f"{first.removesuffix(suffix) if suffix else first}–{last.removeprefix(prefix) if prefix else last}"
 
 
 class ComparisonPanel(QWidget):
@@ -268,14 +279,15 @@ class ComparisonPanel(QWidget):
 
     @staticmethod
     def _value_item(outcome: Outcome, definition: KpiDef) -> QTableWidgetItem:
-        """Mean and 95% CI within the KPI's possible range: "84.3% (46.1% – 100.0%)", never past 100%."""
+        """Mean and 95% CI within the KPI's possible range: "84.3% (46.1–100.0%)", never past 100%."""
         est = outcome.summary.kpis[definition.key]
         low, high = kpi_interval(definition.key, est)
         text = format_kpi(est.mean, definition, outcome.currency)
         if not math.isnan(low):
-            text += (f" ({format_kpi(low, definition, outcome.currency)} – "
-                     f"{format_kpi(high, definition, outcome.currency)})")
-        return right(text)
+            text += f" ({compact_interval(low, high, definition, outcome.currency)})"
+        item = right(text)
+        item.setToolTip(f"{definition.label}: mean over {est.n} replication(s) and its 95% interval")
+        return item
 
     @staticmethod
     def _delta_item(base: Outcome, other: Outcome, definition: KpiDef) -> QTableWidgetItem:
