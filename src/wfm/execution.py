@@ -4,9 +4,10 @@ Every backend runs the same pure task — `wfm.sim.run(scenario, seed, replicati
 returns the results in task order, so an experiment's numbers do not depend on where it ran:
 serial, parallel and distributed runs are bit-identical for the same seeds.
 
-All backends report progress (completed replications; serial runs also report within a run)
-and poll a `cancel` callable: on cancel they stop submitting, cancel what is still pending and
-raise `wfm.sim.Cancelled`. Parallel backends keep only a bounded number of replications in
+All backends report progress (completed replications; serial runs and the process pool also
+report within a run, so a long single replication does not sit at 0%) and poll a `cancel`
+callable: on cancel they stop submitting, cancel what is still pending and raise
+`wfm.sim.Cancelled`. Parallel backends keep only a bounded number of replications in
 flight, which keeps cancellation prompt and memory flat however many replications are asked.
 
 Worker processes never outlive their parent: leaving a backend's `with` block on an error (a
@@ -21,13 +22,14 @@ from __future__ import annotations
 
 import abc
 import concurrent.futures as cf
+import itertools
 import multiprocessing
 import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Self
 
 from wfm.scenario import Scenario
@@ -45,6 +47,8 @@ _IN_FLIGHT_PER_WORKER = 2
 # How often a worker checks that its parent is still alive (seconds): the delay with which the
 # workers of a killed parent stop.
 _PARENT_POLL_S = 0.25
+# How often a pool worker reports progress within a replication (seconds).
+_REPORT_EVERY_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -60,11 +64,31 @@ class Task:
     scenario: Scenario
     seed: int
     replication: int
+    report: int | None = None
+    """In a process pool: the experiment the worker reports progress within the replication for."""
+
+
+Reports = Callable[[], dict[int, float]]
+"""Drains the progress reports that arrived: {replication: fraction of it done}."""
+
+_reports_to: Any = None
+"""In a pool worker: the queue `run_task` reports progress within a replication on (None elsewhere)."""
 
 
 def run_task(task: Task) -> RunResult:
     """Run one task; module-level so process pools and Dask workers can import it by name."""
-    return run(task.scenario, task.seed, replication=task.replication)
+    target = _reports_to
+    if task.report is None or target is None:
+        return run(task.scenario, task.seed, replication=task.replication)
+    last = [time.monotonic()]
+
+    def report(fraction: float) -> None:
+        now = time.monotonic()
+        if now - last[0] >= _REPORT_EVERY_S:
+            last[0] = now
+            target.put((task.report, task.replication, fraction))
+
+    return run(task.scenario, task.seed, report, replication=task.replication)
 
 
 class Backend(abc.ABC):
@@ -129,7 +153,7 @@ class _PooledBackend(Backend):
     """A backend whose workers take tasks as futures: the process pool and Dask."""
 
     def _run(self, tasks: Sequence[Task], progress: Progress, cancel: Cancel) -> list[RunResult]:
-        """Run the tasks on the workers; progress counts completed replications."""
+        """Run the tasks on the workers; progress counts completed replications (and parts, where reported)."""
         return _drive(tasks, self._submitter(), self.workers * _IN_FLIGHT_PER_WORKER, progress, cancel)
 
     @abc.abstractmethod
@@ -138,17 +162,20 @@ class _PooledBackend(Backend):
 
 
 def _drive(
-    tasks: Sequence[Task], submit: Callable[[Task], Any], in_flight: int, progress: Progress, cancel: Cancel
+    tasks: Sequence[Task], submit: Callable[[Task], Any], in_flight: int, progress: Progress, cancel: Cancel,
+    reports: Reports | None = None,
 ) -> list[RunResult]:
     """Submit with a bounded window, collect in task order, and honour `cancel` between waits.
 
     Shared by the process-pool and Dask backends: both futures offer `add_done_callback`,
     `result` and `cancel`, so finished futures arrive on one queue whatever ran them, and the
-    wait for them times out every `_POLL_S` to poll `cancel`.
+    wait for them times out every `_POLL_S` to poll `cancel` (and to read `reports` of the
+    replications still running, which count by the part of them done).
     """
     n = len(tasks)
     results: list[RunResult | None] = [None] * n
     index_of: dict[Any, int] = {}
+    within: dict[int, float] = {}  # replication → fraction done, of those running
     finished: queue.SimpleQueue[Any] = queue.SimpleQueue()
     next_task = done = 0
     try:
@@ -163,10 +190,16 @@ def _drive(
             try:
                 future = finished.get(timeout=_POLL_S)
             except queue.Empty:
+                parts = reports() if reports is not None else {}
+                if parts:
+                    within.update(parts)
+                    progress((done + sum(within.values())) / n)
                 continue
-            results[index_of.pop(future)] = future.result()
+            index = index_of.pop(future)
+            results[index] = future.result()
+            within.pop(tasks[index].replication, None)
             done += 1
-            progress(done / n)
+            progress((done + sum(within.values())) / n)
     except BaseException:
         for future in index_of:
             future.cancel()
@@ -174,15 +207,18 @@ def _drive(
     return [r for r in results if r is not None]
 
 
-def _start_worker(parent: int, background: bool) -> None:
-    """Worker initializer: exit with the parent and, for an interactive parent, yield the CPU to it.
+def _start_worker(parent: int, background: bool, reports_to: Any = None) -> None:
+    """Worker initializer: exit with the parent, yield the CPU to an interactive one, report progress.
 
+    Progress within a replication goes to `reports_to`, the pool's queue (`run_task`).
     A pool's workers wait on a queue whose write end they hold themselves, so they never see
     their parent go: killed with SIGTERM's default action or SIGKILL, the parent would leave
     them running their replications, then idle forever. A daemon thread polls the parent's
     pid instead (portable, unlike Linux's parent-death signal, which also fires when the
     *thread* that started the worker ends, e.g. the GUI's worker thread).
     """
+    global _reports_to
+    _reports_to = reports_to
     if background and hasattr(os, "nice"):
         os.nice(10)
     if hasattr(os, "getppid"):
@@ -218,14 +254,37 @@ class ProcessBackend(_PooledBackend):
         # priority lets its event loop run on time while they still use every idle cycle.
         self._background = background
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._reports: Any = None  # the workers' progress queue, made with the pool
+        self._experiments = itertools.count()
 
     def _ensure_pool(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
+            context = multiprocessing.get_context(self._context)
+            self._reports = context.Queue()
             self._pool = cf.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context(self._context),
-                initializer=_start_worker, initargs=(os.getpid(), self._background),
+                max_workers=self.workers, mp_context=context,
+                initializer=_start_worker, initargs=(os.getpid(), self._background, self._reports),
             )
         return self._pool
+
+    def _run(self, tasks: Sequence[Task], progress: Progress, cancel: Cancel) -> list[RunResult]:
+        """Run the tasks on the workers, with progress within the replications that are running."""
+        submit = self._submitter()
+        experiment = next(self._experiments)  # reports of an earlier, cancelled experiment are ignored
+        reports_from = self._reports
+
+        def reports() -> dict[int, float]:
+            parts: dict[int, float] = {}
+            while True:
+                try:
+                    which, replication, fraction = reports_from.get_nowait()
+                except queue.Empty:
+                    return parts
+                if which == experiment:
+                    parts[replication] = fraction
+
+        tasks = [replace(task, report=experiment) for task in tasks]
+        return _drive(tasks, submit, self.workers * _IN_FLIGHT_PER_WORKER, progress, cancel, reports)
 
     def warm_up(self) -> None:
         """Start every worker now (imports included), so the first experiment is not slowed by it."""
@@ -241,10 +300,12 @@ class ProcessBackend(_PooledBackend):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+            self._reports = None
 
     def terminate(self) -> None:
         """Stop the workers now, abandoning the replications they are running; the pool restarts on next use."""
         pool, self._pool = self._pool, None
+        self._reports = None  # a worker killed while writing to it may leave it unreadable
         if pool is None:
             return
         # The executor has no public way to stop running work before Python 3.14's

@@ -1,7 +1,8 @@
 """Desktop application entry point: `python main.py [SCENARIO.toml]` or `wfm gui`.
 
 Replications run in a process pool (`wfm.execution.ProcessBackend`) driven from the
-window's worker thread; the pool starts with the first run and closes with the app.
+window's worker thread; the pool starts with the first run, and closing the window ends it at
+once (replications still running are killed: nobody is left to read them).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 
 import pyqtgraph as pg
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wfm.execution import ProcessBackend
 from wfm.gui.main_window import MainWindow
@@ -22,6 +23,23 @@ from wfm.scenario.io import ScenarioError, default_scenario, load_scenario
 def configure_plots() -> None:
     """White, antialiased plots: easier to read and to paste into a report than pyqtgraph's black."""
     pg.setConfigOptions(antialias=True, background="w", foreground="#222")
+
+
+def fit_to_screen(window: QWidget, frame: int = 40) -> None:
+    """Open the window no larger than the screen's free area (less `frame` for the title bar), at its corner.
+
+    The window's own size (1440×900) is larger than a 1366×768 laptop screen, where the status
+    bar with the progress would open below the screen's edge.
+    """
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    width = min(window.width(), free.width())
+    height = min(window.height(), free.height() - frame)
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+        window.move(free.topLeft())
 
 
 def install_excepthook(show: Callable[[str, str], None]) -> Callable[..., None]:
@@ -69,7 +87,8 @@ def main(argv: Sequence[str] = ()) -> int:
             scenario = default_scenario()
     backend = ProcessBackend(background=True)
     try:
-        window = MainWindow(scenario, path, backend=backend)
+        window = MainWindow(scenario, path, backend=backend, stop_workers=backend.terminate)
+        fit_to_screen(window)
         window.show()
         return int(app.exec())
     finally:

@@ -8,7 +8,9 @@ were one.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -18,39 +20,65 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from wfm.gui.analysis import Outcome
-from wfm.gui.formatting import format_delta, format_points
+from wfm.gui.changes import changes
+from wfm.gui.formatting import format_delta
 from wfm.gui.kpi_table import left, ordered_defs, right
 from wfm.gui.overlays import OverlayTabs
+from wfm.gui.widgets import scrolled_layout
 from wfm.kpi import KpiDef, format_kpi
+from wfm.views import kpi_interval
 from wfm.views.comparison import DIFFERENT_SEEDS, delta
 
 BETTER = QColor("#1b7f3b")
 WORSE = QColor("#b00020")
 
 
+def compact_interval(low: float, high: float, definition: KpiDef, currency: str) -> str:
+    """An interval with its unit written once: "46.1–100.0%", "€1.37–2.51", "242.6–267.0 s"."""
+    first, last = format_kpi(low, definition, currency), format_kpi(high, definition, currency)
+    unit = re.search(r"[^\d.,]*$", first)
+    suffix = unit.group() if unit is not None and last.endswith(unit.group()) else ""
+    sign = re.match(r"^[^\d\-+]*", last)
+    prefix = sign.group() if sign is not None and first.startswith(sign.group()) else ""
+    return f"{first.removesuffix(suffix) if suffix else first}–{last.removeprefix(prefix) if prefix else last}"
+
+
 class ComparisonPanel(QWidget):
-    """Kept results, a KPI table with deltas against a chosen base, and overlaid profiles."""
+    """Kept results (named, with what changed), a KPI table with deltas against a chosen base, and overlays.
+
+    Signals:
+        changed: results were kept, removed or renamed.
+        renamed(object, object): a kept result was renamed (the old Outcome, the renamed one).
+    """
 
     changed = Signal()
+    renamed = Signal(object, object)
+    NAME, RUNS, CHANGES = range(3)
 
     def __init__(self) -> None:
         super().__init__()
         self.outcomes: list[Outcome] = []
-        self.names = QListWidget()
-        self.names.setMaximumHeight(64)
+        self.names = QTreeWidget()
+        self.names.setHeaderLabels(["Result (double-click to rename)", "Runs", "Changed vs the base"])
+        self.names.setRootIsDecorated(False)
+        self.names.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)  # the name column only, below
+        self.names.itemDoubleClicked.connect(self._edit_name)
+        self.names.itemChanged.connect(self._name_edited)
+        self.names.setWordWrap(True)
         self.base = QComboBox()
         self.base.setMinimumWidth(220)
-        self.base.currentIndexChanged.connect(lambda _i: self.redraw())
+        self.base.currentIndexChanged.connect(lambda _i: self._base_changed())
         remove = QPushButton("Remove selected")
         remove.clicked.connect(self._remove_selected)
         clear = QPushButton("Clear all")
@@ -62,12 +90,15 @@ class ComparisonPanel(QWidget):
         top.addWidget(remove)
         top.addWidget(clear)
         self.table = QTableWidget(0, 1)
+        self.table.setHorizontalHeaderLabels(["KPI"])  # not Qt's "1" while nothing is kept
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setMinimumHeight(160)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)  # more rows in view
         # Sized once per fill (see KpiTable): ResizeToContents re-measures on every setItem.
-        self.hint = QLabel("Keep results with “Keep for comparison” after a run; deltas are paired "
-                           "(common random numbers) and marked ▲/▼ when the 95% CI excludes zero.")
+        self.hint = QLabel("Keep results with “Keep for comparison”. Δ is paired (common random numbers); "
+                           "▲/▼ when its 95% CI excludes zero.")
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
         self.overlays = OverlayTabs()
@@ -79,24 +110,32 @@ class ComparisonPanel(QWidget):
         up.addLayout(top)
         up.addWidget(self.names)
         up.addWidget(self.hint)
-        up.addWidget(self.table)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(upper)
-        split.addWidget(self.overlays)
-        split.setStretchFactor(0, 1)  # the KPI table as tall as the plots: it is what the deltas are read from
-        split.setStretchFactor(1, 1)
-        split.setSizes([500, 500])
-        lay = QVBoxLayout(self)
+        up.addWidget(self.table, 1)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(upper)
+        self.split.addWidget(self.overlays)
+        self.split.setChildrenCollapsible(False)
+        # The KPI table is what the deltas are read from: it gets two thirds, the overlays the rest.
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([660, 330])
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addWidget(split)
+        lay.addWidget(self.split)
         self.curves: dict[str, pg.PlotDataItem] = self.overlays.curves
 
-    def unique_name(self, name: str) -> str:
-        """`name`, or `name (2)`, … so that every kept result has its own label."""
-        taken = {o.name for o in self.outcomes}
+    def unique_name(self, name: str, besides: Outcome | None = None) -> str:
+        """`name`, or `name (2)`, … so that every kept result has its own label (`besides` is the one renamed)."""
+        taken = {o.name for o in self.outcomes if o is not besides}
         if name not in taken:
             return name
         return next(f"{name} ({i})" for i in range(2, 10_000) if f"{name} ({i})" not in taken)
+
+    @property
+    def base_outcome(self) -> Outcome | None:
+        """The result the others are compared against (the first kept, unless another was chosen)."""
+        index = self.base.currentIndex()
+        return self.outcomes[index] if 0 <= index < len(self.outcomes) else None
 
     def keep(self, outcome: Outcome) -> None:
         """Add a result to the comparison."""
@@ -112,27 +151,89 @@ class ComparisonPanel(QWidget):
         self.redraw()
         self.changed.emit()
 
+    def rename(self, outcome: Outcome, name: str) -> Outcome:
+        """Give a kept result another name (made unique; blank keeps the old one); returns the renamed result."""
+        name = " ".join(name.split())
+        if not name or name == outcome.name or not any(o is outcome for o in self.outcomes):
+            self._refresh_lists()
+            return outcome
+        renamed = dataclasses.replace(outcome, name=self.unique_name(name, besides=outcome))
+        self.outcomes = [renamed if o is outcome else o for o in self.outcomes]
+        self._refresh_lists()
+        self.redraw()
+        self.renamed.emit(outcome, renamed)
+        self.changed.emit()
+        return renamed
+
+    def _edit_name(self, item: QTreeWidgetItem, column: int) -> None:
+        self.names.editItem(item, self.NAME)
+
+    def _name_edited(self, item: QTreeWidgetItem, column: int) -> None:
+        index = self.names.indexOfTopLevelItem(item)
+        if column == self.NAME and 0 <= index < len(self.outcomes):
+            self.rename(self.outcomes[index], item.text(self.NAME))
+
     def _remove_selected(self) -> None:
-        row = self.names.currentRow()
+        current = self.names.currentItem()
+        row = self.names.indexOfTopLevelItem(current) if current is not None else -1
         if 0 <= row < len(self.outcomes):
             del self.outcomes[row]
             self._refresh_lists()
             self.redraw()
             self.changed.emit()
 
+    def _base_changed(self) -> None:
+        self._describe_changes()
+        self.redraw()
+
     def _refresh_lists(self) -> None:
-        current = self.base.currentText()
+        base = self.base_outcome
+        base_index = next((i for i, o in enumerate(self.outcomes) if o is base), 0)
+        self.names.blockSignals(True)
         self.names.clear()
         self.base.blockSignals(True)
         self.base.clear()
         for o in self.outcomes:
             s = o.summary
-            self.names.addItem(f"{o.name} — {s.replications} replication(s), seed {s.seed}, "
-                               f"hash {s.scenario_hash}")
+            item = QTreeWidgetItem([o.name, f"{s.replications} × seed {s.seed}", ""])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            item.setToolTip(self.NAME, f"{o.name}: {o.scenario.name}, scenario hash {s.scenario_hash}. "
+                                       "Double-click to rename.")
+            self.names.addTopLevelItem(item)
             self.base.addItem(o.name)
-        index = self.base.findText(current)
-        self.base.setCurrentIndex(index if index >= 0 else 0)
+        self.base.setCurrentIndex(base_index if self.outcomes else -1)
         self.base.blockSignals(False)
+        self.names.blockSignals(False)
+        self._describe_changes()
+
+    def _describe_changes(self) -> None:
+        """Each result's changed inputs against the base, in the list's third column."""
+        base = self.base_outcome
+        self.names.blockSignals(True)
+        for i, o in enumerate(self.outcomes):
+            item = self.names.topLevelItem(i)
+            if item is None:
+                continue
+            if base is None or o is base:
+                text, tip = "base", "The results the others are compared against"
+            else:
+                found = changes(base.scenario, o.scenario)
+                text = "; ".join(str(c) for c in found[:3]) + (f"; +{len(found) - 3} more" if len(found) > 3 else "")
+                text = text or "no input changed (same scenario)"
+                tip = "\n".join(str(c) for c in found) or text
+            item.setText(self.CHANGES, text)
+            item.setToolTip(self.CHANGES, tip)
+        self.names.blockSignals(False)
+        for column in (self.NAME, self.RUNS):
+            self.names.resizeColumnToContents(column)
+        self._fit_names()
+
+    def _fit_names(self) -> None:
+        """The list as tall as its results (up to five), so the KPI table below keeps the height."""
+        rows = min(max(len(self.outcomes), 1), 5)
+        row = self.names.sizeHintForRow(0) if self.outcomes else self.names.fontMetrics().height() + 4
+        header = self.names.header().sizeHint().height()
+        self.names.setFixedHeight(header + rows * max(row, 1) + 2 * self.names.frameWidth() + 2)
 
     def redraw(self) -> None:
         """Rebuild the KPI table and the overlays."""
@@ -168,17 +269,25 @@ class ComparisonPanel(QWidget):
             self.table.setItem(row, 0, left(definition.label))
             column = 1
             for i, o in enumerate(outcomes):
-                est = o.summary.kpis[definition.key]
-                ci = "" if math.isnan(est.half_width) else f" ± {format_kpi(est.half_width, definition, o.currency)}"
-                if definition.unit == "ratio" and ci:
-                    ci = f" ± {format_points(est.half_width * 100)}"
-                self.table.setItem(row, column, right(format_kpi(est.mean, definition, o.currency) + ci))
+                self.table.setItem(row, column, self._value_item(o, definition))
                 column += 1
                 if i == base_index:
                     continue
                 self.table.setItem(row, column, self._delta_item(base, o, definition))
                 column += 1
         self.table.resizeColumnsToContents()
+
+    @staticmethod
+    def _value_item(outcome: Outcome, definition: KpiDef) -> QTableWidgetItem:
+        """Mean and 95% CI within the KPI's possible range: "84.3% (46.1–100.0%)", never past 100%."""
+        est = outcome.summary.kpis[definition.key]
+        low, high = kpi_interval(definition.key, est)
+        text = format_kpi(est.mean, definition, outcome.currency)
+        if not math.isnan(low):
+            text += f" ({compact_interval(low, high, definition, outcome.currency)})"
+        item = right(text)
+        item.setToolTip(f"{definition.label}: mean over {est.n} replication(s) and its 95% interval")
+        return item
 
     @staticmethod
     def _delta_item(base: Outcome, other: Outcome, definition: KpiDef) -> QTableWidgetItem:

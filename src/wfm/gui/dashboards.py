@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from wfm.gui.analysis import Outcome
+from wfm.gui.widgets import scrolled_layout
 from wfm.views import Band
 from wfm.views.profile import IntradayProfile, intraday_profile, open_days
 
@@ -74,22 +75,98 @@ def draw_all(steps: Iterable[Callable[[], None]]) -> None:
         step()
 
 
-def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = None) -> pg.PlotWidget:
-    """A white plot with a title, labelled axes (plain numbers on the left), a grid and a legend."""
+class OutsideLegend(pg.LegendItem):
+    """A legend in a row of its own under the plot's x axis: it can never cover a curve.
+
+    pyqtgraph's legend floats over the data, and wherever it is anchored some result puts a
+    curve under it (the drop-rate cap line, the dial level after 15:00, a comparison's low SL).
+    In the plot's layout, below the axis, it takes a little height instead.
+    """
+
+    def __init__(self, columns: int) -> None:
+        super().__init__(offset=None, labelTextColor="#222", labelTextSize="8pt", colCount=columns, frame=False,
+                         verSpacing=-6)
+        self.max_columns = columns
+        # As wide as the plot makes it: entries wrap into fewer columns rather than widen the plot.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def updateSize(self) -> None:  # pyqtgraph override
+        """Ask the plot's layout for room (pyqtgraph would move the legend to the plot's corner)."""
+        self.layout.invalidate()
+        self.updateGeometry()
+
+    def addItem(self, item: Any, name: str) -> None:  # pyqtgraph override
+        """Add an entry, in as many columns as fit the legend's width."""
+        super().addItem(item, name)
+        self._fit_columns(self.geometry().width())  # `self.size` is pyqtgraph's fixed-size option
+
+    def resizeEvent(self, event: Any) -> None:  # Qt override
+        """Re-flow the entries for the new width."""
+        super().resizeEvent(event)
+        self._fit_columns(event.newSize().width())
+
+    def _fit_columns(self, width: float) -> None:
+        if not self.items or width <= 0:
+            return
+        spacing = self.layout.horizontalSpacing()
+        widest = max(sample.width() + label.minimumWidth() for sample, label in self.items) + 3 * spacing + 6
+        columns = max(1, min(self.max_columns, int(width // widest)))
+        if columns != self.columnCount:
+            self.setColumnCount(columns)
+
+
+class Plot(pg.PlotWidget):
+    """A plot whose preferred size is its minimum: in a scrolling dashboard the plots share the height shown.
+
+    pyqtgraph prefers 600×540; a scroll area sized to a dashboard's preferred height would make
+    the planner scroll through three half-screen plots even on a tall screen.
+    """
+
+    def sizeHint(self) -> QSize:  # Qt override
+        """The minimum height (set by `make_plot`), at a moderate width."""
+        return QSize(480, self.minimumHeight())
+
+
+LEGEND_ROW = 4
+"""The row of pyqtgraph's PlotItem layout under the bottom axis (0 title, 1 top axis, 2 view, 3 bottom axis)."""
+
+
+def make_plot(title: str, left: str, bottom: str, axis: pg.AxisItem | None = None, *, legend: bool = True,
+              legend_columns: int = 3) -> pg.PlotWidget:
+    """A white plot with a title, labelled axes (plain numbers on the left), a grid and a legend below it.
+
+    Axes never rescale their numbers with an SI prefix: on a one-day run pyqtgraph would label
+    the day axis "day (x0.001)".
+    """
     axis_items = {"left": PlainAxis("left")}
     if axis is not None:
         axis_items["bottom"] = axis
-    plot = pg.PlotWidget(axisItems=axis_items)
+    plot = Plot(axisItems=axis_items)
     plot.setBackground("w")
     item = plot.getPlotItem()
-    item.setTitle(f"<span style='font-size:11pt; color:#222'>{title}</span>")
+    set_title(plot, title)
     item.setLabel("left", left)
-    item.setLabel("bottom", bottom)
+    if bottom:  # clock times and dates on the ticks need no "time" or "day" under them
+        item.setLabel("bottom", bottom)
+    for name in ("left", "bottom", "right", "top"):
+        item.getAxis(name).enableAutoSIPrefix(False)
     item.showGrid(x=True, y=True, alpha=0.25)
-    item.addLegend(offset=(-10, 10), labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 200))
+    if legend:
+        below = OutsideLegend(legend_columns)
+        item.layout.addItem(below, LEGEND_ROW, 1)
+        item.layout.setAlignment(below, Qt.AlignmentFlag.AlignLeft)
+        item.legend = below  # PlotItem.plot(name=...) and addItem add entries to `legend`
     item.setMenuEnabled(False)
-    plot.setMinimumHeight(200)
+    plot.setMinimumHeight(180)  # three plots and a note fit a dashboard at 1600×1000; less scrolls
     return plot
+
+
+def set_title(plot: pg.PlotWidget, title: str, note: str = "") -> None:
+    """The plot's title (and an amber `note` after it); a title wider than the plot is cut, not the plot."""
+    extra = f" <span style='color:#8a5a00'>{note}</span>" if note else ""
+    item = plot.getPlotItem()
+    item.setTitle(f"<span style='font-size:11pt; color:#222'>{title}</span>{extra}")
+    item.titleLabel.setMinimumWidth(0)  # pyqtgraph makes the title's width the plot's minimum
 
 
 def label_ticks(plot: pg.PlotWidget, labels: list[str]) -> None:
@@ -97,23 +174,10 @@ def label_ticks(plot: pg.PlotWidget, labels: list[str]) -> None:
     plot.getPlotItem().getAxis("bottom").setTicks([[(float(i), s) for i, s in enumerate(labels)]])
 
 
-def room_for_legend(plot: pg.PlotWidget, top: float, entries: int) -> None:
-    """Y from 0 to far enough above the data that a legend of `entries` lines sits clear of the curves."""
+def from_zero(plot: pg.PlotWidget, top: float, headroom: float = 1.08) -> None:
+    """Y from 0 to a little above `top` (1 when there is nothing to show): never a negative count or amount."""
     top = float(top) if np.isfinite(top) and top > 0 else 1.0
-    plot.setYRange(0, top * (1.08 + 0.12 * entries), padding=0)
-
-
-def move_legend(plot: pg.PlotWidget, corner: str) -> None:
-    """Put the legend in another corner ("top-left", "bottom-left", "bottom-right", "right") off the data."""
-    legend = plot.getPlotItem().legend
-    if legend is None:
-        return
-    if corner == "right":  # middle of the right edge, where rates between the extremes leave room
-        legend.anchor(itemPos=(1, 0.5), parentPos=(1, 0.5), offset=(-10, 0))
-        return
-    x = 10 if corner.endswith("left") else -10
-    y = -10 if corner.startswith("bottom") else 10
-    legend.setOffset((x, y))
+    plot.setYRange(0, top * headroom, padding=0)
 
 
 def draw_band(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str, name: str, *,
@@ -199,15 +263,15 @@ class InboundDashboard(QWidget):
         self.outcome: Outcome | None = None
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.selector = DaySelector(self.redraw)
-        self.calls = make_plot("Inbound calls per interval", "calls per interval", "time of day",
+        self.calls = make_plot("Inbound calls per interval", "calls per interval", "",
                                TimeOfDayAxis("bottom"))
-        self.sl = make_plot("Service level per interval", "service level (%)", "time of day",
+        self.sl = make_plot("Service level per interval", "service level (%)", "",
                             TimeOfDayAxis("bottom"))
-        self.staff = make_plot("Inbound-capable agents vs required", "agents", "time of day",
-                               TimeOfDayAxis("bottom"))
+        self.staff = make_plot("Inbound-capable agents vs required", "agents", "",
+                               TimeOfDayAxis("bottom"), legend_columns=1)  # two long entries
         self.sl.setXLink(self.calls)
         self.staff.setXLink(self.calls)
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.selector)
         lay.addWidget(self.calls, 3)
@@ -246,8 +310,8 @@ class InboundDashboard(QWidget):
         self.curves["answered"] = draw_band(self.calls, xs, profile.answered, COLORS["answered"], "answered")
         lo, hi = active_range(xs, profile.offered.mean, profile.agents.mean)
         self.calls.setXRange(lo, hi, padding=0)  # the other two plots are x-linked to this one
-        room_for_legend(self.calls, float(np.nanmax(np.concatenate([profile.offered.high, profile.answered.high]),
-                                                    initial=1.0)), 2)
+        from_zero(self.calls, float(np.nanmax(np.concatenate([profile.offered.high, profile.answered.high]),
+                                              initial=1.0)))
 
     def _draw_sl(self, outcome: Outcome, profile: IntradayProfile) -> None:
         self.sl.clear()
@@ -262,7 +326,6 @@ class InboundDashboard(QWidget):
             [0, 24], [target.target * 100] * 2, name=f"target {target.target:.0%} in {target.threshold_s:g} s",
             pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.sl.setYRange(0, 105, padding=0)
-        move_legend(self.sl, "bottom-left")  # SL runs high: the bottom is where it leaves room
 
     def _draw_staff(self, outcome: Outcome, profile: IntradayProfile) -> None:
         self.staff.clear()
@@ -276,9 +339,7 @@ class InboundDashboard(QWidget):
         self.curves["required"] = self.staff.plot(
             xs, req, name=f"required for {sl.target:.0%} in {sl.threshold_s:g} s ({profile.formula}, forecast)",
             stepMode="right", pen=pg.mkPen(COLORS["required"], width=2, style=Qt.PenStyle.DashLine))
-        room_for_legend(self.staff, float(np.nanmax(np.concatenate([profile.inbound_agents.high, req]),
-                                                    initial=1.0)), 5)  # two long lines in a short plot
-        move_legend(self.staff, "top-left")  # staffing peaks mid-day; the morning leaves the corner free
+        from_zero(self.staff, float(np.nanmax(np.concatenate([profile.inbound_agents.high, req]), initial=1.0)))
 
 
 class DailyDashboard(QWidget):
@@ -289,10 +350,10 @@ class DailyDashboard(QWidget):
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.volume_axis = DayAxis("bottom")
         self.sl_axis = DayAxis("bottom")
-        self.volume = make_plot("Inbound calls per day", "calls per day", "day", self.volume_axis)
-        self.rates = make_plot("Service level and abandon rate per day", "% of offered", "day", self.sl_axis)
+        self.volume = make_plot("Inbound calls per day", "calls per day", "", self.volume_axis)
+        self.rates = make_plot("Service level and abandon rate per day", "% of offered", "", self.sl_axis)
         self.rates.setXLink(self.volume)
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.volume)
         lay.addWidget(self.rates)
@@ -324,6 +385,7 @@ class DailyDashboard(QWidget):
             days, bands["answered"].mean, name="answered", pen=pg.mkPen(COLORS["answered"], width=2),
             symbol="o", symbolBrush=COLORS["answered"], symbolSize=7)
         self._error_bars(self.volume, days, bands["offered"], COLORS["offered"])
+        from_zero(self.volume, float(np.nanmax(bands["offered"].high, initial=1.0)))
         self.volume.setXRange(-0.6, len(days) - 0.4, padding=0)  # the rates plot is x-linked to this one
 
     def _draw_rates(self, outcome: Outcome, days: np.ndarray, labels: list[str]) -> None:
@@ -340,7 +402,6 @@ class DailyDashboard(QWidget):
         self.rates.plot([-0.5, len(days) - 0.5], [target, target], name=f"SL target {target:.0f}%",
                         pen=pg.mkPen(COLORS["target"], width=1.5, style=Qt.PenStyle.DashLine))
         self.rates.setYRange(0, 105, padding=0)
-        move_legend(self.rates, "right")
 
     @staticmethod
     def _error_bars(plot: pg.PlotWidget, x: np.ndarray, band: Band, color: str) -> None:

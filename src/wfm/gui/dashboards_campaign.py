@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from wfm.gui.analysis import Outcome
 from wfm.gui.dashboards import (
@@ -25,12 +25,13 @@ from wfm.gui.dashboards import (
     PlainAxis,
     draw_all,
     draw_band,
+    from_zero,
     label_ticks,
     make_plot,
-    move_legend,
-    room_for_legend,
+    set_title,
 )
 from wfm.gui.formatting import format_money
+from wfm.gui.widgets import scrolled_layout
 from wfm.views import Band
 from wfm.views.funnel import FUNNEL_LABELS, FunnelView
 from wfm.views.recovery import RecoveryView
@@ -100,13 +101,13 @@ class DialerDashboard(QWidget):
         self.level_axis = RunTimeAxis("bottom")
         self.attempts_axis = RunTimeAxis("bottom")
         self.drop_axis = DayAxis("bottom")
-        self.level = make_plot("Dial level by interval", "lines per available agent", "time", self.level_axis)
-        self.attempts = make_plot("Dial attempts per interval", "attempts per interval", "time",
+        self.level = make_plot("Dial level by interval", "lines per available agent", "", self.level_axis)
+        self.attempts = make_plot("Dial attempts per interval", "attempts per interval", "",
                                   self.attempts_axis)
-        self.drops = make_plot("Drop rate vs compliance cap", "dropped / live answers (%)", "day", self.drop_axis)
+        self.drops = make_plot("Drop rate vs compliance cap", "dropped / live answers (%)", "", self.drop_axis)
         self.attempts.setXLink(self.level)
         self.note = _note()
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.note)
         lay.addWidget(self.level, 3)
@@ -144,6 +145,7 @@ class DialerDashboard(QWidget):
 
     def _draw_attempts(self, view: Any, x: np.ndarray, step: float) -> None:
         self.curves["attempts"] = draw_band(self.attempts, x, view.attempts, COLORS["attempts"], "attempts")
+        from_zero(self.attempts, float(np.nanmax(view.attempts.high, initial=1.0)))
         active = np.flatnonzero(np.nan_to_num(view.attempts.mean) > 0)
         if active.size:  # the level plot shares this x range
             self.level.setXRange(max(0.0, x[active[0]] - 2 * step), x[active[-1]] + 3 * step, padding=0)
@@ -171,10 +173,7 @@ class DialerDashboard(QWidget):
             [-0.5, len(days) - 0.5], [cap, cap], name=f"cap {cap:.1f}%",
             pen=pg.mkPen(COLORS["cap"], width=1.5, style=Qt.PenStyle.DashLine))
         top = float(np.nanmax(np.concatenate([window.high, daily.high, [cap]])))
-        legend = self.drops.getPlotItem().legend
-        if legend is not None:
-            legend.setColumnCount(3)  # one row: a short plot has no room for three stacked lines
-        room_for_legend(self.drops, top, 3)
+        from_zero(self.drops, top, headroom=1.15)  # the cap line clear of the plot's top edge
         self.drops.setXRange(-0.6, len(days) - 0.4, padding=0)
         over = view.windows_over_cap
         dialer = outcome.scenario.outbound.dialer
@@ -204,9 +203,8 @@ class FunnelDashboard(QWidget):
         super().__init__()
         self.curves: dict[str, Any] = {}
         self._labels: list[pg.TextItem] = []
-        self.funnel = make_plot("Collections funnel over the horizon", "count", "")
+        self.funnel = make_plot("Collections funnel over the horizon", "count", "", legend=False)
         item = self.funnel.getPlotItem()
-        item.legend.hide() if item.legend is not None else None
         self.money_box = pg.ViewBox()
         item.setAxisItems({"right": PlainAxis("right")})
         item.showAxis("right")
@@ -216,8 +214,18 @@ class FunnelDashboard(QWidget):
         item.vb.sigResized.connect(self._sync_money_box)
         self.recovery_axis = DayAxis("bottom")
         self.recovery = make_plot("Cumulative recovery", "amount", "end of day", self.recovery_axis)
+        # Money promised on an axis of its own (right): on one scale with it, the money collected looked flat.
+        recovery = self.recovery.getPlotItem()
+        self.promised_box = pg.ViewBox()
+        recovery.setAxisItems({"right": PlainAxis("right")})
+        recovery.showAxis("right")
+        recovery.scene().addItem(self.promised_box)
+        recovery.getAxis("right").linkToView(self.promised_box)
+        recovery.getAxis("right").enableAutoSIPrefix(False)
+        self.promised_box.setXLink(recovery)
+        recovery.vb.sigResized.connect(self._sync_promised_box)
         self.note = _note()
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.funnel, 1)
         lay.addWidget(self.note)
@@ -228,9 +236,19 @@ class FunnelDashboard(QWidget):
         self.money_box.setGeometry(item.vb.sceneBoundingRect())
         self.money_box.linkedViewChanged(item.vb, self.money_box.XAxis)
 
+    def _sync_promised_box(self) -> None:
+        recovery = self.recovery.getPlotItem()
+        self.promised_box.setGeometry(recovery.vb.sceneBoundingRect())
+        self.promised_box.linkedViewChanged(recovery.vb, self.promised_box.XAxis)
+
     def _clear(self) -> None:
+        legend = self.recovery.getPlotItem().legend
+        promised = self.curves.get("cumulative_promised")
+        if legend is not None and promised is not None:
+            legend.removeItem(promised)  # added by hand (it lives in the right axis' box): removed by hand
         self.funnel.clear()
         self.money_box.clear()
+        self.promised_box.clear()
         self.recovery.clear()
         self._labels.clear()
         self.curves.clear()
@@ -273,6 +291,9 @@ class FunnelDashboard(QWidget):
         self.funnel.getPlotItem().getAxis("right").setLabel(f"collected ({currency})", color=COLORS["collected"])
         for i, value in enumerate(counts.mean):
             share = "" if i == 0 or not counts.mean[i - 1] else f"\n({value / counts.mean[i - 1]:.1%})"
+            if funnel.stages[i] == "kept":  # kept is judged against the promises due, not all promises made
+                share = (f"\n({value / funnel.promises_due:.1%} of {funnel.promises_due:,.0f} due)"
+                         if funnel.promises_due else "\n(none due yet)")
             above = max(float(value), float(np.nan_to_num(counts.high[i])))  # clear of the error bar
             self._label(self.funnel, float(i), above, f"{value:,.0f}{share}", top * 0.012)
         self._label(self.money_box, float(n), float(money.mean[0]), format_money(float(money.mean[0]), currency),
@@ -295,11 +316,21 @@ class FunnelDashboard(QWidget):
         self.recovery.getPlotItem().setLabel("left", f"amount ({currency})")
         self.curves["cumulative_collected"] = draw_band(self.recovery, days, view.cumulative, COLORS["collected"],
                                                         "collected (paid)", step=False, symbol="o")
-        self.curves["cumulative_promised"] = draw_band(self.recovery, days, view.cumulative_promised,
-                                                       COLORS["promised"], "promised", step=False,
-                                                       style=Qt.PenStyle.DashLine, width=1.5, symbol="t")
+        promised = pg.PlotDataItem(days, view.cumulative_promised.mean, symbol="t", symbolSize=6,
+                                   symbolBrush=COLORS["promised"], symbolPen=COLORS["promised"],
+                                   pen=pg.mkPen(COLORS["promised"], width=1.5, style=Qt.PenStyle.DashLine))
+        self.promised_box.addItem(promised)
+        legend = self.recovery.getPlotItem().legend
+        if legend is not None:
+            legend.addItem(promised, "promised (right axis)")
+        self.curves["cumulative_promised"] = promised
+        self.recovery.getPlotItem().getAxis("right").setLabel(f"promised ({currency})", color=COLORS["promised"])
         self.recovery.setXRange(-0.4, max(len(days) - 0.6, 0.6), padding=0)
-        move_legend(self.recovery, "top-left")  # cumulative curves rise to the right
+        # Each from zero, even when nothing was collected (a one-day run): never a negative amount.
+        from_zero(self.recovery, float(np.nanmax(view.cumulative.high, initial=1.0)))
+        top = float(np.nanmax(view.cumulative_promised.mean, initial=1.0))
+        self.promised_box.setYRange(0, (top if top > 0 else 1.0) * 1.08, padding=0)
+        self._sync_promised_box()
 
     def _label(self, target: Any, x: float, y: float, text: str, lift: float, color: str = "#222") -> None:
         label = pg.TextItem(text, color=color, anchor=(0.5, 1.0))
@@ -326,7 +357,7 @@ class WorkforceDashboard(QWidget):
         grid.addWidget(self.turnover, 0, 1)
         grid.addWidget(self.stress, 1, 0)
         grid.addWidget(self.cost, 1, 1)
-        lay = QVBoxLayout(self)
+        lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.note)
         lay.addLayout(grid, 1)
@@ -347,7 +378,7 @@ class WorkforceDashboard(QWidget):
         x = np.arange(len(view.starts), dtype=float)
         fmt = "%a %d/%m" if view.period == "day" else "wk %d/%m"
         labels = [date.fromisoformat(d).strftime(fmt) for d in view.labels]
-        bottom = "day" if view.period == "day" else "week starting"
+        bottom = "" if view.period == "day" else "week starting"  # dates need no "day" under them
         for axis, plot in zip(self.axes, plots, strict=True):
             axis.labels = labels
             every = max(1, len(labels) // 10)
@@ -364,7 +395,6 @@ class WorkforceDashboard(QWidget):
         self.curves["headcount"] = draw_band(self.headcount, x, view.headcount, "#222222", "all groups",
                                              step=False, style=Qt.PenStyle.DashLine, width=1.5)
         self.headcount.setYRange(0, float(np.nanmax(view.headcount.high, initial=1.0)) * 1.15, padding=0)
-        move_legend(self.headcount, "bottom-right")  # from zero, headcounts leave the bottom free
         self.headcount.setXRange(-0.6, len(x) - 0.4, padding=0)  # the other plots are x-linked to this one
 
     def _draw_turnover(self, view: Any, x: np.ndarray) -> None:
@@ -379,9 +409,7 @@ class WorkforceDashboard(QWidget):
         self.turnover.setYRange(0, max(top, 1.0) * 1.2, padding=0)
         self.curves["attrition"] = view.attrition
         attrition = np.nan_to_num(view.attrition.mean) * 100
-        self.turnover.getPlotItem().setTitle(
-            "<span style='font-size:11pt; color:#222'>Hires and leavers "
-            f"(attrition {self._mean_text(attrition)} annualised)</span>")
+        set_title(self.turnover, f"Hires and leavers (attrition {self._mean_text(attrition)} annualised)")
 
     def _draw_stress(self, view: Any, x: np.ndarray) -> None:
         self.curves["stress_mean"] = draw_band(self.stress, x, view.stress_mean.scaled(100), COLORS["stress_mean"],
@@ -389,12 +417,7 @@ class WorkforceDashboard(QWidget):
         self.curves["stress_p90"] = draw_band(self.stress, x, view.stress_p90.scaled(100), COLORS["stress_p90"],
                                               "90th percentile", step=False, symbol="t")
         self.stress.setYRange(0, 100, padding=0)
-        if not view.stress_enabled:
-            self.stress.getPlotItem().setTitle(
-                "<span style='font-size:11pt; color:#222'>End-of-shift stress</span>"
-                " <span style='color:#8a5a00'>(stress model off)</span>")
-        else:
-            self.stress.getPlotItem().setTitle("<span style='font-size:11pt; color:#222'>End-of-shift stress</span>")
+        set_title(self.stress, "End-of-shift stress", "" if view.stress_enabled else "(stress model off)")
 
     def _draw_cost(self, view: Any, x: np.ndarray) -> None:
         cost = pg.BarGraphItem(x=x, height=np.nan_to_num(view.cost_total.mean), width=0.6,

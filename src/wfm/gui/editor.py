@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +32,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -43,6 +46,9 @@ from wfm.scenario import Scenario, format_time_of_day
 from wfm.scenario.io import Problem, ScenarioError, format_loc, scenario_from_mapping
 
 Path = tuple[str | int, ...]
+NAV_WIDTH = 160
+"""Width of the list of sections left of the editor: its longest titles take two lines."""
+NAV_PADDING = 8
 
 
 def get_in(data: Any, path: Path) -> Any:
@@ -76,6 +82,22 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         for shift in group["shifts"]:
             shift["start"] = format_time_of_day(shift["start"])
     return data
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped to the column's width (Qt sizes them for one line)."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem,  # Qt override
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        """The wrapped text's height at the column's width."""
+        width = max(self.view.columnWidth(index.column()) - 10, 40)
+        text = str(index.data() or "")
+        box = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text)
+        return QSize(width, box.height() + 6)
 
 
 class ErrorSink:
@@ -217,6 +239,7 @@ class SectionTab(QWidget):
         self.editor = editor
         self._bindings: list[Binding] = []
         self._flows: list[ColumnFlow] = []
+        self._conditions: list[tuple[list[QWidget], Callable[[dict[str, Any]], bool]]] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -229,6 +252,7 @@ class SectionTab(QWidget):
         outer.addWidget(scroll)
         self.build()
         self.layout_.addStretch(1)
+        editor.edited.connect(self.apply_conditions)  # this tab's own edits too (they do not refresh it)
 
     def build(self) -> None:
         """Create the widgets of the tab."""
@@ -242,6 +266,25 @@ class SectionTab(QWidget):
             except (KeyError, IndexError, TypeError):
                 continue
             binding.load(value)
+        self.apply_conditions()
+
+    def enable_when(self, widgets: Iterable[QWidget], applies: Callable[[dict[str, Any]], bool]) -> None:
+        """Grey out `widgets` while `applies(editor data)` is false: a field that does not apply now.
+
+        The CV of a fixed duration, the stress settings with stress off: a field that takes a value
+        and changes nothing misleads the planner who edits it.
+        """
+        self._conditions.append((list(widgets), applies))
+
+    def apply_conditions(self) -> None:
+        """Enable each conditional field by what the scenario says now."""
+        for widgets, applies in self._conditions:
+            try:
+                on = bool(applies(self.editor.data))
+            except (KeyError, IndexError, TypeError):
+                on = True  # a malformed section: let the planner fix it
+            for widget in widgets:
+                widget.setEnabled(on)
 
     # ---- layout helpers ----------------------------------------------------------------
 
@@ -254,6 +297,8 @@ class SectionTab(QWidget):
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        # A field too wide for the space beside its label goes under it: a narrow editor wraps, not scrolls.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         (into if into is not None else self.layout_).addWidget(box)
         if path is not None:
             label = error_label()
@@ -418,7 +463,7 @@ class ScenarioEditor(QWidget):
         self.nav.setObjectName("section-list")
         self.nav.setStyleSheet(
             "QListWidget { border: none; background: #eef1f5; font-size: 10pt; }"
-            "QListWidget::item { padding: 7px 8px; border-bottom: 1px solid #dde2e8; color: #222; }"
+            f"QListWidget::item {{ padding: 7px {NAV_PADDING}px; border-bottom: 1px solid #dde2e8; color: #222; }}"
             "QListWidget::item:selected { background: #2d6cdf; color: white; }")
         self.section_tabs: list[SectionTab] = []
         for cls in tab_classes:
@@ -426,7 +471,12 @@ class ScenarioEditor(QWidget):
             self.section_tabs.append(tab)
             self.tabs.addTab(tab, cls.title)
             self.nav.addItem(cls.title.replace("&&", "&"))
-        self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 150))
+            self._fit_nav_item(len(self.section_tabs) - 1)
+        # Narrow, with long titles on two lines: on a laptop screen the fields need the width more.
+        self.nav.setFixedWidth(NAV_WIDTH)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.nav.setWordWrap(True)
         self.nav.currentRowChanged.connect(self.tabs.setCurrentIndex)
         self.tabs.currentChanged.connect(self.nav.setCurrentRow)
         self.nav.setCurrentRow(0)
@@ -439,8 +489,13 @@ class ScenarioEditor(QWidget):
         self.problem_list = QTreeWidget()
         self.problem_list.setHeaderLabels(["Where", "Problem"])
         self.problem_list.setRootIsDecorated(False)
-        self.problem_list.setColumnWidth(0, 220)
+        self.problem_list.setColumnWidth(0, 200)
+        # Whole messages, wrapped: a problem cut to "…" hides the fix it names.
         self.problem_list.setWordWrap(True)
+        self.problem_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.problem_list.setUniformRowHeights(False)
+        self.problem_list.setItemDelegate(WrappingDelegate(self.problem_list))
+        self.problem_list.header().sectionResized.connect(lambda *_: self.problem_list.doItemsLayout())
         self.problem_list.itemActivated.connect(self._go_to_problem)
         self.status = QLabel()
         split = QSplitter(Qt.Orientation.Vertical)
@@ -458,6 +513,19 @@ class ScenarioEditor(QWidget):
         layout.addWidget(split)
         self._refresh_tabs()
         self._validate()
+
+    def _fit_nav_item(self, row: int) -> None:
+        """Make a section's entry tall enough for its title wrapped within the list's width.
+
+        The list wraps a long title when it draws it, inside the item's padding, but sizes the
+        item without the padding: a title that fits the one but not the other would be cut.
+        """
+        item = self.nav.item(row)
+        room = NAV_WIDTH - 2 * NAV_PADDING - 4
+        font = self.nav.font()
+        font.setPointSizeF(10)  # the list's style sheet
+        text = QFontMetrics(font).boundingRect(QRect(0, 0, room, 1000), Qt.TextFlag.TextWordWrap, item.text())
+        item.setSizeHint(QSize(NAV_WIDTH, text.height() + 2 * 7 + 1))
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -554,6 +622,7 @@ class ScenarioEditor(QWidget):
             mark = " ⚠" if i in flagged else ""
             self.tabs.setTabText(i, tab.title + mark)
             self.nav.item(i).setText(tab.title.replace("&&", "&") + mark)
+            self._fit_nav_item(i)
         n = len(self._problems)
         self.status.setText("✔ Scenario is valid" if n == 0 else f"⚠ {n} problem(s): fix them to run or save")
         self.status.setStyleSheet("color: #1b7f3b;" if n == 0 else "color: #b00020; font-weight: bold;")

@@ -1,9 +1,9 @@
 """The main window: scenario editor, runs in the background, dashboards, comparison, export.
 
 Collaborators are injected — the experiment `runner` (normally `wfm.experiment.replicate`) and
-the `backend` it runs on (the application's process pool), the `Dialogs` that ask the planner
-questions, and the QSettings that keep recent files — so tests drive the real window without
-monkeypatching.
+the `backend` it runs on (the application's process pool) with `stop_workers` (what ends that
+pool's work at once when the window closes), the `Dialogs` that ask the planner questions, and
+the QSettings that keep recent files — so tests drive the real window without monkeypatching.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from wfm.execution import Backend
 from wfm.experiment import RunPlan, Summary, replicate
 from wfm.gui.analysis import Outcome
+from wfm.gui.changes import default_name
 from wfm.gui.comparison import ComparisonPanel
 from wfm.gui.dashboards import DailyDashboard, InboundDashboard
 from wfm.gui.dashboards_campaign import DialerDashboard, FunnelDashboard, WorkforceDashboard
@@ -50,16 +51,27 @@ from wfm.gui.dialogs import (
     Unsaved,
     describe_exception,
 )
-from wfm.gui.editor import ScenarioEditor
+from wfm.gui.editor import ScenarioEditor, scenario_to_data
 from wfm.gui.kpi_table import KpiTable
 from wfm.gui.sections import SECTION_TABS
 from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.whatif import WhatIfPanel
+from wfm.gui.widgets import NOTICES, commit_typing
 from wfm.gui.worker import TaskRunner, describe_replications
 from wfm.scenario import Scenario
 from wfm.scenario.accounts import AccountTable
-from wfm.scenario.io import ScenarioError, default_scenario, load_scenario, save_scenario
+from wfm.scenario.io import (
+    DRAFT_MARK,
+    ScenarioError,
+    default_scenario,
+    draft_to_toml,
+    load_scenario,
+    save_scenario,
+    save_text,
+)
 from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
+from wfm.views import interval_caveat
+from wfm.views.targets import kpi_targets
 
 Runner = Callable[[Scenario, RunPlan], Summary]
 """`replicate`-compatible: runner(scenario, plan) -> Summary."""
@@ -72,6 +84,27 @@ class PortfolioRead:
     accounts: AccountTable
 
 
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` on top of `base`, tables merged key by key (lists and values replaced)."""
+    out = dict(base)
+    for key, value in over.items():
+        # An empty table replaces: it is a closed day, not "no change".
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and value and isinstance(out.get(key), dict) \
+            else value
+    return out
+
+
+class ExportFailed(Exception):
+    """A workbook could not be written; the message names the cause and the fix (a `wfm.report.ReportError`)."""
+
+
 class ResultView(Protocol):
     """A result dashboard: it draws an outcome in steps, so the window stays responsive between plots."""
 
@@ -80,6 +113,8 @@ class ResultView(Protocol):
         ...
 
 MAX_RECENT = 8
+NO_RESULTS = ("No results yet.\n\nPress Run (F5) to simulate the scenario;\n"
+              "the KPIs, dashboards and comparison appear here.")
 PORTFOLIO_THREAD_BYTES = 512 * 1024
 """Portfolio files at least this large (about 10,000 rows of CSV) are read off the GUI thread."""
 
@@ -93,6 +128,8 @@ class MainWindow(QMainWindow):
         run_failed(object): a run raised; the exception was shown in a dialog.
         portfolio_imported(int): accounts were read from a portfolio file into the scenario.
         portfolio_failed: a portfolio file could not be read; the problems were shown in a dialog.
+        export_finished(Path): a workbook was written.
+        export_failed(str): a workbook could not be written; the reason was shown in a dialog.
     """
 
     result_ready = Signal(object)
@@ -100,6 +137,8 @@ class MainWindow(QMainWindow):
     run_failed = Signal(object)
     portfolio_imported = Signal(int)
     portfolio_failed = Signal()
+    export_finished = Signal(object)
+    export_failed = Signal(str)
 
     def __init__(
         self,
@@ -110,18 +149,23 @@ class MainWindow(QMainWindow):
         backend: Backend | None = None,
         dialogs: Dialogs | None = None,
         settings: QSettings | None = None,
+        stop_workers: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.runner = runner
         self.backend = backend
+        self.stop_workers = stop_workers
         self.dialogs: Dialogs = dialogs if dialogs is not None else QtDialogs(self)
         self.settings = settings if settings is not None else QSettings("wfm", "wfm")
         self.path: Path | None = path
         self.outcome: Outcome | None = None
-        self._run_count = 0
         self._run_started = 0.0
+        self._running_name = ""
+        self._export_done: Callable[[], None] | None = None
+        self._edited_during_run = False
         self.tasks = TaskRunner(self)
         self.imports = TaskRunner(self)  # apart from runs: reading a file must not cancel a simulation
+        self.exports = TaskRunner(self)  # writing a workbook, off the GUI thread, beside a run
         self.portfolio_thread_bytes = PORTFOLIO_THREAD_BYTES
         self.editor = ScenarioEditor(SECTION_TABS, scenario or default_scenario())
         self.dialer_tab = next(t for t in self.editor.section_tabs if isinstance(t, DialerTab))
@@ -129,14 +173,17 @@ class MainWindow(QMainWindow):
         self._build_results()
         self._build_actions()
         self._build_status()
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.editor)
-        split.addWidget(self.results_area)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([700, 740])
-        self.setCentralWidget(split)
+        # Both panes resize by the handle between them; neither can be dragged shut by accident.
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.addWidget(self.editor)
+        self.main_split.addWidget(self.results_area)
+        self.main_split.setChildrenCollapsible(False)
+        self.main_split.setStretchFactor(0, 2)
+        self.main_split.setStretchFactor(1, 3)
+        self.main_split.setSizes([720, 720])
+        self.setCentralWidget(self.main_split)
         self.editor.edited.connect(lambda: self.setWindowModified(True))
+        self.editor.edited.connect(self._mark_stale)
         self.editor.edited.connect(self._update_title)
         self.editor.validity_changed.connect(lambda _ok: self._update_actions())
         self.tasks.started.connect(self._on_started)
@@ -147,6 +194,10 @@ class MainWindow(QMainWindow):
         self.tasks.finished.connect(self._update_actions)
         self.imports.result.connect(self._on_portfolio_read)
         self.imports.error.connect(self._on_portfolio_error)
+        self.exports.result.connect(self._on_exported)
+        self.exports.error.connect(self._on_export_error)
+        self.exports.finished.connect(self._on_export_finished)
+        NOTICES.rejected.connect(self._on_input_rejected)
         self.resize(1440, 900)
         self._update_title()
         self._update_actions()
@@ -165,6 +216,7 @@ class MainWindow(QMainWindow):
         self.kpi_table = KpiTable()
         self.comparison = ComparisonPanel()
         self.comparison.changed.connect(self._update_actions)
+        self.comparison.renamed.connect(self._on_renamed)
         self.result_tabs = QTabWidget()
         self.result_tabs.addTab(self.kpi_table, "KPIs")
         self.result_tabs.addTab(self.inbound_view, "Inbound by interval")
@@ -173,22 +225,61 @@ class MainWindow(QMainWindow):
         self.result_tabs.addTab(self.funnel_view, "Funnel && recovery")
         self.result_tabs.addTab(self.workforce_view, "Workforce")
         self.result_tabs.addTab(self.comparison, "Comparison")
-        placeholder = QLabel("No results yet.\n\nPress Run (F5) to simulate the scenario;\n"
-                             "the KPIs, dashboards and comparison appear here.")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setStyleSheet("color: #666; font-size: 12pt;")
+        self.placeholder = QLabel(NO_RESULTS)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #666; font-size: 12pt;")
         self.result_stack = QStackedWidget()
-        self.result_stack.addWidget(placeholder)
+        self.result_stack.addWidget(self.placeholder)
         self.result_stack.addWidget(self.result_tabs)
         self.results_header = QLabel()
         self.results_header.setStyleSheet("font-weight: bold; padding: 2px;")
         self.results_header.setWordWrap(True)  # a long scenario name must not widen the results pane
-        self.results_area = QWidget()
-        lay = QVBoxLayout(self.results_area)
-        lay.setContentsMargins(4, 0, 0, 0)
-        lay.addWidget(self.whatif)
+        self.results_note = QLabel()  # what the planner must know before reading the numbers
+        self.results_note.setObjectName("results-note")
+        self.results_note.setStyleSheet("color: #8a5a00; padding: 0 2px;")
+        self.results_note.setWordWrap(True)
+        self.results_note.hide()
+        # While a run goes on: what runs and how far it is, above the (previous) results.
+        self.run_state = QLabel()
+        self.run_state.setObjectName("run-state")
+        self.run_state.setStyleSheet("background: #e8f0fd; color: #1d4fa8; padding: 4px; border-radius: 3px;")
+        self.run_state.setWordWrap(True)
+        self.run_state.hide()
+        # Once the scenario is edited, the results on screen no longer describe it.
+        self.stale_note = QLabel("⚠ The scenario has changed since this run: these results do not include your "
+                                 "latest edits. Press Run (F5) to update them.")
+        self.stale_note.setObjectName("stale-note")
+        self.stale_note.setStyleSheet("background: #fff4d6; color: #7a4b00; font-weight: bold; padding: 4px;")
+        self.stale_note.setWordWrap(True)
+        self.stale_note.hide()
+        # The what-if levers above the results, with a handle between: on a short screen the planner
+        # gives the room to whichever is in use, and the levers scroll rather than squeeze.
+        levers = QScrollArea()
+        levers.setWidgetResizable(True)
+        levers.setFrameShape(QScrollArea.Shape.NoFrame)
+        levers.setWidget(self.whatif)
+        levers.setMinimumHeight(60)
+        results = QWidget()
+        lay = QVBoxLayout(results)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.run_state)
+        lay.addWidget(self.stale_note)
         lay.addWidget(self.results_header)
+        lay.addWidget(self.results_note)
         lay.addWidget(self.result_stack, 1)
+        self.results_split = QSplitter(Qt.Orientation.Vertical)
+        self.results_split.addWidget(levers)
+        self.results_split.addWidget(results)
+        self.results_split.setChildrenCollapsible(False)
+        self.results_split.setStretchFactor(0, 0)
+        self.results_split.setStretchFactor(1, 1)
+        self._levers_sized = False
+        self.whatif.reflowed.connect(lambda: QTimer.singleShot(0, self, self._size_levers)
+                                     if self._levers_sized else None)
+        self.results_area = QWidget()
+        outer = QVBoxLayout(self.results_area)
+        outer.setContentsMargins(4, 0, 0, 0)
+        outer.addWidget(self.results_split)
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: Any = None, icon: Any = None,
                 tip: str = "") -> QAction:
@@ -213,7 +304,9 @@ class MainWindow(QMainWindow):
                                      "Save the scenario (the previous file is kept as .bak)")
         self.act_save_as = self._action("Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs)
         self.act_run = self._action("&Run", self.run, "F5", sp.SP_MediaPlay, "Simulate the scenario (F5)")
-        self.act_stop = self._action("S&top", self.stop, "Esc", sp.SP_MediaStop, "Stop the running simulation")
+        # Not Esc: Esc leaves a field or a menu, and must never throw away minutes of simulation.
+        self.act_stop = self._action("S&top", self.stop, "Shift+F5", sp.SP_MediaStop,
+                                     "Stop the running simulation (Shift+F5)")
         self.act_keep = self._action("&Keep for comparison", self.keep_result, "Ctrl+K", sp.SP_DialogApplyButton,
                                      "Add the current result to the scenario comparison")
         self.act_export = self._action("&Export results to Excel…", self.export_excel, "Ctrl+E",
@@ -246,6 +339,10 @@ class MainWindow(QMainWindow):
         tools.addSeparator()
         tools.addActions([self.act_keep, self.act_export])
         self.addToolBar(tools)
+        # Esc stops a run only from the results, where a planner watches it, and only once confirmed.
+        self.esc_stop = QShortcut(QKeySequence("Esc"), self.results_area)
+        self.esc_stop.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.esc_stop.activated.connect(self._stop_from_results)
 
     def _build_status(self) -> None:
         self.progress = QProgressBar()
@@ -259,6 +356,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress_text)
         self.statusBar().addPermanentWidget(self.progress)
+        # A workbook being written: a busy bar (openpyxl reports no progress), apart from a run's.
+        self.export_text = QLabel()
+        self.export_progress = QProgressBar()
+        self.export_progress.setRange(0, 0)
+        self.export_progress.setFixedWidth(120)
+        self.export_progress.hide()
+        self.statusBar().addPermanentWidget(self.export_text)
+        self.statusBar().addPermanentWidget(self.export_progress)
 
     # ---- title, actions, recent files ----------------------------------------------------
 
@@ -273,11 +378,12 @@ class MainWindow(QMainWindow):
         self.act_run.setEnabled(valid and not busy)
         self.whatif.button.setEnabled(valid and not busy)
         self.act_stop.setEnabled(busy)
-        self.act_save.setEnabled(valid)
-        self.act_save_as.setEnabled(valid)
+        # A draft with problems can be saved too (after a warning), so edits are never stuck in the window.
+        self.act_save.setEnabled(True)
+        self.act_save_as.setEnabled(True)
         self.act_keep.setEnabled(self.outcome is not None)
-        self.act_export.setEnabled(self.outcome is not None)
-        self.act_export_cmp.setEnabled(len(self.comparison.outcomes) >= 1)
+        self.act_export.setEnabled(self.outcome is not None and not self.exports.busy)
+        self.act_export_cmp.setEnabled(len(self.comparison.outcomes) >= 1 and not self.exports.busy)
         if not valid:
             self.act_run.setToolTip("Fix the problems listed under the editor to run")
         else:
@@ -302,14 +408,30 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(f, functools.partial(self.open_scenario, Path(f)))
         self.recent_menu.setEnabled(bool(files))
 
-    def show_status(self, text: str) -> None:
-        """A message in the status bar (kept until the next one)."""
+    def show_status(self, text: str, problem: bool = False) -> None:
+        """A message in the status bar (kept until the next one); a `problem` shows in red."""
         self.status_label.setText(text)
+        self.status_label.setStyleSheet("color: #b00020; font-weight: bold;" if problem else "")
+
+    def _on_input_rejected(self, message: str, field: object) -> None:
+        if isinstance(field, QWidget) and self.isAncestorOf(field):
+            self.show_status(message, problem=True)
+
+    def commit_typing(self) -> bool:
+        """Take the value being typed in a field, as Enter would, before an action reads the scenario.
+
+        False when the typed text is not a value the field accepts (the action is then not done).
+        """
+        return commit_typing(self)
 
     # ---- files ---------------------------------------------------------------------------
 
     def maybe_keep_edits(self) -> bool:
-        """Before edits would be replaced: save them, drop them, or cancel. True to proceed."""
+        """Before edits would be replaced: save them, drop them, or cancel. True to proceed.
+
+        A value still being typed counts as an edit (it is committed first).
+        """
+        self.commit_typing()
         if not self.isWindowModified():
             return True
         answer = self.dialogs.unsaved(
@@ -320,6 +442,7 @@ class MainWindow(QMainWindow):
 
     def _load_into_editor(self, scenario: Scenario, path: Path | None) -> None:
         self.editor.set_scenario(scenario)
+        self._mark_stale()
         self.path = path
         self.setWindowModified(False)
         self.whatif.sync()
@@ -344,6 +467,9 @@ class MainWindow(QMainWindow):
         try:
             scenario = load_scenario(path)
         except ScenarioError as exc:
+            text = _read_text(Path(path))
+            if text.startswith(DRAFT_MARK) and self._open_draft(Path(path), text):
+                return True
             lines = "\n".join(f"• {p}" for p in exc.problems)
             self.dialogs.error("Cannot open scenario", f"{exc.source} has {len(exc.problems)} problem(s):\n\n{lines}")
             return False
@@ -354,12 +480,16 @@ class MainWindow(QMainWindow):
 
     def save(self) -> bool:
         """Save to the current file, or ask for one."""
+        if not self.commit_typing():
+            return False
         if self.path is None:
             return self.save_as()
         return self._write(self.path)
 
     def save_as(self, path: Path | None = None) -> bool:
         """Save under a new name (asks before replacing an existing file)."""
+        if not self.commit_typing():
+            return False
         if path is None:
             suggested = str(self.path or Path.cwd() / "scenarios" / "scenario.toml")
             path = self.dialogs.save_path("Save scenario as", suggested, SCENARIO_FILTER)
@@ -375,9 +505,7 @@ class MainWindow(QMainWindow):
     def _write(self, path: Path) -> bool:
         scenario = self.editor.scenario
         if scenario is None:
-            self.dialogs.error("Cannot save", "The scenario has problems; fix the ones listed under the editor "
-                               "first. Your edits are kept in the window.")
-            return False
+            return self._write_draft(path)
         # A relative portfolio file starts from the scenario's folder: saving elsewhere rewrites it.
         source_dir = self.path.parent if self.path is not None else None
         try:
@@ -396,6 +524,48 @@ class MainWindow(QMainWindow):
         self._remember(path)
         self._update_title()
         self.show_status(f"Saved {path}")
+        return True
+
+    def _write_draft(self, path: Path) -> bool:
+        """Save edits that do not validate yet, after a warning: a half-done scenario is not lost."""
+        count = len(self.editor.problems)
+        if not self.dialogs.confirm(
+                "Save a draft?",
+                f"The scenario has {count} problem(s), listed under the editor. Save it as a draft anyway? The "
+                "file keeps your edits as they are; it cannot be run until the problems are fixed, and opening it "
+                "lists them again."):
+            return False
+        try:
+            save_text(draft_to_toml(self.editor.data), path)
+        except OSError as exc:
+            self.dialogs.error("Cannot save", f"{path} could not be written: {exc.strerror or exc}. "
+                               "Choose another folder or close the program that locks it.")
+            return False
+        self.path = path
+        self.setWindowModified(False)
+        self._remember(path)
+        self._update_title()
+        self.show_status(f"Saved a draft to {path}: {count} problem(s) to fix before it can run", problem=True)
+        return True
+
+    def _open_draft(self, path: Path, text: str) -> bool:
+        """Load a draft (`draft_to_toml`) into the editor with its problems listed, over the baseline's defaults."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return False
+        merged = _merged(scenario_to_data(default_scenario()), data)
+        for days in (merged["calendar"].get("opening_hours"), merged["outbound"]["compliance"].get("windows")):
+            if isinstance(days, dict):
+                days.update({day: None for day, hours in days.items() if hours == {}})  # closed
+        self.editor.replace_data(merged)
+        self.path = path
+        self.setWindowModified(False)
+        self.whatif.sync()
+        self._update_title()
+        self._update_actions()
+        self._remember(path)
+        self.show_status(f"Opened the draft {path}: {len(self.editor.problems)} problem(s) to fix", problem=True)
         return True
 
     # ---- portfolio import -----------------------------------------------------------------
@@ -486,14 +656,24 @@ class MainWindow(QMainWindow):
 
     def run(self) -> None:
         """Simulate the edited scenario in the background (a running one is cancelled first)."""
+        if not self.commit_typing():
+            return
         scenario = self.editor.scenario
         if scenario is None:
             self.dialogs.error("Cannot run", "The scenario has problems; fix the ones listed under the editor.")
             return
+        if self.tasks.busy and not self.dialogs.confirm(
+                "Replace the running simulation?",
+                f"{self._running_name} is still running. Stop it and start the new run? (Its replications so far "
+                "are discarded.)"):
+            return
         reps, seed = scenario.run.replications, scenario.run.seed
-        self._run_count += 1
-        name = self.comparison.unique_name(f"#{self._run_count} {scenario.name}")
+        # Named by what sets it apart from the comparison's base (or the result on screen).
+        base = self.comparison.base_outcome or self.outcome
+        name = self.comparison.unique_name(default_name(scenario, base.scenario if base is not None else None))
         runner, backend = self.runner, self.backend
+        self._running_name = name
+        self._edited_during_run = False
 
         def job(progress: Callable[[float], None], cancel: Callable[[], bool]) -> Outcome:
             summary = runner(scenario, RunPlan(reps, seed, backend, progress, cancel))
@@ -502,11 +682,23 @@ class MainWindow(QMainWindow):
         self.tasks.start(job, describe_replications(reps))
         self._update_actions()
 
+    def _stop_from_results(self) -> None:
+        if self.tasks.busy and self.dialogs.confirm(
+                "Stop the run?", "Stop the running simulation? The replications done so far are discarded."):
+            self.stop()
+
     def stop(self) -> None:
         """Cancel the running simulation."""
         if self.tasks.busy:
             self.tasks.cancel()
             self.show_status("Stopping…")
+
+    def _mark_stale(self) -> None:
+        """The scenario changed: results on screen (or arriving from the run going on) no longer match it."""
+        if self.tasks.busy:
+            self._edited_during_run = True
+        if self.outcome is not None:
+            self.stale_note.show()
 
     def _on_started(self) -> None:
         self._run_started = time.monotonic()
@@ -514,19 +706,31 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.progress_text.setText("Starting…")
         self.show_status("Simulating…")
+        self._show_run_state("starting…")
         self._update_actions()
 
     def _on_progress(self, fraction: float, text: str) -> None:
         self.progress.setValue(int(fraction * 1000))
         self.progress_text.setText(text)
+        self._show_run_state(f"{fraction:.0%} — {text}")
+
+    def _show_run_state(self, how_far: str) -> None:
+        self.run_state.setText(f"⏳ Running {self._running_name}: {how_far}"
+                               + (" — the results below are from the previous run." if self.outcome else ""))
+        self.run_state.show()
+        if self.outcome is None:
+            self.placeholder.setText(f"Running {self._running_name}…\n\n{how_far}")
 
     def _finish_progress(self) -> None:
         self.progress.hide()
         self.progress_text.clear()
+        self.run_state.hide()
+        self.placeholder.setText(NO_RESULTS)
 
     def _on_result(self, outcome: Outcome) -> None:
         self._finish_progress()
         self.outcome = outcome
+        self.stale_note.setVisible(self._edited_during_run)  # edits made while it ran are not in it
         elapsed = time.monotonic() - self._run_started
         s = outcome.summary
         self.show_status(f"Finished {outcome.name}: {s.replications} replication(s), seed {s.seed}, "
@@ -541,12 +745,12 @@ class MainWindow(QMainWindow):
         between plots keeps the window responsive (no stall near 100 ms) while they fill in.
         """
         s = outcome.summary
-        cal = outcome.scenario.calendar
-        self.results_header.setText(
-            f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
-            f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
+        self._show_header(outcome)
+        caveat = interval_caveat(s.replications)
+        self.results_note.setText(f"⚠ {caveat}" if caveat else "")
+        self.results_note.setVisible(bool(caveat))
         steps: list[Callable[[], object]] = [
-            lambda: self.kpi_table.show_summary(s),
+            lambda: self.kpi_table.show_summary(s, kpi_targets(outcome.scenario)),
             lambda: self._show_tabs_with_data(outcome),
             lambda: self.result_stack.setCurrentIndex(1),
         ]
@@ -566,6 +770,19 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self, next_step)  # dropped if the window is gone
 
         next_step()
+
+    def _show_header(self, outcome: Outcome) -> None:
+        s = outcome.summary
+        cal = outcome.scenario.calendar
+        self.results_header.setText(
+            f"{outcome.name} — {cal.horizon_days} day(s) from {cal.start_date:%a %d %b %Y}, "
+            f"{s.replications} replication(s), seed {s.seed}, scenario hash {s.scenario_hash}")
+
+    def _on_renamed(self, old: object, new: object) -> None:
+        """A kept result was renamed in the comparison: the result shown takes the name too."""
+        if old is self.outcome and isinstance(new, Outcome):
+            self.outcome = new
+            self._show_header(new)
 
     def views_with_data(self, outcome: Outcome) -> list[ResultView]:
         """The dashboards that have something to show for `outcome`, in tab order."""
@@ -614,7 +831,16 @@ class MainWindow(QMainWindow):
         self.show_status(f"Kept {self.outcome.name} for comparison ({len(self.comparison.outcomes)} result(s))")
 
     def export_excel(self, path: Path | None = None, comparison: bool = False) -> Path | None:
-        """Write the current result (or the comparison) to a workbook via `wfm.report.excel`."""
+        """Start writing the current result (or the comparison) to a workbook via `wfm.report`; its path, or None.
+
+        The workbook is written off the GUI thread (it takes most of a second, longer for a
+        comparison): the window stays live, a busy bar shows in the status bar, and
+        `export_finished` (or `export_failed`, with a dialog) follows.
+        """
+        if self.exports.busy:
+            self.show_status("A workbook is still being written; export again when it is done", problem=True)
+            return None
+        self.commit_typing()  # a value typed before Export is an edit like any other
         outcomes = list(self.comparison.outcomes) if comparison else ([self.outcome] if self.outcome else [])
         if not outcomes:
             self.dialogs.error("Nothing to export", "Run the scenario first (or keep results for a comparison).")
@@ -638,25 +864,69 @@ class MainWindow(QMainWindow):
         except ImportError as exc:
             self.dialogs.error("Export not available", f"The Excel report module cannot be loaded: {exc}")
             return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = write_report(path, [o.summary for o in outcomes], [o.scenario for o in outcomes],
-                                   overwrite=overwrite)
-        except ReportError as exc:
-            self.dialogs.error("Export failed", str(exc))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
+        summaries, scenarios = [o.summary for o in outcomes], [o.scenario for o in outcomes]
+        target = path
+
+        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> Path:
+            try:
+                return Path(write_report(target, summaries, scenarios, overwrite=overwrite))
+            except ReportError as exc:  # says what went wrong and what to do: shown as it is
+                raise ExportFailed(str(exc)) from exc
+
+        self.export_progress.show()
+        self.export_text.setText(f"Writing {path.name}…")
+        self.act_export.setEnabled(False)
+        self.act_export_cmp.setEnabled(False)
+        self.exports.start(job, lambda _f: f"Writing {target.name}")
+        return path
+
+    def _on_exported(self, written: object) -> None:
         self.show_status(f"Workbook written to {written}")
-        return Path(written)
+        self._export_done = lambda: self.export_finished.emit(written)
+
+    def _on_export_error(self, exc: object) -> None:
+        text = str(exc) if isinstance(exc, ExportFailed) or not isinstance(exc, BaseException) else (
+            describe_exception(exc)[0])
+        self.dialogs.error("Export failed", text)
+        self.show_status("The workbook was not written", problem=True)
+        self._export_done = lambda: self.export_failed.emit(text)
+
+    def _on_export_finished(self) -> None:
+        """The export task ended: clear the busy bar, then tell whoever waits how it went."""
+        self.export_progress.hide()
+        self.export_text.clear()
+        self._update_actions()
+        done, self._export_done = self._export_done, None
+        if done is not None:
+            done()
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt override
+        """On first showing, give the what-if levers the height their rows take at the window's width."""
+        super().showEvent(event)
+        if not self._levers_sized:
+            self._levers_sized = True
+            QTimer.singleShot(0, self, self._size_levers)  # once the levers have flowed to the pane's width
+
+    def _size_levers(self) -> None:
+        total = sum(self.results_split.sizes())
+        wanted = self.whatif.minimumSizeHint().height() + 2
+        self.results_split.setSizes([wanted, max(total - wanted, 0)])
 
     # ---- closing -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt override
-        """Offer to save edits, then stop and wait for the background run."""
+        """Offer to save edits, then stop the background run at once (the window closes within a second).
+
+        The run is cancelled and its thread given a moment to end; `stop_workers` then ends the
+        replications still running in worker processes, which would otherwise finish their work
+        (and keep the application alive) after the window has gone.
+        """
         if not self.maybe_keep_edits():
             event.ignore()
             return
         self.tasks.shutdown()
         self.imports.shutdown()
+        self.exports.shutdown(timeout_ms=10_000)  # a workbook half written is worse than a wait
+        if self.stop_workers is not None:
+            self.stop_workers()
         event.accept()

@@ -22,9 +22,8 @@ from wfm.gui.dashboards import (
     DayAxis,
     TimeOfDayAxis,
     active_range,
+    from_zero,
     make_plot,
-    move_legend,
-    room_for_legend,
 )
 from wfm.gui.widgets import row_of
 
@@ -48,18 +47,18 @@ class OverlayTabs(QTabWidget):
     def __init__(self) -> None:
         super().__init__()
         self.curves: dict[str, pg.PlotDataItem] = {}
-        self.calls_plot = make_plot("Calls offered per interval (average open day)", "calls per interval",
-                                    "time of day", TimeOfDayAxis("bottom"))
-        self.sl_plot = make_plot("Service level per interval (average open day)", "service level (%)",
-                                 "time of day", TimeOfDayAxis("bottom"))
+        self.calls_plot = make_plot("Calls offered (average open day)", "calls per interval",
+                                    "", TimeOfDayAxis("bottom"))
+        self.sl_plot = make_plot("Service level (average open day)", "service level (%)",
+                                 "", TimeOfDayAxis("bottom"))
         self.sl_plot.setXLink(self.calls_plot)
         self.inbound = row_of(self.calls_plot, self.sl_plot)
         self.day_axes = [DayAxis("bottom") for _ in range(3)]
-        self.drop_plot = make_plot("Drop rate per day", "dropped / live answers (%)", "day", self.day_axes[0])
+        self.drop_plot = make_plot("Drop rate per day", "dropped / live answers (%)", "", self.day_axes[0])
         self.collected_plot = make_plot("Cumulative amount collected", "amount", "end of day", self.day_axes[1])
         self.collected_plot.setXLink(self.drop_plot)
         self.campaign = row_of(self.drop_plot, self.collected_plot)
-        self.headcount_plot = make_plot("Headcount over time (all groups)", "agents employed", "day",
+        self.headcount_plot = make_plot("Headcount over time (all groups)", "agents employed", "",
                                         self.day_axes[2])
         self.workforce_note = QLabel()
         self.workforce_note.setWordWrap(True)
@@ -108,9 +107,8 @@ class OverlayTabs(QTabWidget):
             arr = np.array(spans)
             self.calls_plot.setXRange(arr[:, 0].min(), arr[:, 1].max(), padding=0)
             self.sl_plot.setYRange(0, 105, padding=0)
-            move_legend(self.sl_plot, "bottom-left")
             tops = [np.nanmax(o.profile_avg.offered.mean, initial=1.0) for o in outcomes]
-            room_for_legend(self.calls_plot, float(max(tops)), len(outcomes))
+            from_zero(self.calls_plot, float(max(tops)))
 
     def _set_days(self, plots: list[pg.PlotWidget], axes: list[DayAxis], outcomes: list[Outcome],
                   n_days: int) -> None:
@@ -150,8 +148,9 @@ class OverlayTabs(QTabWidget):
         self.collected_plot.getPlotItem().setLabel("left", f"amount ({unit})")
         # From zero: a difference of 0.2 points must not look like a doubling.
         tops = [np.nanmax(o.dialer.drop_rate_day.mean, initial=0.0) for o in outcomes if o.dialer is not None]
-        room_for_legend(self.drop_plot, max([*tops, *caps]) * 100, len(outcomes) + (len(caps) == 1))
-        move_legend(self.collected_plot, "top-left")  # cumulative curves rise to the right
+        from_zero(self.drop_plot, max([*tops, *caps]) * 100, headroom=1.15)
+        collected = [np.nanmax(o.recovery.cumulative.mean, initial=0.0) for o in outcomes if o.recovery is not None]
+        from_zero(self.collected_plot, float(max(collected, default=0.0)))  # no negative amounts when none is
         self._set_days([self.drop_plot, self.collected_plot], self.day_axes[:2], outcomes, n_days)
 
     def _draw_workforce(self, outcomes: list[Outcome], colors: dict[str, str]) -> None:
@@ -171,7 +170,6 @@ class OverlayTabs(QTabWidget):
         self._set_days([self.headcount_plot], self.day_axes[2:], outcomes, n_days)
         tops = [np.nanmax(o.workforce.headcount.mean, initial=1.0) for o in outcomes if o.workforce is not None]
         self.headcount_plot.setYRange(0, float(max(tops)) * 1.15, padding=0)
-        move_legend(self.headcount_plot, "bottom-right")  # from zero, headcounts leave the bottom free
         self.workforce_note.setText(
             "Agents employed at the start of each day, trainees included, mean over replications"
             + ("; runs of two weeks or more show one point per week (the week's mean, at its first day)."

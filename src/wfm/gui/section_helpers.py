@@ -8,6 +8,7 @@ keep the tab classes short and make every field show its unit and its pydantic r
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +51,11 @@ def number(tab: SectionTab, form: QFormLayout, text: str, path: Path, minimum: f
     return box
 
 
+def _is_lognormal(path: Path, data: dict[str, Any]) -> bool:
+    """Whether the duration at `path` is lognormal (its CV applies only then)."""
+    return bool(get_in(data, (*path, "distribution")) == "lognormal")
+
+
 def duration_grid(tab: SectionTab, title: str, rows: Sequence[tuple[str, Path]], into: QVBoxLayout,
                   minimum_mean: float = 0.0) -> None:
     """Several random durations in one compact grid: distribution, mean and CV per row."""
@@ -66,6 +72,7 @@ def duration_grid(tab: SectionTab, title: str, rows: Sequence[tuple[str, Path]],
         mean.setMinimumWidth(90)
         cv = tab.bind_spin((*path, "cv"), spin(0, 10, "", 2, 0.05, "Standard deviation / mean (lognormal only)"))
         cv.setMinimumWidth(70)
+        tab.enable_when([cv], functools.partial(_is_lognormal, path))
         grid.addWidget(QLabel(label), r, 0, alignment=Qt.AlignmentFlag.AlignRight)
         grid.addWidget(kind, r, 1)
         grid.addWidget(mean, r, 2)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wfm.gui.editor import ErrorSink, LocatedErrorSink, SectionTab
+from wfm.gui.editor import ErrorSink, LocatedErrorSink, SectionTab, get_in
 from wfm.gui.widgets import ClockEdit, DaysEdit, error_label, spin
 from wfm.scenario import WEEKDAYS
 
@@ -257,23 +258,32 @@ class InboundTab(SectionTab):
                        minimum_cv: float = 0.0) -> None:
         self.row(form, "Distribution", (*path, "distribution"),
                  self.bind_combo((*path, "distribution"), QComboBox(), kinds))
-        self.row(form, "Mean", (*path, "mean_s"),
-                 self.bind_spin((*path, "mean_s"), spin(minimum_mean, 86_400, " s", 1, 5.0)))
-        self.row(form, "Coefficient of variation", (*path, "cv"),
-                 self.bind_spin((*path, "cv"), spin(minimum_cv, 10, "", 2, 0.05)),
-                 "Standard deviation / mean (lognormal only)")
+        mean = self.bind_spin((*path, "mean_s"), spin(minimum_mean, 86_400, " s", 1, 5.0))
+        self.row(form, "Mean", (*path, "mean_s"), mean)
+        cv = self.bind_spin((*path, "cv"), spin(minimum_cv, 10, "", 2, 0.05))
+        self.row(form, "Coefficient of variation", (*path, "cv"), cv, "Standard deviation / mean (lognormal only)")
+        self.enable_when([cv], lambda d: get_in(d, (*path, "distribution")) == "lognormal")
+        self.enable_when([mean], lambda d: get_in(d, (*path, "distribution")) != "none")
 
 
 GROUP_KINDS = (("inbound", "Inbound"), ("outbound", "Outbound"), ("blended", "Blended"))
 
 
 def _table(headers: list[str]) -> QTableWidget:
+    """A table whose columns fit its width: the name column takes what the fields leave.
+
+    Each field column is as wide as its contents; the name gives way first, so at the editor's
+    usual width no column (the headcount, at the right) hides behind a horizontal scroll bar.
+    """
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(36)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     table.setMinimumHeight(130)
     return table
 
@@ -288,7 +298,10 @@ class StaffingTab(SectionTab):
         self._group = 0
         self._shift = 0
         self.groups = _table(["Group", "Kind", "Absence", "Agents"])
-        self.shifts = _table(["Shift", "Days", "Start", "Length", "Headcount"])
+        self.shifts = _table(["Shift", "Days", "Start", "Length", "Agents"])  # short headers: narrow columns
+        agents = self.shifts.horizontalHeaderItem(4)  # made by setHorizontalHeaderLabels
+        if agents is not None:
+            agents.setToolTip("Headcount: agents rostered on this shift")
         self.breaks = _table(["Break", "Offset", "Duration", "Stagger", "Paid"])
         self.groups.currentCellChanged.connect(lambda r, *_: self._select_group(r))
         self.shifts.currentCellChanged.connect(lambda r, *_: self._select_shift(r))
@@ -433,9 +446,12 @@ class StaffingTab(SectionTab):
         self._cell(table, row, 0, edit)
 
     def _spin_cell(self, table: QTableWidget, row: int, column: int, path: tuple[Any, ...], value: float,
-                   box: Any, scale: float = 1.0) -> None:
+                   box: Any, scale: float = 1.0, arrows: bool = True) -> None:
+        """A number in a cell; without `arrows` (a narrower column) it is typed, or stepped by keys and wheel."""
         box.setValue(value * scale)
         box.setFrame(False)
+        if not arrows:
+            box.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
         is_int = box.decimals() == 0 if hasattr(box, "decimals") else True
         box.valueChanged.connect(lambda v: self.editor.set_value(
             path, int(v) if is_int and scale == 1.0 else round(v / scale, 10), source=self))
@@ -491,13 +507,15 @@ class StaffingTab(SectionTab):
             self._cell(self.shifts, r, 1, days)
             start = ClockEdit()
             start.setFrame(False)
+            start.setButtonSymbols(ClockEdit.ButtonSymbols.NoButtons)  # arrow keys and the wheel still step
             start.set_time_text(shift["start"])
             start.valueChanged.connect(
                 lambda _v, p=(*base, "start"), c=start: self.editor.set_value(p, c.time_text(), source=self))
             self._cell(self.shifts, r, 2, start)
-            self._spin_cell(self.shifts, r, 3, (*base, "length_h"), shift["length_h"], spin(0.25, 16, " h", 2, 0.25))
+            self._spin_cell(self.shifts, r, 3, (*base, "length_h"), shift["length_h"], spin(0.25, 16, " h", 2, 0.25),
+                            arrows=False)
             self._spin_cell(self.shifts, r, 4, (*base, "headcount"), shift["headcount"],
-                            spin(0, 5000, " agents"))
+                            spin(0, 5000, tooltip="Agents on this shift"), arrows=False)  # the header says the unit
         if shifts:
             self.shifts.setCurrentCell(self._shift, 0)
         self.shifts.blockSignals(False)

@@ -142,10 +142,12 @@ class DialerTab(SectionTab):
         form = self.group("Answering-machine detection", ("outbound", "amd"), into)
         amd = ("outbound", "amd")
         self.row(form, "Detect answering machines", (*amd, "enabled"), self.bind_check((*amd, "enabled"), QCheckBox()))
-        number(self, form, "Listening time", (*amd, "detection_s"), 0, 10, " s", 1, 0.5)
-        percent(self, form, "Machines detected", (*amd, "true_detection"), "Detected machines are hung up on")
-        percent(self, form, "Live people taken for machines", (*amd, "false_positive"),
-                "False positives are hung up on: they count as dropped calls", decimals=2, step=0.5)
+        detection = [
+            number(self, form, "Listening time", (*amd, "detection_s"), 0, 10, " s", 1, 0.5),
+            percent(self, form, "Machines detected", (*amd, "true_detection"), "Detected machines are hung up on"),
+            percent(self, form, "Live people taken for machines", (*amd, "false_positive"),
+                    "False positives are hung up on: they count as dropped calls", decimals=2, step=0.5)]
+        self.enable_when(detection, lambda d: bool(d["outbound"]["amd"]["enabled"]))
 
     def _build_attempts(self, into: Any) -> None:
         path = ("outbound", "attempts")

@@ -21,6 +21,7 @@ WF = ("workforce",)
 STRESS = ("workforce", "stress")
 INCENTIVES = ("workforce", "incentives")
 COSTS = ("costs",)
+TARGETS = ("targets",)
 OUTCOME_TEXT = {"inbound": "Inbound call", "ptp": "Promise to pay", "refusal": "Refusal", "dispute": "Dispute",
                 "callback": "Callback"}
 CURRENCIES = ("EUR", "USD", "GBP", "COP", "CHF", "PLN")
@@ -120,8 +121,9 @@ class WorkforceTab(SectionTab):
     def _build_stress(self, into: Any) -> None:
         form = self.group("Stress (per agent, 0–100%)", STRESS, into)
         self.row(form, "Model stress", (*STRESS, "enabled"), self.bind_check((*STRESS, "enabled"), QCheckBox()))
-        percent(self, form, "Gain per handled call", (*STRESS, "gain_per_call"),
-                "Each call adds gain × (1 − stress)", decimals=2, step=0.1)
+        fields: list[QWidget] = [
+            percent(self, form, "Gain per handled call", (*STRESS, "gain_per_call"),
+                    "Each call adds gain × (1 − stress)", decimals=2, step=0.1)]
         outcome = QWidget()
         grid = QGridLayout(outcome)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -135,45 +137,53 @@ class WorkforceTab(SectionTab):
             self.outcome_gain[name] = box
         self._add((*STRESS, "outcome_gain"), self._load_outcome_gain)
         self.row(form, "Extra gain by outcome", (*STRESS, "outcome_gain"), outcome)
-        number(self, form, "Back-to-back within", (*STRESS, "back_to_back_s"), 0, 3600, " s", 1, 1)
-        percent(self, form, "Back-to-back extra", (*STRESS, "back_to_back_gain"), maximum=1000, step=5,
-                tooltip="A back-to-back call's gain × (1 + this)")
-        number(self, form, "Recovery on shift", (*STRESS, "recovery_per_hour"), 0, 100, " /h", 2, 0.05,
-               "Decay rate while idle or on break: stress × exp(−rate × hours)")
-        number(self, form, "Recovery off shift", (*STRESS, "recovery_off_per_hour"), 0, 100, " /h", 2, 0.05)
-        percent(self, form, "Handle time effect", (*STRESS, "aht_effect"), maximum=500,
-                tooltip="Handle time × (1 + effect × stress)")
-        percent(self, form, "Conversion effect", (*STRESS, "conversion_effect"),
-                tooltip="PTP conversion × (1 − effect × stress)")
-        percent(self, form, "Absence effect", (*STRESS, "absence_effect"),
-                tooltip="Absence probability + effect × chronic stress")
-        number(self, form, "Attrition effect", (*STRESS, "attrition_effect"), 0, 50, " ×", 2, 0.1,
-               "Attrition hazard × (1 + effect × chronic stress)")
-        number(self, form, "Chronic stress window", (*STRESS, "chronic_window_days"), 0.1, 365, " days", 1, 1)
+        fields += [
+            outcome,
+            number(self, form, "Back-to-back within", (*STRESS, "back_to_back_s"), 0, 3600, " s", 1, 1),
+            percent(self, form, "Back-to-back extra", (*STRESS, "back_to_back_gain"), maximum=1000, step=5,
+                    tooltip="A back-to-back call's gain × (1 + this)"),
+            number(self, form, "Recovery on shift", (*STRESS, "recovery_per_hour"), 0, 100, " /h", 2, 0.05,
+                   "Decay rate while idle or on break: stress × exp(−rate × hours)"),
+            number(self, form, "Recovery off shift", (*STRESS, "recovery_off_per_hour"), 0, 100, " /h", 2, 0.05),
+            percent(self, form, "Handle time effect", (*STRESS, "aht_effect"), maximum=500,
+                    tooltip="Handle time × (1 + effect × stress)"),
+            percent(self, form, "Conversion effect", (*STRESS, "conversion_effect"),
+                    tooltip="PTP conversion × (1 − effect × stress)"),
+            percent(self, form, "Absence effect", (*STRESS, "absence_effect"),
+                    tooltip="Absence probability + effect × chronic stress"),
+            number(self, form, "Attrition effect", (*STRESS, "attrition_effect"), 0, 50, " ×", 2, 0.1,
+                   "Attrition hazard × (1 + effect × chronic stress)"),
+            number(self, form, "Chronic stress window", (*STRESS, "chronic_window_days"), 0.1, 365, " days", 1, 1),
+        ]
+        self.stress_fields = fields
+        self.enable_when(fields, lambda d: bool(d["workforce"]["stress"]["enabled"]))
 
     def _build_learning_attrition(self, into: Any) -> None:
         path = ("workforce", "learning")
         form = self.group("Learning curve", path, into)
         self.row(form, "Model learning", (*path, "enabled"), self.bind_check((*path, "enabled"), QCheckBox()))
-        percent(self, form, "New-hire productivity", (*path, "p0"), "Productivity p0 on day one; handle time ÷ p",
-                minimum=1)
-        number(self, form, "Time constant", (*path, "time_constant_days"), 0.1, 3650, " days", 1, 5)
+        learning = [percent(self, form, "New-hire productivity", (*path, "p0"),
+                            "Productivity p0 on day one; handle time ÷ p", minimum=1),
+                    number(self, form, "Time constant", (*path, "time_constant_days"), 0.1, 3650, " days", 1, 5)]
+        self.enable_when(learning, lambda d: bool(d["workforce"]["learning"]["enabled"]))
         path = ("workforce", "attrition")
         form = self.group("Attrition", path, into)
         self.row(form, "Model resignations", (*path, "enabled"), self.bind_check((*path, "enabled"), QCheckBox()))
-        percent(self, form, "Annual attrition", (*path, "annual_rate"), "Leavers / average headcount per year",
-                maximum=500)
-        number(self, form, "Early tenure", (*path, "early_days"), 0, 3650, " days", step=10)
-        number(self, form, "Early-tenure hazard", (*path, "early_multiplier"), 0, 20, " ×", 2, 0.25)
+        attrition = [percent(self, form, "Annual attrition", (*path, "annual_rate"),
+                             "Leavers / average headcount per year", maximum=500),
+                     number(self, form, "Early tenure", (*path, "early_days"), 0, 3650, " days", step=10),
+                     number(self, form, "Early-tenure hazard", (*path, "early_multiplier"), 0, 20, " ×", 2, 0.25)]
+        self.enable_when(attrition, lambda d: bool(d["workforce"]["attrition"]["enabled"]))
 
     def _build_hiring(self, into: Any) -> None:
         path = ("workforce", "hiring")
         form = self.group("Hiring", path, into)
         self.row(form, "Replace leavers", (*path, "enabled"), self.bind_check((*path, "enabled"), QCheckBox()))
-        number(self, form, "Lead time", (*path, "lead_time_days"), 1, 365, " days",
-               tooltip="Requisition to first day")
-        number(self, form, "Training", (*path, "training_days"), 0, 120, " shifts",
-               tooltip="Shifts in class: paid, not taking calls")
+        hiring = [number(self, form, "Lead time", (*path, "lead_time_days"), 1, 365, " days",
+                         tooltip="Requisition to first day"),
+                  number(self, form, "Training", (*path, "training_days"), 0, 120, " shifts",
+                         tooltip="Shifts in class: paid, not taking calls")]
+        self.enable_when(hiring, lambda d: bool(d["workforce"]["hiring"]["enabled"]))
         self.targets = GroupValues(
             self, "Target headcount per group", (*path, "target_headcount"),
             lambda name: spin(0, 5000, " agents", tooltip=f"Hiring target of {name} (at most its roster)"),
@@ -257,12 +267,27 @@ class CostsTab(SectionTab):
         for r, (text, path, widget, scale) in enumerate(rows):
             form.addWidget(QLabel(text), r, 0)
             form.addWidget(self.bind_spin(path, widget, scale=scale), r, 1)
+            if path[-1] == "target_drop_rate":  # the predictive dialer's aim: no other mode has one
+                self.enable_when([widget], lambda d: d["outbound"]["dialer"]["mode"] == "predictive")
         cap = self.bind_optional(("outbound", "compliance", "drop_cap"), spin(0.01, 99.99, " %", 2, 0.5), 100.0)
         form.addWidget(QLabel("Drop-rate cap"), len(rows), 0)
         form.addWidget(cap, len(rows), 1)
         form.addWidget(hint("Problems with these show on the Inbound and Dialer tabs."), len(rows) + 1, 0, 1, 2)
         form.setColumnStretch(2, 1)
         into.addWidget(box)
+        # The planner's own targets: each KPI with one gets a red/amber/green status in the results.
+        targets = self.group("KPI targets (unchecked = no status for that KPI)", TARGETS, into)
+        for key, text, field, scale, tip in (
+            ("abandon_rate_max", "Abandon rate at most", spin(0, 100, " %", 1, 0.5), 100.0, "abandoned / offered"),
+            ("occupancy_min", "Occupancy at least", spin(0, 100, " %", 1, 1), 100.0, "agents busy enough"),
+            ("occupancy_max", "Occupancy at most", spin(0, 100, " %", 1, 1), 100.0, "agents not burnt out"),
+            ("cost_per_call_max", "Cost per call at most", spin(0, 10_000, "", 2, 0.1), 1.0,
+             "total cost / handled calls, in the scenario's currency"),
+            ("recovery_rate_min", "Recovery rate at least", spin(0, 100, " %", 2, 0.1), 100.0,
+             "amount collected / balance placed"),
+        ):
+            self.row(targets, text, (*TARGETS, key), self.bind_optional((*TARGETS, key), field, scale, "no target"),
+                     tip)
 
     def refresh(self) -> None:
         """Reload fields and the per-group wages."""

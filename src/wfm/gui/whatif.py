@@ -12,19 +12,18 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QVBoxLayout,
 )
 
 from wfm.gui.editor import ScenarioEditor, show_number
-from wfm.gui.widgets import clear_layout, row_of, spin
+from wfm.gui.widgets import FlowGrid, clear_layout, row_of, spin
 
 MODES = (("preview", "Preview"), ("progressive", "Progressive"), ("power", "Power"), ("predictive", "Predictive"))
 
@@ -33,15 +32,14 @@ class WhatIfPanel(QGroupBox):
     """Headcount per shift template, SL target, patience, dialer mode and pacing, bonus rates, Re-run."""
 
     rerun = Signal()
+    reflowed = Signal()  # the levers moved to more or fewer columns: their height changed
 
     def __init__(self, editor: ScenarioEditor) -> None:
         super().__init__("Quick what-if")
         self.editor = editor
         self._layout_key: tuple[tuple[str, str], ...] = ()
         self.headcounts: dict[tuple[int, int], Any] = {}
-        self.grid = QGridLayout()
-        self.grid.setHorizontalSpacing(8)
-        self.grid.setVerticalSpacing(2)
+        self.grid = FlowGrid()  # headcount per shift template
         self.target = spin(0.1, 100, " %", 1, 1.0, "Service-level target (share answered within the threshold)")
         self.patience = spin(0.1, 86_400, " s", 0, 10, "Mean caller patience before abandoning")
         self.target.valueChanged.connect(
@@ -60,38 +58,55 @@ class WhatIfPanel(QGroupBox):
         self.drop_target = spin(0.01, 49.99, " % drops", 2, 0.25, "Predictive: drop rate the pacing aims at")
         self.drop_target.valueChanged.connect(
             lambda v: self.editor.set_value(("outbound", "dialer", "target_drop_rate"), round(v / 100, 10)))
-        self.bonus_ptp = spin(0, 10_000, " /kept PTP", 2, 0.5, "Bonus per kept promise to pay (0 and 0 = flat pay)")
-        self.bonus_euro = spin(0, 100, " % collected", 2, 0.25, "Bonus as a share of the money collected")
+        self.bonus_ptp = spin(0, 10_000, "", 2, 0.5, "Bonus per kept promise to pay (0 and 0 = flat pay)")
+        self.bonus_euro = spin(0, 100, " %", 2, 0.25, "Bonus as a share of the money collected")
         self.bonus_ptp.valueChanged.connect(lambda _v: self._bonus_edited())
         self.bonus_euro.valueChanged.connect(lambda _v: self._bonus_edited())
         self.button = QPushButton("Re-run")
         self.button.setToolTip("Run the scenario again with these values")
         self.button.clicked.connect(self.rerun)
-        levers = QHBoxLayout()
-        levers.addWidget(QLabel("SL target"))
-        levers.addWidget(self.target)
-        levers.addSpacing(12)
-        levers.addWidget(QLabel("Mean patience"))
-        levers.addWidget(self.patience)
-        levers.addStretch(1)
-        levers.addWidget(self.button)
-        campaign = QHBoxLayout()
         self.dialer_label = QLabel("Dialer")
-        campaign.addWidget(self.dialer_label)
-        campaign.addWidget(self.mode)
-        campaign.addWidget(self.ratio)
-        campaign.addWidget(self.drop_target)
-        campaign.addSpacing(12)
-        campaign.addWidget(QLabel("Bonus"))
-        campaign.addWidget(self.bonus_ptp)
-        campaign.addWidget(self.bonus_euro)
-        campaign.addStretch(1)
+        for box in (self.ratio, self.drop_target, self.bonus_ptp, self.bonus_euro, self.target, self.patience):
+            box.setMinimumWidth(80)
+        self.levers = FlowGrid()
+        self.levers.set_cells([
+            row_of(self.dialer_label, self.mode, self.ratio, self.drop_target, stretch=True),
+            row_of(QLabel("Bonus per kept PTP"), self.bonus_ptp, stretch=True),
+            row_of(QLabel("Bonus on collected"), self.bonus_euro, stretch=True),
+            row_of(QLabel("SL target"), self.target, stretch=True),
+            row_of(QLabel("Mean patience"), self.patience, stretch=True),
+            row_of(self.button, stretch=True),
+        ])
         lay = QVBoxLayout(self)
+        # The panel may be narrower than its rows: `resizeEvent` re-flows them into fewer columns.
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         lay.addLayout(self.grid)
-        lay.addLayout(campaign)
-        lay.addLayout(levers)
+        lay.addLayout(self.levers)
         editor.edited.connect(self.sync)
         self.sync()
+
+    def resizeEvent(self, event: Any) -> None:  # Qt override
+        """Re-flow the levers into as many columns as the new width holds."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.contentsRect().width() - 24
+        if self.grid.fit(width) | self.levers.fit(width):
+            self.updateGeometry()
+            self.reflowed.emit()
+
+    def minimumSizeHint(self) -> QSize:  # Qt override
+        """As narrow as one column of levers, as tall as the rows at the current width."""
+        margins = self.contentsMargins()
+        width = max(self.grid.narrowest(), self.levers.narrowest()) + margins.left() + margins.right() + 24
+        layout = self.layout()
+        height = layout.minimumSize().height() if layout is not None else 0
+        return QSize(width, height + margins.top() + margins.bottom())
+
+    def sizeHint(self) -> QSize:  # Qt override
+        """The minimum: the levers take no more height than their rows need."""
+        return self.minimumSizeHint()
 
     def sync(self) -> None:
         """Mirror the editor's values; rebuild the headcount row when shifts were added or removed."""
@@ -137,18 +152,19 @@ class WhatIfPanel(QGroupBox):
     def _rebuild(self, data: dict[str, Any]) -> None:
         clear_layout(self.grid)
         self.headcounts.clear()
-        column = 0
-        per_row = 3
+        cells = []
         for g, group in enumerate(data["groups"]):
             for s, shift in enumerate(group["shifts"]):
                 box = spin(0, 5000, " agents", tooltip=f"Headcount of shift {shift['name']} in group {group['name']}")
                 box.setMinimumWidth(80)
                 box.valueChanged.connect(
                     lambda v, g=g, s=s: self.editor.set_value(("groups", g, "shifts", s, "headcount"), int(v)))
-                cell = row_of(QLabel(f"{group['name']} · {shift['name']}"), box)
-                self.grid.addWidget(cell, column // per_row, column % per_row)
+                label = QLabel(f"{group['name']} · {shift['name']}")
+                label.setMinimumWidth(label.sizeHint().width())
+                cells.append(row_of(label, box, stretch=True))
                 self.headcounts[(g, s)] = box
-                column += 1
+        self.grid.set_cells(cells)
+        self._fit()
 
 
 def _scaled(value: Any) -> Any:

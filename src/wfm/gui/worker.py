@@ -2,7 +2,13 @@
 
 `SimulationWorker` carries superqt's signal set (started, progress, result, error, cancelled,
 finished) without the dependency. `TaskRunner` keeps one task per window: starting a new one
-cancels the old, and `shutdown` waits for every thread before the window goes away.
+cancels the old, and `shutdown` cancels every task and waits a moment for its thread before the
+window goes away.
+
+A worker ends its own thread's event loop when the job returns (`QThread.quit` is thread-safe)
+instead of through a queued `finished → quit` connection: that one is delivered by the GUI
+thread, which cannot deliver it while it blocks in `QThread.wait()` on closing, so closing
+during a run used to freeze the window for the whole wait.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QThread, Signal, Slot
 
 from wfm.gui.formatting import format_duration
 from wfm.sim import Cancelled
@@ -109,6 +115,23 @@ class SimulationWorker(JobSignals):
                 self.result.emit(value)
         finally:
             self.finished.emit()
+            thread = self.thread()
+            app = QCoreApplication.instance()
+            if thread is QThread.currentThread() and (app is None or thread is not app.thread()):
+                thread.quit()  # from this thread: the GUI thread may be blocked waiting for it
+
+
+_PARKED: set[QThread] = set()
+"""Threads whose job did not stop within `TaskRunner.shutdown`'s wait: kept alive until they end.
+
+A QThread destroyed while it runs aborts the process; a job that does not poll `cancel`
+(reading a file) finishes on its own, after the window has gone.
+"""
+
+
+def _park(thread: QThread) -> None:
+    _PARKED.add(thread)
+    thread.finished.connect(lambda: _PARKED.discard(thread))
 
 
 class TaskRunner(JobSignals):
@@ -148,7 +171,6 @@ class TaskRunner(JobSignals):
         worker.error.connect(self._on_error)
         worker.cancelled.connect(self._on_cancelled)
         worker.finished.connect(self._on_finished)
-        worker.finished.connect(thread.quit)
         thread.finished.connect(self._on_thread_finished)
         self._threads[thread] = worker
         self._worker = worker
@@ -161,13 +183,22 @@ class TaskRunner(JobSignals):
         if self._worker is not None and self._running:
             self._worker.cancel()
 
-    def shutdown(self, timeout_ms: int = 30_000) -> bool:
-        """Cancel everything and wait for the threads; True when all of them ended in time."""
+    def shutdown(self, timeout_ms: int = 500) -> bool:
+        """Cancel everything and wait up to `timeout_ms` in all; True when every thread ended in time.
+
+        The wait is short: a cancelled simulation stops within one chunk of simulated time (and
+        a process pool within one poll), and a window that is closing must not hang. A thread
+        still running after it is parked until its job returns, never destroyed while running.
+        """
         for worker in self._threads.values():
             worker.cancel()
+        deadline = QDeadlineTimer(timeout_ms)
         ok = True
         for thread in list(self._threads):
-            ok = thread.wait(timeout_ms) and ok
+            if not thread.wait(deadline):
+                ok = False
+                _park(thread)
+        self._running = False
         return ok
 
     def _current(self) -> bool:

@@ -12,6 +12,7 @@ a module of its own:
     costs           unit costs
     outbound        portfolio, dial outcomes, dialer, conversations, compliance rules
     accounts        imported accounts as one immutable column table
+    targets         optional KPI targets (abandon, occupancy band, cost per call, recovery)
     model           `Scenario` (all sections), schema version, content hash
     io              reading and writing scenario files (TOML), planner-readable problems
     portfolio_file  reading a debtor portfolio file (CSV/XLSX) into an `AccountTable`
@@ -39,6 +40,7 @@ from wfm.scenario.outbound import (
     Window,
     parse_tz,
 )
+from wfm.scenario.targets import Targets
 from wfm.scenario.units import (  # what a consumer needs; the field types stay in units
     DAY_S,
     HOUR_S,
@@ -95,6 +97,7 @@ __all__ = [
     "ServiceLevel",
     "Shift",
     "Stress",
+    "Targets",
     "Window",
     "Workforce",
     "format_time_of_day",

@@ -371,8 +371,45 @@ def scenario_to_toml(scenario: Scenario) -> str:
     if data["inbound"]["demand"]["interval_table"] is None:
         del data["inbound"]["demand"]["interval_table"]
     _outbound_to_toml_data(data["outbound"])
+    targets = {key: value for key, value in data.pop("targets").items() if value is not None}
+    if targets:  # only the targets set; none written is none set
+        data["targets"] = targets
     lines: list[str] = [f"# {scenario.name}", "# Written by wfm; every key is documented in scenarios/baseline.toml."]
     _emit_table(lines, "", data)
+    return "\n".join(lines) + "\n"
+
+
+DRAFT_MARK = "# Draft: this scenario still has problems; wfm validate lists them."
+"""The first line of a file written by `draft_to_toml`, so a reader knows to expect problems."""
+
+_CLOSED_DAY_MAPS = ("opening_hours", "windows")  # a None day in these is a closed day: {} in TOML
+
+
+def _draft_value(key: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        closed: dict[str, Any] | None = {} if key in _CLOSED_DAY_MAPS else None
+        return {k: (closed if v is None else _draft_value(str(k), v)) for k, v in value.items()
+                if v is not None or closed is not None}
+    if isinstance(value, list | tuple):
+        return [_draft_value(key, v) for v in value if v is not None]
+    if hasattr(value, "records"):  # an AccountTable of inline accounts
+        return value.records()
+    return value
+
+
+def draft_to_toml(data: Mapping[str, Any]) -> str:
+    """TOML text of a scenario as an editor holds it (times as "HH:MM"), valid or not: a draft.
+
+    Values that are not yet valid are written as they are, so reading the file back lists the
+    same problems; TOML has no null, so unset keys are left out (a closed day is `{}`). Accounts
+    read from a portfolio file are written as its name only, as `scenario_to_toml` does.
+    """
+    draft = _draft_value("", dict(data))
+    portfolio = draft.get("outbound", {}).get("portfolio", {})
+    if isinstance(portfolio, dict) and (portfolio.get("file") or not portfolio.get("imported")):
+        portfolio.pop("imported", None)
+    lines = [DRAFT_MARK, f"# {data.get('name', 'Untitled scenario')}"]
+    _emit_table(lines, "", draft)
     return "\n".join(lines) + "\n"
 
 
@@ -391,19 +428,24 @@ def save_scenario(
     path = Path(path)
     if source_dir is not None:
         scenario = _rebase_portfolio_file(scenario, Path(source_dir), path.parent)
-    text = scenario_to_toml(scenario)
+    return save_text(scenario_to_toml(scenario), path)
+
+
+def save_text(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write scenario text (a scenario's or a draft's) atomically; an existing file is kept as `<name>.bak`."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        if path.exists():
-            backup = path.with_suffix(path.suffix + ".bak")
-            backup.write_bytes(path.read_bytes())
+        previous = path.read_bytes() if path.exists() else None
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if previous is not None:  # only once the new file is in place: a failed save leaves no stray .bak
+        path.with_suffix(path.suffix + ".bak").write_bytes(previous)
     return path
 
 

@@ -13,6 +13,7 @@ from wfm.scenario.costs import Costs
 from wfm.scenario.groups import AgentGroup
 from wfm.scenario.inbound import Inbound
 from wfm.scenario.outbound import Outbound
+from wfm.scenario.targets import Targets
 from wfm.scenario.units import Model
 from wfm.scenario.workforce import Workforce
 
@@ -40,6 +41,7 @@ class Scenario(Model):
     costs: Costs = Costs()
     run: RunSettings = RunSettings()
     outbound: Outbound = Outbound()
+    targets: Targets = Targets()
 
     @field_validator("groups")
     @classmethod
@@ -100,9 +102,10 @@ class Scenario(Model):
 
         Imported accounts enter by their table's digest rather than row by row, so a run of a
         50,000-account scenario does not serialise every account to get its hash (a scenario
-        without imported accounts hashes as it always has).
+        without imported accounts hashes as it always has). The KPI `targets` judge results but
+        do not shape them: they are left out, so setting one keeps the results' fingerprint.
         """
-        data = self.model_dump(mode="json", exclude={"outbound": {"portfolio": {"imported"}}})
+        data = self.model_dump(mode="json", exclude={"outbound": {"portfolio": {"imported"}}, "targets": True})
         imported = self.outbound.portfolio.imported
         data["outbound"]["portfolio"]["imported"] = f"sha256:{imported.digest}" if imported else []
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))

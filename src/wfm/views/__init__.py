@@ -6,7 +6,8 @@ ratios of sums over the rows they cover (intervals of a day, days of a profile),
 `wfm.kpi` states; replications are then averaged, as every KPI estimate is.
 
 Layout (module → job):
-    common      bands over replications (`Band`), the currency of a summary, the runs with a campaign
+    common      bands over replications (`Band`), KPI intervals within their possible range, the currency
+                of a summary, the runs with a campaign
     profile     inbound by interval: the typical day and the interval table, with the staffing requirement
     daily       inbound KPIs by day, banded over replications
     dialer      pacing, outcomes by hour and day, drop rate against the cap, rule blocks and violations
@@ -16,6 +17,16 @@ Layout (module → job):
     comparison  each KPI of a scenario against the base: paired difference, significance, verdict
 """
 
-from wfm.views.common import SPREAD_BELOW, Band, band_over, currency_of
+from wfm.views.common import (
+    MEANINGFUL_REPLICATIONS,
+    SPREAD_BELOW,
+    Band,
+    band_over,
+    currency_of,
+    interval_caveat,
+    kpi_interval,
+    kpi_range,
+)
 
-__all__ = ["SPREAD_BELOW", "Band", "band_over", "currency_of"]
+__all__ = ["MEANINGFUL_REPLICATIONS", "SPREAD_BELOW", "Band", "band_over", "currency_of", "interval_caveat",
+           "kpi_interval", "kpi_range"]

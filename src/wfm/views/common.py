@@ -1,16 +1,66 @@
-"""What every view shares: bands over replications, the scenario's currency, the runs with a campaign."""
+"""What every view shares: bands over replications, the scenario's currency, the runs with a campaign.
+
+A 95% t-interval can reach past what a KPI can be (a service level of 125%, minus 250 abandoned
+calls) when replications are few: every interval shown — the GUI's tables and plots, the CLI,
+the Excel report — is clipped to the KPI's possible range (`kpi_range`, `kpi_interval`,
+`Band.of(..., within=...)`). The true value lies in the clipped interval with at least the same
+confidence. With fewer than `MEANINGFUL_REPLICATIONS` the interval says little at all
+(`interval_caveat`).
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
-from wfm.experiment import Summary
-from wfm.kpi import DEFAULT_CURRENCY
+from wfm.experiment import Estimate, Summary
+from wfm.kpi import DEFAULT_CURRENCY, KPI_BY_KEY
 from wfm.sim.outbound.result import OutboundSeries
+
+Range = tuple[float, float]
+NON_NEGATIVE: Range = (0.0, math.inf)
+"""Counts, durations, agents and money: none of them below zero."""
+SHARE: Range = (0.0, 1.0)
+"""A ratio of part to whole (service level, abandon rate, occupancy…)."""
+UNBOUNDED: Range = (-math.inf, math.inf)
+UNBOUNDED_RATIOS = frozenset({"attrition"})
+"""Ratios that can pass 100%: annualised attrition (leavers over a year per average headcount)."""
+
+MEANINGFUL_REPLICATIONS = 3
+"""Fewer replications give a 95% t-interval that is mostly its t quantile (12.7 × the standard error for two)."""
+
+
+def kpi_range(key: str, default: Range = UNBOUNDED) -> Range:
+    """The values KPI `key` can take (`default` for a key `wfm.kpi` does not define)."""
+    definition = KPI_BY_KEY.get(key)
+    if definition is None:
+        return default
+    if definition.unit == "ratio" and key not in UNBOUNDED_RATIOS:
+        return SHARE
+    return NON_NEGATIVE
+
+
+def kpi_interval(key: str, estimate: Estimate) -> tuple[float, float]:
+    """The 95% interval of a KPI estimate, clipped to the KPI's possible range (NaN without one)."""
+    low, high = kpi_range(key)
+    if math.isnan(estimate.half_width):
+        return math.nan, math.nan
+    return min(max(estimate.low, low), high), min(max(estimate.high, low), high)
+
+
+def interval_caveat(replications: int) -> str:
+    """What to say about the intervals of an experiment with `replications` runs ("" when they mean something)."""
+    if replications >= MEANINGFUL_REPLICATIONS:
+        return ""
+    if replications <= 1:
+        return (f"One replication: no confidence interval; run at least {MEANINGFUL_REPLICATIONS} "
+                "replications for intervals that mean something.")
+    return (f"Intervals from {replications} replications are not meaningful; run at least "
+            f"{MEANINGFUL_REPLICATIONS} (5 or more for narrow ones).")
 
 
 @dataclass(frozen=True)
@@ -28,8 +78,12 @@ class Band:
     high: np.ndarray
 
     @classmethod
-    def of(cls, rows: np.ndarray | Sequence[np.ndarray]) -> Band:
-        """Band over the first axis of `rows` (one row per replication), ignoring NaNs."""
+    def of(cls, rows: np.ndarray | Sequence[np.ndarray], within: Range = UNBOUNDED) -> Band:
+        """Band over the first axis of `rows` (one row per replication), ignoring NaNs, clipped to `within`.
+
+        `within` is the range the series can take (`kpi_range`, `NON_NEGATIVE`): a t-interval of
+        few replications may reach past it.
+        """
         rows = np.atleast_2d(np.asarray(rows, dtype=float))
         valid = ~np.isnan(rows)
         n = valid.sum(axis=0)
@@ -39,7 +93,8 @@ class Band:
             var = (centred**2).sum(axis=0) / np.maximum(n - 1, 1)
             t = stats.t.ppf(0.975, np.maximum(n - 1, 1))
             half = np.where(n > 1, t * np.sqrt(var / np.maximum(n, 1)), 0.0)
-        return cls(mean=mean, low=mean - half, high=mean + half)
+        low, high = within
+        return cls(mean=mean, low=np.clip(mean - half, low, high), high=np.clip(mean + half, low, high))
 
     @classmethod
     def spread(cls, rows: np.ndarray) -> Band:
@@ -66,12 +121,12 @@ SPREAD_BELOW = 5
 """Below this many replications a noisy per-interval series is banded by its min–max, not a t-interval."""
 
 
-def band_over(rows: np.ndarray) -> tuple[Band, str]:
-    """A band over replications and what it is: a 95% t-interval, or the min–max with few replications."""
+def band_over(rows: np.ndarray, within: Range = UNBOUNDED) -> tuple[Band, str]:
+    """A band over replications and what it is: a 95% t-interval within `within`, or the min–max with few."""
     rows = np.atleast_2d(np.asarray(rows, dtype=float))
     n = rows.shape[0]
     if n >= SPREAD_BELOW:
-        return Band.of(rows), "95% CI"
+        return Band.of(rows, within), "95% CI"
     if n == 1:
         return Band.of(rows), "one replication, no band"
     return Band.spread(rows), f"band: min–max of {n} replications"

@@ -16,7 +16,7 @@ from wfm.experiment import Summary
 from wfm.scenario.units import DAY_S, HOUR_S
 from wfm.sim.outbound.result import OUTCOMES, RULES
 from wfm.sim.result import sum_by_day
-from wfm.views.common import Band, band_over, campaigns
+from wfm.views.common import NON_NEGATIVE, SHARE, Band, band_over, campaigns
 
 Table = dict[str, np.ndarray]
 
@@ -67,21 +67,22 @@ def dialer_view(summary: Summary) -> DialerView | None:
         return None
     first = summary.runs[0]
     levels = np.vstack([np.where(ob.attempts > 0, ob.dial_level, np.nan) for ob in obs])
-    level, level_band = band_over(levels)
+    level, level_band = band_over(levels, within=NON_NEGATIVE)
     return DialerView(
         mode=obs[0].mode,
         interval_days=np.arange(first.n_intervals) * first.interval_s / DAY_S,
         dial_level=level,
         dial_level_band=level_band,
-        attempts=Band.of([ob.attempts for ob in obs]),
+        attempts=Band.of([ob.attempts for ob in obs], within=NON_NEGATIVE),
         days=np.arange(len(obs[0].drop_rate_window)),
-        drop_rate_window=Band.of([ob.drop_rate_window for ob in obs]),
-        drop_rate_day=Band.of([kpi.by_day(run)["drop_rate"] for run in summary.runs]),
+        drop_rate_window=Band.of([ob.drop_rate_window for ob in obs], within=SHARE),
+        drop_rate_day=Band.of([kpi.by_day(run)["drop_rate"] for run in summary.runs], within=SHARE),
         drop_cap=obs[0].drop_cap,
         drop_window_days=obs[0].drop_window_days,
         windows_over_cap=sum(ob.drop_windows_over_cap for ob in obs),
-        fallback_s=Band.of([ob.fallback_s for ob in obs]),
-        fallback_h_day=Band.of([sum_by_day(ob.fallback_s, first.intervals_per_day) / HOUR_S for ob in obs]),
+        fallback_s=Band.of([ob.fallback_s for ob in obs], within=NON_NEGATIVE),
+        fallback_h_day=Band.of([sum_by_day(ob.fallback_s, first.intervals_per_day) / HOUR_S for ob in obs],
+                               within=NON_NEGATIVE),
     )
 
 

@@ -15,7 +15,7 @@ from wfm import kpi
 from wfm.experiment import Summary
 from wfm.scenario import Scenario
 from wfm.sim.outbound.result import OutboundSeries, SegmentTable
-from wfm.views.common import Band, campaigns
+from wfm.views.common import NON_NEGATIVE, Band, campaigns
 
 FUNNEL_STAGES: tuple[str, ...] = ("attempts", "contacts", "rpc", "ptp", "kept")
 """The count stages of the collections funnel; money collected is the last stage, in currency."""
@@ -68,8 +68,8 @@ def funnel_view(summary: Summary, currency: str) -> FunnelView | None:
     rows = [funnel_counts(ob) for ob in obs]
     return FunnelView(
         stages=FUNNEL_STAGES,
-        counts=Band.of([np.array([r[s] for s in FUNNEL_STAGES]) for r in rows]),
-        collected=Band.of([np.array([r["collected"]]) for r in rows]),
+        counts=Band.of([np.array([r[s] for s in FUNNEL_STAGES]) for r in rows], within=NON_NEGATIVE),
+        collected=Band.of([np.array([r["collected"]]) for r in rows], within=NON_NEGATIVE),
         promises_due=float(np.mean([ob.promises_due.sum() for ob in obs])),
         currency=currency,
     )

@@ -24,7 +24,7 @@ from wfm.kpi import ratio
 from wfm.scenario import HOUR_S, Scenario
 from wfm.sim.arrivals import SLOT_S, expected_calls
 from wfm.sim.result import RunResult
-from wfm.views.common import Band
+from wfm.views.common import NON_NEGATIVE, Band, kpi_range
 
 
 def open_days(scenario: Scenario) -> list[int]:
@@ -168,7 +168,7 @@ def intraday_profile(summary: Summary, scenario: Scenario, days: Sequence[int] |
         forecast=calls,
         required=required(scenario, calls),
         formula=staffing_rule(scenario).formula,
-        **{k: Band.of(np.vstack(v)) for k, v in rows.items()},
+        **{k: Band.of(np.vstack(v), within=kpi_range(k, NON_NEGATIVE)) for k, v in rows.items()},
     )
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from wfm import kpi
 from wfm.experiment import Summary
 from wfm.sim.result import sum_by_day
-from wfm.views.common import Band, campaigns
+from wfm.views.common import NON_NEGATIVE, Band, campaigns
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,8 @@ def recovery_view(summary: Summary, currency: str) -> RecoveryView | None:
         return None
     return RecoveryView(
         days=np.arange(len(obs[0].amount_collected)),
-        cumulative=Band.of([np.cumsum(ob.amount_collected) for ob in obs]),
-        cumulative_promised=Band.of([np.cumsum(ob.amount_promised) for ob in obs]),
+        cumulative=Band.of([np.cumsum(ob.amount_collected) for ob in obs], within=NON_NEGATIVE),
+        cumulative_promised=Band.of([np.cumsum(ob.amount_promised) for ob in obs], within=NON_NEGATIVE),
         balance_placed=float(np.mean([ob.balance_placed for ob in obs])),
         currency=currency,
     )

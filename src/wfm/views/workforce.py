@@ -13,7 +13,7 @@ import numpy as np
 
 from wfm import kpi
 from wfm.experiment import Summary
-from wfm.views.common import Band
+from wfm.views.common import NON_NEGATIVE, Band, kpi_range
 
 WEEKLY_FROM_DAYS = 14
 """Horizons of this many days or more are also shown by week (one point per day would crowd the plots)."""
@@ -78,14 +78,14 @@ def workforce_view(summary: Summary, stress_enabled: bool, currency: str) -> Wor
     names = first.workforce.group_names
 
     def band(key: str) -> Band:
-        return Band.of([t[key] for t in tables])
+        return Band.of([t[key] for t in tables], within=kpi_range(key))
 
     return WorkforceView(
         period="week" if weekly else "day",
         starts=np.asarray(heads[0]["day"]),
         labels=tuple(str(d) for d in tables[0]["start_date" if weekly else "date"]),
         group_names=tuple(names),
-        headcount_by_group=tuple(Band.of([h[name] for h in heads]) for name in names),
+        headcount_by_group=tuple(Band.of([h[name] for h in heads], within=NON_NEGATIVE) for name in names),
         headcount=band("headcount"),
         hires=band("hires"),
         leavers=band("leavers"),
