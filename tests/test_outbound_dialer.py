@@ -102,7 +102,9 @@ def test_one_shot_batch_drops_match_the_binomial() -> None:
     n, p, level = 20, 0.25, 4.0
     scenario = outbound_scenario(
         agents=n, days=1, mode="power", accounts=400, shift_start="09:00", shift_h=1,
-        dialer={"fixed_level": level}, compliance={"drop_cap": 0.99},
+        # The pacing clock only retries idle dialing: once a minute through a day whose agents are busy
+        # for hours, it was half the cost of the 300 runs; hourly it leaves the batch as it was.
+        dialer={"fixed_level": level, "adapt_every_s": 3600}, compliance={"drop_cap": 0.99},
         portfolio={"segments": [{"name": "all", "share": 1.0, "contact": p, "right_party": 0.7}]},
         attempts={"busy": 0, "machine": 0, "answer_delay": {"distribution": "fixed", "mean_s": 5}},
         conversation={"rpc_talk": {"distribution": "fixed", "mean_s": 36_000},
