@@ -55,7 +55,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     - Tests that use a module-scoped fixture (a process pool, a Dask cluster, runs shared by a
       module's tests) go to one worker as an `xdist_group`; otherwise every worker that runs one
       of them would build the fixture again.
-    - Tests marked `slow` (statistical runs of tens of seconds), and the groups they belong to,
+    - Tests marked `slow` (statistical runs, the LibreOffice conversion: tens of seconds), and their groups,
       start first, so that the run does not end with one worker busy on a long test while the
       other has nothing left to do.
     Without xdist the groups are inert and only the order changes (a group's tests stay together).

@@ -17,6 +17,10 @@ from baseline_runs import SEED, more_agents
 from wfm.experiment import RunPlan, replicate
 from wfm.report import write_report
 
+# The conversion waits tens of seconds on LibreOffice on a busy machine: started with the other long
+# runs (conftest.py), it never ends a parallel run alone on one worker.
+pytestmark = pytest.mark.slow
+
 TOOLS = {"soffice": "libreoffice-calc-nogui", "pdfinfo": "poppler-utils", "pdftotext": "poppler-utils"}
 CONVERT_TIMEOUT_S = 300  # three workbooks in one LibreOffice start, on a busy CI machine
 
