@@ -23,22 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wfm import __version__
 from wfm.experiment import Estimate, Summary
 from wfm.kpi import KPI_BY_KEY
-from wfm.report import charts
+from wfm.report import charts, styles
 from wfm.report.charts import ColumnRange
 from wfm.report.excel import build_workbook
-from wfm.report.styles import (
-    BAD_FILL,
-    BAD_FONT,
-    GOOD_FILL,
-    GOOD_FONT,
-    HIGHLIGHT_FILL,
-    LABEL_FONT,
-    Column,
-    clip_to_unit,
-    set_print_layout,
-    write_table,
-    write_title,
-)
+from wfm.report.styles import Column, clip_to_unit, set_print_layout, write_table, write_title
 from wfm.report.target import save_workbook
 from wfm.scenario import Scenario
 from wfm.solvers import Optimum, StaffingSolution
@@ -56,13 +44,13 @@ def _answer_lines(ws: Worksheet, row: int, answer: str, checks: Sequence[tuple[s
     for i, (text, good) in enumerate(checks, start=1):
         cell = ws.cell(row=row + i, column=1, value=text)
         if good is not None:
-            cell.font = GOOD_FONT if good else BAD_FONT
+            cell.font = styles.GOOD_FONT if good else styles.BAD_FONT
     return row + len(checks) + 2
 
 
 def _verdict_cell(ws: Worksheet, row: int, col: int, good: bool) -> None:
     cell = ws.cell(row=row, column=col)
-    cell.fill, cell.font = (GOOD_FILL, GOOD_FONT) if good else (BAD_FILL, BAD_FONT)
+    cell.fill, cell.font = (styles.GOOD_FILL, styles.GOOD_FONT) if good else (styles.BAD_FILL, styles.BAD_FONT)
     cell.alignment = Alignment(horizontal="center")
 
 
@@ -161,7 +149,7 @@ def staffing_answer_sheet(wb: Workbook, solution: StaffingSolution, scenario: Sc
     row = _answer_lines(ws, top, f"Answer: {solution.headcount} agent(s) on {where}"
                         + (f" (the scenario has {now})" if now is not None else ""), checks)
     ws.cell(row=row, column=1, value="Search: every simulated headcount (means over the search's replications)"
-            ).font = LABEL_FONT
+            ).font = styles.LABEL_FONT
     columns = [Column("Headcount", "integer", 12, "center"), Column("Service level", "ratio", 14),
                Column("SL target", "ratio", 12), Column("Abandon rate", "ratio", 14),
                Column("Meets target", "text", 14, "center"), Column("", "text", 12)]
@@ -172,7 +160,7 @@ def staffing_answer_sheet(wb: Workbook, solution: StaffingSolution, scenario: Sc
         _verdict_cell(ws, first + i, 5, point.meets)
         if point.headcount == solution.headcount:
             for col in (1, 2, 3, 4, 6):
-                ws.cell(row=first + i, column=col).fill = HIGHLIGHT_FILL
+                ws.cell(row=first + i, column=col).fill = styles.HIGHLIGHT_FILL
             ws.cell(row=first + i, column=6).font = Font(bold=True)
     if evaluated:
         chart = charts.lines_chart(
@@ -254,7 +242,7 @@ def pacing_answer_sheet(wb: Workbook, optimum: Optimum, scenario: Scenario, gene
         ]
     row = _answer_lines(ws, top, answer, checks)
     ws.cell(row=row, column=1, value="Search: every setting tried (means and 95% CIs over replications)"
-            ).font = LABEL_FONT
+            ).font = styles.LABEL_FONT
     lever_unit = "ratio" if optimum.path.endswith("drop_rate") else "number"
     columns = [Column(optimum.path.rsplit(".", 1)[-1], lever_unit, 18, "center"),
                Column(objective.label, "number", 13), Column("CI low", "number", 10), Column("CI high", "number", 10),
@@ -273,7 +261,7 @@ def pacing_answer_sheet(wb: Workbook, optimum: Optimum, scenario: Scenario, gene
         _verdict_cell(ws, first + k, 9, optimum.allowed[k])
         if point.values[optimum.path] == optimum.best_value:
             for col in (1, 2, 3, 4, 5, 6, 7, 8, 10):
-                ws.cell(row=first + k, column=col).fill = HIGHLIGHT_FILL
+                ws.cell(row=first + k, column=col).fill = styles.HIGHLIGHT_FILL
             ws.cell(row=first + k, column=10).font = Font(bold=True)
     header = row + 1
     chart = charts.volume_and_rate_chart(

@@ -104,7 +104,10 @@ class Line:
         dialed: when it was dialed (seconds from the start of the run).
         slot: reporting interval it was dialed in (its outcome is counted there).
         local_day: the account's local day at the dial (daily caps and contacts count on it).
+        phone: which of the account's numbers was dialed.
+        log_index: row of the attempt in the trace, -1 when no trace is kept.
         outcome: index into `OUTCOMES`; set by the draws, a waiting live answer may become DROPPED.
+        pickup: when it was picked up (the end of the greeting; NaN when nobody picked up).
         live: a person answered (dropped, third party or RPC).
         to_agent: the line goes to an agent when it answers (live and kept by AMD, or an undetected machine).
         amd_drop: a live answer hung up on by AMD (a false positive).
@@ -113,9 +116,6 @@ class Line:
         base: contact propensity × hour multiplier: what the learned hit rate scales.
         odds: prior odds of reaching an agent.
         reach: the drop-cap guard's chance that this paced line reaches an agent (0 for bound lines).
-        phone: which of the account's numbers was dialed.
-        pickup: when it was picked up (the end of the greeting; NaN when nobody picked up).
-        log_index: row of the attempt in the trace, -1 when no trace is kept.
     """
 
     account: int
@@ -123,18 +123,22 @@ class Line:
     dialed: float
     slot: int
     local_day: int
+    # what was dialed and where it is logged
+    phone: int = 0
+    log_index: int = -1
+    # how it ends (drawn at the dial)
     outcome: int = NO_ANSWER
+    pickup: float = math.nan
     live: bool = False
     to_agent: bool = False
     amd_drop: bool = False
+    # where it stands
     waiting: bool = False
     done: bool = False
+    # what the pacing and the guard expect of it
     base: float = 0.0
     odds: float = 0.0
     reach: float = 0.0
-    phone: int = 0
-    pickup: float = math.nan
-    log_index: int = -1
 
 
 class Talk(NamedTuple):
