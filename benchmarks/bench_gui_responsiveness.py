@@ -12,7 +12,6 @@ exit status 1 when the event loop stalled for `LIMIT_S` or longer.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import tempfile
@@ -25,7 +24,6 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from wfm.execution import ProcessBackend
-from wfm.experiment import replicate
 from wfm.gui.app import configure_plots
 from wfm.gui.main_window import MainWindow
 from wfm.scenario.io import default_scenario
@@ -72,7 +70,7 @@ def longest_stall(backend: ProcessBackend, settings_dir: Path) -> tuple[float, i
         "run": base.run.model_copy(update={"replications": REPLICATIONS}),
     })
     settings = QSettings(str(settings_dir / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(scenario, runner=functools.partial(replicate, backend=backend), dialogs=QuietDialogs(),
+    window = MainWindow(scenario, backend=backend, dialogs=QuietDialogs(),
                         settings=settings)
     window.show()
     gaps: list[float] = []

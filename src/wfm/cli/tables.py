@@ -13,6 +13,7 @@ from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, 
 from wfm.solvers import StaffingSolution
 from wfm.sweep import SweepResult
 from wfm.views import currency_of
+from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.comparison import comparison_rows
 
 
@@ -23,13 +24,19 @@ def kpi_table(summary: Summary) -> Table:
     table.add_column("KPI")
     table.add_column("mean", justify="right")
     table.add_column("95% CI", justify="right")
+    table.caption = interval_caveat(summary.replications) or None
     for key in HEADLINE + tuple(k for k in summary.kpis if k not in HEADLINE):
         if key not in summary.kpis or key not in KPI_BY_KEY:
             continue
         est, definition = summary.kpis[key], KPI_BY_KEY[key]
-        ci = "" if math.isnan(est.half_width) else ci_text(est.low, est.high, definition, currency)
-        table.add_row(definition.label, format_kpi(est.mean, definition, currency), ci)
+        table.add_row(definition.label, format_kpi(est.mean, definition, currency), kpi_ci_text(key, est, currency))
     return table
+
+
+def kpi_ci_text(key: str, est: Estimate, currency: str = DEFAULT_CURRENCY) -> str:
+    """A KPI's 95% interval as text, within the values the KPI can take (an SL never above 100%)."""
+    low, high = kpi_interval(key, est)
+    return ci_text(low, high, KPI_BY_KEY[key], currency)
 
 
 def ci_text(low: float, high: float, definition: KpiDef, currency: str = DEFAULT_CURRENCY) -> str:
@@ -94,7 +101,7 @@ def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
     for row in result.rows:
         point = [lit(row.values[axis.path]) for axis in result.axes]
         currency = currency_of(row.summary)
-        cells = [_mean_and_ci(row.kpis[key], KPI_BY_KEY[key], currency) for key in keys]
+        cells = [_mean_and_ci(key, row.kpis[key], currency) for key in keys]
         if long:
             for i, (key, (mean, ci)) in enumerate(zip(keys, cells, strict=True)):
                 table.add_row(*(point if i == 0 else [""] * len(point)), KPI_BY_KEY[key].label, mean, ci,
@@ -104,8 +111,8 @@ def sweep_table(result: SweepResult, keys: Sequence[str]) -> Table:
     return table
 
 
-def _mean_and_ci(est: Estimate, definition: KpiDef, currency: str) -> tuple[str, str]:
-    return format_kpi(est.mean, definition, currency), ci_text(est.low, est.high, definition, currency)
+def _mean_and_ci(key: str, est: Estimate, currency: str) -> tuple[str, str]:
+    return format_kpi(est.mean, KPI_BY_KEY[key], currency), kpi_ci_text(key, est, currency)
 
 
 def staffing_table(solution: StaffingSolution) -> Table:
@@ -124,5 +131,5 @@ def verification_line(label: str, summary: Summary) -> str:
     """Service level and abandon rate of a fresh-seed check, with their CIs."""
     sl, ab = summary.kpis["service_level"], summary.kpis["abandon_rate"]
     sl_def, ab_def = KPI_BY_KEY["service_level"], KPI_BY_KEY["abandon_rate"]
-    return (f"{label}: service level {format_kpi(sl.mean, sl_def)} ({ci_text(sl.low, sl.high, sl_def)}), "
-            f"abandon rate {format_kpi(ab.mean, ab_def)} ({ci_text(ab.low, ab.high, ab_def)})")
+    return (f"{label}: service level {format_kpi(sl.mean, sl_def)} ({kpi_ci_text('service_level', sl)}), "
+            f"abandon rate {format_kpi(ab.mean, ab_def)} ({kpi_ci_text('abandon_rate', ab)})")

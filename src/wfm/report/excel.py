@@ -58,7 +58,6 @@ from wfm.report.styles import (
     SUBTITLE_FONT,
     Column,
     Styled,
-    clip_to_unit,
     delta_unit,
     mean_unit,
     set_print_layout,
@@ -69,6 +68,7 @@ from wfm.report.styles import (
 from wfm.report.target import save_workbook
 from wfm.scenario import Scenario
 from wfm.scenario.units import DAY_S
+from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.comparison import Delta, delta
 from wfm.views.profile import interval_table, intraday_profile
 
@@ -261,9 +261,9 @@ def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str]
     for key, definition in zip(keys, definitions, strict=True):
         est, unit, goal = summary.kpis[key], unit_of(key), goals.get(key)
         shown = mean_unit(unit)
+        low, high = kpi_interval(key, est)  # within what the KPI can be (attrition may pass 100%)
         rows.append([
-            _label(key), Styled(est.mean, shown), Styled(clip_to_unit(est.low, unit), shown),
-            Styled(clip_to_unit(est.high, unit), shown),
+            _label(key), Styled(est.mean, shown), Styled(low, shown), Styled(high, shown),
             Styled(goal.value if goal else None, shown), None, definition,
         ])
     first, last = write_table(ws, top, KPI_COLUMNS, rows, autofilter=False, freeze=freeze, currency=rep.currency)
@@ -299,7 +299,8 @@ def summary_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet:
     first, last = _kpi_table(ws, rep, top + 1, headline, freeze=True)
     for row in range(first, last + 1):
         ws.cell(row=row, column=1).font = Font(bold=True)
-    note = ws.cell(row=last + 2, column=1, value=_sl_note(scenario))
+    caveat = interval_caveat(summary.replications)
+    note = ws.cell(row=last + 2, column=1, value=_sl_note(scenario) + (f" {caveat}" if caveat else ""))
     note.font = SUBTITLE_FONT
     row = _dashboard(ws, rep, last + 4)
     if others:

@@ -29,12 +29,12 @@ from wfm.report.styles import (
     SUBTITLE_FONT,
     Column,
     Styled,
-    clip_to_unit,
     money_format,
     set_print_layout,
     write_table,
 )
 from wfm.sim.result import COST_CATEGORIES
+from wfm.views.common import kpi_interval
 from wfm.views.workforce import WEEKLY_FROM_DAYS, WEEKLY_KPIS, workforce_by_day, workforce_by_week
 
 GAP_ROWS = 2
@@ -161,12 +161,10 @@ def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     for key in [*(f"cost_{c}" for c in COST_CATEGORIES), "cost_total"]:
         est = summary.kpis[key]
         name = COST_LABELS.get(key.removeprefix("cost_"), "Total")
-        rows.append([name, est.mean, clip_to_unit(est.low, "money"), clip_to_unit(est.high, "money"),
-                     est.mean / days, est.mean / total if total > 0 else None])
+        rows.append([name, est.mean, *kpi_interval(key, est), est.mean / days, est.mean / total if total > 0 else None])
     for key in ("cost_per_call", "cost_to_collect"):
         est = summary.kpis[key]
-        rows.append([label(key), est.mean, clip_to_unit(est.low, "money"), clip_to_unit(est.high, "money"),
-                     None, None])
+        rows.append([label(key), est.mean, *kpi_interval(key, est), None, None])
     first, last = write_table(ws, top, columns, rows, autofilter=False, currency=rep.currency)
     total_row = first + len(COST_CATEGORIES)
     for col in range(1, len(columns) + 1):
