@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QImage
 
+from gui_support import ScriptedDialogs
 from wfm.execution import ProcessBackend
 from wfm.experiment import RunPlan, paired_difference, replicate
 from wfm.gui.app import configure_plots, install_excepthook
@@ -24,36 +25,6 @@ from wfm.gui.sections import StaffingTab
 from wfm.kpi import KPI_BY_KEY, format_kpi
 from wfm.scenario.io import default_scenario, load_scenario
 from wfm.sim import same_values
-
-
-class ScriptedDialogs:
-    """Answers the window's questions from a script and records what it was asked."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
-        self.confirms: list[str] = []
-        self.confirm_answer = True
-        self.unsaved_answer = Unsaved.DISCARD
-        self.unsaved_asked = 0
-        self.next_open: Path | None = None
-        self.next_save: Path | None = None
-
-    def error(self, title: str, text: str, details: str = "") -> None:
-        self.errors.append((title, text))
-
-    def confirm(self, title: str, text: str) -> bool:
-        self.confirms.append(text)
-        return self.confirm_answer
-
-    def unsaved(self, text: str) -> Unsaved:
-        self.unsaved_asked += 1
-        return self.unsaved_answer
-
-    def open_path(self, title: str, folder: str, filters: str) -> Path | None:
-        return self.next_open
-
-    def save_path(self, title: str, suggested: str, filters: str) -> Path | None:
-        return self.next_save
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
-from test_gui import ScriptedDialogs, type_into
+from gui_support import ScriptedDialogs
+from test_gui import type_into
 from wfm.experiment import replicate
 from wfm.gui.app import configure_plots
 from wfm.gui.main_window import MainWindow

@@ -20,6 +20,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QScrollArea, QTabWidget
 
+from gui_support import ScriptedDialogs
 from wfm.execution import ProcessBackend
 from wfm.experiment import replicate
 from wfm.gui.app import configure_plots
@@ -33,36 +34,6 @@ from wfm.views import kpi_interval
 from wfm.views.targets import kpi_targets
 
 SEED = 20260105
-
-
-class ScriptedDialogs:
-    """Answers the window's questions from a script and records what it was asked."""
-
-    def __init__(self) -> None:
-        self.errors: list[tuple[str, str]] = []
-        self.confirms: list[str] = []
-        self.confirm_answer = True
-        self.unsaved_answer = Unsaved.DISCARD
-        self.unsaved_asked = 0
-        self.next_open: Path | None = None
-        self.next_save: Path | None = None
-
-    def error(self, title: str, text: str, details: str = "") -> None:
-        self.errors.append((title, text))
-
-    def confirm(self, title: str, text: str) -> bool:
-        self.confirms.append(text)
-        return self.confirm_answer
-
-    def unsaved(self, text: str) -> Unsaved:
-        self.unsaved_asked += 1
-        return self.unsaved_answer
-
-    def open_path(self, title: str, folder: str, filters: str) -> Path | None:
-        return self.next_open
-
-    def save_path(self, title: str, suggested: str, filters: str) -> Path | None:
-        return self.next_save
 
 
 def scenario(days: int = 1, replications: int = 1) -> Scenario:
