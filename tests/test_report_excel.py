@@ -16,15 +16,16 @@ from openpyxl import load_workbook
 from baseline_runs import SEED, more_agents, short_baseline
 from wfm import __version__
 from wfm.analytic import StaffingRule, erlang_a_staffing, erlang_c_staffing
-from wfm.experiment import Estimate, RunPlan, Summary, paired_difference, replicate
+from wfm.experiment import RunPlan, Summary, paired_difference, replicate
 from wfm.kpi import KPI_BY_KEY
 from wfm.report import ReportError, build_workbook, write_report
-from wfm.report.data import Target, scenario_inputs, targets
+from wfm.report.data import scenario_inputs
 from wfm.report.scenario_report import FEATURE_KPIS, HEADLINE_KEYS
 from wfm.report.styles import FORMATS, clip_to_unit, mean_unit, money_format, unit_of
 from wfm.scenario import Scenario
 from wfm.scenario.io import default_scenario, load_scenario
 from wfm.views.profile import forecast
+from wfm.views.targets import kpi_targets
 
 REPS = 2
 
@@ -160,18 +161,14 @@ def test_summary_cells_equal_the_summary(single):
     sl = by_label["Service level"]
     target = scenario.inbound.service_level.target
     assert sl[4].value == target
-    met = summary.kpis["service_level"].mean >= target
-    assert sl[5].value.startswith("met" if met else "missed")
-    assert sl[5].fill.fgColor.rgb.endswith("C6EFCE" if met else "FFC7CE")
     # The compliance cap on the drop rate and "no violations" are limits the scenario states.
     drop = by_label["Drop rate"]
-    cap = scenario.outbound.compliance.rules().drop_cap
-    assert drop[4].value == cap
-    assert drop[5].value.startswith("met" if summary.kpis["drop_rate"].mean <= cap else "missed")
+    assert drop[4].value == scenario.outbound.compliance.rules().drop_cap
     violations = by_label["Rule violations"]
     assert violations[4].value == 0 and violations[5].value == "met"  # all zero: no spread, a certain verdict
-    # No target is stated for the other KPIs, so no status either.
-    limited = {"Service level", "Drop rate", "Rule violations"}
+    # No target is stated for the other KPIs, so no status either (statuses: test_the_report_judges_targets_...).
+    limited = {KPI_BY_KEY[key].label for key in kpi_targets(scenario)}
+    assert {"Service level", "Drop rate", "Rule violations"} <= limited
     assert all(r[5].value is None and r[4].value is None for label, r in by_label.items() if label not in limited)
 
 
@@ -371,17 +368,28 @@ def test_staffing_rule_uses_erlang_a_or_c():
     assert no_abandon.agents(100.0, 900) == erlang_c_staffing(100 / 900, handle, sl.threshold_s, sl.target)
 
 
-def test_targets_and_status():
-    scenario = short_baseline()
-    goals = targets(scenario)
-    assert set(goals) == {"service_level", "drop_rate", "violations"}
-    assert goals["drop_rate"] == Target(0.03, False, "outbound.compliance drop_cap")
-    inbound_only = scenario.model_copy(update={"outbound": scenario.outbound.model_copy(update={"enabled": False})})
-    assert set(targets(inbound_only)) == {"service_level"}
-    sl = goals["service_level"]
-    assert sl.met_by(0.8) and not sl.met_by(0.79) and sl.met_by(math.nan) is None
-    assert Target(0.05, False, "x").met_by(0.04) and not Target(0.05, False, "x").met_by(0.06)
-    assert sl.inside(Estimate(0.82, 0.05, 0.1, 2)) and not sl.inside(Estimate(0.9, 0.05, 0.1, 2))
+def test_the_report_judges_targets_as_the_gui_does(single):
+    """Target and status cells come from `wfm.views.targets`, the GUI's own, including the planner's targets."""
+    path, summary, scenario = single
+    goals = kpi_targets(scenario)
+    assert {"service_level", "drop_rate", "violations"} <= set(goals)
+    _, rows = kpi_tables(load_workbook(path)["Summary"])
+    by_label = {r[0].value: r for r in rows}
+    judged = 0
+    for key, goal in goals.items():
+        row = by_label.get(KPI_BY_KEY[key].label)
+        if row is None:
+            continue
+        status = goal.status(key, summary.kpis[key])
+        assert row[5].value is not None and row[5].value.startswith(status), (key, row[5].value, status)
+        colour = {"met": "C6EFCE", "at risk": "FFF2CC", "missed": "FFC7CE"}[status]
+        assert row[5].fill.fgColor.rgb.endswith(colour)
+        if goal.low is not None and goal.high is not None:
+            assert " – " in row[4].value  # a band, e.g. occupancy 70% – 90%
+        else:
+            assert row[4].value == (goal.low if goal.low is not None else goal.high)
+        judged += 1
+    assert judged >= 3
     assert unit_of("not_yet_defined_kpi") == "number"
 
 
@@ -392,8 +400,10 @@ def test_no_inbound_means_no_inbound_sheets(tmp_path):
     wb = load_workbook(path)
     assert wb.sheetnames == ["Summary", "Dialer", "Portfolio", "Costs", "Workforce", "Compliance", "Daily", "Inputs"]
     _, rows = kpi_tables(wb["Summary"])
-    # No SL target without inbound; the outbound limits remain.
-    assert {r[0].value for r in rows if r[5].value is not None} == {"Drop rate", "Rule violations"}
+    # No SL or abandon target without inbound; the outbound limits and the planner's other targets remain.
+    assert {r[0].value for r in rows if r[5].value is not None} == {
+        KPI_BY_KEY[key].label for key in kpi_targets(scenario)} >= {"Drop rate", "Rule violations"}
+    assert not {"Service level", "Abandon rate"} & {r[0].value for r in rows if r[5].value is not None}
 
 
 # --------------------------------------------------------------------------- safe writing

@@ -1,4 +1,4 @@
-"""What the report reads from the Scenario itself: KPI targets and the inputs as rows.
+"""What the report reads from the Scenario itself: the inputs as rows (KPI targets are `wfm.views.targets`).
 
 Pure functions of plain data, kept apart from the workbook layout so they can be tested on
 their own. Every table derived from results comes from `wfm.views`; estimates and paired
@@ -7,68 +7,15 @@ differences from `wfm.experiment`.
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from wfm.experiment import Estimate
 from wfm.scenario import Scenario
 from wfm.scenario.outbound import Portfolio
 from wfm.scenario.units import DAY_S
-
-
-@dataclass(frozen=True)
-class Target:
-    """An objective for one KPI, taken from the scenario.
-
-    Attributes:
-        value: the objective, in the KPI's unit.
-        higher_is_better: True when the KPI must reach the value, False when it must stay below.
-        source: scenario path the target comes from, shown in the report for traceability.
-    """
-
-    value: float
-    higher_is_better: bool
-    source: str
-
-    def met_by(self, value: float) -> bool | None:
-        """Whether `value` meets the target; None when there is no value to judge."""
-        if value is None or not math.isfinite(value):
-            return None
-        return value >= self.value if self.higher_is_better else value <= self.value
-
-    def inside(self, estimate: Estimate) -> bool:
-        """Whether the target lies inside the estimate's 95% CI (the verdict is not yet certain)."""
-        if not math.isfinite(estimate.half_width) or estimate.half_width == 0:
-            return False  # no spread over replications: the verdict is as certain as it gets
-        return estimate.low <= self.value <= estimate.high
-
-
-def targets(scenario: Scenario) -> dict[str, Target]:
-    """KPI targets and limits a scenario states: the SL objective, the drop-rate cap, no violations.
-
-    The scenario sets no abandon-rate, ASA, recovery or cost objective, and inventing one would
-    put a red cell in front of a manager for a rule nobody agreed to, so those KPIs get no
-    status. The drop-rate cap is the compliance rules' cap (presets and custom keys resolved);
-    the run's overall drop rate is judged against it, and each regulatory window is judged on
-    the Compliance sheet. The predictive dialer's `target_drop_rate` is a pacing aim, not a
-    limit, and gets no status. Rule violations must be zero whatever the rules are.
-    """
-    found: dict[str, Target] = {}
-    if scenario.inbound.enabled:
-        found["service_level"] = Target(
-            scenario.inbound.service_level.target, True, "inbound.service_level.target"
-        )
-    if scenario.outbound.enabled:
-        rules = scenario.outbound.compliance.rules()
-        found["drop_rate"] = Target(rules.drop_cap, False, "outbound.compliance drop_cap")
-        found["violations"] = Target(0.0, False, "contact rules: no violation allowed")
-    return found
-
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME_KEYS = ("open", "close", "start")

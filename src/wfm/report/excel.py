@@ -31,10 +31,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm import __version__
 from wfm.experiment import Summary
-from wfm.kpi import KPI_BY_KEY
+from wfm.kpi import KPI_BY_KEY, format_kpi
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
-from wfm.report.data import scenario_inputs, targets
+from wfm.report.data import scenario_inputs
 from wfm.report.outbound_sheets import compliance_sheet, dialer_sheet, portfolio_sheet
 from wfm.report.people_sheets import costs_sheet, workforce_sheet
 from wfm.report.scenario_report import (
@@ -71,6 +71,7 @@ from wfm.scenario.units import DAY_S
 from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.comparison import Delta, delta
 from wfm.views.profile import interval_table, intraday_profile
+from wfm.views.targets import Status, Target, kpi_targets
 
 REQUIRED_HEADER = "Erlang A required agents"
 INBOUND_AGENTS = "inbound_agents"  # interval column added to the summary's: agents of groups taking inbound
@@ -234,14 +235,28 @@ def _column_label(key: str) -> str:
     return INBOUND_AGENTS_LABEL if key == INBOUND_AGENTS else _label(key)
 
 
-def _status_cell(ws: Worksheet, row: int, col: int, met: bool | None, uncertain: bool) -> None:
-    if met is None:
+_STATUS_LOOK = {"met": (GOOD_FILL, GOOD_FONT), "at risk": (HIGHLIGHT_FILL, LABEL_FONT), "missed": (BAD_FILL, BAD_FONT)}
+_STATUS_TEXT = {"met": "met", "at risk": "at risk (target inside CI)", "missed": "missed"}
+
+
+def _status_cell(ws: Worksheet, row: int, col: int, status: Status | None) -> None:
+    """The KPI's red/amber/green status against its target, as the GUI shows it (`wfm.views.targets`)."""
+    if status is None:
         return
-    text = ("met" if met else "missed") + (" (target inside CI)" if uncertain else "")
-    cell = ws.cell(row=row, column=col, value=text)
-    cell.fill = GOOD_FILL if met else BAD_FILL
-    cell.font = GOOD_FONT if met else BAD_FONT
+    cell = ws.cell(row=row, column=col, value=_STATUS_TEXT[status])
+    cell.fill, cell.font = _STATUS_LOOK[status]
     cell.alignment = Alignment(horizontal="center")
+
+
+def _target_cell(goal: Target | None, key: str, unit: str, currency: str) -> Styled | None:
+    """A one-sided target as its number; a band (occupancy) as "low – high" text."""
+    if goal is None:
+        return None
+    if goal.low is not None and goal.high is not None:
+        definition = KPI_BY_KEY[key]
+        return Styled(f"{format_kpi(goal.low, definition, currency)} – {format_kpi(goal.high, definition, currency)}",
+                      "text")
+    return Styled(goal.low if goal.low is not None else goal.high, unit)
 
 
 DEFINITION_CHARS_PER_LINE = 64  # characters of a definition that fit one line of its 62-wide column
@@ -255,7 +270,7 @@ KPI_COLUMNS = (
 def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str], *, freeze: bool = False
                ) -> tuple[int, int]:
     """One KPI per row with its mean, clipped CI, target, status and definition; returns its rows."""
-    summary, goals = rep.summary, targets(rep.scenario)
+    summary, goals = rep.summary, kpi_targets(rep.scenario)
     definitions = [KPI_BY_KEY[key].definition if key in KPI_BY_KEY else "" for key in keys]
     rows = []
     for key, definition in zip(keys, definitions, strict=True):
@@ -264,13 +279,14 @@ def _kpi_table(ws: Worksheet, rep: ScenarioReport, top: int, keys: Sequence[str]
         low, high = kpi_interval(key, est)  # within what the KPI can be (attrition may pass 100%)
         rows.append([
             _label(key), Styled(est.mean, shown), Styled(low, shown), Styled(high, shown),
-            Styled(goal.value if goal else None, shown), None, definition,
+            _target_cell(goal, key, shown, rep.currency), None, definition,
         ])
     first, last = write_table(ws, top, KPI_COLUMNS, rows, autofilter=False, freeze=freeze, currency=rep.currency)
     for i, key in enumerate(keys):
         goal = goals.get(key)
         if goal is not None:
-            _status_cell(ws, first + i, 6, goal.met_by(summary.kpis[key].mean), goal.inside(summary.kpis[key]))
+            ws.cell(row=first + i, column=5).alignment = Alignment(horizontal="right")  # a band's text too
+            _status_cell(ws, first + i, 6, goal.status(key, summary.kpis[key]))
         # Long definitions wrap inside their column rather than run off the printed page; the row
         # is made tall enough here, since neither Excel nor LibreOffice refits it on opening.
         ws.cell(row=first + i, column=7).alignment = Alignment(wrap_text=True, vertical="top")
