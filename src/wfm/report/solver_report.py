@@ -26,11 +26,12 @@ from wfm.kpi import KPI_BY_KEY
 from wfm.report import charts, styles
 from wfm.report.charts import ColumnRange
 from wfm.report.excel import build_workbook
-from wfm.report.styles import Column, clip_to_unit, set_print_layout, write_table, write_title
+from wfm.report.styles import Column, set_print_layout, write_table, write_title
 from wfm.report.target import save_workbook
 from wfm.scenario import Scenario
 from wfm.solvers import Optimum, StaffingSolution
 from wfm.sweep import vary
+from wfm.views.common import kpi_interval
 
 ANSWER_SHEET = "Answer"
 ANSWER_FONT = Font(bold=True, size=14, color="1F3864")
@@ -79,10 +80,11 @@ def _percent(value: float) -> str:
     return f"{value:.1%}"
 
 
-def _ci(estimate: Estimate, unit: str = "ratio") -> str:
+def _ci(key: str, estimate: Estimate) -> str:
+    """A rate KPI with its 95% interval, within the KPI's possible range."""
     if not math.isfinite(estimate.half_width):
         return _percent(estimate.mean)
-    low, high = clip_to_unit(estimate.low, unit), clip_to_unit(estimate.high, unit)
+    low, high = kpi_interval(key, estimate)
     return f"{_percent(estimate.mean)} (95% CI {_percent(low)} – {_percent(high)})"
 
 
@@ -102,7 +104,8 @@ def template_label(scenario: Scenario, path: str) -> str:
 
 def _staffing_check(label: str, summary: Summary, verdict: str, good: bool | None) -> tuple[str, bool | None]:
     sl, ab = summary.kpis["service_level"], summary.kpis["abandon_rate"]
-    return (f"{label}: service level {_ci(sl)}, abandon rate {_ci(ab)} — {verdict}", good)
+    rates = f"service level {_ci('service_level', sl)}, abandon rate {_ci('abandon_rate', ab)}"
+    return f"{label}: {rates} — {verdict}", good
 
 
 def staffing_scenarios(solution: StaffingSolution, scenario: Scenario) -> list[Scenario]:
@@ -238,7 +241,8 @@ def pacing_answer_sheet(wb: Workbook, optimum: Optimum, scenario: Scenario, gene
         checks = [
             (f"{objective.label}: {best.kpis[optimum.objective].mean:.2f} (95% CI "
              f"{best.kpis[optimum.objective].low:.2f} – {best.kpis[optimum.objective].high:.2f})", None),
-            (f"{capped.label}: {_ci(best.kpis[optimum.cap.key])} — under the cap of {_percent(cap)}", True),
+            (f"{capped.label}: {_ci(optimum.cap.key, best.kpis[optimum.cap.key])}"
+             f" — under the cap of {_percent(cap)}", True),
         ]
     row = _answer_lines(ws, top, answer, checks)
     ws.cell(row=row, column=1, value="Search: every setting tried (means and 95% CIs over replications)"
@@ -252,8 +256,8 @@ def pacing_answer_sheet(wb: Workbook, optimum: Optimum, scenario: Scenario, gene
     rows = []
     for k, point in enumerate(result.rows):
         obj, drop = point.kpis[optimum.objective], point.kpis[optimum.cap.key]
-        rows.append([point.values[optimum.path], obj.mean, obj.low, obj.high,
-                     drop.mean, clip_to_unit(drop.low, "ratio"), clip_to_unit(drop.high, "ratio"), cap,
+        rows.append([point.values[optimum.path], obj.mean, *kpi_interval(optimum.objective, obj),
+                     drop.mean, *kpi_interval(optimum.cap.key, drop), cap,
                      "yes" if optimum.allowed[k] else "no",
                      "← best" if point.values[optimum.path] == optimum.best_value else None])
     first, last = write_table(ws, row + 1, columns, rows, autofilter=False, freeze=False)

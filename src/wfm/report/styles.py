@@ -83,29 +83,6 @@ THIN_BOTTOM = Border(bottom=Side(style="thin", color="BFBFBF"))
 SUBTITLE_CHARS = 110  # characters of a subtitle line: within the narrowest printed table (Inputs, portrait)
 
 
-# The values each unit can take; confidence bounds are clipped to them for display.
-UNIT_RANGE: dict[str, tuple[float, float]] = {
-    "ratio": (0.0, 1.0),
-    "seconds": (0.0, math.inf),
-    "count": (0.0, math.inf),
-    "agents": (0.0, math.inf),
-    "money": (0.0, math.inf),
-}
-
-
-def clip_to_unit(value: float, unit: str) -> float:
-    """A CI bound clipped to the values the KPI can take (a rate stays within 0–100%).
-
-    With few replications the t-interval can reach past a KPI's possible range (an SL of 108%,
-    an ASA of minus 7 seconds). The true value lies in the clipped interval with at least the
-    same confidence, and a negative duration would show as ##### in Excel.
-    """
-    low, high = UNIT_RANGE.get(unit, (-math.inf, math.inf))
-    if value is None or not math.isfinite(value):
-        return value
-    return min(max(value, low), high)
-
-
 def mean_unit(unit: str) -> str:
     """Display unit for a KPI's mean over replications: counts keep a decimal when small (1.7, not 2)."""
     return "count_mean" if unit == "count" else unit
