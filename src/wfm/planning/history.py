@@ -67,6 +67,7 @@ from wfm.scenario.portfolio_file import (
     _blank,
     _cell_text,
     _csv_rows,
+    _find_columns,
     _Problems,
     _read_bytes,
     _show,
@@ -291,19 +292,7 @@ def _header_index(body: Sequence[Row]) -> int:
 
 
 def _map_columns(header: list[Any], row: int, problems: _Problems) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        if _blank(cell):
-            continue
-        name = _ALIAS.get(history_header(cell))
-        if name is None:
-            continue
-        if name in columns:
-            first = str(header[columns[name]]).strip()
-            problems.add(f'repeats the {name} given by column "{first}"; keep one of them or rename the other', row,
-                         str(cell).strip())
-        else:
-            columns[name] = index
+    columns = _find_columns(header, row, problems, lambda cell: _ALIAS.get(history_header(cell)))
     found = ", ".join(f'"{str(c).strip()}"' for c in header if not _blank(c))
     if "offered" not in columns:
         problems.add(f'has no "offered" column (also accepted: {", ".join(COLUMNS["offered"][1:6])}, …); the header'

@@ -424,13 +424,17 @@ def _accounts(
     return reader.table()
 
 
-def _map_columns(header: list[Any], row: int, problems: _Problems) -> dict[str, int]:
-    """Which cell of a row holds which field; problems for repeated and missing columns."""
+def _find_columns(header: list[Any], row: int, problems: _Problems,
+                  field_of: Callable[[Any], str | None]) -> dict[str, int]:
+    """Which cell of a header names which field (`field_of`: None for a column not needed); a problem per repeat.
+
+    Shared by every import that reads a header row (portfolio, interval history).
+    """
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
         if _blank(cell):
             continue
-        field = _ALIAS.get(normalise_header(cell))
+        field = field_of(cell)
         if field is None:
             continue  # other columns of the export (name, address, …) are not needed
         if field in columns:
@@ -441,6 +445,12 @@ def _map_columns(header: list[Any], row: int, problems: _Problems) -> dict[str, 
             )
         else:
             columns[field] = index
+    return columns
+
+
+def _map_columns(header: list[Any], row: int, problems: _Problems) -> dict[str, int]:
+    """Which cell of a row holds which field; problems for repeated and missing columns."""
+    columns = _find_columns(header, row, problems, lambda cell: _ALIAS.get(normalise_header(cell)))
     found = [str(c).strip() for c in header if not _blank(c)]
     for field in REQUIRED:
         if field not in columns:
