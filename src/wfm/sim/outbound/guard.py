@@ -76,9 +76,6 @@ class DropGuard:
         self.mean = 0.0  # expected connects of the paced lines in flight
         self.var = 0.0
         self.credit = 0.0  # cap × live − dropped of the window, as last looked at
-        self.past_day = -1  # the day whose window's earlier days are summed in past_live, past_dropped
-        self.past_live = 0
-        self.past_dropped = 0
         self.free = 0
         self.waiting = 0
         self.now = 0.0
@@ -110,13 +107,9 @@ class DropGuard:
 
     def look(self, now: float, free: int, waiting: int) -> None:
         """Read the window's live answers and drops, the free agents and the answers waiting (once per pacing)."""
-        c = self.counters
-        day = min(int(now // DAY_S), c.n_days - 1)
-        if day != self.past_day:  # the window's closed days, summed once a day
-            past = c.window(day, self.window_days)
-            self.past_day = day
-            self.past_live, self.past_dropped = past.live - past.today, past.dropped - c.day_dropped[day]
-        self.credit = self.cap * (self.past_live + c.day_live[day]) - (self.past_dropped + c.day_dropped[day])
+        day = min(int(now // DAY_S), self.counters.n_days - 1)
+        window = self.counters.window(day, self.window_days)  # the closed days' sums are kept by the counters
+        self.credit = self.cap * window.live - window.dropped
         self.free = free
         self.waiting = waiting
         self.now = now
