@@ -69,13 +69,7 @@ class Selector:
 
     def window_open(self, now: float) -> bool:
         """Whether the calling window is open now (and it is no holiday) for some debtors of the portfolio."""
-        closed = self.calendar.closed_rule
-        real = self.clock.real(now)
-        for zone, regions in enumerate(self.zone_regions):
-            day, sec = self.clock.local_day(zone, real)
-            if any(closed(day, sec, region) < 0 for region in regions):
-                return True
-        return False
+        return self.shut_state(self.clock.real(now)) is None
 
     def next_account(self, now: float, bound: bool) -> int:
         """The highest-priority account the rules allow calling now, or NO_ACCOUNT (then wait RECHECK_S).
