@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from wfm.analytic import StaffingRule
-from wfm.experiment import Estimate
+from wfm.experiment import Estimate, RunPlan
 from wfm.planning.check import check_plan
 from wfm.planning.forecast import Forecast
 from wfm.planning.requirements import (
@@ -95,7 +95,7 @@ def test_floor_agents_counts_shifts_breaks_and_absence() -> None:
 
 
 def test_interval_service_levels_are_estimates_over_replications() -> None:
-    summary = simulate(one_day(), 4, SEED)
+    summary = simulate(one_day(), RunPlan(4, SEED))
     level = interval_service_levels(summary, 1)
     values = [run.inbound.answered_in_sl[44] / run.inbound.offered[44] for run in summary.runs]
     estimate = Estimate.of(values)
@@ -122,7 +122,7 @@ def test_correction_raises_missed_intervals_until_every_one_meets_the_target() -
     rule = StaffingRule.for_inbound(scenario.inbound)
     erlang = erlang_requirement(result, rule, 15)
     roster_for = roster_by_scheduler(scenario)
-    correction = correct_by_simulation(erlang, roster_for, 0.8, replications=8, seed=SEED,
+    correction = correct_by_simulation(erlang, roster_for, 0.8, RunPlan(8, SEED),
                                        step=ErlangStep.of(result, rule, 15), max_rounds=10)
     first = correction.rounds[0]
     assert first.missed > 0  # Erlang A alone misses: absence, breaks and queues carried over
@@ -138,7 +138,7 @@ def test_correction_raises_missed_intervals_until_every_one_meets_the_target() -
 def test_unmet_intervals_say_why() -> None:
     scenario = one_day(headcount=3, breaks=False)
     erlang = erlang_requirement(day_forecast(scenario), StaffingRule.for_inbound(scenario.inbound), 15)
-    fixed = correct_by_simulation(erlang, lambda requirement: scenario, 0.8, replications=4, seed=SEED)
+    fixed = correct_by_simulation(erlang, lambda requirement: scenario, 0.8, RunPlan(4, SEED))
     assert not fixed.met and len(fixed.rounds) == 1  # a roster that ignores the requirement: nothing to raise
     reasons = {u.reason for u in fixed.unmet}
     assert "not covered" in reasons
@@ -146,7 +146,7 @@ def test_unmet_intervals_say_why() -> None:
     assert all(u.floor < u.requirement for u in covered)
     assert covered[0].detail.startswith(f"the roster puts {covered[0].floor:.1f} agents on the floor")
     roster_for = roster_by_scheduler(one_day())
-    capped = correct_by_simulation(erlang, roster_for, 0.95, replications=4, seed=SEED, max_raise=0)
+    capped = correct_by_simulation(erlang, roster_for, 0.95, RunPlan(4, SEED), max_raise=0)
     assert {u.reason for u in capped.unmet} >= {"no gain"}
 
 
@@ -156,7 +156,7 @@ def test_plan_check_compares_both_rosters_on_common_random_numbers() -> None:
     erlang = erlang_requirement(result, StaffingRule.for_inbound(current.inbound), 15)
     roster_for = roster_by_scheduler(current)
     planned = roster_for(erlang)
-    check = check_plan(planned, current, result, erlang, replications=4, seed=SEED)
+    check = check_plan(planned, current, result, erlang, RunPlan(4, SEED))
     assert check.target == 0.8
     offered = [run.inbound.offered.sum() for run in check.planned.summary.runs]
     assert offered == [run.inbound.offered.sum() for run in check.current.summary.runs]  # the same callers
@@ -170,4 +170,4 @@ def test_plan_check_compares_both_rosters_on_common_random_numbers() -> None:
     assert set(table) >= {"forecast", "planned_sl", "planned_sl_low", "current_sl_high", "current_met"}
     with pytest.raises(ValueError, match="cover different days or grids"):
         check_plan(planned, current.model_copy(update={"calendar": current.calendar.model_copy(
-            update={"horizon_days": 2})}), result, erlang)
+            update={"horizon_days": 2})}), result, erlang, RunPlan(2, SEED))

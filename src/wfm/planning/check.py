@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wfm.experiment import Estimate, Summary, paired_difference
+from wfm.experiment import Estimate, RunPlan, Summary, paired_difference
 from wfm.planning.forecast import Forecast
 from wfm.planning.requirements import (
     IntervalServiceLevel,
@@ -23,7 +23,6 @@ from wfm.planning.requirements import (
     simulate,
 )
 from wfm.scenario import WEEKDAYS, Scenario
-from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 
 
 @dataclass(frozen=True)
@@ -101,10 +100,13 @@ class PlanCheck:
         return table
 
 
-def run_roster(scenario: Scenario, target: float, replications: int, seed: int, progress: Progress = no_progress,
-               cancel: Cancel = never_cancel) -> RosterRun:
+def run_roster(scenario: Scenario, target: float, plan: RunPlan) -> RosterRun:
     """Simulate one roster and judge every interval against `target`."""
-    summary = simulate(scenario, replications, seed, progress, cancel)
+    return judge_run(scenario, simulate(scenario, plan), target, plan.replications)
+
+
+def judge_run(scenario: Scenario, summary: Summary, target: float, replications: int) -> RosterRun:
+    """Judge every interval of a roster already simulated against `target`."""
     level = interval_service_levels(summary, scenario.calendar.horizon_days)
     ok = judged(level, replications)
     with np.errstate(invalid="ignore"):
@@ -117,12 +119,9 @@ def check_plan(
     current: Scenario,
     forecast: Forecast,
     requirement: np.ndarray,
+    plan: RunPlan,
     *,
     target: float | None = None,
-    replications: int = 20,
-    seed: int = 20_260_105,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
 ) -> PlanCheck:
     """Simulate the planned and the current roster on common random numbers and compare them per interval.
 
@@ -131,11 +130,8 @@ def check_plan(
         current: the same week with the planner's roster (`wfm.planning.forecast.apply_forecast`).
         forecast: the forecast both were built on.
         requirement: agents required per day and interval (`wfm.planning.requirements`).
+        plan: replications per roster (>= 2) and the seed both rosters share; backend, progress, cancel.
         target: service-level target; None = the planned scenario's.
-        replications: replications per roster, >= 2.
-        seed: experiment seed, shared by both rosters.
-        progress: called with the fraction done.
-        cancel: polled by the simulations.
 
     Raises:
         ValueError: when the two scenarios do not cover the same days on the same grid.
@@ -148,7 +144,7 @@ def check_plan(
         raise ValueError(f"requirement has shape {np.shape(requirement)}; the scenarios need"
                          f" ({a.horizon_days}, {a.intervals_per_day})")
     goal = planned.inbound.service_level.target if target is None else target
-    first = run_roster(planned, goal, replications, seed, lambda f: progress(f / 2), cancel)
-    second = run_roster(current, goal, replications, seed, lambda f: progress(0.5 + f / 2), cancel)
+    first = run_roster(planned, goal, plan.reporting_to(lambda f: plan.progress(f / 2)))
+    second = run_roster(current, goal, plan.reporting_to(lambda f: plan.progress(0.5 + f / 2)))
     return PlanCheck(forecast=forecast, requirement=np.asarray(requirement), target=goal, planned=first,
                      current=second, cost_difference=paired_difference(second.summary, first.summary, "cost_total"))

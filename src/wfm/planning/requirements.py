@@ -20,7 +20,7 @@ few calls at the edge of opening hours), or the rounds ran out.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -32,7 +32,6 @@ from wfm.experiment import RunPlan, Summary, replicate
 from wfm.planning.forecast import Forecast
 from wfm.scenario import DAY_S, MINUTE_S, WEEKDAYS, Scenario
 from wfm.sim.agents import build_roster
-from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
 
 AHT_ROUNDING_S = 1.0
 """Handle times are rounded to this before sizing, so that a week asks Erlang A for few distinct queues."""
@@ -127,13 +126,12 @@ def weekly(requirement: np.ndarray, start_weekday: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def simulate(scenario: Scenario, replications: int, seed: int, progress: Progress = no_progress,
-             cancel: Cancel = never_cancel) -> Summary:
+def simulate(scenario: Scenario, plan: RunPlan) -> Summary:
     """Replications of `scenario`: the planning package's one call into `wfm.experiment`.
 
     Every run the planner asks for goes through here, so a change of the experiment API is one edit.
     """
-    return replicate(scenario, RunPlan(replications, seed, progress=progress, cancel=cancel))
+    return replicate(scenario, plan)
 
 
 @dataclass(frozen=True)
@@ -176,11 +174,12 @@ def interval_service_levels(summary: Summary, days: int) -> IntervalServiceLevel
                                 n.reshape(shape), offered.reshape(shape))
 
 
-def floor_agents(scenario: Scenario) -> np.ndarray:
+def floor_agents(scenario: Scenario, groups: Collection[str] | None = None) -> np.ndarray:
     """Expected inbound agents on the floor per day and reporting interval: on shift, not on break, after absence.
 
     Built from the simulator's own roster expansion (`wfm.sim.agents.build_roster`), breaks and
-    stagger included, so it is the roster the simulation runs.
+    stagger included, so it is the roster the simulation runs. `groups` counts only those groups
+    (None = every group that takes inbound calls).
     """
     cal = scenario.calendar
     interval = cal.interval_s
@@ -188,7 +187,7 @@ def floor_agents(scenario: Scenario) -> np.ndarray:
     out = np.zeros(cal.horizon_days * per_day)
     edges = np.arange(cal.horizon_days * per_day + 1) * interval
     for entry in build_roster(scenario):
-        if not entry.takes_inbound:
+        if not entry.takes_inbound or (groups is not None and entry.group not in groups):
             continue
         weight = 1.0 - entry.absence_rate
         for shift in entry.instances:
@@ -293,19 +292,16 @@ def correct_by_simulation(
     erlang: np.ndarray,
     roster_for: Callable[[np.ndarray], Scenario],
     target: float,
+    plan: RunPlan,
     *,
-    replications: int = 20,
-    seed: int = 20_260_105,
     max_rounds: int = 6,
     max_raise: int = 6,
     step: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-    progress: Progress = no_progress,
-    cancel: Cancel = never_cancel,
 ) -> Correction:
     """Raise the requirement where the simulated roster misses the target, until it is met everywhere.
 
     Each round rosters the current requirement (`roster_for`: requirement → scenario with that
-    roster, for the same days), simulates it with `replications` replications of `seed` (the
+    roster, for the same days), simulates it with the plan's replications and seed (the
     same seed every round, so rounds differ by the roster, not by luck), and raises every judged
     interval whose service level's lower 95% bound is below `target`: by `step(requirement,
     shortfall)` agents (an `ErlangStep`), or by one agent when no step is given. An interval that
@@ -326,15 +322,14 @@ def correct_by_simulation(
         erlang: starting requirement, agents per day and interval (as `erlang_requirement`).
         roster_for: builds the scenario to simulate from a requirement.
         target: service-level target, a share.
-        replications: replications per round, >= 2.
-        seed: experiment seed.
+        plan: replications per round (>= 2), seed, backend; its progress hears the fraction of the
+            rounds done and its cancel is polled by the simulations.
         max_rounds: rounds at most.
         max_raise: most agents added to an interval's Erlang A requirement.
         step: agents to add per interval given the requirement and the shortfall (target − lower
             bound, 0 where met); None = one agent.
-        progress: called with the fraction of the rounds done.
-        cancel: polled by the simulations.
     """
+    replications = plan.replications
     if replications < 2:
         raise ValueError(f"replications must be at least 2 for a confidence interval, but got {replications}")
     if not 0 < target < 1:
@@ -347,9 +342,9 @@ def correct_by_simulation(
         done = len(rounds)
 
         def share(fraction: float, done: int = done) -> None:
-            progress((done + fraction) / max_rounds)
+            plan.progress((done + fraction) / max_rounds)
 
-        summary = simulate(scenario, replications, seed, share, cancel)
+        summary = simulate(scenario, plan.reporting_to(share))
         days = scenario.calendar.horizon_days
         level = interval_service_levels(summary, days)
         floor = floor_agents(scenario)

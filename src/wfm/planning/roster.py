@@ -9,10 +9,11 @@ the scheduler counted on. Groups without templates in the schedule keep their sh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
-from wfm.planning.schedule import GroupLimits, Schedule, ShiftTemplate, expand_templates
+from wfm.planning.schedule import PART_TIME_BELOW_MIN, BreakRule, GroupLimits, Schedule, ShiftTemplate, expand_templates
 from wfm.scenario import WEEKDAYS, Scenario
 from wfm.scenario.io import scenario_from_mapping
 from wfm.scenario.units import MINUTE_S, Weekday, format_time_of_day
@@ -151,3 +152,34 @@ def standard_templates(scenario: Scenario, group: str, *, lengths_min: tuple[int
             out += expand_templates(group, range(open_min, open_min + span - length + 1, step_min), [length],
                                     [(day,)])
     return tuple(out)
+
+
+def current_templates(scenario: Scenario, groups: tuple[str, ...], step_min: int) -> tuple[ShiftTemplate, ...]:
+    """The scenario's own shifts of `groups` as templates: the planner's shift pattern, to be re-staffed.
+
+    Each shift keeps its start, length and weekdays; each break may start anywhere in the window its
+    stagger spreads it over (widened to the `step_min` grid), so the scheduler places the breaks as
+    the scenario's stagger would, only on the grid. A shift is part-time when under six hours, as in
+    `standard_templates`.
+    """
+    out = []
+    for group in scenario.groups:
+        if group.name not in groups:
+            continue
+        for shift in group.shifts:
+            length = round(shift.length_h * 60)
+            rules = tuple(_break_rule(brk.name, brk.offset_min, brk.stagger_min, brk.duration_min, brk.paid,
+                                      length, step_min)
+                          for brk in sorted(shift.breaks, key=lambda b: b.offset_min))
+            out.append(ShiftTemplate(name=f"{group.name}: {shift.name}", group=group.name,
+                                     start_min=shift.start // MINUTE_S, length_min=length, days=tuple(shift.days),
+                                     breaks=rules, part_time=length < PART_TIME_BELOW_MIN))
+    return tuple(out)
+
+
+def _break_rule(name: str, offset: float, stagger: float, duration: float, paid: bool, length: int,
+                step: int) -> BreakRule:
+    earliest = int(offset // step) * step
+    last_fit = length - math.ceil(duration)
+    latest = min(max(earliest, int((offset + stagger) // step) * step), last_fit)
+    return BreakRule(name, math.ceil(duration), earliest, max(latest, earliest), paid)

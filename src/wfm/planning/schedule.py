@@ -56,6 +56,8 @@ DEFAULT_TIME_LIMIT_S = 30.0
 DEFAULT_GAP = 1e-4
 """Relative optimality gap at which HiGHS stops: HiGHS's own default, i.e. optimal in practice."""
 DIAGNOSIS_TIME_LIMIT_S = 10.0
+PART_TIME_BELOW_MIN = 6 * 60
+"""Shifts shorter than this count as part-time."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -743,7 +745,7 @@ def expand_templates(
     day_patterns: Iterable[tuple[Weekday, ...]],
     *,
     breaks: Callable[[int], tuple[BreakRule, ...]] = screen_work_breaks,
-    part_time_below_min: int = 6 * 60,
+    part_time_below_min: int = PART_TIME_BELOW_MIN,
     prefix: str = "",
 ) -> tuple[ShiftTemplate, ...]:
     """Every template of a group from its start times, lengths and weekday patterns.
