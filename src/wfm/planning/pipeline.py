@@ -91,7 +91,7 @@ class PlanSettings:
     budget: float | None = None
     lengths_min: tuple[int, ...] = STANDARD_LENGTHS_MIN
     step_min: int = 30
-    max_rounds: int = 5
+    max_rounds: int = 8
     max_raise: int = 6
     time_limit_s: float = DEFAULT_TIME_LIMIT_S
     compare_current_shifts: bool = True
