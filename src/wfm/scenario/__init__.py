@@ -13,6 +13,7 @@ a module of its own:
     outbound        portfolio, dial outcomes, dialer, conversations, compliance rules
     accounts        imported accounts as one immutable column table
     targets         optional KPI targets (abandon, occupancy band, cost per call, recovery)
+    strategy        collection strategy: treatment paths, message channels, score, champion/challenger
     model           `Scenario` (all sections), schema version, content hash
     io              reading and writing scenario files (TOML), planner-readable problems
     portfolio_file  reading a debtor portfolio file (CSV/XLSX) into an `AccountTable`
@@ -40,6 +41,7 @@ from wfm.scenario.outbound import (
     Window,
     parse_tz,
 )
+from wfm.scenario.strategy import Channel, Responses, Step, Strategy, TreatmentPath
 from wfm.scenario.targets import Targets
 from wfm.scenario.units import (  # what a consumer needs; the field types stay in units
     DAY_S,
@@ -53,17 +55,6 @@ from wfm.scenario.units import (  # what a consumer needs; the field types stay 
 from wfm.scenario.workforce import CALL_OUTCOMES, Attrition, Hiring, Incentives, Learning, Stress, Workforce
 
 __all__ = [
-    "CALL_OUTCOMES",
-    "DAY_S",
-    "DEFAULT_INTRADAY_SHAPE",
-    "HOUR_S",
-    "MAX_PHONES",
-    "MINUTE_S",
-    "NO_ACCOUNTS",
-    "PRESETS",
-    "SCHEMA_VERSION",
-    "WEEKDAYS",
-    "WEEK_S",
     "AccountRow",
     "AccountTable",
     "AgentGroup",
@@ -72,32 +63,48 @@ __all__ = [
     "Attrition",
     "Blending",
     "Break",
+    "CALL_OUTCOMES",
     "Calendar",
+    "Channel",
     "Compliance",
     "Conversation",
     "Costs",
+    "DAY_S",
+    "DEFAULT_INTRADAY_SHAPE",
     "Demand",
     "Dialer",
     "Duration",
+    "HOUR_S",
     "Hiring",
     "ImportedAccount",
     "Inbound",
     "Incentives",
     "Learning",
+    "MAX_PHONES",
+    "MINUTE_S",
+    "NO_ACCOUNTS",
     "OpeningHours",
     "Outbound",
+    "PRESETS",
     "Patience",
     "Portfolio",
     "Redial",
+    "Responses",
     "Rules",
     "RunSettings",
+    "SCHEMA_VERSION",
     "Scenario",
     "Segment",
     "Selection",
     "ServiceLevel",
     "Shift",
+    "Step",
+    "Strategy",
     "Stress",
     "Targets",
+    "TreatmentPath",
+    "WEEKDAYS",
+    "WEEK_S",
     "Window",
     "Workforce",
     "format_time_of_day",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -13,6 +13,7 @@ from wfm.scenario.costs import Costs
 from wfm.scenario.groups import AgentGroup
 from wfm.scenario.inbound import Inbound
 from wfm.scenario.outbound import Outbound
+from wfm.scenario.strategy import Strategy
 from wfm.scenario.targets import Targets
 from wfm.scenario.units import Model
 from wfm.scenario.workforce import Workforce
@@ -42,6 +43,7 @@ class Scenario(Model):
     run: RunSettings = RunSettings()
     outbound: Outbound = Outbound()
     targets: Targets = Targets()
+    strategy: Strategy = Strategy()
 
     @field_validator("groups")
     @classmethod
@@ -92,6 +94,20 @@ class Scenario(Model):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _strategy_fits_the_portfolio(self) -> Scenario:
+        if not self.strategy.enabled:
+            return self
+        if not self.outbound.enabled:
+            raise ValueError("strategy.enabled needs outbound.enabled = true: the strategy treats the outbound"
+                             " portfolio's accounts, and its phone steps are dialed by the outbound dialer")
+        known = {s.name for s in self.outbound.portfolio.segments}
+        unknown = sorted(self.strategy.segments_named() - known)
+        if unknown:
+            raise ValueError(f"strategy names segment(s) {unknown}, which the portfolio does not have; use some of"
+                             f" {sorted(known)}")
+        return self
+
     @property
     def headcount(self) -> int:
         """Agents rostered over all groups."""
@@ -103,9 +119,13 @@ class Scenario(Model):
         Imported accounts enter by their table's digest rather than row by row, so a run of a
         50,000-account scenario does not serialise every account to get its hash (a scenario
         without imported accounts hashes as it always has). The KPI `targets` judge results but
-        do not shape them: they are left out, so setting one keeps the results' fingerprint.
+        do not shape them: they are left out, so setting one keeps the results' fingerprint. A
+        disabled strategy shapes nothing either, so scenarios from before strategies hash as before.
         """
-        data = self.model_dump(mode="json", exclude={"outbound": {"portfolio": {"imported"}}, "targets": True})
+        exclude: dict[str, Any] = {"outbound": {"portfolio": {"imported"}}, "targets": True}
+        if not self.strategy.enabled:
+            exclude["strategy"] = True
+        data = self.model_dump(mode="json", exclude=exclude)
         imported = self.outbound.portfolio.imported
         data["outbound"]["portfolio"]["imported"] = f"sha256:{imported.digest}" if imported else []
         canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))

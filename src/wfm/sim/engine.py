@@ -16,6 +16,8 @@ from wfm.sim.agents import build_roster
 from wfm.sim.arrivals import arrival_times
 from wfm.sim.blending import BlendingRouter
 from wfm.sim.callbacks import Cancel, Progress, never_cancel, no_progress
+from wfm.sim.collections.result import StrategySeries
+from wfm.sim.collections.treatment import Treatment
 from wfm.sim.costs import cost_breakdown
 from wfm.sim.days import each_day
 from wfm.sim.inbound import InboundACD
@@ -61,10 +63,13 @@ def run(
                      record_calls=record_calls)
     floor.on_free = acd.agent_free
     dialer = None
+    treatment: Treatment | None = None
     if scenario.outbound.enabled:
         dialer = Dialer(env, scenario, floor, floor.agents, streams.dial_outcomes, streams.accounts,
                         record=record_calls)
         floor.on_free = BlendingRouter(scenario, acd, dialer).agent_free
+        if scenario.strategy.enabled:
+            treatment = Treatment(env, scenario, dialer, acd, streams.strategy)
         dialer.start()
     floor.start()
     if scenario.inbound.enabled:
@@ -86,6 +91,7 @@ def run(
     inbound = acd.counters.freeze()
     workforce = floor.series()
     outbound = dialer.freeze() if dialer is not None else None
+    strategy = treatment.freeze() if treatment is not None else None
     by_group = ledger.group_interval_array
     available_by_group = by_group(State.IDLE) + by_group(State.BUSY) + by_group(State.DIALING)
     return RunResult(
@@ -130,7 +136,8 @@ def run(
         calls=acd.records(),
         outbound=outbound,
         workforce=workforce,
-        costs=_costs(scenario, workforce, inbound, outbound),
+        costs=_costs(scenario, workforce, inbound, outbound, strategy),
+        strategy=strategy,
     )
 
 
@@ -142,7 +149,8 @@ def _padded(by_group: np.ndarray, n_groups: int) -> np.ndarray:
 
 
 def _costs(
-    scenario: Scenario, workforce: WorkforceSeries, inbound: InboundSeries, outbound: OutboundSeries | None
+    scenario: Scenario, workforce: WorkforceSeries, inbound: InboundSeries, outbound: OutboundSeries | None,
+    strategy: StrategySeries | None = None,
 ) -> CostSeries:
     """Money by day; outbound attempts and line time (ringing and talk) are billed as telephony."""
     if outbound is None:
@@ -152,6 +160,7 @@ def _costs(
         scenario.costs, workforce, inbound,
         attempts_per_day=outbound.outcomes.sum(axis=1).reshape(days, -1).sum(axis=1),
         phone_s_per_day=(outbound.ring_s + outbound.talk_s).reshape(days, -1).sum(axis=1),
+        messages_per_day=None if strategy is None else strategy.message_cost_per_day,
     )
 
 

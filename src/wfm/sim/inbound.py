@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from functools import partial
 
 import numpy as np
@@ -29,10 +29,10 @@ class Call:
     """One inbound call; handle time and patience are drawn when it is created."""
 
     __slots__ = ("call_id", "arrival", "slot", "talk", "acw", "patience", "status", "answered", "ended",
-                 "agent_id", "is_redial")
+                 "agent_id", "is_redial", "account")
 
     def __init__(self, call_id: int, arrival: float, slot: int, talk: float, acw: float, patience: float,
-                 is_redial: bool) -> None:
+                 is_redial: bool, account: int = -1) -> None:
         self.call_id = call_id
         self.arrival = arrival
         self.slot = slot
@@ -44,6 +44,7 @@ class Call:
         self.ended: float | None = None
         self.agent_id: int | None = None
         self.is_redial = is_redial
+        self.account = account  # an identified debtor's account (a collection strategy), else -1
 
 
 class Counters:
@@ -95,6 +96,8 @@ class InboundACD:
         self.next_id = 0
         self.record_calls = record_calls
         self.calls: list[Call] = []
+        # Told when an identified debtor's call has been handled (a collection strategy's conversation).
+        self.on_debtor_call: Callable[[Call, Agent], None] | None = None
 
     # -- arrivals ---------------------------------------------------------------------------
 
@@ -115,9 +118,14 @@ class InboundACD:
                 yield env.timeout(delay)
             self.offer(self._new_call(t, tk, aw, pt, is_redial=False))
 
-    def _new_call(self, t: float, talk: float, acw: float, patience: float, is_redial: bool) -> Call:
+    def offer_debtor(self, t: float, talk: float, acw: float, patience: float, account: int) -> None:
+        """An identified debtor calls now (answering a message): queued like any caller, never redialing."""
+        self.offer(self._new_call(t, talk, acw, patience, is_redial=False, account=account))
+
+    def _new_call(self, t: float, talk: float, acw: float, patience: float, is_redial: bool,
+                  account: int = -1) -> Call:
         call = Call(self.next_id, t, min(int(t // self.interval_s), self.n_intervals - 1), talk, acw,
-                    patience, is_redial)
+                    patience, is_redial, account)
         self.next_id += 1
         if self.record_calls:
             self.calls.append(call)
@@ -202,6 +210,8 @@ class InboundACD:
         c.talk_s[call.slot] += call.talk
         c.acw_s[call.slot] += call.acw
         agent.calls_handled += 1
+        if call.account >= 0 and self.on_debtor_call is not None:
+            self.on_debtor_call(call, agent)
         self.floor.finish_handling(agent)
 
     # -- abandonment ------------------------------------------------------------------------
@@ -218,7 +228,8 @@ class InboundACD:
         c.wait_abandoned_s[call.slot] += wait
         if wait <= self.short_abandon:
             c.abandoned_short[call.slot] += 1
-        self._maybe_redial()
+        if call.account < 0:  # a debtor answering a message does not draw from the redial stream
+            self._maybe_redial()
 
     def _maybe_redial(self) -> None:
         """An abandoning caller may call back later; the callback is a new offered call."""
@@ -234,7 +245,7 @@ class InboundACD:
         if u >= spec.probability:
             return
         at = self.env.now + delay
-        if not self._open_at(at):
+        if not self.open_at(at):
             return  # the line is closed by then: the caller gives up
         timer = self.env.timeout(delay)
         timer.callbacks.append(partial(self._redial_arrives, at, talk, acw, patience))
@@ -242,7 +253,8 @@ class InboundACD:
     def _redial_arrives(self, at: float, talk: float, acw: float, patience: float, _event: simpy.Event) -> None:
         self.offer(self._new_call(at, talk, acw, patience, is_redial=True))
 
-    def _open_at(self, t: float) -> bool:
+    def open_at(self, t: float) -> bool:
+        """Whether the line is open at simulation time `t` (within the horizon)."""
         day = int(t // DAY_S)
         if day >= self.calendar.horizon_days:
             return False

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from wfm.scenario.units import DAY_S
+from wfm.sim.collections.result import StrategySeries
 from wfm.sim.outbound.result import OutboundSeries
 
 
@@ -191,7 +192,7 @@ class WorkforceSeries:
         return self.scheduled_s - self.unpaid_break_s + self.overrun_s + self.training_s
 
 
-COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "hiring", "overhead")
+COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "hiring", "overhead", "messages")
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class CostSeries:
         dialer: dialer seat licences.
         hiring: cost of the hires arriving.
         overhead: overhead per seat-day.
+        messages: SMS, e-mail and letters of a collection strategy.
     """
 
     currency: str = "EUR"
@@ -215,6 +217,11 @@ class CostSeries:
     dialer: np.ndarray = field(default_factory=lambda: _empty(0))
     hiring: np.ndarray = field(default_factory=lambda: _empty(0))
     overhead: np.ndarray = field(default_factory=lambda: _empty(0))
+    messages: np.ndarray = field(default_factory=lambda: _empty(0))
+
+    def __post_init__(self) -> None:
+        if len(self.messages) != len(self.wages):  # no strategy: no message spent, day by day
+            object.__setattr__(self, "messages", np.zeros_like(self.wages))
 
     @property
     def total(self) -> np.ndarray:
@@ -267,6 +274,7 @@ class RunResult:
         outbound: outbound campaign counters, or None when the scenario has no outbound.
         workforce: the people per day (headcount, hires, leavers, absence, stress, productivity).
         costs: money per day by category.
+        strategy: what the collection strategy did (messages, money by cause, paths), or None without one.
     """
 
     seed: int
@@ -288,6 +296,7 @@ class RunResult:
     outbound: OutboundSeries | None = None
     workforce: WorkforceSeries = field(default_factory=WorkforceSeries)
     costs: CostSeries = field(default_factory=CostSeries)
+    strategy: StrategySeries | None = None
 
     @property
     def n_intervals(self) -> int:

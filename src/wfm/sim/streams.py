@@ -23,6 +23,7 @@ SOURCES: tuple[str, ...] = (
     "hiring",
     "redials",
     "agents",
+    "strategy",
 )
 
 
@@ -40,6 +41,7 @@ class Streams:
     hiring: np.random.Generator
     redials: np.random.Generator
     agents: np.random.Generator
+    strategy: np.random.Generator
 
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:

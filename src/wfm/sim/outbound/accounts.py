@@ -10,7 +10,7 @@ payments, and ranks the accounts for the day's selection order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -22,8 +22,10 @@ from wfm.sim.outbound.clock import LocalClock
 from wfm.sim.sampling import lognormal_params
 
 # Account status, in the order of `STATUSES`; the book keeps them as plain ints (hot path).
-STATUSES: tuple[str, ...] = ("active", "in_call", "promised", "paid", "do_not_call", "disputed", "unreachable")
-ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE = range(len(STATUSES))
+# "resting": under a collection strategy, in no phone phase (a message, a wait, or the path's end).
+STATUSES: tuple[str, ...] = ("active", "in_call", "promised", "paid", "do_not_call", "disputed", "unreachable",
+                             "resting")
+ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE, RESTING = range(len(STATUSES))
 PAID_BELOW = 0.005  # a balance under half a cent is paid off (float residue of instalments)
 MIN_PROMISE = 0.01  # a promise is for at least one cent
 
@@ -151,8 +153,27 @@ class Promise(NamedTuple):
     due_day: int  # day it falls due (may be past the horizon)
 
 
+class Observer(Protocol):
+    """What a collection strategy hears from the book (`wfm.sim.collections`): the events that move a path on."""
+
+    def phase_spent(self, a: int) -> None:
+        """The phone phase of `a` used its attempt budget."""
+
+    def conversation(self, a: int, result: str) -> None:
+        """A right-party conversation with `a` ended ("ptp", "refusal", "dispute", "callback")."""
+
+    def settled(self, a: int, kept: bool, paid_off: bool, amount: float) -> None:
+        """A promise of `a` fell due: kept (paying `amount`) or broken."""
+
+
 class AccountBook:
-    """The accounts' state during the run, as Python lists: scalar access is several times faster than numpy."""
+    """The accounts' state during the run, as Python lists: scalar access is several times faster than numpy.
+
+    Under a collection strategy the book is shared: the dialer calls the ACTIVE accounts, the
+    strategy (`observer`) moves accounts between phone phases (ACTIVE) and the rest (RESTING),
+    and `lift` scales each debtor's chance to promise and to keep (their hidden type); without
+    one, `lift` is 1 and no account rests.
+    """
 
     def __init__(self, pf: PortfolioArrays, segments: tuple[Segment, ...], conversation: Conversation) -> None:
         self.pf = pf
@@ -182,6 +203,10 @@ class AccountBook:
         self.seg_kept = [s.kept for s in segments]
         self.seg_full = [s.full_payment for s in segments]
         self.conv = conversation
+        self.lift = [1.0] * n  # promise and keep chance factor of the debtor's hidden type (strategy)
+        self.phase_left = [-1] * n  # attempts left in the account's phone phase; -1 = no budget
+        self.observer: Observer | None = None
+        self.portal_promises = 0  # promises taken without an agent (portal, message response)
 
     def peek_phone(self, a: int) -> int:
         """The number of `a` the next attempt will dial: the next in rotation not already found dead."""
@@ -207,11 +232,17 @@ class AccountBook:
             n = self.phones[a]
             unreachable = all(self.known_dead[a][:n]) and all(self.dead[a][:n])
             self.status[a] = UNREACHABLE if unreachable else ACTIVE
+            left = self.phase_left[a]
+            if left > 0:
+                self.phase_left[a] = left - 1
+                if left == 1 and self.observer is not None and not unreachable:
+                    self.status[a] = RESTING
+                    self.observer.phase_spent(a)
 
     def ptp_chance(self, a: int, day: int) -> float:
         """P(promise | RPC) of account `a` on run day `day`, before the agent's factor."""
         seg = self.seg[a]
-        return promise_chance(self.seg_ptp[seg], self.dpd[a] + day, self.seg_half[seg])
+        return promise_chance(self.seg_ptp[seg], self.dpd[a] + day, self.seg_half[seg]) * self.lift[a]
 
     def rank(self, day: int, priority: str) -> list[int]:
         """The callable accounts, highest priority first (expected value, then the tie-breaker)."""
@@ -230,9 +261,12 @@ class AccountBook:
             keys = (-value, np.array(self.attempts_of)[alive])
         return alive[np.lexsort(keys)].tolist()
 
-    def promise(self, a: int, now: float, agent: Agent, u_full: float, u_due: float, u_kept: float,
+    def promise(self, a: int, now: float, agent: Agent | None, u_full: float, u_due: float, u_kept: float,
                 n_days: int) -> Promise:
-        """Book a promise to pay taken now: its amount, due day and (drawn now) whether it will be kept."""
+        """Book a promise to pay taken now: its amount, due day and (drawn now) whether it will be kept.
+
+        `agent` is None for a promise made without one (through the portal, answering a message).
+        """
         conv = self.conv
         seg = self.seg[a]
         full = u_full < self.seg_full[seg]
@@ -241,39 +275,62 @@ class AccountBook:
         today = int(now // DAY_S)
         due = today + conv.due_days_min + int(u_due * (conv.due_days_max - conv.due_days_min + 1))
         self.promise_amount[a] = amount
-        self.promise_kept[a] = u_kept < self.seg_kept[seg]
+        self.promise_kept[a] = u_kept < min(1.0, self.seg_kept[seg] * self.lift[a])
         self.promise_agent[a] = agent
         self.status[a] = PROMISED
         if due < n_days:
             self.due.setdefault(max(due, today + 1), []).append(a)
+        if self.observer is not None:
+            self.observer.conversation(a, "ptp")
         return Promise(full, amount, due)
 
     def refused(self, a: int, now: float) -> None:
         """The debtor refused: try again after the rest the scenario gives."""
         self.next_ok[a] = now + self.conv.retry_after_refusal_h * 3600
+        if self.observer is not None:
+            self.observer.conversation(a, "refusal")
 
     def disputed(self, a: int) -> None:
         """The debtor disputes the debt: never called again in this run."""
         self.status[a] = DISPUTED
+        if self.observer is not None:
+            self.observer.conversation(a, "dispute")
 
     def call_back(self, a: int, now: float) -> None:
         """The debtor asked to be called back later."""
         self.next_ok[a] = now + self.conv.callback_delay_h * 3600
+        if self.observer is not None:
+            self.observer.conversation(a, "callback")
+
+    def pay(self, a: int, amount: float) -> tuple[float, bool]:
+        """A payment without a promise (a payment link, self-cure): (amount paid, paid off)."""
+        amount = min(amount, self.balance[a])
+        self.balance[a] -= amount
+        self.min_balance = min(self.min_balance, self.balance[a])
+        paid_off = self.balance[a] <= PAID_BELOW
+        if paid_off:
+            self.status[a] = PAID
+        return amount, paid_off
 
     def settle(self, day: int) -> list[Settlement]:
         """Promises due today are paid (kept) or broken; either way the account leaves PROMISED."""
         out = []
         for a in self.due.pop(day, []):
             seg = self.seg[a]
+            if self.status[a] != PROMISED:  # paid meanwhile by another way (a link, self-cure)
+                continue
             if not self.promise_kept[a]:
                 self.status[a] = ACTIVE
                 out.append(Settlement(a, seg, False, 0.0, False, self.promise_agent[a]))
-                continue
-            amount = min(self.promise_amount[a], self.balance[a])
-            self.balance[a] -= amount
-            self.min_balance = min(self.min_balance, self.balance[a])
-            paid_off = self.balance[a] <= PAID_BELOW
-            self.status[a] = PAID if paid_off else ACTIVE
-            out.append(Settlement(a, seg, True, amount, paid_off, self.promise_agent[a]))
+            else:
+                amount = min(self.promise_amount[a], self.balance[a])
+                self.balance[a] -= amount
+                self.min_balance = min(self.min_balance, self.balance[a])
+                paid_off = self.balance[a] <= PAID_BELOW
+                self.status[a] = PAID if paid_off else ACTIVE
+                out.append(Settlement(a, seg, True, amount, paid_off, self.promise_agent[a]))
+            if self.observer is not None:
+                last = out[-1]
+                self.observer.settled(a, last.kept, last.paid_off, last.amount)
         return out
 

@@ -11,7 +11,7 @@ regulatory window under its cap.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from functools import partial
 
 import numpy as np
@@ -93,6 +93,8 @@ class Dialer:
         self.lines_out = 0  # paced lines not yet resolved or connected
         self.ringing: deque[Line] = deque()  # paced lines in dial order; resolved ones are skipped
         self.waiting_lines: deque[Line] = deque()
+        # Called each day after the promises are settled and before the accounts are ranked (a strategy).
+        self.day_hooks: list[Callable[[int], None]] = []
 
     @property
     def now(self) -> float:
@@ -111,6 +113,8 @@ class Dialer:
     def _begin_day(self, day: int) -> None:
         """Each day: promises fall due, the selection order is rebuilt, the dialer looks for work."""
         self._settle_promises(day)
+        for hook in self.day_hooks:
+            hook(day)
         self.selector.reset(self.book.rank(day, self.spec.selection.priority))
         self.pace()
 

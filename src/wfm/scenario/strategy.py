@@ -1,0 +1,272 @@
+"""The collection strategy: which debtors get which treatment, through which channel, in which order (DESIGN §10).
+
+A strategy is a set of paths. At placement each account enters the first path whose entry rule
+it meets (segment, score band, balance) and walks its steps one after the other: a message
+(SMS, e-mail, letter), a phone phase (the dialer may call the account until its attempt budget
+or its days run out, or a right-party conversation ends it), or a wait. An account in no phone
+phase is not dialed. Events move it on:
+
+- a right-party conversation ends the phone phase (the next step follows);
+- a promise holds the path until it falls due; kept, the path goes on if a balance is left;
+  broken, the account moves to the path's `after_broken_promise` path (or goes on);
+- an opt-out (STOP, unsubscribe) ends messages on that channel; a message step on it is skipped;
+- paid, disputed or unreachable end the treatment.
+
+Champion/challenger: a share of the accounts that enter the champion path enter the challenger
+path instead, drawn per account at placement, so in every replication the same debtors (same
+balances, same behaviour) are split the same way whatever the paths do.
+
+The debtors' behaviour has a hidden type: a share of each segment are payers, who promise, keep,
+respond to messages and pay without contact more often than the rest (by `payer_lift`), with
+each segment's averages unchanged. The score is a noisy view of that type with a chosen AUC, so
+a planner can see what a better model is worth.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from wfm.scenario.units import ClosingTime, Model, TimeOfDay, format_time_of_day
+
+ChannelName = Literal["sms", "email", "letter"]
+StepKind = Literal["sms", "email", "letter", "phone", "wait"]
+CHANNELS: tuple[ChannelName, ...] = ("sms", "email", "letter")
+
+
+class Responses(Model):
+    """What a delivered message leads to: shares of the delivered messages (the rest: nothing).
+
+    Attributes:
+        call: the debtor phones the inbound line (an identified caller: the call joins the queue).
+        pay: the debtor pays through the message's link or the payment slip (`pay_fraction` of the balance).
+        promise: the debtor promises through the portal (kept like a promise taken on the phone).
+        opt_out: the debtor opts out (STOP, unsubscribe): no more messages on this channel.
+        delay_h: mean hours from delivery to the response (lognormal with `delay_cv`).
+        delay_cv: coefficient of variation of the delay.
+        pay_fraction: share of the balance a payment through the link pays (1 = in full).
+    """
+
+    call: float = Field(default=0.0, ge=0, le=1)
+    pay: float = Field(default=0.0, ge=0, le=1)
+    promise: float = Field(default=0.0, ge=0, le=1)
+    opt_out: float = Field(default=0.0, ge=0, le=1)
+    delay_h: float = Field(default=4.0, gt=0, le=24 * 60)
+    delay_cv: float = Field(default=1.0, gt=0, le=10)
+    pay_fraction: float = Field(default=0.3, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _shares_fit(self) -> Responses:
+        total = self.call + self.pay + self.promise + self.opt_out
+        if total > 1 + 1e-9:
+            raise ValueError(f"call + pay + promise + opt_out = {total:g} is above 1; they are shares of the"
+                             " delivered messages, so their sum may be at most 1")
+        return self
+
+
+class SendingWindow(Model):
+    """When messages of a channel go out, in the debtor's local time (every day the center sends)."""
+
+    start: TimeOfDay
+    end: ClosingTime
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> SendingWindow:
+        if self.end <= self.start:
+            raise ValueError(f"end {format_time_of_day(self.end)} must be after start"
+                             f" {format_time_of_day(self.start)}; a sending window cannot run past midnight")
+        return self
+
+
+class Channel(Model):
+    """A message channel: its cost, how often it fails, when it goes out and what it draws.
+
+    Attributes:
+        cost: money per message sent (delivered or not).
+        delivery_failure: share of messages never delivered (bad number or address, bounced).
+        delivery_delay_h: hours from sending to delivery (a letter's post).
+        window: local sending window; a message step sends at the window's start, spread over its
+            first hour; a letter is posted and delivered regardless of the hour.
+        responses: what a delivered message leads to.
+    """
+
+    cost: float = Field(ge=0, le=1_000)
+    delivery_failure: float = Field(default=0.05, ge=0, le=1)
+    delivery_delay_h: float = Field(default=0.0, ge=0, le=24 * 30)
+    window: SendingWindow | None = None
+    responses: Responses = Responses()
+
+
+def _window(start: str, end: str) -> SendingWindow:
+    return SendingWindow.model_validate({"start": start, "end": end})
+
+
+def _default_channels() -> dict[ChannelName, Channel]:
+    # Illustrative figures, to be recalibrated with cited sources (issue #12, item 8).
+    return {
+        "sms": Channel(cost=0.05, delivery_failure=0.08, window=_window("09:00", "20:00"),
+                       responses=Responses(call=0.03, pay=0.01, promise=0.01, opt_out=0.01, delay_h=3.0)),
+        "email": Channel(cost=0.01, delivery_failure=0.15, window=_window("09:00", "20:00"),
+                         responses=Responses(call=0.01, pay=0.005, promise=0.005, opt_out=0.005, delay_h=12.0)),
+        "letter": Channel(cost=0.9, delivery_failure=0.05, delivery_delay_h=72.0,
+                          responses=Responses(call=0.04, pay=0.01, promise=0.0, opt_out=0.0, delay_h=48.0)),
+    }
+
+
+class Step(Model):
+    """One step of a path.
+
+    Attributes:
+        kind: sms, email or letter (send one message), phone (a phone phase) or wait.
+        days: wait: days to wait; phone: most days the phase lasts (0 = until the attempt budget
+            is spent).
+        attempts: phone: most dial attempts in the phase (0 = no budget, only `days`).
+    """
+
+    kind: StepKind
+    days: int = Field(default=0, ge=0, le=365)
+    attempts: int = Field(default=0, ge=0, le=1_000)
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Step:
+        if self.kind == "wait" and (self.days == 0 or self.attempts):
+            raise ValueError("a wait step needs days >= 1 and no attempts; e.g. { kind = \"wait\", days = 3 }")
+        if self.kind == "phone" and not (self.days or self.attempts):
+            raise ValueError("a phone step needs an attempt budget, a number of days or both;"
+                             " e.g. { kind = \"phone\", attempts = 6, days = 10 }")
+        if self.kind in ("sms", "email", "letter") and (self.days or self.attempts):
+            raise ValueError(f"a {self.kind} step sends one message and takes no days or attempts; add a wait step"
+                             " after it to wait")
+        return self
+
+
+class TreatmentPath(Model):
+    """A treatment path: who enters it, its steps, and where a broken promise leads.
+
+    Attributes:
+        name: unique name.
+        steps: the steps, in order.
+        segments: segments that enter it (empty = every segment).
+        score_band: entry by score percentile, [low, high): (0.7, 1.0) = the best-scored 30%.
+        balance_min: entry from this balance.
+        balance_max: entry below this balance (None = no limit).
+        after_broken_promise: path to move to when a promise is broken ("" = go on with this one).
+        repeat: after the last step, start the path again (else the account rests untreated).
+    """
+
+    name: str = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(min_length=1)
+    segments: tuple[str, ...] = ()
+    score_band: tuple[float, float] = (0.0, 1.0)
+    balance_min: float = Field(default=0.0, ge=0)
+    balance_max: float | None = Field(default=None, gt=0)
+    after_broken_promise: str = ""
+    repeat: bool = False
+
+    @field_validator("score_band")
+    @classmethod
+    def _band(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if not 0 <= low < high <= 1:
+            raise ValueError(f"score_band {list(value)} must be [low, high] with 0 <= low < high <= 1 (percentiles"
+                             " of the score: [0.7, 1.0] = the best-scored 30%)")
+        return value
+
+    @model_validator(mode="after")
+    def _balance_range(self) -> TreatmentPath:
+        if self.balance_max is not None and self.balance_max <= self.balance_min:
+            raise ValueError(f"path {self.name!r}: balance_max {self.balance_max:g} must be above balance_min"
+                             f" {self.balance_min:g}")
+        if self.repeat and not any(s.kind in ("phone", "wait") for s in self.steps):
+            raise ValueError(f"path {self.name!r} repeats with messages only: it would send every day without"
+                             " end; add a wait or phone step")
+        return self
+
+    def takes(self, segment: str, percentile: float, balance: float) -> bool:
+        """Whether an account enters this path."""
+        low, high = self.score_band
+        return ((not self.segments or segment in self.segments)
+                and (low <= percentile < high or (high == 1.0 and percentile == 1.0))
+                and balance >= self.balance_min and (self.balance_max is None or balance < self.balance_max))
+
+
+class Strategy(Model):
+    """The collection strategy across channels; disabled, every account is dialed as the phone campaign says.
+
+    Attributes:
+        enabled: treat accounts along the paths (needs `outbound.enabled`: the portfolio and the dialer).
+        paths: the paths; an account enters the first whose entry rule it meets, or none (untreated).
+        champion: the path a challenger competes with ("" = no challenger).
+        challenger: the path a share of the champion's accounts enter instead.
+        challenger_share: that share.
+        channels: cost, delivery, sending window and responses per message channel.
+        score_auc: how well the score tells payers from the rest (0.5 = no better than chance).
+        payer_share: share of payers per segment name; segments not named use `default_payer_share`.
+        default_payer_share: share of payers in a segment not named in `payer_share`.
+        payer_lift: how many times a payer is as likely as a non-payer to promise, keep, respond and self-cure.
+        self_cure_monthly: share per segment name paying in full within 30 days without any contact.
+    """
+
+    enabled: bool = False
+    paths: tuple[TreatmentPath, ...] = ()
+    champion: str = ""
+    challenger: str = ""
+    challenger_share: float = Field(default=0.0, ge=0, le=1)
+    channels: dict[ChannelName, Channel] = Field(default_factory=_default_channels)
+    score_auc: float = Field(default=0.7, ge=0.5, lt=1.0)
+    payer_share: dict[str, float] = Field(default_factory=dict)
+    default_payer_share: float = Field(default=0.4, gt=0, le=1)
+    payer_lift: float = Field(default=3.0, ge=1, le=100)
+    self_cure_monthly: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("payer_share", "self_cure_monthly")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, share in value.items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"{name} = {share:g} is not a share; give a value from 0 to 1")
+        return value
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _channels_on_defaults(cls, value: object) -> object:
+        """A channel given in the file replaces that channel's defaults; the others keep theirs."""
+        if isinstance(value, dict):
+            merged: dict[str, object] = {name: channel for name, channel in _default_channels().items()}
+            merged.update(value)
+            return merged
+        return value
+
+    @model_validator(mode="after")
+    def _paths_known(self) -> Strategy:
+        names = [p.name for p in self.paths]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"path names {dupes} are used twice; give every path its own name")
+        for path in self.paths:
+            if path.after_broken_promise and path.after_broken_promise not in names:
+                raise ValueError(f"path {path.name!r}: after_broken_promise = {path.after_broken_promise!r} names no"
+                                 f" path; use one of {names} or \"\"")
+        if bool(self.champion) != bool(self.challenger):
+            raise ValueError("give both champion and challenger (path names), or neither")
+        for key in ("champion", "challenger"):
+            name = getattr(self, key)
+            if name and name not in names:
+                raise ValueError(f"{key} = {name!r} names no path; use one of {names}")
+        if self.champion and self.champion == self.challenger:
+            raise ValueError("champion and challenger are the same path; a challenger must differ")
+        if self.challenger and not 0 < self.challenger_share < 1:
+            raise ValueError(f"challenger_share = {self.challenger_share:g}: with a challenger, give a share"
+                             " strictly between 0 and 1 (e.g. 0.2)")
+        if self.enabled and not self.paths:
+            raise ValueError("strategy.enabled needs at least one path; add [[strategy.paths]] or set enabled = false")
+        return self
+
+    def payer_share_of(self, segment: str) -> float:
+        """The share of payers in `segment`."""
+        return self.payer_share.get(segment, self.default_payer_share)
+
+    def segments_named(self) -> set[str]:
+        """Every segment name the strategy refers to (checked against the portfolio by the scenario)."""
+        return ({s for p in self.paths for s in p.segments} | set(self.payer_share) | set(self.self_cure_monthly))

@@ -1,0 +1,143 @@
+"""SMS, e-mail and letters: when a message goes out, whether it arrives, and what it draws.
+
+A message step sends at the start of the channel's sending window in the debtor's own local
+time (real instants, the debtor's zone at that date), spread over the window's first hour, on
+the first day from the step's day that the debtor's contact rules allow (no Sundays under the
+Italian preset, no public holidays of the debtor's jurisdiction, inside the calling window). A
+letter is posted at 09:00 center time and arrives `delivery_delay_h` later.
+
+Each message takes four draws from the strategy stream whatever happens to it (delivery,
+response, delay, spread), so one message's fate never shifts another's. A response comes at a
+lognormal delay after delivery; its kind is drawn from the channel's shares, each scaled by the
+debtor's hidden-type factor (the opt-out share is not: payers opt out as often as the rest).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+
+import numpy as np
+import simpy
+
+from wfm.scenario import DAY_S, HOUR_S
+from wfm.scenario.strategy import CHANNELS, Channel, ChannelName
+from wfm.sim.outbound.accounts import AccountBook
+from wfm.sim.outbound.clock import LocalClock
+from wfm.sim.outbound.compliance import LocalCalendar
+from wfm.sim.sampling import lognormal_params
+
+SEND_DAYS_AHEAD = 7
+"""Days a message waits at most for a day the debtor's rules allow; then it is not sent."""
+LETTER_POSTED_S = 9 * HOUR_S
+"""Center time a letter is posted."""
+SPREAD_S = HOUR_S
+"""A batch goes out over the first hour of its window."""
+CALL, PAY, PROMISE, OPT_OUT = range(4)
+
+Respond = Callable[[int, int, int, float], None]
+"""(account, channel, kind, instant) → act on a response; kind is CALL, PAY, PROMISE or OPT_OUT."""
+
+
+class Messenger:
+    """Sends the strategy's messages and schedules their responses; counts what it did per channel and day."""
+
+    def __init__(self, env: simpy.Environment, channels: Mapping[ChannelName, Channel], book: AccountBook, clock: LocalClock,
+                 calendar: LocalCalendar, n_days: int, rng: np.random.Generator, respond: Respond) -> None:
+        self.env = env
+        self.specs: list[Channel] = [channels[name] for name in CHANNELS]
+        self.book = book
+        self.clock = clock
+        self.calendar = calendar
+        self.n_days = n_days
+        self.rng = rng
+        self.respond = respond
+        self.delay = [lognormal_params(c.responses.delay_h * HOUR_S, c.responses.delay_cv) for c in self.specs]
+        k = len(CHANNELS)
+        self.sent = np.zeros((k, n_days), dtype=np.int64)
+        self.delivered = np.zeros((k, n_days), dtype=np.int64)
+        self.responses = np.zeros((k, n_days, 4), dtype=np.int64)
+        self.cost = np.zeros((k, n_days))
+        self.cost_of = [0.0] * len(book.status)  # message money spent on each account
+
+    def send(self, a: int, channel: int, day: int) -> bool:
+        """Send one message of `channel` to account `a` from `day` on; False when no allowed day came."""
+        u_deliver, u_respond, z_delay, u_spread = self.rng.random(), self.rng.random(), self.rng.standard_normal(), \
+            self.rng.random()
+        spec = self.specs[channel]
+        at = self._send_time(a, spec, day, u_spread)
+        if at is None:
+            return False
+        sent_day = int(at // DAY_S)
+        self.sent[channel, sent_day] += 1
+        self.cost[channel, sent_day] += spec.cost
+        self.cost_of[a] += spec.cost
+        if not self._deliverable(a, channel) or u_deliver < spec.delivery_failure:
+            return True
+        self.delivered[channel, sent_day] += 1
+        kind = self._kind(spec, self.book.lift[a], u_respond)
+        if kind < 0:
+            return True
+        mu, sigma = self.delay[channel]
+        when = at + spec.delivery_delay_h * HOUR_S + math.exp(mu + sigma * z_delay)
+        if when < self.n_days * DAY_S:
+            wake = partial(self._responded, a, channel, sent_day, kind, when)
+            self.env.timeout(when - self.env.now).callbacks.append(wake)
+        return True
+
+    def _responded(self, a: int, channel: int, sent_day: int, kind: int, when: float, _event: simpy.Event) -> None:
+        self.responses[channel, sent_day, kind] += 1
+        self.respond(a, channel, kind, when)
+
+    def _deliverable(self, a: int, channel: int) -> bool:
+        """An SMS needs a number in service; e-mail and letters fail only by their delivery-failure share."""
+        if CHANNELS[channel] != "sms":
+            return True
+        book = self.book
+        return not all(book.dead[a][: book.phones[a]])
+
+    @staticmethod
+    def _kind(spec: Channel, lift: float, u: float) -> int:
+        """CALL, PAY, PROMISE, OPT_OUT or -1 (no response), from one uniform."""
+        r = spec.responses
+        shares = [r.call * lift, r.pay * lift, r.promise * lift, r.opt_out]
+        total = sum(shares)
+        scale = 1.0 / total if total > 1.0 else 1.0  # a payer's chances clipped to certainty together
+        edge = 0.0
+        for kind, share in enumerate(shares):
+            edge += share * scale
+            if u < edge:
+                return kind
+        return -1
+
+    def _send_time(self, a: int, spec: Channel, day: int, u_spread: float) -> float | None:
+        """The instant the message goes out: the window's start in the debtor's time on an allowed day."""
+        now = self.env.now
+        if spec.window is None:
+            posted = float(day * DAY_S + LETTER_POSTED_S)
+            return posted if day < self.n_days else None
+        zone, region = self.book.tz[a], self.book.region[a]
+        span = min(SPREAD_S, spec.window.end - spec.window.start)
+        for d in range(day, min(day + SEND_DAYS_AHEAD, self.n_days)):
+            at = self._center_time(zone, d, spec.window.start + u_spread * span)
+            if at < now or at >= self.n_days * DAY_S:
+                continue
+            local_day, local_s = self.clock.local_day(zone, self.clock.real(at))
+            if self.calendar.closed_rule(local_day, local_s, region) >= 0:
+                continue
+            return at
+        return None
+
+    def _center_time(self, zone: int, day: int, local_s: float) -> float:
+        """Simulation time at which zone `zone` reads `local_s` on its local day `day` (two corrections: DST)."""
+        at = day * DAY_S + local_s
+        for _ in range(2):
+            local_day, sec = self.clock.local_day(zone, self.clock.real(at))
+            at += (day - local_day) * DAY_S + (local_s - sec)
+        return at
+
+
+def opt_out_bits(channels: Sequence[str]) -> dict[str, int]:
+    """Bit of each channel in an account's opt-out mask."""
+    return {name: 1 << i for i, name in enumerate(channels)}

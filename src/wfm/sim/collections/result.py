@@ -1,0 +1,70 @@
+"""What the collection strategy did in one run, as plain arrays (pickles across processes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+RESPONSES: tuple[str, ...] = ("call", "pay", "promise", "opt_out")
+"""What a delivered message may lead to, in the order of `StrategySeries.responses`' last axis."""
+CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise")
+"""Money collected without the dialer, by cause (the dialer's kept promises are the rest of the collected)."""
+ARMS: tuple[str, ...] = ("champion", "challenger")
+
+
+@dataclass(frozen=True)
+class StrategySeries:
+    """Messages per channel and day, money by cause, and the accounts of each path and arm.
+
+    Attributes:
+        channel_names: the channels, in the order of the channel axis.
+        sent: messages sent, shape (channels, days), counted on the day they went out.
+        delivered: messages delivered, (channels, days), counted on the day they were sent.
+        responses: delivered messages that drew a response, (channels, days, RESPONSES), on the send day.
+        message_cost: money spent on messages, (channels, days).
+        collected: money collected without the dialer, shape (CAUSES, days).
+        debtor_calls: calls from identified debtors offered to the inbound queue, per day.
+        debtor_calls_handled: those that reached an agent and ended, per day.
+        debtor_promises: promises taken on those calls, per day.
+        path_names: the paths, in the order of the path axis.
+        path_accounts: accounts that entered each path at placement.
+        path_balance: balance placed on those accounts.
+        path_collected: money collected from them over the run (every cause, dialer included).
+        path_message_cost: money spent on messages to them.
+        path_attempts: dial attempts on them.
+        path_rpc_accounts: of them, accounts reached (a right-party conversation, any channel).
+        arm_accounts, arm_balance, arm_collected, arm_message_cost, arm_attempts: the same for
+            the champion's and the challenger's accounts (ARMS order); zeros without a challenger.
+        untreated: accounts that entered no path.
+        opted_out: accounts opted out of each channel by the end.
+    """
+
+    channel_names: tuple[str, ...]
+    sent: np.ndarray
+    delivered: np.ndarray
+    responses: np.ndarray
+    message_cost: np.ndarray
+    collected: np.ndarray
+    debtor_calls: np.ndarray
+    debtor_calls_handled: np.ndarray
+    debtor_promises: np.ndarray
+    path_names: tuple[str, ...]
+    path_accounts: np.ndarray
+    path_balance: np.ndarray
+    path_collected: np.ndarray
+    path_message_cost: np.ndarray
+    path_attempts: np.ndarray
+    path_rpc_accounts: np.ndarray
+    arm_accounts: np.ndarray
+    arm_balance: np.ndarray
+    arm_collected: np.ndarray
+    arm_message_cost: np.ndarray
+    arm_attempts: np.ndarray
+    untreated: int
+    opted_out: np.ndarray
+
+    @property
+    def message_cost_per_day(self) -> np.ndarray:
+        """Money spent on messages per day, over the channels."""
+        return self.message_cost.sum(axis=0)

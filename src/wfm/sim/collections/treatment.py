@@ -1,0 +1,417 @@
+"""The accounts' walk along their treatment paths: one state machine shared by the channels (DESIGN §10).
+
+The account book (`wfm.sim.outbound.accounts.AccountBook`) stays the one record of an account's
+state; the treatment decides which accounts are in a phone phase (ACTIVE: the dialer may call
+them) and which rest (a message step, a wait, the end of the path), and moves each account on
+when the book tells it what happened (`AccountBook.observer`): the phone phase spent its
+attempts, a right-party conversation ended, a promise fell due. Steps advance at the start of a
+day, after the day's promises are settled and before the dialer ranks the accounts, so the
+day's order has exactly the accounts in a phone phase.
+
+A response to a message acts at its instant: a payment through the link pays the balance, a
+portal promise is booked like a phone promise (without an agent), an opt-out stops that
+channel, and a call joins the inbound queue as an identified debtor whose conversation can end
+in a promise and counts as a conversation for the contact rules (Reg F's 7-day rest).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+from wfm.scenario import DAY_S, Scenario
+from wfm.scenario.strategy import CHANNELS, Step, Strategy
+from wfm.sim.agents import Agent
+from wfm.sim.collections.behaviour import Behaviour, draw_behaviour
+from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
+from wfm.sim.collections.result import ARMS, CAUSES, StrategySeries
+from wfm.sim.inbound import Call, InboundACD
+from wfm.sim.outbound.accounts import (
+    ACTIVE,
+    DISPUTED,
+    DO_NOT_CALL,
+    IN_CALL,
+    PAID,
+    PROMISED,
+    RESTING,
+    UNREACHABLE,
+)
+from wfm.sim.outbound.attempts import CALLBACK, DISPUTE, PTP, REFUSAL, conversation_result
+from wfm.sim.outbound.dialer import Dialer
+from wfm.sim.sampling import draw_durations, draw_patience
+
+NO_PATH = -1
+CLOSED = (PAID, DISPUTED)
+NO_PHONE = (DO_NOT_CALL, UNREACHABLE)
+LATE_CALL_MEAN_S = 1800.0
+"""A debtor answering a message while the line is closed calls this long (mean) after it opens."""
+LINK_PAY, SELF_CURE, PORTAL, INBOUND = range(len(CAUSES))
+
+
+class Treatment:
+    """Paths, messages, responses, self-cure and identified inbound callers of one run."""
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario, dialer: Dialer, acd: InboundACD,
+                 rng: np.random.Generator) -> None:
+        spec = scenario.strategy
+        self.env = env
+        self.dialer = dialer
+        self.acd = acd
+        self.book = book = dialer.book
+        self.rng = rng
+        self.inbound = scenario.inbound
+        self.conv = scenario.outbound.conversation
+        self.n_days = scenario.calendar.horizon_days
+        segments = [s.name for s in scenario.outbound.portfolio.segments]
+        pf = book.pf
+        n = pf.size
+        self.behaviour: Behaviour = draw_behaviour(spec, segments, pf.segment, rng)
+        book.lift = self.behaviour.lift.tolist()
+        book.observer = self
+        self.paths = spec.paths
+        self.steps: list[tuple[Step, ...]] = [p.steps for p in spec.paths]
+        names = [p.name for p in spec.paths]
+        self.after_broken = [names.index(p.after_broken_promise) if p.after_broken_promise else NO_PATH
+                             for p in spec.paths]
+        self.entry, self.arm = self._enter(spec, segments, pf.segment, pf.balance)
+        self.path = list(self.entry)
+        self.step = [0] * n
+        self.version = [0] * n
+        self.in_phone = [False] * n
+        self.opted_out = [0] * n
+        self.reached = [False] * n
+        self.collected_of = [0.0] * n
+        self.promise_cause = [-1] * n  # PORTAL or INBOUND while such a promise is open
+        self.agenda: dict[int, list[tuple[int, int]]] = {0: []}
+        for a in range(n):
+            if book.status[a] == ACTIVE:
+                book.status[a] = RESTING
+            if self.path[a] != NO_PATH:
+                self.agenda[0].append((a, 0))
+        self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, self.n_days, rng,
+                                   self._respond)
+        self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
+        self.collected = np.zeros((len(CAUSES), self.n_days))
+        self.debtor_calls = np.zeros(self.n_days, dtype=np.int64)
+        self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
+        self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
+        total = self.conv.refusal + self.conv.dispute + self.conv.callback
+        self.p_refusal = self.conv.refusal / total
+        self.p_dispute = self.conv.dispute / total
+        dialer.day_hooks.append(self.begin_day)
+        acd.on_debtor_call = self._debtor_call_ended
+
+    # ------------------------------------------------------------------------------------------
+    # Placement
+    # ------------------------------------------------------------------------------------------
+
+    def _enter(self, spec: Strategy, segments: list[str], segment: np.ndarray,
+               balance: np.ndarray) -> tuple[list[int], list[int]]:
+        """Each account's first path (or NO_PATH) and arm (0 champion, 1 challenger, -1 neither)."""
+        names = [p.name for p in spec.paths]
+        champion = names.index(spec.champion) if spec.champion else NO_PATH
+        challenger = names.index(spec.challenger) if spec.challenger else NO_PATH
+        pct = self.behaviour.percentile.tolist()
+        u_arm = self.behaviour.challenger_u.tolist()
+        entry, arm = [], []
+        for a, (seg, bal) in enumerate(zip(segment.tolist(), balance.tolist(), strict=True)):
+            path = next((k for k, p in enumerate(spec.paths) if p.takes(segments[seg], pct[a], bal)), NO_PATH)
+            side = -1
+            if path == champion and champion != NO_PATH:
+                side = 1 if u_arm[a] < spec.challenger_share else 0
+                path = challenger if side else champion
+            entry.append(path)
+            arm.append(side)
+        return entry, arm
+
+    def _self_cure_hazard(self, monthly: dict[str, float], segments: list[str], segment: np.ndarray) -> np.ndarray:
+        """Daily chance per account of paying in full without contact: 30-day share, scaled by the hidden type."""
+        share = np.array([monthly.get(name, 0.0) for name in segments])[segment] * self.behaviour.lift
+        return 1.0 - (1.0 - np.minimum(share, 1.0)) ** (1.0 / 30.0)
+
+    # ------------------------------------------------------------------------------------------
+    # Days
+    # ------------------------------------------------------------------------------------------
+
+    def begin_day(self, day: int) -> None:
+        """Self-cure, then move on every account whose step ends today (after settlement, before ranking)."""
+        self._self_cure(day)
+        for a, version in self.agenda.pop(day, []):
+            if version != self.version[a]:
+                continue
+            if self.in_phone[a]:
+                if not self._end_phone(a, day):
+                    continue
+            elif self._waiting(a):
+                self.step[a] += 1
+            self._run(a, day)
+
+    def _waiting(self, a: int) -> bool:
+        """Whether `a` sits on a wait step (its timer moves it on)."""
+        p, i = self.path[a], self.step[a]
+        return p != NO_PATH and i < len(self.steps[p]) and self.steps[p][i].kind == "wait"
+
+    def _timer(self, a: int, day: int) -> None:
+        self.version[a] += 1
+        if day < self.n_days:
+            self.agenda.setdefault(day, []).append((a, self.version[a]))
+
+    def _end_phone(self, a: int, day: int) -> bool:
+        """End the phone phase of `a` by its days; an attempt in flight ends it when released (False then)."""
+        book = self.book
+        if book.status[a] == IN_CALL:
+            book.phase_left[a] = 1  # the release of the attempt in hand spends the phase
+            return False
+        self.in_phone[a] = False
+        book.phase_left[a] = -1
+        if book.status[a] == ACTIVE:
+            book.status[a] = RESTING
+        self.step[a] += 1
+        return True
+
+    def _run(self, a: int, day: int) -> None:
+        """Take the steps of `a` from its current one until one lasts (a wait, a phone phase) or the path ends."""
+        book = self.book
+        p = self.path[a]
+        taken = 0
+        while True:
+            status = book.status[a]
+            if status in CLOSED or status == PROMISED:
+                return
+            steps = self.steps[p]
+            if self.step[a] >= len(steps):
+                if not self.paths[p].repeat or taken > len(steps):
+                    self._rest(a)
+                    return
+                self.step[a] = 0
+            step = steps[self.step[a]]
+            taken += 1
+            if step.kind == "wait":
+                self._rest(a)
+                self._timer(a, day + step.days)
+                return
+            if step.kind == "phone":
+                if status in NO_PHONE:
+                    self.step[a] += 1
+                    continue
+                book.status[a] = ACTIVE
+                book.phase_left[a] = step.attempts or -1
+                self.in_phone[a] = True
+                if step.days:
+                    self._timer(a, day + step.days)
+                else:
+                    self.version[a] += 1
+                return
+            channel = CHANNELS.index(step.kind)
+            if not self.opted_out[a] & (1 << channel):
+                self.messenger.send(a, channel, day)
+            self.step[a] += 1
+
+    def _rest(self, a: int) -> None:
+        if self.book.status[a] == ACTIVE:
+            self.book.status[a] = RESTING
+
+    def _next_day(self, a: int) -> None:
+        """Move `a` to its next step at the start of tomorrow."""
+        self.step[a] += 1
+        self._timer(a, int(self.env.now // DAY_S) + 1)
+
+    # ------------------------------------------------------------------------------------------
+    # What the book tells (`AccountBook.observer`)
+    # ------------------------------------------------------------------------------------------
+
+    def phase_spent(self, a: int) -> None:
+        """The phone phase used its attempts (the book has set the account resting)."""
+        if self.in_phone[a]:
+            self.in_phone[a] = False
+            self.book.phase_left[a] = -1
+            self._next_day(a)
+
+    def conversation(self, a: int, result: str) -> None:
+        """A right-party conversation ended: a promise holds the path, a refusal ends the phone phase."""
+        self.reached[a] = True
+        if result in ("ptp", "dispute"):
+            self.version[a] += 1
+            self.in_phone[a] = False
+            self.book.phase_left[a] = -1
+        elif result == "refusal" and self.in_phone[a]:
+            self.in_phone[a] = False
+            self.book.phase_left[a] = -1
+            self._rest(a)
+            self._next_day(a)
+
+    def settled(self, a: int, kept: bool, paid_off: bool, amount: float) -> None:
+        """A promise fell due: kept, the path goes on; broken, the account moves to the path's broken-promise path."""
+        self.collected_of[a] += amount
+        cause = self.promise_cause[a]
+        self.promise_cause[a] = -1
+        day = int(self.env.now // DAY_S)
+        if kept and cause >= 0:
+            self.collected[cause, day] += amount
+        if paid_off or self.path[a] == NO_PATH:
+            if self.path[a] == NO_PATH:
+                self._rest(a)
+            return
+        if not kept and self.after_broken[self.path[a]] != NO_PATH:
+            self.path[a] = self.after_broken[self.path[a]]
+            self.step[a] = 0
+        else:
+            self.step[a] += 1
+        self.version[a] += 1
+        self._run(a, day)
+
+    # ------------------------------------------------------------------------------------------
+    # Responses and money without the dialer
+    # ------------------------------------------------------------------------------------------
+
+    def _respond(self, a: int, channel: int, kind: int, when: float) -> None:
+        book = self.book
+        if book.status[a] in CLOSED:
+            return
+        self.reached[a] = True
+        if kind == OPT_OUT:
+            self.opted_out[a] |= 1 << channel
+        elif kind == PAY:
+            if book.status[a] != IN_CALL:
+                fraction = self.messenger.specs[channel].responses.pay_fraction
+                self._pay(a, max(round(book.balance[a] * fraction, 2), 0.01), LINK_PAY)
+        elif kind == PROMISE:
+            if book.status[a] in (ACTIVE, RESTING, DO_NOT_CALL, UNREACHABLE):
+                self._portal_promise(a, when)
+        elif kind == CALL:
+            self._debtor_calls(a, when)
+
+    def _pay(self, a: int, amount: float, cause: int) -> None:
+        """A payment without a promise: into the dialer's collected money (recovery) and by cause."""
+        book = self.book
+        paid, paid_off = book.pay(a, amount)
+        day = min(int(self.env.now // DAY_S), self.n_days - 1)
+        c = self.dialer.counters
+        c.amount_collected[day] += paid
+        c.seg.collected[book.seg[a]] += paid
+        if paid_off:
+            c.paid_off[day] += 1
+            self.version[a] += 1
+            self.in_phone[a] = False
+        self.collected[cause, day] += paid
+        self.collected_of[a] += paid
+
+    def _portal_promise(self, a: int, when: float) -> None:
+        status = self.book.status[a]
+        u_full, u_due, u_kept = self.rng.random(), self.rng.random(), self.rng.random()
+        self.book.promise(a, when, None, u_full, u_due, u_kept, self.n_days)
+        if status in (DO_NOT_CALL, UNREACHABLE):  # the promise does not make the number callable
+            self.book.status[a] = PROMISED
+        self.book.portal_promises += 1
+        self.promise_cause[a] = PORTAL
+
+    def _self_cure(self, day: int) -> None:
+        u = self.rng.random(len(self.cure))
+        if not self.cure.any():
+            return
+        status = self.book.status
+        for a in np.flatnonzero(u < self.cure).tolist():
+            if status[a] not in CLOSED and status[a] != IN_CALL:
+                self._pay(a, self.book.balance[a], SELF_CURE)
+
+    # ------------------------------------------------------------------------------------------
+    # Identified debtors on the inbound line
+    # ------------------------------------------------------------------------------------------
+
+    def _debtor_calls(self, a: int, when: float) -> None:
+        """The debtor phones the inbound line now, or after the line opens when it is closed."""
+        spec = self.inbound
+        talk = float(draw_durations(self.rng, spec.talk, 1)[0])
+        acw = float(draw_durations(self.rng, spec.acw, 1)[0])
+        patience = float(draw_patience(self.rng, spec.patience, 1)[0])
+        later = self.rng.exponential(LATE_CALL_MEAN_S)
+        at = when if self.acd.open_at(when) else self._next_opening(when) + later
+        if not math.isfinite(at) or at >= self.n_days * DAY_S or not self.acd.open_at(at):
+            return
+        day = int(at // DAY_S)
+        self.debtor_calls[day] += 1
+        self.env.timeout(at - self.env.now).callbacks.append(
+            lambda _e: self.acd.offer_debtor(at, talk, acw, patience, a))
+
+    def _next_opening(self, t: float) -> float:
+        cal = self.acd.calendar
+        day = int(t // DAY_S)
+        for d in range(day, self.n_days):
+            hours = cal.hours_on(d)
+            if hours is None:
+                continue
+            start = d * DAY_S + hours.open
+            if start >= t:
+                return float(start)
+        return math.inf
+
+    def _debtor_call_ended(self, call: Call, agent: Agent) -> None:
+        """An identified debtor's call was handled: a right-party conversation about the account."""
+        a = call.account
+        book = self.book
+        now = self.env.now
+        day = min(int(now // DAY_S), self.n_days - 1)
+        u, u_full, u_due, u_kept = self.rng.random(), self.rng.random(), self.rng.random(), self.rng.random()
+        self.debtor_handled[day] += 1
+        if book.status[a] in CLOSED or book.status[a] == PROMISED:
+            return
+        dialer = self.dialer
+        real = dialer.clock.real(now)
+        local_day, _ = dialer.clock.local_day(book.tz[a], real)
+        p_ptp = book.ptp_chance(a, day) * agent.conversion_factor()
+        result = conversation_result(u, p_ptp, self.p_refusal, self.p_dispute)
+        dialer.contact_rules.record_rpc(a, real, local_day, result == CALLBACK)
+        dialer.auditor.rpc(a, now, result == CALLBACK)
+        if result == PTP:
+            status = book.status[a]
+            book.promise(a, now, agent, u_full, u_due, u_kept, self.n_days)
+            if status in NO_PHONE:
+                book.status[a] = PROMISED
+            self.debtor_promises[day] += 1
+            self.promise_cause[a] = INBOUND
+        elif result == REFUSAL:
+            book.refused(a, now)
+        elif result == DISPUTE:
+            book.disputed(a)
+        else:
+            book.call_back(a, now)
+
+    # ------------------------------------------------------------------------------------------
+    # Results
+    # ------------------------------------------------------------------------------------------
+
+    def freeze(self) -> StrategySeries:
+        """The run's strategy counters as plain arrays; money and effort by entry path and arm."""
+        book, m = self.book, self.messenger
+        entry = np.array(self.entry, dtype=np.int64)
+        arm = np.array(self.arm, dtype=np.int64)
+        balance = book.pf.balance
+        collected = np.array(self.collected_of)
+        cost = np.array(m.cost_of)
+        attempts = np.array(book.attempts_of, dtype=np.int64)
+        reached = np.array(self.reached) | np.array(book.had_rpc)
+        k = len(self.paths)
+
+        def by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+            ok = index >= 0
+            return np.bincount(index[ok], weights=values[ok], minlength=size)
+
+        ones = np.ones(len(entry))
+        opted = np.array(self.opted_out, dtype=np.int64)
+        return StrategySeries(
+            channel_names=CHANNELS, sent=m.sent, delivered=m.delivered, responses=m.responses,
+            message_cost=m.cost, collected=self.collected, debtor_calls=self.debtor_calls,
+            debtor_calls_handled=self.debtor_handled, debtor_promises=self.debtor_promises,
+            path_names=tuple(p.name for p in self.paths),
+            path_accounts=by(entry, ones, k).astype(np.int64), path_balance=by(entry, balance, k),
+            path_collected=by(entry, collected, k), path_message_cost=by(entry, cost, k),
+            path_attempts=by(entry, attempts.astype(float), k).astype(np.int64),
+            path_rpc_accounts=by(entry, reached.astype(float), k).astype(np.int64),
+            arm_accounts=by(arm, ones, len(ARMS)).astype(np.int64), arm_balance=by(arm, balance, len(ARMS)),
+            arm_collected=by(arm, collected, len(ARMS)), arm_message_cost=by(arm, cost, len(ARMS)),
+            arm_attempts=by(arm, attempts.astype(float), len(ARMS)).astype(np.int64),
+            untreated=int((entry == NO_PATH).sum()),
+            opted_out=np.array([int(((opted >> i) & 1).sum()) for i in range(len(CHANNELS))], dtype=np.int64),
+        )
