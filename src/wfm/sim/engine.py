@@ -69,7 +69,7 @@ def run(
                         record=record_calls)
         floor.on_free = BlendingRouter(scenario, acd, dialer).agent_free
         if scenario.strategy.enabled:
-            treatment = Treatment(env, scenario, dialer, acd, streams.strategy)
+            treatment = Treatment(env, scenario, dialer, acd, streams.strategy, record=record_calls)
         dialer.start()
     floor.start()
     if scenario.inbound.enabled:

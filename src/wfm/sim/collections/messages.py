@@ -43,8 +43,9 @@ Respond = Callable[[int, int, int, float], None]
 class Messenger:
     """Sends the strategy's messages and schedules their responses; counts what it did per channel and day."""
 
-    def __init__(self, env: simpy.Environment, channels: Mapping[ChannelName, Channel], book: AccountBook, clock: LocalClock,
-                 calendar: LocalCalendar, n_days: int, rng: np.random.Generator, respond: Respond) -> None:
+    def __init__(self, env: simpy.Environment, channels: Mapping[ChannelName, Channel], book: AccountBook,
+                 clock: LocalClock, calendar: LocalCalendar, n_days: int, rng: np.random.Generator,
+                 respond: Respond, record: bool = False) -> None:
         self.env = env
         self.specs: list[Channel] = [channels[name] for name in CHANNELS]
         self.book = book
@@ -60,6 +61,8 @@ class Messenger:
         self.responses = np.zeros((k, n_days, 4), dtype=np.int64)
         self.cost = np.zeros((k, n_days))
         self.cost_of = [0.0] * len(book.status)  # message money spent on each account
+        # account, channel, sent at, delivered: one row per message when the run records
+        self.log: list[tuple[int, int, float, bool]] | None = [] if record else None
 
     def send(self, a: int, channel: int, day: int) -> bool:
         """Send one message of `channel` to account `a` from `day` on; False when no allowed day came."""
@@ -73,7 +76,10 @@ class Messenger:
         self.sent[channel, sent_day] += 1
         self.cost[channel, sent_day] += spec.cost
         self.cost_of[a] += spec.cost
-        if not self._deliverable(a, channel) or u_deliver < spec.delivery_failure:
+        delivered = self._deliverable(a, channel) and u_deliver >= spec.delivery_failure
+        if self.log is not None:
+            self.log.append((a, channel, at, delivered))
+        if not delivered:
             return True
         self.delivered[channel, sent_day] += 1
         kind = self._kind(spec, self.book.lift[a], u_respond)

@@ -11,6 +11,7 @@ RESPONSES: tuple[str, ...] = ("call", "pay", "promise", "opt_out")
 CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise")
 """Money collected without the dialer, by cause (the dialer's kept promises are the rest of the collected)."""
 ARMS: tuple[str, ...] = ("champion", "challenger")
+MESSAGE_LOG = np.dtype([("account", np.int64), ("channel", np.int8), ("sent_s", float), ("delivered", bool)])
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class StrategySeries:
             the champion's and the challenger's accounts (ARMS order); zeros without a challenger.
         untreated: accounts that entered no path.
         opted_out: accounts opted out of each channel by the end.
+        message_log: one row per message when the run recorded (account, channel, sent_s, delivered),
+            else None.
     """
 
     channel_names: tuple[str, ...]
@@ -63,6 +66,7 @@ class StrategySeries:
     arm_attempts: np.ndarray
     untreated: int
     opted_out: np.ndarray
+    message_log: np.ndarray | None = None
 
     @property
     def message_cost_per_day(self) -> np.ndarray:

@@ -26,7 +26,7 @@ from wfm.scenario.strategy import CHANNELS, Step, Strategy
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
-from wfm.sim.collections.result import ARMS, CAUSES, StrategySeries
+from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
 from wfm.sim.outbound.accounts import (
     ACTIVE,
@@ -54,7 +54,7 @@ class Treatment:
     """Paths, messages, responses, self-cure and identified inbound callers of one run."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, dialer: Dialer, acd: InboundACD,
-                 rng: np.random.Generator) -> None:
+                 rng: np.random.Generator, record: bool = False) -> None:
         spec = scenario.strategy
         self.env = env
         self.dialer = dialer
@@ -91,7 +91,7 @@ class Treatment:
             if self.path[a] != NO_PATH:
                 self.agenda[0].append((a, 0))
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, self.n_days, rng,
-                                   self._respond)
+                                   self._respond, record)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
         self.collected = np.zeros((len(CAUSES), self.n_days))
         self.debtor_calls = np.zeros(self.n_days, dtype=np.int64)
@@ -414,4 +414,5 @@ class Treatment:
             arm_attempts=by(arm, attempts.astype(float), len(ARMS)).astype(np.int64),
             untreated=int((entry == NO_PATH).sum()),
             opted_out=np.array([int(((opted >> i) & 1).sum()) for i in range(len(CHANNELS))], dtype=np.int64),
+            message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
         )

@@ -1,0 +1,259 @@
+"""The collection strategy (issue #12): score, hidden type, paths, messages, identified debtor calls.
+
+Runs use the shipped baseline with a small portfolio (a few thousand accounts, a working week):
+a run takes about a second. References are independent of the code under test: the binormal
+AUC formula, binomial shares, the money placed, and the same run without a strategy (common
+random numbers: a disabled strategy changes nothing, and the arrivals are the same with one).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from wfm.scenario import Scenario, Strategy
+from wfm.scenario.io import ScenarioError, default_scenario_text, scenario_from_mapping
+from wfm.sim import run
+from wfm.sim.collections.behaviour import draw_behaviour, lift_factors, separation
+from wfm.sim.result import RunResult
+
+SEED = 20260105
+SMS_FIRST = [{"kind": "sms"}, {"kind": "wait", "days": 1}, {"kind": "phone", "attempts": 3, "days": 3},
+             {"kind": "letter"}]
+CALL_FIRST = [{"kind": "phone", "attempts": 3, "days": 2}, {"kind": "sms"}, {"kind": "wait", "days": 2}]
+
+
+def scenario(strategy: dict[str, Any] | None, *, accounts: int = 3000, **calendar: Any) -> Scenario:
+    data = tomllib.loads(default_scenario_text())
+    data["outbound"]["portfolio"]["accounts"] = accounts
+    data["calendar"].update(calendar)
+    if strategy is not None:
+        data["strategy"] = {"enabled": True, **strategy}
+    return scenario_from_mapping(data, "<strategy test>")
+
+
+def champion_challenger(share: float = 0.4, **extra: Any) -> dict[str, Any]:
+    return {"paths": [{"name": "sms_first", "steps": SMS_FIRST}, {"name": "call_first", "steps": CALL_FIRST}],
+            "champion": "sms_first", "challenger": "call_first", "challenger_share": share, **extra}
+
+
+@pytest.fixture(scope="module")
+def both() -> tuple[RunResult, RunResult]:
+    """The same week with a champion/challenger strategy and without any (recorded)."""
+    with_strategy = run(scenario(champion_challenger(self_cure_monthly={"early": 0.05})), SEED, record_calls=True)
+    without = run(scenario(None), SEED, record_calls=True)
+    return with_strategy, without
+
+
+# --------------------------------------------------------------------------------------------
+# Score and hidden type
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("auc", [0.6, 0.8])
+def test_the_score_separates_payers_with_the_asked_auc(auc: float) -> None:
+    n = 40_000
+    spec = Strategy(score_auc=auc, default_payer_share=0.3)
+    segment = np.zeros(n, dtype=np.int64)
+    b = draw_behaviour(spec, ["all"], segment, np.random.default_rng(SEED))
+    payers, others = b.score[b.payer], b.score[~b.payer]
+    u = stats.mannwhitneyu(payers, others).statistic
+    empirical = u / (len(payers) * len(others))
+    # Hanley & McNeil (1982) standard error of an AUC estimate
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    n1, n0 = len(payers), len(others)
+    se = math.sqrt((auc * (1 - auc) + (n1 - 1) * (q1 - auc * auc) + (n0 - 1) * (q2 - auc * auc)) / (n1 * n0))
+    assert abs(empirical - auc) < 4 * se
+    assert abs(b.payer.mean() - 0.3) < 4 * math.sqrt(0.3 * 0.7 / n)
+    assert stats.norm.cdf(separation(auc) / math.sqrt(2)) == pytest.approx(auc)
+    assert b.percentile.min() > 0 and b.percentile.max() < 1
+
+
+def test_the_hidden_type_keeps_each_segments_average_chances() -> None:
+    for share, lift in [(0.4, 3.0), (0.1, 8.0), (0.9, 1.5)]:
+        r0, r1 = lift_factors(share, lift)
+        assert share * r1 + (1 - share) * r0 == pytest.approx(1.0) and r1 == pytest.approx(lift * r0)
+    n = 60_000
+    spec = Strategy(payer_share={"a": 0.2, "b": 0.6}, payer_lift=4.0)
+    segment = np.repeat([0, 1], n // 2)
+    b = draw_behaviour(spec, ["a", "b"], segment, np.random.default_rng(SEED))
+    for k in (0, 1):
+        lift = b.lift[segment == k]
+        assert abs(lift.mean() - 1.0) < 4 * lift.std() / math.sqrt(len(lift))
+
+
+# --------------------------------------------------------------------------------------------
+# A run with a strategy
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_disabled_strategy_changes_nothing() -> None:
+    data = tomllib.loads(default_scenario_text())
+    data["outbound"]["portfolio"]["accounts"] = 800
+    plain = scenario_from_mapping(data, "<plain>")
+    data["strategy"] = {"enabled": False, **champion_challenger()}
+    off = scenario_from_mapping(data, "<off>")
+    assert plain.content_hash() == off.content_hash()
+    a, b = run(plain, SEED), run(off, SEED)
+    assert b.strategy is None
+    assert a.outbound is not None and b.outbound is not None
+    np.testing.assert_array_equal(a.outbound.outcomes, b.outbound.outcomes)
+    np.testing.assert_array_equal(a.costs.total, b.costs.total)
+
+
+def test_every_euro_is_traced_to_an_account_and_never_exceeds_its_balance(both: tuple[RunResult, RunResult]) -> None:
+    result, _ = both
+    s, out = result.strategy, result.outbound
+    assert s is not None and out is not None
+    assert s.untreated == 0
+    assert s.path_collected.sum() == pytest.approx(out.amount_collected.sum())
+    assert np.all(s.path_collected <= s.path_balance)
+    assert s.arm_collected.sum() == pytest.approx(s.path_collected.sum())
+    assert np.all(s.collected >= 0) and s.collected.sum() <= out.amount_collected.sum() + 1e-6
+    assert s.collected[1].sum() > 0  # self-cure in the early segment
+
+
+def test_every_message_is_delivered_or_failed_and_responses_follow_delivery(both: tuple[RunResult, RunResult]) -> None:
+    result, _ = both
+    s = result.strategy
+    assert s is not None and s.message_log is not None
+    assert np.all(s.delivered <= s.sent) and np.all(s.responses.sum(axis=2) <= s.delivered)
+    log = s.message_log
+    for k in range(len(s.channel_names)):
+        assert (log["channel"] == k).sum() == s.sent[k].sum()
+        assert ((log["channel"] == k) & log["delivered"]).sum() == s.delivered[k].sum()
+    assert s.sent[0].sum() > 0 and s.sent[2].sum() > 0  # SMS and letters
+    assert s.message_cost.sum() == pytest.approx(result.costs.messages.sum())
+    assert result.costs.total.sum() == pytest.approx(
+        sum(getattr(result.costs, c).sum() for c in ("wages", "bonuses", "telephony", "dialer", "hiring",
+                                                     "overhead", "messages")))
+
+
+def test_the_dialer_calls_only_accounts_in_a_phone_phase_within_its_budget(both: tuple[RunResult, RunResult]) -> None:
+    result, _ = both
+    assert result.outbound is not None and result.outbound.log is not None and result.strategy is not None
+    log = result.outbound.log
+    day = (log.time // 86_400).astype(int)
+    # SMS-first accounts wait a day before their phone phase: no dial on day 0.
+    sms_log = result.strategy.message_log
+    assert sms_log is not None
+    sms_first = np.unique(sms_log["account"][(sms_log["channel"] == 0) & (sms_log["sent_s"] < 86_400)])
+    assert not np.isin(log.account[day == 0], sms_first).any()
+    # No account is dialed more than its phases allow: 3 in the one phone phase of either path.
+    counts = np.bincount(log.account)
+    assert counts.max() <= 3
+
+
+def test_message_calls_join_the_inbound_queue_on_top_of_the_same_arrivals(both: tuple[RunResult, RunResult]) -> None:
+    result, plain = both
+    s = result.strategy
+    assert s is not None and s.debtor_calls.sum() > 0
+    first = result.inbound.offered.sum() - result.inbound.redials.sum()
+    extra = first - (plain.inbound.offered.sum() - plain.inbound.redials.sum())
+    assert extra == s.debtor_calls.sum()  # the ordinary first calls are the very same (own stream)
+    i = result.inbound
+    assert i.offered.sum() == i.answered.sum() + i.abandoned.sum() + result.in_queue_end
+    assert 0 < s.debtor_calls_handled.sum() <= s.debtor_calls.sum()
+    assert s.debtor_promises.sum() <= s.debtor_calls_handled.sum()
+
+
+def test_the_challenger_share_is_drawn_per_account_and_the_same_whatever_the_paths() -> None:
+    one = run(scenario(champion_challenger(0.3), accounts=2000), SEED).strategy
+    strategy = champion_challenger(0.3)
+    strategy["paths"][1]["steps"] = [{"kind": "email"}, {"kind": "phone", "attempts": 2, "days": 3}]
+    other = run(scenario(strategy, accounts=2000), SEED).strategy
+    assert one is not None and other is not None
+    np.testing.assert_array_equal(one.arm_accounts, other.arm_accounts)
+    np.testing.assert_allclose(one.arm_balance, other.arm_balance)
+    n = one.arm_accounts.sum()
+    assert abs(one.arm_accounts[1] / n - 0.3) < 4 * math.sqrt(0.3 * 0.7 / n)
+
+
+def test_messages_go_out_in_the_debtors_window_on_days_their_rules_allow() -> None:
+    """Italian debtors (no Sundays, no holidays) and New York debtors across the US fall-back (1 Nov 2026)."""
+    data = tomllib.loads(default_scenario_text())
+    data["calendar"].update(start_date="2026-10-29", horizon_days=7)
+    data["outbound"]["portfolio"]["accounts"] = 600
+    data["outbound"]["portfolio"]["timezones"] = {"Europe/Rome": 0.5, "America/New_York": 0.5}
+    data["outbound"]["compliance"] = {"presets": ["italy"]}
+    data["strategy"] = {"enabled": True, "paths": [{"name": "daily", "repeat": True,
+                                                    "steps": [{"kind": "sms"}, {"kind": "wait", "days": 1}]}]}
+    sc = scenario_from_mapping(data, "<window>")
+    result = run(sc, SEED, record_calls=True)
+    s = result.strategy
+    assert s is not None and s.message_log is not None and len(s.message_log) > 0
+    center = ZoneInfo(sc.calendar.timezone)
+    start = datetime(2026, 10, 29, tzinfo=center)
+    window = sc.strategy.channels["sms"].window
+    assert window is not None
+    seen_days = set()
+    for row in s.message_log:
+        instant = _instant(start, float(row["sent_s"]))
+        zone_of = _account_zone(result, sc, int(row["account"]))
+        local = instant.astimezone(ZoneInfo(zone_of))
+        seconds = local.hour * 3600 + local.minute * 60 + local.second
+        assert window.start <= seconds < window.start + 3600, (local, zone_of)
+        assert local.weekday() != 6, local  # the Italian preset: never on Sunday
+        assert local.date() != datetime(2026, 11, 1).date()
+        seen_days.add(local.date())
+    assert datetime(2026, 11, 2).date() in seen_days  # the Monday after the US change
+
+
+def _instant(start: datetime, sim_s: float) -> datetime:
+    """The real instant of simulation second `sim_s` (center wall-clock days from `start`)."""
+    day, rest = divmod(sim_s, 86_400)
+    wall = (start.replace(tzinfo=None) + timedelta(days=day)).replace(tzinfo=start.tzinfo)
+    midnight = wall.astimezone(ZoneInfo("UTC"))
+    return (midnight + timedelta(seconds=rest)).astimezone(start.tzinfo)
+
+
+def _account_zone(result: RunResult, sc: Scenario, account: int) -> str:
+    """The account's zone as the run drew it (the portfolio is drawn first from the accounts stream)."""
+    from wfm.sim.outbound.accounts import build_portfolio
+    from wfm.sim.streams import make_streams
+
+    cache = _ZONES.setdefault(sc.content_hash(), {})
+    if not cache:
+        pf = build_portfolio(sc.outbound.portfolio, sc.calendar, make_streams(SEED, 0).accounts)
+        cache.update({a: pf.tz_names[z] for a, z in enumerate(pf.tz.tolist())})
+    return cache[account]
+
+
+_ZONES: dict[str, dict[int, str]] = {}
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"challenger": "nope"}, "challenger = 'nope' names no path"),
+    ({"champion": ""}, "give both champion and challenger"),
+    ({"challenger_share": 1.0}, "challenger_share = 1"),
+    ({"paths": [{"name": "p", "steps": [{"kind": "wait"}]}], "champion": "", "challenger": ""},
+     "a wait step needs days"),
+    ({"paths": [{"name": "p", "segments": ["vip"], "steps": [{"kind": "sms"}, {"kind": "wait", "days": 1}]}],
+      "champion": "", "challenger": ""}, r"segment\(s\) \['vip'\]"),
+    ({"paths": [{"name": "p", "score_band": [0.8, 0.2], "steps": [{"kind": "sms"}]}], "champion": "",
+      "challenger": ""}, "score_band"),
+])
+def test_bad_strategies_name_the_field_and_the_fix(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        scenario({**champion_challenger(), **change})
+
+
+def test_a_strategy_needs_the_outbound_portfolio() -> None:
+    data = tomllib.loads(default_scenario_text())
+    data["outbound"]["enabled"] = False
+    data["groups"] = [g for g in data["groups"] if g["kind"] != "outbound"]
+    data["strategy"] = {"enabled": True, **champion_challenger()}
+    with pytest.raises(ScenarioError, match="strategy.enabled needs outbound.enabled"):
+        scenario_from_mapping(data, "<no outbound>")
