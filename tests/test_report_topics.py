@@ -375,7 +375,7 @@ def test_costs_by_category_and_day(people):
     ws = load_workbook(path)["Costs"]
     tables = tables_on(ws)
     _, headers, rows = tables["Category"]
-    labels = ["Wages", "Bonuses", "Telephony", "Dialer seats", "Hiring", "Overhead", "Total", "Cost per call",
+    labels = ["Wages", "Bonuses", "Telephony", "Dialer seats", "Hiring", "Overhead", "Messages", "Total", "Cost per call",
               "Cost to collect"]
     assert [r[0].value for r in rows] == labels
     days = len(summary.daily["cost_total"])

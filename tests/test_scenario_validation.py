@@ -120,7 +120,7 @@ BAD = {
         'nmae = "x"\n' + GROUP,
         ["nmae: unknown key 'nmae'; remove it or fix its spelling"
          " (allowed here: calendar, costs, description, groups, inbound, name, outbound, run, schema_version,"
-         " targets, workforce)"],
+         " strategy, targets, workforce)"],
     ),
     "unknown nested key": (
         "[inbound.talk]\nmean_s = 300\nmena_s = 30\n" + GROUP,
@@ -407,9 +407,10 @@ def test_time_units_are_defined_once() -> None:
 
 def test_content_hash_without_imported_accounts_is_the_plain_dump_hash() -> None:
     # An independent reference: the hash every scenario had before imported accounts became a
-    # table (and before KPI targets, which judge results but do not shape them); a scenario with
-    # no imported accounts must keep it, so stored results still match.
+    # table (and before KPI targets, which judge results but do not shape them, and collection
+    # strategies, which shape nothing while disabled); a scenario with no imported accounts must
+    # keep it, so stored results still match.
     scenario = load_scenario(BASELINE)
-    canonical = json.dumps(scenario.model_dump(mode="json", exclude={"targets"}), sort_keys=True,
+    canonical = json.dumps(scenario.model_dump(mode="json", exclude={"targets", "strategy"}), sort_keys=True,
                            separators=(",", ":"))
     assert scenario.content_hash() == hashlib.sha256(canonical.encode()).hexdigest()[:12]

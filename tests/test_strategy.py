@@ -257,3 +257,15 @@ def test_a_strategy_needs_the_outbound_portfolio() -> None:
     data["strategy"] = {"enabled": True, **champion_challenger()}
     with pytest.raises(ScenarioError, match="strategy.enabled needs outbound.enabled"):
         scenario_from_mapping(data, "<no outbound>")
+
+
+def test_a_strategy_survives_a_save_and_load_and_old_files_are_written_as_before() -> None:
+    from wfm.scenario.io import parse_scenario, scenario_to_toml
+
+    sc = scenario(champion_challenger(self_cure_monthly={"early": 0.05},
+                                      channels={"sms": {"cost": 0.07, "window": {"start": "10:00", "end": "19:30"}}}))
+    text = scenario_to_toml(sc)
+    again = parse_scenario(text)
+    assert again == sc and again.strategy.channels["sms"].cost == 0.07
+    assert again.strategy.channels["email"] == Strategy().channels["email"]
+    assert "[strategy]" not in scenario_to_toml(scenario(None))

@@ -67,6 +67,7 @@ KPI_DEFS: tuple[KpiDef, ...] = (
     KpiDef("cost_dialer", "Cost: dialer seats", "money", False, "dialer seat licences per seat-day"),
     KpiDef("cost_hiring", "Cost: hiring", "money", False, "hires × cost per hire"),
     KpiDef("cost_overhead", "Cost: overhead", "money", False, "seat-days × overhead per seat-day"),
+    KpiDef("cost_messages", "Cost: messages", "money", False, "SMS, e-mail and letters sent by the strategy"),
     KpiDef("cost_per_call", "Cost per call", "money", False,
            "total cost / calls handled by agents (inbound and outbound)"),
     KpiDef("cost_to_collect", "Cost to collect", "money", False, "total cost / amount collected (NaN when nothing is)"),
@@ -100,7 +101,24 @@ OUTBOUND_KPI_DEFS: tuple[KpiDef, ...] = (
            "account-days a contact rule kept from being called (per rule in the result)"),
     KpiDef("violations", "Rule violations", "count", False, "attempts the audit found breaking a rule (must be 0)"),
 )
-KPI_DEFS = KPI_DEFS + OUTBOUND_KPI_DEFS
+# Collection-strategy KPIs (issue #12); reported only by runs with a strategy, overall.
+STRATEGY_KPI_DEFS: tuple[KpiDef, ...] = (
+    KpiDef("messages_sent", "Messages sent", "count", None, "SMS, e-mails and letters sent"),
+    KpiDef("message_delivery_rate", "Message delivery rate", "ratio", True, "messages delivered / sent"),
+    KpiDef("message_response_rate", "Message response rate", "ratio", True,
+           "delivered messages answered by a call, a payment or a promise / delivered"),
+    KpiDef("opt_out_rate", "Opt-out rate", "ratio", False, "delivered messages answered by an opt-out / delivered"),
+    KpiDef("debtor_calls", "Debtor calls from messages", "count", None,
+           "identified debtors phoning the inbound line after a message"),
+    KpiDef("reach_rate", "Reach (all channels)", "ratio", True,
+           "accounts with a right-party conversation or a message response / accounts placed"),
+    KpiDef("collected_digital", "Collected through messages", "money", True,
+           "link payments and kept portal promises"),
+    KpiDef("collected_self_cure", "Collected by self-cure", "money", None, "payments without any contact"),
+    KpiDef("challenger_recovery_gain", "Challenger − champion recovery", "ratio", True,
+           "recovery rate of the challenger's accounts − the champion's (same run: common random numbers)"),
+)
+KPI_DEFS = KPI_DEFS + OUTBOUND_KPI_DEFS + STRATEGY_KPI_DEFS
 KPI_BY_KEY: dict[str, KpiDef] = {k.key: k for k in KPI_DEFS}
 
 CURRENCY_SYMBOLS: dict[str, str] = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "BRL": "R$"}
@@ -361,7 +379,30 @@ def overall(result: RunResult) -> dict[str, float]:
         kpis["violations"] = float(result.outbound.violations.sum())
     kpis.update({k: float(v[0]) for k, v in _workforce_kpis(result, np.array([0])).items()})
     kpis["stress_p90"] = histogram_quantile(result.workforce.stress_histogram, 0.9)
+    if result.strategy is not None:
+        kpis.update(strategy_kpis(result))
     return kpis
+
+
+def strategy_kpis(result: RunResult) -> dict[str, float]:
+    """The collection strategy's KPIs over the run (see `STRATEGY_KPI_DEFS`)."""
+    s = result.strategy
+    assert s is not None
+    sent, delivered = float(s.sent.sum()), float(s.delivered.sum())
+    answered = s.responses.sum(axis=(0, 1))
+    accounts = float(s.path_accounts.sum() + s.untreated)
+    arm_rate = ratio(s.arm_collected, s.arm_balance)
+    return {
+        "messages_sent": sent,
+        "message_delivery_rate": float(ratio(np.array(delivered), np.array(sent))),
+        "message_response_rate": float(ratio(np.array(answered[:3].sum()), np.array(delivered))),
+        "opt_out_rate": float(ratio(np.array(answered[3]), np.array(delivered))),
+        "debtor_calls": float(s.debtor_calls.sum()),
+        "reach_rate": float(ratio(np.array(float(s.path_rpc_accounts.sum())), np.array(accounts))),
+        "collected_digital": float(s.collected[[0, 2]].sum()),
+        "collected_self_cure": float(s.collected[1].sum()),
+        "challenger_recovery_gain": float(arm_rate[1] - arm_rate[0]) if s.arm_accounts.min() > 0 else math.nan,
+    }
 
 
 def outbound_by_segment(result: RunResult) -> dict[str, np.ndarray]:

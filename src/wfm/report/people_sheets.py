@@ -135,7 +135,7 @@ def _weekly_table(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 COST_LABELS = {"wages": "Wages", "bonuses": "Bonuses", "telephony": "Telephony", "dialer": "Dialer seats",
-               "hiring": "Hiring", "overhead": "Overhead"}
+               "hiring": "Hiring", "overhead": "Overhead", "messages": "Messages"}
 
 
 def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:

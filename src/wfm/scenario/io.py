@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from wfm.scenario.model import Scenario
 from wfm.scenario.outbound import Portfolio
 from wfm.scenario.portfolio_file import PortfolioError, read_portfolio
+from wfm.scenario.strategy import Strategy
 from wfm.scenario.units import format_time_of_day
 
 DEFAULT_SCENARIO_NAME = "baseline.toml"
@@ -353,6 +354,21 @@ def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
         portfolio["imported"] = portfolio["imported"].records()  # inline accounts, one table row each
 
 
+def _strategy_to_toml_data(data: dict[str, Any]) -> None:
+    """Write the strategy only when it differs from the default (files from before strategies stay as they were)."""
+    strategy = data.pop("strategy")
+    if strategy == Strategy().model_dump(mode="python"):
+        return
+    for channel in strategy["channels"].values():
+        window = channel.pop("window")
+        if window is not None:
+            channel["window"] = {"start": format_time_of_day(window["start"]), "end": format_time_of_day(window["end"])}
+    for path in strategy["paths"]:
+        if path["balance_max"] is None:
+            del path["balance_max"]
+    data["strategy"] = strategy
+
+
 def scenario_to_toml(scenario: Scenario) -> str:
     """Serialise a scenario to TOML text that `parse_scenario` reads back to an equal Scenario.
 
@@ -374,6 +390,7 @@ def scenario_to_toml(scenario: Scenario) -> str:
     targets = {key: value for key, value in data.pop("targets").items() if value is not None}
     if targets:  # only the targets set; none written is none set
         data["targets"] = targets
+    _strategy_to_toml_data(data)
     lines: list[str] = [f"# {scenario.name}", "# Written by wfm; every key is documented in scenarios/baseline.toml."]
     _emit_table(lines, "", data)
     return "\n".join(lines) + "\n"
