@@ -269,3 +269,30 @@ def test_a_strategy_survives_a_save_and_load_and_old_files_are_written_as_before
     assert again == sc and again.strategy.channels["sms"].cost == 0.07
     assert again.strategy.channels["email"] == Strategy().channels["email"]
     assert "[strategy]" not in scenario_to_toml(scenario(None))
+
+
+def test_the_strategy_sheet_shows_the_views_numbers(tmp_path: Any) -> None:
+    from openpyxl import load_workbook
+
+    from wfm.experiment import RunPlan, replicate
+    from wfm.report.excel import build_workbook
+    from wfm.views.strategy import strategy_view
+
+    sc = scenario(champion_challenger(0.5), accounts=1500)
+    summary = replicate(sc, RunPlan(3, SEED))
+    view = strategy_view(summary)
+    assert view is not None and view.challenger_gain is not None
+    gains = [(s.arm_collected[1] / s.arm_balance[1]) - (s.arm_collected[0] / s.arm_balance[0])
+             for s in (run.strategy for run in summary.runs) if s is not None]
+    assert view.challenger_gain.mean == pytest.approx(np.mean(gains))
+    assert summary.kpis["challenger_recovery_gain"].mean == pytest.approx(np.mean(gains))
+    assert sum(view.causes.values()) == pytest.approx(summary.kpis["amount_collected"].mean)
+    path = tmp_path / "strategy.xlsx"
+    build_workbook([summary], [sc]).save(path)
+    ws = load_workbook(path)["Strategy"]
+    cells = {str(c.value): c for row in ws.iter_rows() for c in row if c.value is not None}
+    sms = cells["SMS"]
+    assert ws.cell(row=sms.row, column=2).value == pytest.approx(view.channels["sent"][0])
+    assert ws.cell(row=cells["sms_first"].row, column=4).value == pytest.approx(view.paths["collected"][0])
+    assert len(ws._charts) == 2
+    assert summary.kpis["cost_messages"].mean == pytest.approx(view.channels["cost"].sum())

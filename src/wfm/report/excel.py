@@ -47,6 +47,7 @@ from wfm.report.scenario_report import (
 )
 from wfm.report.scenario_report import chart_anchors as _chart_anchors
 from wfm.report.scenario_report import label as _label
+from wfm.report.strategy_sheet import strategy_sheet
 from wfm.report.styles import (
     BAD_FILL,
     BAD_FONT,
@@ -569,11 +570,12 @@ SCENARIO_SHEETS: tuple[tuple[str, Callable[[Workbook, ScenarioReport], Worksheet
     ("Workforce", workforce_sheet),
     ("Costs", costs_sheet),
     ("Compliance", compliance_sheet),
+    ("Strategy", strategy_sheet),
 )
 # What a manager reads first comes first: the headline and the topic sheets, then the tables of
 # every KPI by day and by interval, then the inputs.
-SHEET_ORDER = ("Comparison", "Summary", "Profile", "Dialer", "Portfolio", "Costs", "Workforce", "Compliance", "Daily",
-               "Intervals", "Inputs")
+SHEET_ORDER = ("Comparison", "Summary", "Profile", "Dialer", "Portfolio", "Strategy", "Costs", "Workforce",
+               "Compliance", "Daily", "Intervals", "Inputs")
 
 
 def build_workbook(

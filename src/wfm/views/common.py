@@ -30,6 +30,10 @@ UNBOUNDED: Range = (-math.inf, math.inf)
 UNBOUNDED_RATIOS = frozenset({"attrition"})
 """Ratios that can pass 100%: annualised attrition (leavers over a year per average headcount)."""
 
+SIGNED_SHARE: Range = (-1.0, 1.0)
+SIGNED_RATIOS = frozenset({"challenger_recovery_gain"})
+"""Differences of two shares (challenger − champion recovery rate): from −100% to +100%."""
+
 MEANINGFUL_REPLICATIONS = 3
 """Fewer replications give a 95% t-interval that is mostly its t quantile (12.7 × the standard error for two)."""
 
@@ -39,6 +43,8 @@ def kpi_range(key: str, default: Range = UNBOUNDED) -> Range:
     definition = KPI_BY_KEY.get(key)
     if definition is None:
         return default
+    if key in SIGNED_RATIOS:
+        return SIGNED_SHARE
     if definition.unit == "ratio" and key not in UNBOUNDED_RATIOS:
         return SHARE
     return NON_NEGATIVE

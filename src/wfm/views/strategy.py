@@ -1,0 +1,127 @@
+"""The collection strategy's tables: channels, paths, champion against challenger, money by cause.
+
+Means over replications, as every KPI; the champion/challenger difference is paired inside
+each replication (both arms share the run's calls, agents and random numbers) and carries a
+95% interval over the replications.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wfm import kpi
+from wfm.experiment import Estimate, Summary
+from wfm.sim.collections.result import ARMS, CAUSES, RESPONSES, StrategySeries
+
+CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
+CAUSE_LABELS = {"link_payment": "Payment through a message link", "self_cure": "Self-cure (no contact)",
+                "portal_promise": "Promise through the portal, kept",
+                "inbound_promise": "Promise on a debtor's call, kept", "dialer": "Promise on a dialer call, kept"}
+
+
+def strategies(summary: Summary) -> list[StrategySeries] | None:
+    """The runs' strategy series, or None when the experiment ran no strategy."""
+    series = [run.strategy for run in summary.runs]
+    if not series or any(s is None for s in series):
+        return None
+    return [s for s in series if s is not None]
+
+
+@dataclass(frozen=True)
+class StrategyView:
+    """Everything the strategy sheet and tab show.
+
+    Attributes:
+        channels: one row per channel: sent, delivered, delivery rate, responses by kind, response
+            rate, opt-out rate, cost, cost per response (means over replications).
+        paths: one row per path: accounts, balance placed, collected, recovery rate, message cost,
+            attempts per account, reach rate, message cost per euro collected.
+        arms: one row per arm (champion, challenger) like `paths`; empty without a challenger.
+        challenger_gain: challenger − champion recovery rate, paired per replication; None without one.
+        causes: money collected per cause (dialer promises are the rest of the campaign's money).
+        sent_by_day: messages sent per day and channel, shape (channels, days).
+        debtor_calls_by_day: identified debtors' calls per day.
+        untreated: accounts in no path (mean).
+    """
+
+    channels: dict[str, np.ndarray]
+    paths: dict[str, np.ndarray]
+    arms: dict[str, np.ndarray]
+    challenger_gain: Estimate | None
+    causes: dict[str, float]
+    sent_by_day: np.ndarray
+    debtor_calls_by_day: np.ndarray
+    untreated: float
+
+
+def strategy_view(summary: Summary) -> StrategyView | None:
+    """The strategy's tables, or None without a strategy."""
+    series = strategies(summary)
+    if series is None:
+        return None
+    channels = kpi.mean_over_runs([_channel_table(s) for s in series], ("channel",))
+    paths = kpi.mean_over_runs([_group_table(s.path_names, s.path_accounts, s.path_balance, s.path_collected,
+                                             s.path_message_cost, s.path_attempts, s.path_rpc_accounts)
+                                for s in series], ("path",))
+    has_arms = all(s.arm_accounts.min() > 0 for s in series)
+    arms: dict[str, np.ndarray] = {}
+    gain = None
+    if has_arms:
+        arms = kpi.mean_over_runs([_group_table(ARMS, s.arm_accounts, s.arm_balance, s.arm_collected,
+                                                s.arm_message_cost, s.arm_attempts, None) for s in series], ("path",))
+        gain = Estimate.of([_rate(s.arm_collected[1], s.arm_balance[1]) - _rate(s.arm_collected[0], s.arm_balance[0])
+                            for s in series])
+    causes = {name: float(np.mean([s.collected[k].sum() for s in series])) for k, name in enumerate(CAUSES)}
+    campaign = [run.outbound.amount_collected.sum() for run in summary.runs if run.outbound is not None]
+    causes["dialer"] = float(np.mean(campaign)) - sum(causes.values())
+    return StrategyView(
+        channels=channels, paths=paths, arms=arms, challenger_gain=gain, causes=causes,
+        sent_by_day=np.mean([s.sent for s in series], axis=0),
+        debtor_calls_by_day=np.mean([s.debtor_calls for s in series], axis=0),
+        untreated=float(np.mean([s.untreated for s in series])),
+    )
+
+
+def _rate(num: float, den: float) -> float:
+    return float(num / den) if den > 0 else float("nan")
+
+
+def _channel_table(s: StrategySeries) -> dict[str, np.ndarray]:
+    sent = s.sent.sum(axis=1).astype(float)
+    delivered = s.delivered.sum(axis=1).astype(float)
+    responses = s.responses.sum(axis=1).astype(float)  # (channels, kinds)
+    answered = responses[:, :3].sum(axis=1)
+    cost = s.message_cost.sum(axis=1)
+    table = {
+        "channel": np.array([CHANNEL_LABELS.get(c, c) for c in s.channel_names]),
+        "sent": sent,
+        "delivered": delivered,
+        "delivery_rate": kpi.ratio(delivered, sent),
+        "response_rate": kpi.ratio(answered, delivered),
+        "opt_out_rate": kpi.ratio(responses[:, 3], delivered),
+        "cost": cost,
+        "cost_per_response": kpi.ratio(cost, answered),
+    }
+    for k, kind in enumerate(RESPONSES):
+        table[f"responses_{kind}"] = responses[:, k]
+    return table
+
+
+def _group_table(names: tuple[str, ...], accounts: np.ndarray, balance: np.ndarray, collected: np.ndarray,
+                 message_cost: np.ndarray, attempts: np.ndarray, reached: np.ndarray | None) -> dict[str, np.ndarray]:
+    accounts = accounts.astype(float)
+    table = {
+        "path": np.array(names),
+        "accounts": accounts,
+        "balance": balance.astype(float),
+        "collected": collected.astype(float),
+        "recovery_rate": kpi.ratio(collected, balance),
+        "message_cost": message_cost.astype(float),
+        "attempts_per_account": kpi.ratio(attempts, accounts),
+        "message_cost_per_euro": kpi.ratio(message_cost, collected),
+    }
+    if reached is not None:
+        table["reach_rate"] = kpi.ratio(reached, accounts)
+    return table
