@@ -296,3 +296,15 @@ def test_the_strategy_sheet_shows_the_views_numbers(tmp_path: Any) -> None:
     assert ws.cell(row=cells["sms_first"].row, column=4).value == pytest.approx(view.paths["collected"][0])
     assert len(ws._charts) == 2
     assert summary.kpis["cost_messages"].mean == pytest.approx(view.channels["cost"].sum())
+
+
+def test_the_shipped_omnichannel_scenario_compares_sms_first_with_call_first() -> None:
+    from pathlib import Path
+
+    from wfm.scenario.io import load_scenario
+
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "omnichannel.toml")
+    assert sc.strategy.enabled and (sc.strategy.champion, sc.strategy.challenger) == ("sms_first", "call_first")
+    short = sc.model_copy(update={"calendar": sc.calendar.model_copy(update={"horizon_days": 3})})
+    s = run(short, SEED).strategy
+    assert s is not None and s.arm_accounts.min() > 0 and s.sent[0].sum() > 0
