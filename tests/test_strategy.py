@@ -308,3 +308,59 @@ def test_the_shipped_omnichannel_scenario_compares_sms_first_with_call_first() -
     short = sc.model_copy(update={"calendar": sc.calendar.model_copy(update={"horizon_days": 3})})
     s = run(short, SEED).strategy
     assert s is not None and s.arm_accounts.min() > 0 and s.sent[0].sum() > 0
+
+
+# --------------------------------------------------------------------------------------------
+# Plans, settlements, reminders: hand-checkable cases (every debtor reached, promising, keeping)
+# --------------------------------------------------------------------------------------------
+
+
+def certain_debtors(offers: dict[str, Any], kept: float = 1.0, accounts: int = 60) -> Scenario:
+    """Every number live and the debtor's, every conversation a full promise kept with chance `kept`."""
+    data = tomllib.loads(default_scenario_text())
+    data["calendar"]["horizon_days"] = 30
+    data["inbound"]["enabled"] = False
+    portfolio = data["outbound"]["portfolio"]
+    portfolio.update(accounts=accounts, invalid_number_share=0.0, do_not_call_share=0.0)
+    for segment in portfolio["segments"]:
+        segment.update(contact=1.0, right_party=1.0, ptp=1.0, ptp_halflife_days=100_000, kept=kept,
+                       full_payment=1.0)
+    data["outbound"]["attempts"].update(busy=0.0, machine=0.0, live_by_hour=[1.0] * 24)
+    data["outbound"]["conversation"].update(due_days_min=3, due_days_max=5)
+    data["strategy"] = {"enabled": True, "payer_lift": 1.0, "offers": offers,
+                        "paths": [{"name": "call", "steps": [{"kind": "phone", "attempts": 20, "days": 10}]}]}
+    return scenario_from_mapping(data, "<certain debtors>")
+
+
+def test_a_plan_pays_the_balance_in_its_instalments() -> None:
+    sc = certain_debtors({"plan_share": 1.0, "plan_instalments": 3, "plan_every_days": 7})
+    result = run(sc, SEED)
+    s, out = result.strategy, result.outbound
+    assert s is not None and out is not None
+    assert s.offers["plans"] == 60 and s.offers["instalments_broken"] == 0
+    assert s.offers["instalments_kept"] == 3 * 60
+    assert out.accounts_paid_off.sum() == 60
+    assert out.amount_collected.sum() == pytest.approx(out.balance_placed, abs=0.01)
+
+
+def test_a_kept_settlement_closes_the_account_at_its_discount() -> None:
+    sc = certain_debtors({"settlement_share": 1.0, "settlement_discount": 0.25})
+    result = run(sc, SEED)
+    s, out = result.strategy, result.outbound
+    assert s is not None and out is not None
+    assert s.offers["settlements"] == 60 and out.accounts_paid_off.sum() == 60
+    collected = out.amount_collected.sum()
+    assert collected + s.discount_given == pytest.approx(out.balance_placed, abs=0.01 * 60)
+    assert collected == pytest.approx(0.75 * out.balance_placed, abs=0.01 * 60)
+
+
+def test_a_delivered_reminder_saves_its_share_of_the_promises_to_be_broken() -> None:
+    never = run(certain_debtors({"reminder": "sms", "reminder_rescue": 1.0}, kept=0.0), SEED)
+    s, out = never.strategy, never.outbound
+    assert s is not None and out is not None and s.offers["reminders"] > 0
+    # Nobody keeps a promise but the ones a delivered reminder saved: each saved promise is kept.
+    assert out.promises_kept.sum() == s.offers["rescued"] > 0
+    assert s.offers["rescued"] <= s.delivered[0].sum()
+    without = run(certain_debtors({"reminder": "sms", "reminder_rescue": 0.0}, kept=0.0), SEED)
+    assert without.strategy is not None and without.strategy.offers["rescued"] == 0
+    assert without.outbound is not None and without.outbound.promises_kept.sum() == 0

@@ -10,10 +10,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
 from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, place_chart
-from wfm.report.styles import LABEL_FONT, SUBTITLE_FONT, Column, set_print_layout, write_table
+from wfm.report.styles import LABEL_FONT, SUBTITLE_FONT, Column, Styled, set_print_layout, write_table
 from wfm.sim.collections.result import RESPONSES
 from wfm.views.common import kpi_interval
-from wfm.views.strategy import CAUSE_LABELS, CHANNEL_LABELS, strategy_view
+from wfm.views.strategy import CAUSE_LABELS, CHANNEL_LABELS, OFFER_LABELS, strategy_view
 
 GAP_ROWS = 2
 RESPONSE_LABELS = {"call": "Calls", "pay": "Link payments", "promise": "Portal promises", "opt_out": "Opt-outs"}
@@ -89,6 +89,13 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     _, cause_last = write_table(ws, cause_top, [Column("Cause", "text", 34), Column("Collected", "money", 14)],
                                 cause_rows, freeze=False, autofilter=False, currency=currency)
     row = cause_last + GAP_ROWS + 1
+    if any(view.offers.values()):
+        offer_top = _section(ws, row, "Plans, settlements and reminders")
+        offer_rows = [[OFFER_LABELS[k], Styled(v, "money" if k == "discount_given" else "number")]
+                      for k, v in view.offers.items()]
+        _, offer_last = write_table(ws, offer_top, [Column("Offer", "text", 34), Column("Mean", "number", 14)],
+                                    offer_rows, freeze=False, autofilter=False, currency=currency)
+        row = offer_last + GAP_ROWS + 1
 
     day_top = _section(ws, row, "Messages and debtor calls by day")
     start = rep.scenario.calendar.start_date

@@ -41,7 +41,7 @@ from wfm.scenario.outbound import (
     Window,
     parse_tz,
 )
-from wfm.scenario.strategy import Channel, Responses, SendingWindow, Step, Strategy, TreatmentPath
+from wfm.scenario.strategy import Channel, Offers, Responses, SendingWindow, Step, Strategy, TreatmentPath
 from wfm.scenario.targets import Targets
 from wfm.scenario.units import (  # what a consumer needs; the field types stay in units
     DAY_S,
@@ -83,6 +83,7 @@ __all__ = [
     "MAX_PHONES",
     "MINUTE_S",
     "NO_ACCOUNTS",
+    "Offers",
     "OpeningHours",
     "Outbound",
     "PRESETS",

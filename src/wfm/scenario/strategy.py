@@ -191,6 +191,32 @@ class TreatmentPath(Model):
                 and balance >= self.balance_min and (self.balance_max is None or balance < self.balance_max))
 
 
+class Offers(Model):
+    """How promises are taken under the strategy: payment plans, settlements, reminders before the due date.
+
+    Attributes:
+        plan_share: share of promises taken as a payment plan of `plan_instalments` instalments.
+        plan_instalments: instalments of a plan (the balance split evenly); each is kept or broken,
+            and a broken one ends the plan (the account follows its path's broken-promise rule).
+        plan_every_days: days between instalments.
+        settlement_share: share of full-balance promises made as a settlement: the debtor pays the
+            balance less `settlement_discount`, and a kept settlement closes the account.
+        settlement_discount: the discount of a settlement, a share of the balance.
+        reminder: channel of a reminder before each due date ("none" = no reminder).
+        reminder_days_before: days before the due date the reminder goes out.
+        reminder_rescue: share of the promises that would be broken that a delivered reminder saves.
+    """
+
+    plan_share: float = Field(default=0.0, ge=0, le=1)
+    plan_instalments: int = Field(default=3, ge=2, le=36)
+    plan_every_days: int = Field(default=30, ge=7, le=92)
+    settlement_share: float = Field(default=0.0, ge=0, le=1)
+    settlement_discount: float = Field(default=0.2, ge=0, le=0.9)
+    reminder: Literal["none", "sms", "email"] = "none"
+    reminder_days_before: int = Field(default=2, ge=1, le=30)
+    reminder_rescue: float = Field(default=0.15, ge=0, le=1)
+
+
 class Strategy(Model):
     """The collection strategy across channels; disabled, every account is dialed as the phone campaign says.
 
@@ -206,6 +232,7 @@ class Strategy(Model):
         default_payer_share: share of payers in a segment not named in `payer_share`.
         payer_lift: how many times a payer is as likely as a non-payer to promise, keep, respond and self-cure.
         self_cure_monthly: share per segment name paying in full within 30 days without any contact.
+        offers: payment plans, settlements and reminders.
     """
 
     enabled: bool = False
@@ -219,6 +246,7 @@ class Strategy(Model):
     default_payer_share: float = Field(default=0.4, gt=0, le=1)
     payer_lift: float = Field(default=3.0, ge=1, le=100)
     self_cure_monthly: dict[str, float] = Field(default_factory=dict)
+    offers: Offers = Offers()
 
     @field_validator("payer_share", "self_cure_monthly")
     @classmethod

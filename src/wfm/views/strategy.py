@@ -13,8 +13,12 @@ import numpy as np
 
 from wfm import kpi
 from wfm.experiment import Estimate, Summary
-from wfm.sim.collections.result import ARMS, CAUSES, RESPONSES, StrategySeries
+from wfm.sim.collections.result import ARMS, CAUSES, OFFER_COUNTS, RESPONSES, StrategySeries
 
+OFFER_LABELS = {"plans": "Payment plans started", "instalments_kept": "Instalments kept",
+                "instalments_broken": "Instalments broken (plan ended)", "settlements": "Settlements agreed",
+                "reminders": "Reminders sent before a due date", "rescued": "Promises a reminder saved",
+                "discount_given": "Balance written off by kept settlements"}
 CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
 CAUSE_LABELS = {"link_payment": "Payment through a message link", "self_cure": "Self-cure (no contact)",
                 "portal_promise": "Promise through the portal, kept",
@@ -44,6 +48,8 @@ class StrategyView:
         sent_by_day: messages sent per day and channel, shape (channels, days).
         debtor_calls_by_day: identified debtors' calls per day.
         untreated: accounts in no path (mean).
+        offers: payment plans, instalments kept and broken, settlements, reminders and promises
+            saved (means), with `discount_given` (balance written off by kept settlements).
     """
 
     channels: dict[str, np.ndarray]
@@ -54,6 +60,7 @@ class StrategyView:
     sent_by_day: np.ndarray
     debtor_calls_by_day: np.ndarray
     untreated: float
+    offers: dict[str, float]
 
 
 def strategy_view(summary: Summary) -> StrategyView | None:
@@ -81,6 +88,8 @@ def strategy_view(summary: Summary) -> StrategyView | None:
         sent_by_day=np.mean([s.sent for s in series], axis=0),
         debtor_calls_by_day=np.mean([s.debtor_calls for s in series], axis=0),
         untreated=float(np.mean([s.untreated for s in series])),
+        offers={**{k: float(np.mean([s.offers[k] for s in series])) for k in OFFER_COUNTS},
+                "discount_given": float(np.mean([s.discount_given for s in series]))},
     )
 
 

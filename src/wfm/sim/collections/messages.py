@@ -64,8 +64,11 @@ class Messenger:
         # account, channel, sent at, delivered: one row per message when the run records
         self.log: list[tuple[int, int, float, bool]] | None = [] if record else None
 
-    def send(self, a: int, channel: int, day: int) -> bool:
-        """Send one message of `channel` to account `a` from `day` on; False when no allowed day came."""
+    def send(self, a: int, channel: int, day: int, on_delivered: Callable[[], None] | None = None) -> bool:
+        """Send one message of `channel` to account `a` from `day` on; False when no allowed day came.
+
+        `on_delivered` is called at the instant a delivered message arrives (a reminder's effect).
+        """
         u_deliver, u_respond, z_delay, u_spread = self.rng.random(), self.rng.random(), self.rng.standard_normal(), \
             self.rng.random()
         spec = self.specs[channel]
@@ -82,11 +85,14 @@ class Messenger:
         if not delivered:
             return True
         self.delivered[channel, sent_day] += 1
+        arrives = at + spec.delivery_delay_h * HOUR_S
+        if on_delivered is not None and arrives < self.n_days * DAY_S:
+            self.env.timeout(arrives - self.env.now).callbacks.append(lambda _e: on_delivered())
         kind = self._kind(spec, self.book.lift[a], u_respond)
         if kind < 0:
             return True
         mu, sigma = self.delay[channel]
-        when = at + spec.delivery_delay_h * HOUR_S + math.exp(mu + sigma * z_delay)
+        when = arrives + math.exp(mu + sigma * z_delay)
         if when < self.n_days * DAY_S:
             wake = partial(self._responded, a, channel, sent_day, kind, when)
             self.env.timeout(when - self.env.now).callbacks.append(wake)

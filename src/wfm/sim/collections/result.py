@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -11,6 +11,8 @@ RESPONSES: tuple[str, ...] = ("call", "pay", "promise", "opt_out")
 CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise")
 """Money collected without the dialer, by cause (the dialer's kept promises are the rest of the collected)."""
 ARMS: tuple[str, ...] = ("champion", "challenger")
+OFFER_COUNTS: tuple[str, ...] = ("plans", "instalments_kept", "instalments_broken", "settlements", "reminders",
+                                 "rescued")
 MESSAGE_LOG = np.dtype([("account", np.int64), ("channel", np.int8), ("sent_s", float), ("delivered", bool)])
 
 
@@ -39,6 +41,9 @@ class StrategySeries:
             the champion's and the challenger's accounts (ARMS order); zeros without a challenger.
         untreated: accounts that entered no path.
         opted_out: accounts opted out of each channel by the end.
+        offers: counts of payment plans started, instalments kept and broken, settlements made,
+            reminders sent and promises a reminder saved (keys of `OFFER_COUNTS`).
+        discount_given: balance written off by kept settlements.
         message_log: one row per message when the run recorded (account, channel, sent_s, delivered),
             else None.
     """
@@ -66,6 +71,8 @@ class StrategySeries:
     arm_attempts: np.ndarray
     untreated: int
     opted_out: np.ndarray
+    offers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OFFER_COUNTS, 0))
+    discount_given: float = 0.0
     message_log: np.ndarray | None = None
 
     @property

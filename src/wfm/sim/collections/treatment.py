@@ -17,6 +17,7 @@ in a promise and counts as a conversation for the contact rules (Reg F's 7-day r
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import simpy
@@ -26,7 +27,7 @@ from wfm.scenario.strategy import CHANNELS, Step, Strategy
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
-from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, StrategySeries
+from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
 from wfm.sim.outbound.accounts import (
     ACTIVE,
@@ -84,6 +85,15 @@ class Treatment:
         self.reached = [False] * n
         self.collected_of = [0.0] * n
         self.promise_cause = [-1] * n  # PORTAL or INBOUND while such a promise is open
+        self.offers = spec.offers
+        self.plan_left = [0] * n  # instalments still to book after the one open
+        self.in_plan = [False] * n
+        self.settling = [False] * n  # the open promise is a discounted settlement
+        self.reminders: dict[int, list[int]] = {}
+        self.reminder_channel = CHANNELS.index(spec.offers.reminder) if spec.offers.reminder != "none" else -1
+        self.seg_kept = [s.kept for s in scenario.outbound.portfolio.segments]
+        self.offer_counts = dict.fromkeys(OFFER_COUNTS, 0)
+        self.discount_given = 0.0
         self.agenda: dict[int, list[tuple[int, int]]] = {0: []}
         for a in range(n):
             if book.status[a] == ACTIVE:
@@ -136,8 +146,12 @@ class Treatment:
     # ------------------------------------------------------------------------------------------
 
     def begin_day(self, day: int) -> None:
-        """Self-cure, then move on every account whose step ends today (after settlement, before ranking)."""
+        """Self-cure, reminders, then every account whose step ends today (after settlement, before ranking)."""
         self._self_cure(day)
+        for a in self.reminders.pop(day, []):
+            if self.book.status[a] == PROMISED:
+                self.offer_counts["reminders"] += 1
+                self.messenger.send(a, self.reminder_channel, day, partial(self._reminded, a))
         for a, version in self.agenda.pop(day, []):
             if version != self.version[a]:
                 continue
@@ -232,6 +246,8 @@ class Treatment:
     def conversation(self, a: int, result: str) -> None:
         """A right-party conversation ended: a promise holds the path, a refusal ends the phone phase."""
         self.reached[a] = True
+        if result == "ptp":
+            self._shape_promise(a)
         if result in ("ptp", "dispute"):
             self.version[a] += 1
             self.in_phone[a] = False
@@ -246,10 +262,12 @@ class Treatment:
         """A promise fell due: kept, the path goes on; broken, the account moves to the path's broken-promise path."""
         self.collected_of[a] += amount
         cause = self.promise_cause[a]
-        self.promise_cause[a] = -1
         day = int(self.env.now // DAY_S)
         if kept and cause >= 0:
             self.collected[cause, day] += amount
+        if self._offer_settled(a, kept, paid_off, day):
+            return  # the plan goes on: the next instalment is booked
+        self.promise_cause[a] = -1
         if paid_off or self.path[a] == NO_PATH:
             if self.path[a] == NO_PATH:
                 self._rest(a)
@@ -261,6 +279,82 @@ class Treatment:
             self.step[a] += 1
         self.version[a] += 1
         self._run(a, day)
+
+    # ------------------------------------------------------------------------------------------
+    # Plans, settlements, reminders
+    # ------------------------------------------------------------------------------------------
+
+    def _shape_promise(self, a: int) -> None:
+        """Turn a promise just booked into a settlement or a payment plan, as the offers say (two draws)."""
+        book, offers = self.book, self.offers
+        u_settle, u_plan = self.rng.random(), self.rng.random()
+        balance = book.balance[a]
+        full = book.promise_amount[a] >= balance - 0.005
+        if full and u_settle < offers.settlement_share:
+            book.promise_amount[a] = max(round(balance * (1.0 - offers.settlement_discount), 2), 0.01)
+            self.settling[a] = True
+            self.offer_counts["settlements"] += 1
+        elif u_plan < offers.plan_share:
+            book.promise_amount[a] = max(round(balance / offers.plan_instalments, 2), 0.01)
+            self.plan_left[a] = offers.plan_instalments - 1
+            self.in_plan[a] = True
+            self.offer_counts["plans"] += 1
+        self._remind(a)
+
+    def _remind(self, a: int) -> None:
+        """Book a reminder before the open promise's due date."""
+        if self.reminder_channel < 0:
+            return
+        due = next((d for d, accounts in self.book.due.items() if a in accounts), None)
+        if due is None:
+            return
+        when = due - self.offers.reminder_days_before
+        if when > int(self.env.now // DAY_S):
+            self.reminders.setdefault(when, []).append(a)
+
+    def _reminded(self, a: int) -> None:
+        """A reminder arrived: it saves a share of the promises that would have been broken."""
+        u = self.rng.random()
+        book = self.book
+        if book.status[a] == PROMISED and not book.promise_kept[a] and u < self.offers.reminder_rescue:
+            book.promise_kept[a] = True
+            self.offer_counts["rescued"] += 1
+
+    def _offer_settled(self, a: int, kept: bool, paid_off: bool, day: int) -> bool:
+        """A kept settlement closes the account; a plan's kept instalment books the next (True: the plan goes on)."""
+        book = self.book
+        if self.settling[a]:
+            self.settling[a] = False
+            if kept and not paid_off:  # the discount is written off: the account is settled
+                self.discount_given += book.balance[a]
+                book.balance[a] = 0.0
+                book.min_balance = 0.0
+                book.status[a] = PAID
+                self.dialer.counters.paid_off[min(day, self.n_days - 1)] += 1
+            return False
+        if not self.in_plan[a]:
+            return False
+        if not kept:
+            self.offer_counts["instalments_broken"] += 1
+            self.in_plan[a] = False
+            self.plan_left[a] = 0
+            return False
+        self.offer_counts["instalments_kept"] += 1
+        if self.plan_left[a] == 0 or paid_off:
+            self.in_plan[a] = False
+            self.plan_left[a] = 0
+            return False
+        self.plan_left[a] -= 1
+        if self.plan_left[a] == 0:  # the last instalment clears what the rounding of the others left
+            book.promise_amount[a] = book.balance[a]
+        u_kept = self.rng.random()
+        book.promise_kept[a] = u_kept < min(1.0, self.seg_kept[book.seg[a]] * book.lift[a])
+        book.status[a] = PROMISED
+        due = day + self.offers.plan_every_days
+        if due < self.n_days:
+            book.due.setdefault(due, []).append(a)
+            self._remind(a)
+        return True
 
     # ------------------------------------------------------------------------------------------
     # Responses and money without the dialer
@@ -414,5 +508,6 @@ class Treatment:
             arm_attempts=by(arm, attempts.astype(float), len(ARMS)).astype(np.int64),
             untreated=int((entry == NO_PATH).sum()),
             opted_out=np.array([int(((opted >> i) & 1).sum()) for i in range(len(CHANNELS))], dtype=np.int64),
+            offers=dict(self.offer_counts), discount_given=self.discount_given,
             message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
         )
