@@ -214,3 +214,12 @@ def test_an_infeasible_roster_names_the_binding_constraint(qtbot, planner, dialo
     assert planner.banner.text().startswith("No roster fits the constraints. ")
     assert "max_headcount of Inbound" in planner.banner.text()
     assert planner.plan_button.isEnabled() and planner.result is None
+
+
+def test_a_setting_the_forecast_refuses_is_named_in_the_window(qtbot, planner, dialogs):
+    shown = load_sample(qtbot, planner, dialogs)
+    planner.country.setCurrentText("XX")
+    with qtbot.assertNotEmitted(planner.prepared_ready), qtbot.waitSignal(planner.failed, timeout=10_000):
+        planner.refresh_button.click()
+    assert "'XX' is not a country the holidays package knows" in planner.banner.text()
+    assert planner.prepared is shown and planner.refresh_button.isEnabled() and dialogs.errors == []

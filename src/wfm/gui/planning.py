@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from wfm.execution import Backend
 from wfm.experiment import RunPlan
-from wfm.gui.dialogs import Dialogs, describe_exception
+from wfm.gui.dialogs import Dialogs, QtDialogs, describe_exception
 from wfm.gui.editor import ScenarioEditor, scenario_to_data, show_number
 from wfm.gui.formatting import format_money
 from wfm.gui.planning_views import BacktestView, CoverageView, ForecastView, RosterView, UnmetView, note_label
@@ -202,7 +202,8 @@ class PlanningWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("Plan roster from history — wfm")
         self.editor = editor
-        self.dialogs = dialogs
+        # The application's message boxes open over this window, not over the main window behind it.
+        self.dialogs: Dialogs = QtDialogs(self) if isinstance(dialogs, QtDialogs) else dialogs
         self.backend = backend
         self.status = status or (lambda _text: None)
         self.history: History | None = None
@@ -214,6 +215,7 @@ class PlanningWindow(QWidget):
         self._edited_since_accept = False
         self._applying = False
         self._sized = False
+        self._doing = ""  # the task under way, for its messages: "planning"
         self.group_rows: dict[str, GroupRow] = {}
         self.tasks = TaskRunner(self)
         self._build()
@@ -473,7 +475,7 @@ class PlanningWindow(QWidget):
             except ValueError as exc:  # the file is fine; the forecast cannot be made with these settings
                 return Loaded(source, history, None, str(exc))
 
-        self._start(job, lambda _f: f"Reading {source.name} and forecasting…")
+        self._start(job, lambda _f: f"Reading {source.name} and forecasting…", "reading the history")
 
     def update_forecast(self) -> None:
         """Forecast again from the loaded history with the current settings and scenario."""
@@ -488,7 +490,7 @@ class PlanningWindow(QWidget):
         def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> Prepared:
             return prepare(history, scenario, settings)
 
-        self._start(job, lambda _f: "Forecasting…")
+        self._start(job, lambda _f: "Forecasting…", "forecasting")
 
     def run_plan(self) -> None:
         """Forecast, roster, correct by simulation and compare, off the GUI thread (Cancel stops it)."""
@@ -507,7 +509,7 @@ class PlanningWindow(QWidget):
                 raise Cancelled()
             return make_plan(prepared, RunPlan(replications, seed, backend, progress, cancel))
 
-        self._start(job, describe_plan(settings))
+        self._start(job, describe_plan(settings), "planning")
 
     def cancel(self) -> None:
         """Stop the running task (nothing it computed is shown)."""
@@ -520,7 +522,8 @@ class PlanningWindow(QWidget):
         self.tasks.shutdown()
 
     def _start(self, job: Callable[[Callable[[float], None], Callable[[], bool]], object],
-               describe: Callable[[float], str]) -> None:
+               describe: Callable[[float], str], doing: str) -> None:
+        self._doing = doing
         self.hide_banner()
         self.progress.setValue(0)
         self.progress.show()
@@ -555,7 +558,7 @@ class PlanningWindow(QWidget):
         elif isinstance(exc, ScheduleInfeasible):
             self.show_error(f"No roster fits the constraints. {exc}")
         elif isinstance(exc, ValueError | OSError):
-            self.show_error(f"Cannot go on: {exc}")
+            self.show_error(f"{self._doing.capitalize()} stopped: {exc}")
         elif isinstance(exc, BaseException):
             text, details = describe_exception(exc)
             self.show_error(f"The planning stopped with an unexpected error: {text}")
@@ -585,9 +588,16 @@ class PlanningWindow(QWidget):
         self.history_label.setToolTip(str(loaded.path))
         self.status(f"Read {history.source}")
         if loaded.prepared is None:
+            self.prepared = self.result = None
+            for view in self._views():
+                view.clear()
+            self.headline.setText("No forecast: see the message above.")
             self.show_error(f"{history.source} was read, but the week cannot be forecast: {loaded.problem}")
             return
         self._show_prepared(loaded.prepared)
+
+    def _views(self) -> tuple[BacktestView | ForecastView | CoverageView | RosterView | UnmetView, ...]:
+        return self.backtest_view, self.forecast_view, self.coverage_view, self.roster_view, self.unmet_view
 
     def _show_prepared(self, prepared: Prepared) -> None:
         self.prepared = prepared
@@ -654,7 +664,7 @@ class PlanningWindow(QWidget):
         except ValueError as exc:
             self.show_error(f"The roster cannot be accepted: {exc}")
             return False
-        self._before_accept = copy.deepcopy(before)
+        self._before_accept = before  # the editor drops this dict for the new one: nothing edits it from here
         self._applying = True
         try:
             self.editor.replace_data(data)

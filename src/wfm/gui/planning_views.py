@@ -36,7 +36,7 @@ from wfm.gui.dashboards import DayAxis, draw_band, from_zero, label_ticks, make_
 from wfm.gui.kpi_table import left, right
 from wfm.planning.check import RosterRun
 from wfm.planning.pipeline import PlanResult, Prepared
-from wfm.planning.requirements import floor_agents
+from wfm.planning.requirements import IntervalServiceLevel, floor_agents, judged
 from wfm.planning.schedule import Schedule, days_label
 from wfm.scenario import WEEKDAYS, Scenario, format_time_of_day
 from wfm.views import Band
@@ -113,6 +113,7 @@ def table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # no padding rows
     view.setAlternatingRowColors(True)
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -187,16 +188,20 @@ class BacktestView(QWidget):
         lay.addWidget(self.verdict)
         lay.addWidget(self.plot, 1)
 
-    def show_prepared(self, prepared: Prepared) -> None:
-        """Show the backtest of a forecast (or why there is none)."""
+    def clear(self, why: str = "Load a history to see how well its forecast does on weeks held out.") -> None:
+        """Nothing to show, and why."""
         self.plot.clear()
         self.curves.clear()
+        self.heading.setText(why)
+        fill(self.table, [])
+        fit_rows(self.table)
+        self.verdict.setText("")
+
+    def show_prepared(self, prepared: Prepared) -> None:
+        """Show the backtest of a forecast (or why there is none)."""
+        self.clear(f"No backtest: {prepared.backtest_note}.")
         scored = prepared.backtest
         if scored is None:
-            self.heading.setText(f"No backtest: {prepared.backtest_note}.")
-            fill(self.table, [])
-            fit_rows(self.table)
-            self.verdict.setText("")
             return
         self.heading.setText(
             f"Each of the last {scored.weeks} week(s) of the history forecast from the weeks before it and compared "
@@ -274,6 +279,13 @@ class ForecastView(QWidget):
         lay.addWidget(self.daily, 2)
         lay.addWidget(self.intervals, 3)
 
+    def clear(self) -> None:
+        """No forecast."""
+        self.summary.setText("No forecast yet.")
+        self.daily.clear()
+        self.intervals.clear()
+        self.curves.clear()
+
     def show_prepared(self, prepared: Prepared) -> None:
         """Show the forecast week."""
         result = prepared.forecast
@@ -332,6 +344,13 @@ class CoverageView(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.agents, 1)
         lay.addWidget(self.service, 1)
+
+    def clear(self) -> None:
+        """No forecast, no requirement."""
+        self.agents.clear()
+        self.service.clear()
+        self.curves.clear()
+        self.note.setText("")
 
     def show_prepared(self, prepared: Prepared) -> None:
         """Before a roster: the Erlang A requirement beside the current roster's agents."""
@@ -491,15 +510,16 @@ class RosterView(QWidget):
         prepared, check = result.prepared, result.check
         currency = prepared.week.costs.currency
         groups = prepared.planned_groups
+        reps = check.planned.summary.replications
         rows = [self._cost_row("Planned roster", headcount(result.planned, groups), check.planned.cost,
-                               check.planned.meets_target, currency),
+                               _met(check.planned.service_level, check.target, reps), currency),
                 self._cost_row("Current roster", headcount(prepared.week, groups), check.current.cost,
-                               check.current.meets_target, currency)]
+                               _met(check.current.service_level, check.target, reps), currency)]
         if result.reference is not None:
             reference = result.reference
             rows.append(self._cost_row("Current shifts re-staffed to the target",
                                        headcount(reference.scenario, groups), reference.summary.kpis["cost_total"],
-                                       reference.met, currency))
+                                       _met(reference.service_level, check.target, reps), currency))
         fill(self.costs, rows)
         fit_rows(self.costs, width=True)
         difference = check.cost_difference
@@ -531,12 +551,24 @@ class RosterView(QWidget):
         fill(self.schedule, items)
 
     @staticmethod
-    def _cost_row(name: str, agents: int, cost: Estimate, met: bool, currency: str) -> list[QTableWidgetItem]:
-        status = left("✔ every judged interval" if met else "✘ some intervals miss")
-        background, text = MET_LOOK if met else MISSED_LOOK
+    def _cost_row(name: str, agents: int, cost: Estimate, met: tuple[int, int], currency: str
+                  ) -> list[QTableWidgetItem]:
+        good, count = met
+        ok = good == count
+        status = left(f"✔ all {count} judged intervals" if ok else f"✘ {good} of {count} judged intervals")
+        status.setToolTip("Intervals with calls in at least half the replications whose service level's lower 95% "
+                          "bound reaches the target")
+        background, text = MET_LOOK if ok else MISSED_LOOK
         status.setBackground(pg.mkColor(background))
         status.setForeground(pg.mkColor(text))
         return [left(name), right(str(agents)), right(estimate_text(cost, currency)), status]
+
+
+def _met(level: IntervalServiceLevel, target: float, replications: int) -> tuple[int, int]:
+    """Judged intervals meeting `target` at the lower end of their 95% interval, and judged intervals."""
+    ok = judged(level, replications)
+    with np.errstate(invalid="ignore"):
+        return int((ok & (level.low >= target)).sum()), int(ok.sum())
 
 
 # --------------------------------------------------------------------------------------------
@@ -556,6 +588,7 @@ class UnmetView(QWidget):
         self.table = table(["Interval", "Service level", "Lower 95%", "Required", "On the floor", "Reason",
                             "Why"], stretch=6)
         self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # rows grow to the reason wrapped (`table`)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.summary)
