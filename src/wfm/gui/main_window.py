@@ -53,6 +53,7 @@ from wfm.gui.dialogs import (
 )
 from wfm.gui.editor import ScenarioEditor, scenario_to_data
 from wfm.gui.kpi_table import KpiTable
+from wfm.gui.planning import PlanningWindow
 from wfm.gui.sections import SECTION_TABS
 from wfm.gui.sections_outbound import DialerTab
 from wfm.gui.whatif import WhatIfPanel
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self.imports = TaskRunner(self)  # apart from runs: reading a file must not cancel a simulation
         self.exports = TaskRunner(self)  # writing a workbook, off the GUI thread, beside a run
         self.portfolio_thread_bytes = PORTFOLIO_THREAD_BYTES
+        self.planning: PlanningWindow | None = None  # made on first use (`open_planning`)
         self.editor = ScenarioEditor(SECTION_TABS, scenario or default_scenario())
         self.dialer_tab = next(t for t in self.editor.section_tabs if isinstance(t, DialerTab))
         self.dialer_tab.import_requested.connect(lambda: self.import_portfolio())
@@ -313,6 +315,8 @@ class MainWindow(QMainWindow):
                                        sp.SP_DriveFDIcon, "Write the current result to an Excel workbook")
         self.act_export_cmp = self._action("Export &comparison to Excel…", lambda: self.export_excel(comparison=True),
                                            tip="Write every kept result, side by side, to one workbook")
+        self.act_plan = self._action("&Plan roster from history…", self.open_planning,
+                                     tip="Forecast an interval history, plan the shifts and prove them by simulation")
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         bar = self.menuBar()
@@ -328,6 +332,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_quit)
         run_menu = bar.addMenu("&Simulation")
         run_menu.addActions([self.act_run, self.act_stop, self.act_keep])
+        run_menu.addSeparator()
+        run_menu.addAction(self.act_plan)
 
         tools = QToolBar("Main")
         tools.setObjectName("main-toolbar")
@@ -817,6 +823,16 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.run_cancelled.emit()
 
+    def open_planning(self) -> PlanningWindow:
+        """Show the Planning window (made on first use): history → forecast → roster → into the editor."""
+        if self.planning is None:
+            self.planning = PlanningWindow(self.editor, dialogs=self.dialogs, backend=self.backend,
+                                           status=self.show_status, parent=self)
+        self.planning.show()
+        self.planning.raise_()
+        self.planning.activateWindow()
+        return self.planning
+
     # ---- comparison and export -----------------------------------------------------------
 
     def keep_result(self) -> None:
@@ -926,6 +942,8 @@ class MainWindow(QMainWindow):
             return
         self.tasks.shutdown()
         self.imports.shutdown()
+        if self.planning is not None:
+            self.planning.shutdown()
         self.exports.shutdown(timeout_ms=10_000)  # a workbook half written is worse than a wait
         if self.stop_workers is not None:
             self.stop_workers()
