@@ -53,7 +53,7 @@ from wfm.gui.planning_views import BacktestView, CoverageView, ForecastView, Ros
 from wfm.gui.widgets import NOTICES, commit_typing, spin
 from wfm.gui.worker import TaskRunner
 from wfm.planning.history import History, HistoryError, read_history
-from wfm.planning.pipeline import PlanResult, PlanSettings, Prepared, make_plan, prepare
+from wfm.planning.pipeline import PLAN_REPLICATIONS, PlanResult, PlanSettings, Prepared, make_plan, prepare
 from wfm.planning.schedule import ScheduleInfeasible
 from wfm.scenario import Scenario
 from wfm.sim import Cancelled
@@ -391,9 +391,9 @@ class PlanningWindow(QWidget):
     def _defaults_from_scenario(self) -> None:
         scenario = self.editor.scenario
         target = scenario.inbound.service_level.target if scenario is not None else 0.8
-        reps = scenario.run.replications if scenario is not None else 5
+        reps = scenario.run.replications if scenario is not None else PLAN_REPLICATIONS
         show_number(self.target, target, 100)
-        self.replications.setValue(max(2, reps))
+        self.replications.setValue(max(PLAN_REPLICATIONS, reps))
 
     def _sync_groups(self) -> None:
         """One row per group of the editor's scenario that takes inbound calls, keeping the rows already set."""

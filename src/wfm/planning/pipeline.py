@@ -56,6 +56,8 @@ from wfm.scenario import Scenario
 
 PLANNING_DAYS = 7
 """The planning horizon: one week, the scheduler's cycle."""
+PLAN_REPLICATIONS = 10
+"""Replications per simulation a plan runs by default: a lower 95% bound from fewer is mostly its t quantile."""
 REFERENCE_ROUNDS = 3
 """Simulation rounds correcting the re-staffed current shifts (they start from the plan's corrected requirement)."""
 
