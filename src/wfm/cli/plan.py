@@ -25,7 +25,6 @@ from rich.table import Table
 from wfm.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
-    EXIT_OK,
     error,
     lit,
     load,
@@ -65,7 +64,7 @@ def add_plan_parser(parser: argparse.ArgumentParser, backends: Sequence[str]) ->
                         help="where replications run (default: processes); results are identical on all")
     parser.add_argument("--workers", type=int, help="worker processes (default: every core)")
     parser.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (implies --backend dask)")
-    parser.add_argument("--start", type=date.fromisoformat, metavar="YYYY-MM-DD",
+    parser.add_argument("--start", type=_day, metavar="YYYY-MM-DD",
                         help="first planned day (default: the Monday after the history ends)")
     parser.add_argument("--timezone", help="time zone of the export's interval starts (default: the scenario's)")
     parser.add_argument("--country", default="IT", help="ISO country of the public holidays (default: IT)")
@@ -73,18 +72,20 @@ def add_plan_parser(parser: argparse.ArgumentParser, backends: Sequence[str]) ->
     parser.add_argument("--backtest-weeks", type=int, default=PlanSettings.backtest_weeks,
                         help=f"held-out weeks scored against seasonal-naive (default: {PlanSettings.backtest_weeks};"
                              " 0 = none)")
-    parser.add_argument("--groups", help="groups to roster, comma-separated (default: every group taking inbound"
-                                         " calls); the others keep their shifts")
+    parser.add_argument("--groups", metavar="GROUP[,GROUP]",
+                        help="groups to roster, comma-separated (default: every group taking inbound calls); the"
+                             " others keep their shifts")
     parser.add_argument("--min-headcount", action="append", metavar="GROUP=N", help="fewest agents of a group")
     parser.add_argument("--max-headcount", action="append", metavar="GROUP=N", help="most agents of a group")
     parser.add_argument("--max-part-time", action="append", metavar="GROUP=SHARE",
                         help="most part-time agents of a group, a share (0.4 or 40%%)")
-    parser.add_argument("--budget", type=float, help="most the planned groups' week may cost")
+    parser.add_argument("--budget", type=float, help="most the planned groups' roster may cost a week (nominal:"
+                                                   " every shift worked)")
     parser.add_argument("--rounds", type=int, default=PlanSettings.max_rounds,
                         help=f"simulation rounds of the correction (default: {PlanSettings.max_rounds})")
     parser.add_argument("--no-reference", action="store_true",
                         help="skip re-staffing the current shifts to the target (faster; no like-for-like saving)")
-    parser.add_argument("-o", "--out", "--output", dest="output",
+    parser.add_argument("-o", "--out", "--output", dest="output", metavar="PLAN.xlsx",
                         help="the workbook, .xlsx (default: HISTORY's name + _plan.xlsx, next to it)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing workbook or scenario file")
     parser.add_argument("--save-scenario", metavar="PLANNED.toml",
@@ -94,6 +95,13 @@ def add_plan_parser(parser: argparse.ArgumentParser, backends: Sequence[str]) ->
 # --------------------------------------------------------------------------------------------
 # Checking what the planner typed
 # --------------------------------------------------------------------------------------------
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-05-04") from None
 
 
 def parse_limits(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
@@ -266,12 +274,11 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
 
     written = write_workbook(workbook, console, lambda path: write_plan_report(
         path, result, history_file=args.history, scenario_file=args.scenario, overwrite=args.force))
-    if written != EXIT_OK or planned_file is None:
-        return written
-    source_dir = Path(args.scenario).parent if args.scenario else None
-    saved = save_scenario(result.planned, planned_file, source_dir=source_dir)
-    console.print(f"Planned scenario saved to [bold]{lit(saved)}[/]")
-    return EXIT_OK
+    if planned_file is not None:  # even when the workbook could not be written: the plan took minutes to make
+        source_dir = Path(args.scenario).parent if args.scenario else None
+        saved = save_scenario(result.planned, planned_file, source_dir=source_dir)
+        console.print(f"Planned scenario saved to [bold]{lit(saved)}[/]")
+    return written
 
 
 def _read(args: argparse.Namespace, scenario: Scenario, console: Console) -> History | None:

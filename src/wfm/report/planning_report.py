@@ -131,7 +131,7 @@ def summary_sheet(wb: Workbook, plan: _Plan) -> Worksheet:
                   " replication i of each roster sees the same callers. An interval meets the target when the lower"
                   " end of its service level's 95% interval reaches it."),
         facts=[("Target", f"SL ≥ {prepared.target:.0%} in {threshold:g} s"),
-               ("Groups planned", ", ".join(prepared.planned_groups)),
+               ("Groups", ", ".join(prepared.planned_groups)),
                ("Replications", summary.replications), ("Seed", summary.seed),
                ("Limits", _limits_text(plan)), ("Budget", budget)],
     )
@@ -160,7 +160,7 @@ def summary_sheet(wb: Workbook, plan: _Plan) -> Worksheet:
                          line.judged, "yes" if line.meets_target else "no", None])
     first, last = write_table(ws, row + 1, columns, rows, autofilter=False, freeze=False, currency=plan.currency)
     _verdicts(ws, f"H{first}:H{last}")
-    chart = charts.clustered_bars("Cost of the week", Categories(ColumnRange(ws, 1, row + 1, last), ""),
+    chart = charts.clustered_bars("Cost of the week by roster", Categories(ColumnRange(ws, 1, row + 1, last), ""),
                                   [ColumnRange(ws, 3, row + 1, last)], y_title=plan.currency,
                                   y_format=plan.money(0))
     chart.legend = None
@@ -430,7 +430,7 @@ def roster_sheet(wb: Workbook, plan: _Plan) -> Worksheet:
                   " the shifts of its weekday as rostered, though nobody works them. Costs are nominal: every"
                   " rostered shift worked (the simulated cost on the Summary counts absence and closed days)."),
         facts=[("Weekly cost", f"{format_money(schedule.cost, plan.currency, 0)} nominal"), ("Solution", solved),
-               ("Templates offered", len(problem.templates)), ("Solve time", f"{schedule.seconds:.1f} s")],
+               ("Templates", f"{len(problem.templates)} offered"), ("Solve time", f"{schedule.seconds:.1f} s")],
     )
     row = top
     _label(ws, row, "Groups")
