@@ -266,8 +266,8 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     except ScheduleInfeasible as exc:
         error(console, f"No roster is possible: {exc}")
         return EXIT_BAD_INPUT
-    except RuntimeError as exc:  # HiGHS found no roster in its time limit
-        error(console, f"The scheduler failed: {exc}")
+    except RuntimeError as exc:  # HiGHS found no roster in its time limit (the message says so)
+        error(console, f"The plan failed: {exc}")
         return EXIT_FAILED
     print_plan(result, console)
     from wfm.report import write_plan_report
