@@ -7,6 +7,7 @@ import textwrap
 
 from wfm import __version__
 from wfm.cli.commands import TABLE_KPIS, cmd_compare, cmd_gui, cmd_run, cmd_sweep, cmd_validate
+from wfm.cli.plan import add_plan_parser, cmd_plan
 from wfm.cli.solve import cmd_solve_pacing, cmd_solve_staffing
 from wfm.execution import BACKENDS
 from wfm.kpi import KPI_DEFS, OUTBOUND_KPI_DEFS
@@ -20,6 +21,7 @@ EXAMPLES: dict[str, str] = {
     "sweep": "wfm sweep scenarios/baseline.toml --vary 'groups[0].shifts[0].headcount=8:16:2' --kpi asa",
     "solve staffing": "wfm solve staffing scenarios/baseline.toml --group Inbound --shift Early --sl 0.8",
     "solve pacing": "wfm solve pacing scenarios/predictive.toml --values 0.01,0.02,0.03 -o reports/pacing.xlsx",
+    "plan": "wfm plan scenarios/history_sample.csv scenarios/baseline.toml --max-headcount Inbound=60 -o plan.xlsx",
     "validate": "wfm validate scenarios/baseline.toml",
     "gui": "wfm gui scenarios/baseline.toml",
 }
@@ -115,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="judge the cap on the mean drop rate instead of its 95%% CI upper end")
     _add_experiment_options(p_pace)
     p_pace.set_defaults(func=cmd_solve_pacing)
+
+    p_plan = command("plan", "forecast an interval history, roster the week at the lowest cost meeting the SL"
+                             " target, prove it by simulation and write the planning workbook")
+    add_plan_parser(p_plan, BACKENDS)
+    p_plan.set_defaults(func=cmd_plan)
 
     p_val = command("validate", "check a scenario file and list every problem")
     p_val.add_argument("scenario", help="scenario TOML file")

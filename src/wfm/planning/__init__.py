@@ -11,6 +11,8 @@ One module per step:
     schedule      shift scheduling as an integer program (HiGHS), breaks placed by rule
     roster        the chosen roster into the scenario's groups and shifts
     check         the planned roster beside the current one, simulated on common random numbers
+    pipeline      the whole loop: prepare (forecast, backtest, Erlang A), make_plan (roster, correct, prove)
+    tables        what the front ends show of a plan: the rosters' costs and intervals met, the shifts chosen
 """
 
 from wfm.planning.check import PlanCheck, RosterRun, check_plan, run_roster
