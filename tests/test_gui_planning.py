@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import QSettings
 
 from gui_support import ScriptedDialogs
@@ -110,7 +111,8 @@ def test_loading_the_sample_shows_the_forecast_and_the_backtest_prepare_computes
 
 
 def test_a_plan_runs_off_the_gui_thread_and_its_roster_goes_into_the_editor_undoably(qtbot, window, planner,
-                                                                                      dialogs, inbound_only):
+                                                                                      dialogs, inbound_only,
+                                                                                      tmp_path):
     load_sample(qtbot, planner, dialogs)
     small_plan(planner)
     result = run_plan(qtbot, planner)
@@ -125,6 +127,14 @@ def test_a_plan_runs_off_the_gui_thread_and_its_roster_goes_into_the_editor_undo
     _, floor = planner.coverage_view.curves["planned_floor"].getData()
     np.testing.assert_allclose(floor, result.check.planned.floor.ravel())
     assert planner.unmet_view.table.rowCount() == len(result.correction.unmet)
+
+    # The plan's workbook, written off the GUI thread where the planner chose.
+    dialogs.next_save = tmp_path / "week_plan"
+    planner.export_plan()
+    qtbot.waitUntil(lambda: not planner.tasks.busy, timeout=30_000)
+    written = tmp_path / "week_plan.xlsx"
+    assert written.exists() and str(written) in planner.banner.text()
+    assert "Roster" in load_workbook(written).sheetnames
 
     # Accept without the forecast week (the default answer): only the planned groups' shifts change.
     dialogs.confirm_answer = False

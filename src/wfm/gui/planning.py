@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from wfm.execution import Backend
 from wfm.experiment import RunPlan
-from wfm.gui.dialogs import Dialogs, QtDialogs, describe_exception
+from wfm.gui.dialogs import EXCEL_FILTER, Dialogs, QtDialogs, describe_exception
 from wfm.gui.editor import ScenarioEditor, scenario_to_data, show_number
 from wfm.gui.formatting import format_money
 from wfm.gui.planning_views import BacktestView, CoverageView, ForecastView, RosterView, UnmetView, note_label
@@ -73,6 +73,13 @@ BANNER_STYLE = {"error": "background: #fde7e9; color: #9c0006; padding: 6px; bor
                 "done": "background: #e6f4ea; color: #1b5e20; padding: 6px; border-radius: 3px;"}
 PLANNING_SIZE = (1340, 740)
 """The window's size before it is fitted to the screen: a 1366×768 laptop shows it whole."""
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A plan workbook written (the export task's result)."""
+
+    path: Path
 
 
 @dataclass(frozen=True)
@@ -352,10 +359,14 @@ class PlanningWindow(QWidget):
         self.undo_button = QPushButton("Undo accept")
         self.undo_button.setToolTip("Put back the scenario as it was before the roster was accepted")
         self.undo_button.clicked.connect(self.undo_accept)
+        self.export_button = QPushButton("Export to Excel…")
+        self.export_button.setToolTip("Write the plan's workbook: forecast, requirement, roster, intervals, inputs")
+        self.export_button.clicked.connect(lambda: self.export_plan())
         self.headline = note_label("Load a history to start.")
         self.headline.setStyleSheet("font-weight: bold;")
         row = QHBoxLayout()
         row.addWidget(self.headline, 1)
+        row.addWidget(self.export_button)
         row.addWidget(self.accept_button)
         row.addWidget(self.undo_button)
         self.backtest_view = BacktestView()
@@ -511,6 +522,39 @@ class PlanningWindow(QWidget):
 
         self._start(job, describe_plan(settings), "planning")
 
+    def export_plan(self, path: Path | None = None) -> None:
+        """Write the plan's workbook (`wfm.report.planning_report`) off the GUI thread; never over a file unasked."""
+        result = self.result
+        if result is None or self.tasks.busy:
+            return
+        if path is None:
+            folder = self.history_path.parent if self.history_path is not None else Path.cwd()
+            stem = self.history_path.stem if self.history_path is not None else "plan"
+            chosen = self.dialogs.save_path("Export plan to Excel", str(folder / f"{stem}_plan.xlsx"), EXCEL_FILTER)
+            if chosen is None:
+                return
+            path = Path(chosen)
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        overwrite = False
+        if path.exists():
+            if not self.dialogs.confirm("Replace workbook?", f"{path} already exists. Replace it?"):
+                return
+            overwrite = True
+        history_file = self.history_path
+        target = path
+
+        def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> Exported:
+            from wfm.report import ReportError, write_plan_report
+
+            try:
+                return Exported(Path(write_plan_report(target, result, history_file=history_file,
+                                                       overwrite=overwrite)))
+            except ReportError as exc:  # names the file and the fix: shown as it is
+                raise OSError(str(exc)) from exc
+
+        self._start(job, lambda _f: f"Writing {target.name}", "the export")
+
     def cancel(self) -> None:
         """Stop the running task (nothing it computed is shown)."""
         if self.tasks.busy:
@@ -547,6 +591,9 @@ class PlanningWindow(QWidget):
             self._show_prepared(value)
         elif isinstance(value, PlanResult):
             self._show_plan(value)
+        elif isinstance(value, Exported):
+            self.show_banner(f"Workbook written to {value.path}", "done")
+            self.status(f"Plan workbook written to {value.path}")
         self._update_actions()
 
     def _on_error(self, exc: object) -> None:
@@ -726,6 +773,7 @@ class PlanningWindow(QWidget):
         self.plan_button.setEnabled(not busy and valid and self.history is not None)
         self.cancel_button.setEnabled(busy)
         self.accept_button.setEnabled(not busy and self.result is not None)
+        self.export_button.setEnabled(not busy and self.result is not None)
         self.undo_button.setEnabled(self._before_accept is not None)
 
     def show_error(self, text: str) -> None:
