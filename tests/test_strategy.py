@@ -364,3 +364,44 @@ def test_a_delivered_reminder_saves_its_share_of_the_promises_to_be_broken() -> 
     without = run(certain_debtors({"reminder": "sms", "reminder_rescue": 0.0}, kept=0.0), SEED)
     assert without.strategy is not None and without.strategy.offers["rescued"] == 0
     assert without.outbound is not None and without.outbound.promises_kept.sum() == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Placements over time
+# --------------------------------------------------------------------------------------------
+
+
+def test_batches_are_worked_from_their_placement_and_return_at_the_end_of_their_term() -> None:
+    strategy = {"paths": [{"name": "call", "steps": [{"kind": "sms"}, {"kind": "phone", "attempts": 10,
+                                                                          "days": 20}]}],
+                "placements": [{"date": "2026-01-05", "share": 0.5, "name": "January"},
+                               {"date": "2026-01-12", "share": 0.5, "name": "Second week"}],
+                "placement_term_days": 6}
+    sc = scenario(strategy, accounts=1200, horizon_days=14)
+    result = run(sc, SEED, record_calls=True)
+    s, out = result.strategy, result.outbound
+    assert s is not None and out is not None and out.log is not None and s.message_log is not None
+    second = np.arange(1200) >= 600  # batches take the accounts in order
+    day = out.log.time // 86_400
+    assert not np.any(second[out.log.account] & (day < 7))  # nobody in the second batch called before it
+    sent_day = s.message_log["sent_s"] // 86_400
+    assert not np.any(second[s.message_log["account"]] & (sent_day < 7))
+    # The first batch goes back to the client after 6 days: no new call to it from day 6 on.
+    assert not np.any(~second[out.log.account] & (day >= 6))
+    assert list(s.batch_names) == ["January", "Second week"] and list(s.batch_day) == [0, 7]
+    assert s.batch_accounts.sum() == 1200 and out.accounts == 1200
+    assert s.batch_balance.sum() == pytest.approx(out.balance_placed)
+    assert s.collected_by_batch.sum() == pytest.approx(out.amount_collected.sum())
+    # Status buckets: every placed account in one bucket each week; the last row counts all of them.
+    assert s.status_by_week[0].sum() == 600 and s.status_by_week[-1].sum() == 1200
+    assert s.status_by_week[-1][-1] > 0  # returned accounts
+    assert s.roll.sum() > 0 and np.all(s.roll >= 0)
+
+
+def test_accounts_not_yet_placed_are_left_out_of_the_campaigns_totals() -> None:
+    strategy = {"paths": [{"name": "call", "steps": [{"kind": "phone", "attempts": 5, "days": 5}]}],
+                "placements": [{"date": "2026-01-05", "share": 0.7}, {"date": "2026-03-02", "share": 0.3}]}
+    result = run(scenario(strategy, accounts=1000, horizon_days=5), SEED)
+    assert result.outbound is not None and result.strategy is not None
+    assert result.outbound.accounts == 700
+    assert result.outbound.balance_placed == pytest.approx(result.strategy.batch_balance[0].sum())

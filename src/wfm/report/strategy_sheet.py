@@ -13,7 +13,14 @@ from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, place_cha
 from wfm.report.styles import LABEL_FONT, SUBTITLE_FONT, Column, Styled, set_print_layout, write_table
 from wfm.sim.collections.result import RESPONSES
 from wfm.views.common import kpi_interval
-from wfm.views.strategy import CAUSE_LABELS, CHANNEL_LABELS, OFFER_LABELS, strategy_view
+from wfm.views.strategy import (
+    BUCKET_LABELS,
+    CAUSE_LABELS,
+    CHANNEL_LABELS,
+    OFFER_LABELS,
+    Liquidation,
+    strategy_view,
+)
 
 GAP_ROWS = 2
 RESPONSE_LABELS = {"call": "Calls", "pay": "Link payments", "promise": "Portal promises", "opt_out": "Opt-outs"}
@@ -97,6 +104,8 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                                     offer_rows, freeze=False, autofilter=False, currency=currency)
         row = offer_last + GAP_ROWS + 1
 
+    row = _liquidation(ws, row, view.liquidation, currency)
+
     day_top = _section(ws, row, "Messages and debtor calls by day")
     start = rep.scenario.calendar.start_date
     n_days = view.sent_by_day.shape[1]
@@ -115,3 +124,28 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     place_chart(ws, chart, day_top, day_last, len(day_columns))
     set_print_layout(ws, title_rows=f"{top}:{top}")
     return ws
+
+
+def _liquidation(ws: Worksheet, row: int, liq: Liquidation, currency: str) -> int:
+    """Liquidation curves by week on book (per batch and segment) and the week-on-week roll; the next free row."""
+    step = 30 if len(liq.days_on_book) >= 90 else 7
+    unit = "Months" if step == 30 else "Weeks"
+    points = list(range(step - 1, len(liq.days_on_book), step)) or [len(liq.days_on_book) - 1]
+    names = [*liq.by_batch, *(f"Segment {k}" for k in liq.by_segment)]
+    curves = [*liq.by_batch.values(), *liq.by_segment.values()]
+    top = _section(ws, row, f"Liquidation: share of the placed balance collected by {unit.lower()} on book")
+    columns = [Column(f"{unit} on book", "count", 10), *(Column(n, "ratio", 12) for n in names)]
+    rows = [[(d + 1) // step, *(float(c[d]) if d < len(c) else None for c in curves)] for d in points]
+    _, last = write_table(ws, top, columns, rows, freeze=False, autofilter=False, currency=currency)
+    chart = charts.lines_chart(
+        "Liquidation curve", charts.Categories(ColumnRange(ws, 1, top, last), f"{unit} on book"),
+        [ColumnRange(ws, 2 + j, top, last) for j in range(len(names))],
+        y_title="Collected / balance placed", y_format="0.0%")
+    row = place_chart(ws, chart, top, last, len(columns)) + GAP_ROWS
+
+    roll_top = _section(ws, row, "Roll between status buckets, week on week (rows: from, columns: to)")
+    labels = [BUCKET_LABELS[b] for b in liq.buckets]
+    roll_rows = [[labels[i], *(float(v) for v in liq.roll_rates[i])] for i in range(len(labels))]
+    _, roll_last = write_table(ws, roll_top, [Column("From", "text", 24), *(Column(x, "ratio", 12) for x in labels)],
+                               roll_rows, freeze=False, autofilter=False, currency=currency)
+    return roll_last + GAP_ROWS + 1

@@ -41,7 +41,16 @@ from wfm.scenario.outbound import (
     Window,
     parse_tz,
 )
-from wfm.scenario.strategy import Channel, Offers, Responses, SendingWindow, Step, Strategy, TreatmentPath
+from wfm.scenario.strategy import (
+    Channel,
+    Offers,
+    Placement,
+    Responses,
+    SendingWindow,
+    Step,
+    Strategy,
+    TreatmentPath,
+)
 from wfm.scenario.targets import Targets
 from wfm.scenario.units import (  # what a consumer needs; the field types stay in units
     DAY_S,
@@ -88,6 +97,7 @@ __all__ = [
     "Outbound",
     "PRESETS",
     "Patience",
+    "Placement",
     "Portfolio",
     "Redial",
     "Responses",

@@ -24,6 +24,7 @@ a planner can see what a better model is worth.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -191,6 +192,25 @@ class TreatmentPath(Model):
                 and balance >= self.balance_min and (self.balance_max is None or balance < self.balance_max))
 
 
+class Placement(Model):
+    """A batch of accounts placed with the center on a date.
+
+    Attributes:
+        date: the day the batch is placed (on or after the run's start; before it = at the start).
+        share: the batch's share of the portfolio's accounts (batches take the accounts in file or
+            draw order: the first share to the first batch, and so on).
+        name: how reports name the batch ("" = its date).
+    """
+
+    date: date
+    share: float = Field(gt=0, le=1)
+    name: str = ""
+
+    def label(self) -> str:
+        """The batch's name in reports."""
+        return self.name or self.date.isoformat()
+
+
 class Offers(Model):
     """How promises are taken under the strategy: payment plans, settlements, reminders before the due date.
 
@@ -233,6 +253,9 @@ class Strategy(Model):
         payer_lift: how many times a payer is as likely as a non-payer to promise, keep, respond and self-cure.
         self_cure_monthly: share per segment name paying in full within 30 days without any contact.
         offers: payment plans, settlements and reminders.
+        placements: batches placed over time (empty = every account placed on the first day).
+        placement_term_days: days an account stays on book before it returns to the client
+            (0 = for the whole run); a returned account is no longer treated.
     """
 
     enabled: bool = False
@@ -247,6 +270,20 @@ class Strategy(Model):
     payer_lift: float = Field(default=3.0, ge=1, le=100)
     self_cure_monthly: dict[str, float] = Field(default_factory=dict)
     offers: Offers = Offers()
+    placements: tuple[Placement, ...] = ()
+    placement_term_days: int = Field(default=0, ge=0, le=3650)
+
+    @field_validator("placements")
+    @classmethod
+    def _placements_add_up(cls, value: tuple[Placement, ...]) -> tuple[Placement, ...]:
+        total = sum(p.share for p in value)
+        if value and abs(total - 1.0) > 1e-6:
+            raise ValueError(f"the placements' shares add up to {total:g}; they split the portfolio, so they must"
+                             " add up to 1")
+        dates = [p.date for p in value]
+        if dates != sorted(dates):
+            raise ValueError("list the placements in date order")
+        return value
 
     @field_validator("payer_share", "self_cure_monthly")
     @classmethod

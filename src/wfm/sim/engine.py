@@ -92,6 +92,8 @@ def run(
     workforce = floor.series()
     outbound = dialer.freeze() if dialer is not None else None
     strategy = treatment.freeze() if treatment is not None else None
+    if treatment is not None and outbound is not None:
+        outbound = treatment.placed_campaign(outbound)
     by_group = ledger.group_interval_array
     available_by_group = by_group(State.IDLE) + by_group(State.BUSY) + by_group(State.DIALING)
     return RunResult(

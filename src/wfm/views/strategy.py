@@ -13,12 +13,14 @@ import numpy as np
 
 from wfm import kpi
 from wfm.experiment import Estimate, Summary
-from wfm.sim.collections.result import ARMS, CAUSES, OFFER_COUNTS, RESPONSES, StrategySeries
+from wfm.sim.collections.result import ARMS, CAUSES, OFFER_COUNTS, RESPONSES, STATUS_BUCKETS, StrategySeries
 
 OFFER_LABELS = {"plans": "Payment plans started", "instalments_kept": "Instalments kept",
                 "instalments_broken": "Instalments broken (plan ended)", "settlements": "Settlements agreed",
                 "reminders": "Reminders sent before a due date", "rescued": "Promises a reminder saved",
                 "discount_given": "Balance written off by kept settlements"}
+BUCKET_LABELS = {"not_reached": "Not reached", "reached": "Reached, open", "promised": "Promised / in a plan",
+                 "paid": "Paid or settled", "closed": "Disputed or unreachable", "returned": "Returned to client"}
 CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
 CAUSE_LABELS = {"link_payment": "Payment through a message link", "self_cure": "Self-cure (no contact)",
                 "portal_promise": "Promise through the portal, kept",
@@ -50,6 +52,7 @@ class StrategyView:
         untreated: accounts in no path (mean).
         offers: payment plans, instalments kept and broken, settlements, reminders and promises
             saved (means), with `discount_given` (balance written off by kept settlements).
+        liquidation: cumulative share of the placed balance collected by days on book.
     """
 
     channels: dict[str, np.ndarray]
@@ -61,6 +64,7 @@ class StrategyView:
     debtor_calls_by_day: np.ndarray
     untreated: float
     offers: dict[str, float]
+    liquidation: Liquidation
 
 
 def strategy_view(summary: Summary) -> StrategyView | None:
@@ -90,7 +94,84 @@ def strategy_view(summary: Summary) -> StrategyView | None:
         untreated=float(np.mean([s.untreated for s in series])),
         offers={**{k: float(np.mean([s.offers[k] for s in series])) for k in OFFER_COUNTS},
                 "discount_given": float(np.mean([s.discount_given for s in series]))},
+        liquidation=liquidation(series, segment_names(summary)),
     )
+
+
+@dataclass(frozen=True)
+class Liquidation:
+    """How fast the placed balance comes in, and how accounts move between status buckets.
+
+    Attributes:
+        days_on_book: 0, 1, … up to the longest a batch was on book in the run.
+        by_batch: per batch, the share of its placed balance collected by the end of each day on
+            book (NaN past the run's end for that batch); mean over replications.
+        by_segment: the same per segment, over the batches that had been on book that long.
+        status_by_week: placed accounts per status bucket at the start of each week (last row: the
+            run's end), mean over replications.
+        roll_rates: share of the accounts in each bucket a week that are in each bucket the next
+            (rows: from, columns: to), over every week of every replication.
+        buckets: the bucket names.
+    """
+
+    days_on_book: np.ndarray
+    by_batch: dict[str, np.ndarray]
+    by_segment: dict[str, np.ndarray]
+    status_by_week: np.ndarray
+    roll_rates: np.ndarray
+    buckets: tuple[str, ...]
+
+
+def segment_names(summary: Summary) -> tuple[str, ...]:
+    """The campaign's segment names (from the first run with a campaign)."""
+    for run in summary.runs:
+        if run.outbound is not None:
+            return run.outbound.segments.names
+    return ()
+
+
+def liquidation(series: list[StrategySeries], segments: tuple[str, ...]) -> Liquidation:
+    """Liquidation curves per batch and segment, status counts per week and roll rates (see `Liquidation`)."""
+    first = series[0]
+    n_days = first.collected_by_batch.shape[2]
+    start = first.batch_day
+    span = n_days - int(start.min()) if len(start) else 0
+    by_batch: dict[str, np.ndarray] = {}
+    for b, name in enumerate(first.batch_names):
+        curves = [_batch_curve(s, b) for s in series]
+        by_batch[name] = np.mean(curves, axis=0)
+    by_segment: dict[str, np.ndarray] = {}
+    for k, name in enumerate(segments or tuple(str(i) for i in range(first.collected_by_batch.shape[1]))):
+        by_segment[name] = np.mean([_segment_curve(s, k, span) for s in series], axis=0)
+    weeks = min(len(s.status_by_week) for s in series)
+    roll = np.sum([s.roll for s in series], axis=0).astype(float)
+    return Liquidation(
+        days_on_book=np.arange(span), by_batch={k: v[:span] for k, v in by_batch.items()}, by_segment=by_segment,
+        status_by_week=np.mean([s.status_by_week[:weeks] for s in series], axis=0),
+        roll_rates=kpi.ratio(roll, roll.sum(axis=1, keepdims=True)), buckets=STATUS_BUCKETS,
+    )
+
+
+def _batch_curve(s: StrategySeries, b: int) -> np.ndarray:
+    n_days = s.collected_by_batch.shape[2]
+    day = int(s.batch_day[b])
+    out = np.full(n_days, np.nan)
+    balance = s.batch_balance[b].sum()
+    if balance > 0:
+        out[: n_days - day] = np.cumsum(s.collected_by_batch[b].sum(axis=0)[day:]) / balance
+    return out
+
+
+def _segment_curve(s: StrategySeries, k: int, span: int) -> np.ndarray:
+    """Collected / placed by day on book over the batches on book that long (NaN when none was)."""
+    n_days = s.collected_by_batch.shape[2]
+    collected = np.zeros(span)
+    placed = np.zeros(span)
+    for b, day in enumerate(s.batch_day.tolist()):
+        length = n_days - day
+        collected[:length] += np.cumsum(s.collected_by_batch[b, k, day:])
+        placed[:length] += s.batch_balance[b, k]
+    return kpi.ratio(collected, placed)
 
 
 def _rate(num: float, den: float) -> float:

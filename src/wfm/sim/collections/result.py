@@ -11,6 +11,9 @@ RESPONSES: tuple[str, ...] = ("call", "pay", "promise", "opt_out")
 CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise")
 """Money collected without the dialer, by cause (the dialer's kept promises are the rest of the collected)."""
 ARMS: tuple[str, ...] = ("champion", "challenger")
+STATUS_BUCKETS: tuple[str, ...] = ("not_reached", "reached", "promised", "paid", "closed", "returned")
+"""Where a placed account stands, for the week-on-week roll: never reached; reached and open; promised or in
+a plan; paid off or settled; disputed or unreachable; returned to the client."""
 OFFER_COUNTS: tuple[str, ...] = ("plans", "instalments_kept", "instalments_broken", "settlements", "reminders",
                                  "rescued")
 MESSAGE_LOG = np.dtype([("account", np.int64), ("channel", np.int8), ("sent_s", float), ("delivered", bool)])
@@ -44,6 +47,14 @@ class StrategySeries:
         offers: counts of payment plans started, instalments kept and broken, settlements made,
             reminders sent and promises a reminder saved (keys of `OFFER_COUNTS`).
         discount_given: balance written off by kept settlements.
+        batch_names: the placement batches ("" placements = one batch on day 0).
+        batch_day: the run day each batch is placed.
+        batch_accounts: accounts per batch and segment, shape (batches, segments).
+        batch_balance: balance placed per batch and segment.
+        collected_by_batch: money collected per batch, segment and run day, (batches, segments, days).
+        status_by_week: placed accounts per status bucket at the start of each week (weeks, STATUS_BUCKETS),
+            the last row at the end of the run.
+        roll: week-on-week moves of placed accounts between status buckets, (from, to), summed over weeks.
         message_log: one row per message when the run recorded (account, channel, sent_s, delivered),
             else None.
     """
@@ -73,6 +84,13 @@ class StrategySeries:
     opted_out: np.ndarray
     offers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OFFER_COUNTS, 0))
     discount_given: float = 0.0
+    batch_names: tuple[str, ...] = ()
+    batch_day: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    batch_accounts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    batch_balance: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    collected_by_batch: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    status_by_week: np.ndarray = field(default_factory=lambda: np.zeros((0, len(STATUS_BUCKETS)), dtype=np.int64))
+    roll: np.ndarray = field(default_factory=lambda: np.zeros((len(STATUS_BUCKETS),) * 2, dtype=np.int64))
     message_log: np.ndarray | None = None
 
     @property

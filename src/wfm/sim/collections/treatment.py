@@ -17,6 +17,8 @@ in a promise and counts as a conversation for the contact rules (Reg F's 7-day r
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from datetime import date
 from functools import partial
 
 import numpy as np
@@ -27,7 +29,7 @@ from wfm.scenario.strategy import CHANNELS, Step, Strategy
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
-from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, StrategySeries
+from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, STATUS_BUCKETS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
 from wfm.sim.outbound.accounts import (
     ACTIVE,
@@ -37,14 +39,16 @@ from wfm.sim.outbound.accounts import (
     PAID,
     PROMISED,
     RESTING,
+    RETURNED,
     UNREACHABLE,
 )
 from wfm.sim.outbound.attempts import CALLBACK, DISPUTE, PTP, REFUSAL, conversation_result
 from wfm.sim.outbound.dialer import Dialer
+from wfm.sim.outbound.result import OutboundSeries
 from wfm.sim.sampling import draw_durations, draw_patience
 
 NO_PATH = -1
-CLOSED = (PAID, DISPUTED)
+CLOSED = (PAID, DISPUTED, RETURNED)
 NO_PHONE = (DO_NOT_CALL, UNREACHABLE)
 LATE_CALL_MEAN_S = 1800.0
 """A debtor answering a message while the line is closed calls this long (mean) after it opens."""
@@ -95,15 +99,26 @@ class Treatment:
         self.offer_counts = dict.fromkeys(OFFER_COUNTS, 0)
         self.discount_given = 0.0
         self.agenda: dict[int, list[tuple[int, int]]] = {0: []}
+        self.batch_names, self.batch_day, self.batch_of = self._batches(spec, scenario.calendar.start_date, n)
+        self.placed = [False] * n
+        self.placing: dict[int, list[int]] = {}  # day -> accounts placed that day
+        self.term = spec.placement_term_days
+        self.returning: dict[int, list[int]] = {}  # day -> accounts going back to the client
         for a in range(n):
             if book.status[a] == ACTIVE:
                 book.status[a] = RESTING
-            if self.path[a] != NO_PATH:
-                self.agenda[0].append((a, 0))
+            day = int(self.batch_day[self.batch_of[a]])
+            book.dpd[a] -= day  # days past due at placement, on the day it is placed
+            self.placing.setdefault(day, []).append(a)
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, self.n_days, rng,
                                    self._respond, record)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
         self.collected = np.zeros((len(CAUSES), self.n_days))
+        n_seg = len(segments)
+        self.collected_by_batch = np.zeros((len(self.batch_names), n_seg, self.n_days))
+        self.bucket = np.full(n, -1, dtype=np.int64)  # status bucket at the last weekly snapshot (-1: not placed)
+        self.status_by_week: list[np.ndarray] = []
+        self.roll = np.zeros((len(STATUS_BUCKETS), len(STATUS_BUCKETS)), dtype=np.int64)
         self.debtor_calls = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
@@ -147,6 +162,10 @@ class Treatment:
 
     def begin_day(self, day: int) -> None:
         """Self-cure, reminders, then every account whose step ends today (after settlement, before ranking)."""
+        self._place(day)
+        self._return(day)
+        if day % 7 == 0:
+            self._snapshot()
         self._self_cure(day)
         for a in self.reminders.pop(day, []):
             if self.book.status[a] == PROMISED:
@@ -161,6 +180,59 @@ class Treatment:
             elif self._waiting(a):
                 self.step[a] += 1
             self._run(a, day)
+
+    def _place(self, day: int) -> None:
+        """The accounts of batches placed today enter their paths (and may self-cure from now on)."""
+        for a in self.placing.pop(day, []):
+            self.placed[a] = True
+            if self.term:
+                self.returning.setdefault(day + self.term, []).append(a)
+            if self.path[a] != NO_PATH:
+                self.agenda.setdefault(day, []).append((a, self.version[a]))
+
+    def _return(self, day: int) -> None:
+        """Accounts at the end of their placement term go back to the client, open or not."""
+        book = self.book
+        for a in self.returning.pop(day, []):
+            if book.status[a] in (PAID, DISPUTED):
+                continue
+            if book.status[a] == IN_CALL:  # the attempt in hand ends the phase; the account returns tomorrow
+                self.returning.setdefault(day + 1, []).append(a)
+                continue
+            book.status[a] = RETURNED
+            book.phase_left[a] = -1
+            self.in_phone[a] = False
+            self.version[a] += 1
+
+    def _snapshot(self) -> None:
+        """Count the placed accounts per status bucket and the moves since the last snapshot."""
+        now = np.array([self._bucket(a) if self.placed[a] else -1 for a in range(len(self.placed))], dtype=np.int64)
+        self.status_by_week.append(np.bincount(now[now >= 0], minlength=len(STATUS_BUCKETS)))
+        moved = (self.bucket >= 0) & (now >= 0)
+        np.add.at(self.roll, (self.bucket[moved], now[moved]), 1)
+        self.bucket = now
+
+    def _bucket(self, a: int) -> int:
+        status = self.book.status[a]
+        if status == RETURNED:
+            return 5
+        if status == PAID:
+            return 3
+        if status in (DISPUTED, UNREACHABLE):
+            return 4
+        if status == PROMISED or self.in_plan[a]:
+            return 2
+        return 1 if self.reached[a] or self.book.had_rpc[a] else 0
+
+    @staticmethod
+    def _batches(spec: Strategy, start: date, n: int) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+        """Batch names, placement day of each batch, and each account's batch (accounts in order)."""
+        if not spec.placements:
+            return ("all",), np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+        days = np.array([max(0, (p.date - start).days) for p in spec.placements], dtype=np.int64)
+        edges = np.round(np.cumsum([p.share for p in spec.placements]) * n).astype(np.int64)
+        batch = np.searchsorted(edges, np.arange(n), side="right")
+        return tuple(p.label() for p in spec.placements), days, np.minimum(batch, len(days) - 1)
 
     def _waiting(self, a: int) -> bool:
         """Whether `a` sits on a wait step (its timer moves it on)."""
@@ -263,6 +335,7 @@ class Treatment:
         self.collected_of[a] += amount
         cause = self.promise_cause[a]
         day = int(self.env.now // DAY_S)
+        self.collected_by_batch[self.batch_of[a], self.book.seg[a], min(day, self.n_days - 1)] += amount
         if kept and cause >= 0:
             self.collected[cause, day] += amount
         if self._offer_settled(a, kept, paid_off, day):
@@ -391,6 +464,7 @@ class Treatment:
             self.in_phone[a] = False
         self.collected[cause, day] += paid
         self.collected_of[a] += paid
+        self.collected_by_batch[self.batch_of[a], book.seg[a], day] += paid
 
     def _portal_promise(self, a: int, when: float) -> None:
         status = self.book.status[a]
@@ -407,7 +481,7 @@ class Treatment:
             return
         status = self.book.status
         for a in np.flatnonzero(u < self.cure).tolist():
-            if status[a] not in CLOSED and status[a] != IN_CALL:
+            if self.placed[a] and status[a] not in CLOSED and status[a] != IN_CALL:
                 self._pay(a, self.book.balance[a], SELF_CURE)
 
     # ------------------------------------------------------------------------------------------
@@ -476,6 +550,31 @@ class Treatment:
     # Results
     # ------------------------------------------------------------------------------------------
 
+    def _by_batch_segment(self, values: np.ndarray) -> np.ndarray:
+        n_seg = self.collected_by_batch.shape[1]
+        index = self.batch_of * n_seg + self.book.pf.segment
+        return np.bincount(index, weights=values, minlength=len(self.batch_names) * n_seg).reshape(-1, n_seg)
+
+    def _weeks(self) -> np.ndarray:
+        """The weekly status counts with a last row at the end of the run."""
+        self._snapshot()
+        return np.array(self.status_by_week, dtype=np.int64).reshape(-1, len(STATUS_BUCKETS))
+
+    def placed_campaign(self, outbound: OutboundSeries) -> OutboundSeries:
+        """The campaign's portfolio totals counting only the accounts placed by the end of the run."""
+        if all(self.placed):
+            return outbound
+        pf = self.book.pf
+        placed = np.array(self.placed)
+        n_seg = len(outbound.segments.names)
+        seg = pf.segment[placed]
+        segments = replace(outbound.segments,
+                           accounts=np.bincount(seg, minlength=n_seg).astype(np.int64),
+                           balance_placed=np.bincount(seg, weights=pf.balance[placed], minlength=n_seg))
+        return replace(outbound, accounts=int(placed.sum()),
+                       callable_accounts=int((placed & ~pf.do_not_call).sum()),
+                       balance_placed=float(pf.balance[placed].sum()), segments=segments)
+
     def freeze(self) -> StrategySeries:
         """The run's strategy counters as plain arrays; money and effort by entry path and arm."""
         book, m = self.book, self.messenger
@@ -509,5 +608,9 @@ class Treatment:
             untreated=int((entry == NO_PATH).sum()),
             opted_out=np.array([int(((opted >> i) & 1).sum()) for i in range(len(CHANNELS))], dtype=np.int64),
             offers=dict(self.offer_counts), discount_given=self.discount_given,
+            batch_names=self.batch_names, batch_day=self.batch_day,
+            batch_accounts=self._by_batch_segment(np.ones(len(entry))).astype(np.int64),
+            batch_balance=self._by_batch_segment(balance), collected_by_batch=self.collected_by_batch,
+            status_by_week=self._weeks(), roll=self.roll,
             message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
         )

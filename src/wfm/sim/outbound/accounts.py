@@ -22,10 +22,11 @@ from wfm.sim.outbound.clock import LocalClock
 from wfm.sim.sampling import lognormal_params
 
 # Account status, in the order of `STATUSES`; the book keeps them as plain ints (hot path).
-# "resting": under a collection strategy, in no phone phase (a message, a wait, or the path's end).
+# Under a collection strategy: "resting" = in no phone phase (a message, a wait, the path's end, not
+# placed yet); "returned" = back with the client at the end of its placement term.
 STATUSES: tuple[str, ...] = ("active", "in_call", "promised", "paid", "do_not_call", "disputed", "unreachable",
-                             "resting")
-ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE, RESTING = range(len(STATUSES))
+                             "resting", "returned")
+ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE, RESTING, RETURNED = range(len(STATUSES))
 PAID_BELOW = 0.005  # a balance under half a cent is paid off (float residue of instalments)
 MIN_PROMISE = 0.01  # a promise is for at least one cent
 
