@@ -30,9 +30,11 @@ SMS_FIRST = [{"kind": "sms"}, {"kind": "wait", "days": 1}, {"kind": "phone", "at
 CALL_FIRST = [{"kind": "phone", "attempts": 3, "days": 2}, {"kind": "sms"}, {"kind": "wait", "days": 2}]
 
 
-def scenario(strategy: dict[str, Any] | None, *, accounts: int = 3000, **calendar: Any) -> Scenario:
+def scenario(strategy: dict[str, Any] | None, *, accounts: int = 3000, inbound: bool = True,
+             **calendar: Any) -> Scenario:
     data = tomllib.loads(default_scenario_text())
     data["outbound"]["portfolio"]["accounts"] = accounts
+    data["inbound"]["enabled"] = inbound
     data["calendar"].update(calendar)
     if strategy is not None:
         data["strategy"] = {"enabled": True, **strategy}
@@ -405,3 +407,20 @@ def test_accounts_not_yet_placed_are_left_out_of_the_campaigns_totals() -> None:
     assert result.outbound is not None and result.strategy is not None
     assert result.outbound.accounts == 700
     assert result.outbound.balance_placed == pytest.approx(result.strategy.batch_balance[0].sum())
+
+
+def test_a_better_score_is_worth_money_when_the_path_calls_only_the_best_scored() -> None:
+    """Same debtors, same staff: only the score's AUC differs (its noise and the hidden types are the same draws)."""
+    from wfm.experiment import RunPlan, paired_difference, replicate
+
+    def top_30(auc: float) -> Scenario:  # promises due within a week, so that they fall due in the run
+        base = scenario({"score_auc": auc, "paths": [
+            {"name": "best", "score_band": [0.7, 1.0], "steps": [{"kind": "phone", "attempts": 6, "days": 5}]}]},
+            accounts=2000, inbound=False, horizon_days=12)
+        conversation = base.outbound.conversation.model_copy(update={"due_days_min": 2, "due_days_max": 6})
+        return base.model_copy(update={"outbound": base.outbound.model_copy(update={"conversation": conversation})})
+
+    plan = RunPlan(3, SEED)
+    weak, strong = replicate(top_30(0.55), plan), replicate(top_30(0.85), plan)
+    gain = paired_difference(weak, strong, "recovery_rate")
+    assert gain.low > 0, gain
