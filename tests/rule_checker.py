@@ -108,7 +108,7 @@ def debtor_jurisdictions(scenario: Scenario, seed: int) -> list[str]:
 
 
 def pack_of(jurisdiction: str, by_country) -> str:
-    """The `by_country` entry that holds a debtor of `jurisdiction`: its subdivision's, its country's, or "" (presets)."""
+    """The `by_country` entry holding a debtor of `jurisdiction`: its subdivision's, its country's, or "" (presets)."""
     if not jurisdiction:
         return ""
     country, _, subdivision = jurisdiction.upper().partition("-")

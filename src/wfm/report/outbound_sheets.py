@@ -296,7 +296,8 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     rules = rep.scenario.outbound.compliance.rules()
     compliance = rep.scenario.outbound.compliance
     presets = ", ".join(compliance.presets) or "none"
-    loosened = [(f"Loosened: {rule}", f"{custom} (presets: {preset})") for rule, preset, custom in compliance.loosened()]
+    loosened = [(f"Loosened: {rule}", f"{custom} (presets: {preset})")
+                for rule, preset, custom in compliance.loosened()]
     by_country = [("Presets by jurisdiction", "; ".join(f"{name}: {', '.join(p)}"
                                                            for name, p in compliance.by_country.items()))]
     ws, top = rep.open_sheet(
@@ -318,7 +319,6 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         _status(ws, first + i, 6, counts.runs_violating[i] == 0, "0 — OK", "VIOLATED")
 
     daily = dialer_by_day(rep.summary)
-    n_days = len(daily["attempts"])
     headline, w = headline_cap(rep)
     over = int(daily["windows_over_cap"].sum())
     summary_row = last + GAP_ROWS
@@ -418,9 +418,10 @@ def pack_tables(ws: Worksheet, rep: ScenarioReport, row: int) -> int:
         _status(ws, first + k, len(columns), bool(ok), "0 — OK", "VIOLATED")
 
     rules_top = _section(ws, last + GAP_ROWS + 1, "Rules in force by jurisdiction, with their legal source")
-    rule_columns = [Column("Jurisdiction", "text", 14), Column("Rule", "text", 36), Column("Limit in force", "text", 40),
-                    Column("Legal source", "text", 50), Column("Blocked (mean)", "count", 11),
-                    Column("Violations (mean)", "number", 11), Column("Status", "text", 14)]
+    rule_columns = [Column("Jurisdiction", "text", 14), Column("Rule", "text", 36),
+                    Column("Limit in force", "text", 40), Column("Legal source", "text", 50),
+                    Column("Blocked (mean)", "count", 11), Column("Violations (mean)", "number", 11),
+                    Column("Status", "text", 14)]
     rule_rows: list[list[object]] = []
     status: list[bool] = []
     for i in shown:

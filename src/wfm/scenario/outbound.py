@@ -831,7 +831,10 @@ class Compliance(Model):
         return tuple(out)
 
     def rules(self, pack: str = DEFAULT_PACK) -> Rules:
-        """The rules in force in pack `pack` (default: `presets`'): its presets combined (strictest wins), custom keys on top."""
+        """The rules in force in pack `pack` (default: `presets`'): its presets combined, custom keys on top.
+
+        Presets combine by the strictest rule of each; a custom key replaces the presets' value.
+        """
         presets = self.pack_presets(pack)
         limits, windows = self._preset_rules(presets)
         custom = {key: value for key in Rules.model_fields

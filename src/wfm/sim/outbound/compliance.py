@@ -438,7 +438,7 @@ class Auditor:
         self.machines[(a, phone)] = self.local(self.account_zone[a], t)[0]
 
     def silence(self, a: int, t_pickup: float, t_connect: float) -> None:
-        """A live answer of `a` picked up at `t_pickup` reached an agent at `t_connect`: within its pack's 2-second rule?"""
+        """A live answer of `a` picked up at `t_pickup` reached an agent at `t_connect`: within its pack's 2 s rule?"""
         pack = self.account_pack[a]
         limit = self.pack_rules[pack].max_silence_s
         if limit and self.instant(t_connect) - self.instant(t_pickup) > limit + SILENCE_SLACK_S:

@@ -59,7 +59,7 @@ class Counters:
 
     def __init__(self, n_intervals: int, interval_s: int, n_days: int, n_segments: int, record: bool,
                  n_packs: int = 1) -> None:
-        """Counters of one run; `n_packs` rule packs each get their blocks, attempts and live answers and drops by day."""
+        """Counters of one run; each of `n_packs` rule packs gets its blocks, attempts, live answers, drops by day."""
         ni, nd = n_intervals, n_days
         self.n_intervals = ni
         self.interval_s = interval_s
@@ -167,7 +167,6 @@ class Counters:
         packs' own windows over their caps.
         """
         n_rules = len(RULES)
-        n_days = self.n_days
         caps = np.array([p.rules.drop_cap for p in packs])
         windows = np.array([p.rules.drop_window_days for p in packs], dtype=np.int64)
         pack_rates = np.vstack([window_rates(self.pack_day_live[k], self.pack_day_dropped[k], int(windows[k]))

@@ -187,6 +187,9 @@ class PackDropGuard(DropGuard):
         self.var_p = [0.0] * n
         self.credits = [0.0] * n
         self.waiting_p = [0] * n
+        self.day = -1  # the center day whose closed days `past_live`, `past_dropped` sum
+        self.past_live = [0] * n
+        self.past_dropped = [0] * n
 
     def line_out(self, line: Line, reach: float) -> None:
         """A paced line was dialed: it adds to its pack's connects to come and to the total."""
@@ -208,22 +211,36 @@ class PackDropGuard(DropGuard):
         self.var_p[p] -= line.reach * (1.0 - line.reach)
 
     def look(self, now: float, free: int, waiting: deque[Line]) -> None:
-        """Read each pack's own window and its answers waiting, and the free agents (once per pacing)."""
-        super().look(now, free, waiting)
-        day = min(int(now // DAY_S), self.counters.n_days - 1)
+        """Read each pack's own window and its answers waiting, and the free agents (once per pacing).
+
+        Asked at every pacing: the closed days of each pack's window are summed once per day
+        (`Counters.pack_window`), today's counts are read from the day lists.
+        """
+        counters = self.counters
+        day = min(int(now // DAY_S), counters.n_days - 1)
+        if day != self.day:
+            self.day = day
+            for p in range(self.n_packs):
+                window = counters.pack_window(p, day, self.windows[p])
+                self.past_live[p] = window.live - window.today
+                self.past_dropped[p] = window.dropped - counters.pack_day_dropped[p][day]
+        live, dropped, waiting_p = counters.pack_day_live, counters.pack_day_dropped, self.waiting_p
         for p in range(self.n_packs):
-            window = self.counters.pack_window(p, day, self.windows[p])
-            self.credits[p] = self.caps[p] * window.live - window.dropped
-            self.waiting_p[p] = 0
+            self.credits[p] = (self.caps[p] * (self.past_live[p] + live[p][day])
+                               - (self.past_dropped[p] + dropped[p][day]))
+            waiting_p[p] = 0
         for line in waiting:
-            self.waiting_p[self.pack[line.account]] += 1
+            waiting_p[self.pack[line.account]] += 1
+        self.free = free
+        self.waiting = len(waiting)
+        self.now = now
 
     def allows(self, reach: float) -> bool:
         """Before the account is chosen its pack is not known: the line is judged by `admits` once it is."""
         return True
 
     def admits(self, pack: int, reach: float) -> bool:
-        """Whether one more paced line of chance `reach` to a debtor of `pack` keeps every pack's window under its cap."""
+        """Whether one more paced line of chance `reach` to a debtor of `pack` keeps every pack under its cap."""
         extra = reach * (1.0 - reach)
         total = max(self.mean + reach, 0.0) + Z * math.sqrt(max(self.var + extra, 0.0))
         overflow = total - self.free if total > self.free else 0.0

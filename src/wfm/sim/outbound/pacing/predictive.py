@@ -40,7 +40,8 @@ class PredictivePacer(GuardedPacer):
     """The adaptive predictive dialer (DESIGN §4)."""
 
     def __init__(self, settings: DialerSettings, acw: Duration, talk_specs: tuple[Duration, ...],
-                 rules: Sequence[Rules], counters: Counters, guard: DropGuard, stats: LineStats, max_base: float) -> None:
+                 rules: Sequence[Rules], counters: Counters, guard: DropGuard, stats: LineStats,
+                 max_base: float) -> None:
         """`rules`: each rule pack's (the aim keeps every pack's window under its own cap)."""
         super().__init__(settings.initial_level, guard, stats, max_base)
         self.settings = settings
