@@ -22,7 +22,7 @@ from wfm.cli import EXIT_OK, main
 from wfm.experiment import RunPlan, replicate
 from wfm.report import write_report
 from wfm.scenario.io import ScenarioError, load_scenario
-from wfm.scenario.outbound import LEGAL_SOURCES, PRESETS, Compliance
+from wfm.scenario.outbound import LEGAL_SOURCES, PRESETS, Compliance, Outbound
 from wfm.sim import run
 from wfm.sim.outbound import dialer as dialer_module
 from wfm.sim.outbound import pacing
@@ -142,6 +142,17 @@ def test_the_checker_judges_each_account_by_its_own_pack() -> None:
     assert check_attempts(mixed(), SEED, ob.log, right).violations["window"] > 0  # Sunday calls to Romans
 
 
+def test_an_imported_account_keeps_its_own_country_else_takes_its_zones() -> None:
+    rows = [{"account_id": "a", "balance": 100, "dpd": 30, "segment": "all", "timezone": "Europe/London"},
+            {"account_id": "b", "balance": 100, "dpd": 30, "segment": "all", "timezone": "Europe/London",
+             "region": "US-NY"},
+            {"account_id": "c", "balance": 100, "dpd": 30, "segment": "all", "timezone": "Asia/Kolkata"}]
+    scenario = mixed(portfolio={"imported": rows, "regions": {"Europe/London": "GB"}})
+    assert account_packs(scenario, SEED) == ["GB", "US", ""]
+    packs = run(scenario, SEED).outbound.packs  # the dialer's own mapping, by the accounts it counts per pack
+    assert packs.names == PACKS and packs.accounts.tolist() == [1, 1, 1, 0, 0]
+
+
 def test_pack_lookup_by_subdivision_country_and_alias() -> None:
     compliance = Compliance(presets=["reg_f"], by_country={"uk": ["uk"], "US": ["reg_f"], "US-MA": ["reg_f", "italy"]})
     assert list(compliance.by_country) == ["GB", "US", "US-MA"]  # "uk" is the ISO code GB
@@ -171,6 +182,34 @@ def london_and_new_york(days=3):
 
 
 CAP_SEEDS = (1, 2, 3)
+
+
+def test_the_two_second_rule_holds_the_uk_debtors_only() -> None:
+    """Ofcom's 2 s count from the end of the greeting for the UK debtors; the US ones may wait 2 s after AMD's verdict.
+
+    The drop cap is loosened on purpose (and named so) for answers to wait for an agent at all. A dialer
+    that gave the UK debtors the others' wait is caught by both checks, in the UK pack.
+    """
+    scenario = outbound_scenario(
+        agents=10, days=1, mode="power", accounts=1500, shift_start="08:00", shift_h=9, timezone="America/New_York",
+        start_date="2026-03-24", open_windows=False, dialer={"lines_per_agent": 3}, amd=AMD_FAST,
+        portfolio={"timezones": {"America/New_York": 0.5, "Europe/London": 0.5},
+                   "regions": {"America/New_York": "US-NY", "Europe/London": "GB"}},
+        compliance={"presets": ["reg_f"], "by_country": {"US": ["reg_f"], "GB": ["uk"]}, "drop_cap": 0.5,
+                    "loosen": True})
+    ob, verdict = judged(scenario)
+    assert verdict.total == 0 and ob.violations.sum() == 0, verdict.examples
+    log = ob.log
+    pack = np.array(account_packs(scenario, SEED), dtype=object)[log.account]
+    talked = np.isfinite(log.connect) & np.isfinite(log.pickup)
+    silence = log.connect - log.pickup
+    assert np.max(silence[talked & (pack == "GB")]) <= 2.0 + 1e-9 < np.max(silence[talked & (pack == "US")])
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Outbound, "connect_wait_after_amd", lambda self, pack="": self.dialer.connect_wait_s)
+        ob, verdict = judged(scenario)
+    assert verdict.violations["silence"] > 0
+    assert ob.packs.violations[2, RULES.index("silence")] == verdict.violations["silence"]  # all in the GB pack
 
 
 @pytest.mark.parametrize("seed", CAP_SEEDS)
