@@ -61,31 +61,22 @@ def account_packs(compliance: Compliance, region_names: Sequence[str], region: S
     return [of_region[r] for r in region]
 
 
-def calendar_keys(pack: Sequence[int], region: Sequence[int], region_names: Sequence[str]
-                  ) -> tuple[list[tuple[int, str]], list[int]]:
-    """The distinct (pack, region name) pairs of the accounts, and each account's index into them.
-
-    A pair fixes an account's calling windows (its pack's) and its public holidays (its region's,
-    when its pack says `no_holidays`): `LocalCalendar` keeps one set of holidays per pair.
-    """
-    keys: dict[tuple[int, str], int] = {}
-    of_account = [keys.setdefault((p, region_names[r]), len(keys)) for p, r in zip(pack, region, strict=True)]
-    return list(keys) or [(0, "")], of_account
-
-
 class LocalCalendar:
     """Calling windows by local weekday and the debtors' public holidays, as plain tuples for the hot path.
 
-    Windows are per rule pack; holidays per calendar key (pack, region: `calendar_keys`): the
-    debtor's (their account's region, else their pack's `holiday_regions`), on their local date,
-    when their pack says `no_holidays`. The center's own closing days are not here (they close
-    the center: nobody works then).
+    Windows are per rule pack; holidays per calendar key, one per (pack, region): `key(pack,
+    region)` = pack × regions + region, so with one pack the key is the account's region index.
+    A debtor's holidays are their account region's (else their pack's `holiday_regions`), on
+    their local date, when their pack says `no_holidays`. The center's own closing days are not
+    here (they close the center: nobody works then).
     """
 
     def __init__(self, packs: Rules | Sequence[Rules], start: date, horizon_days: int = 0,
-                 keys: Sequence[tuple[int, str]] = ((0, ""),)) -> None:
+                 region_names: Sequence[str] = ("",)) -> None:
+        """`packs`: one set of rules for every debtor, or one per rule pack; `region_names`: the accounts' regions."""
         packs = [packs] if isinstance(packs, Rules) else list(packs)
         self.start_weekday = start.weekday()
+        self.n_regions = len(region_names)
         self.windows: list[list[tuple[int, int] | None]] = []  # by pack, by weekday
         for rules in packs:
             by_day: list[tuple[int, int] | None] = []
@@ -93,15 +84,25 @@ class LocalCalendar:
                 w = rules.windows.get(name)
                 by_day.append((int(w.start), int(w.end)) if w is not None else None)
             self.windows.append(by_day)
-        self.key_pack = [pack for pack, _ in keys]
-        self.holiday_days: list[set[int]] = []  # by calendar key: local days that are public holidays
         years = holiday_years(start, horizon_days)
-        for pack, region in keys:
-            rules = packs[pack]
-            (regions,) = debtor_regions(rules, [region])
-            dates = set().union(*(public_holidays(r, years) for r in regions)) if rules.no_holidays else set()
-            self.holiday_days.append({(h - start).days for h in dates})
+        known: dict[str, set[date]] = {}  # jurisdiction -> its holidays, looked up once
+
+        def holidays_of(regions: tuple[str, ...]) -> set[date]:
+            for r in regions:
+                if r not in known:
+                    known[r] = public_holidays(r, years)
+            return set().union(*(known[r] for r in regions))
+
+        self.holiday_days: list[set[int]] = []  # by calendar key: local days that are public holidays
+        for rules in packs:
+            for regions in debtor_regions(rules, region_names):
+                dates = holidays_of(regions) if rules.no_holidays else set()
+                self.holiday_days.append({(h - start).days for h in dates})
         self.any_holidays = any(self.holiday_days)
+
+    def key(self, pack: int, region: int) -> int:
+        """The calendar key of a debtor of rule pack `pack` and region `region` (index into the region names)."""
+        return pack * self.n_regions + region
 
     def weekday(self, local_day: int) -> int:
         """0 = Monday, for local day `local_day` counted from the run's first date."""
@@ -115,10 +116,13 @@ class LocalCalendar:
         return -1
 
     def closed_rule(self, local_day: int, local_s: float, key: int = 0) -> int:
-        """HOLIDAY or WINDOW when no call is allowed at this local time to a debtor of calendar key `key`, else -1."""
+        """HOLIDAY or WINDOW when no call is allowed at this local time to a debtor of calendar key `key`, else -1.
+
+        With one rule pack the key is the debtor's region (index into the region names).
+        """
         if local_day in self.holiday_days[key]:
             return HOLIDAY
-        return self.window_rule(local_day, local_s, self.key_pack[key])
+        return self.window_rule(local_day, local_s, key // self.n_regions)
 
 
 class PackLimits:

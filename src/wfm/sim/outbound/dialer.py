@@ -35,7 +35,7 @@ from wfm.sim.outbound.attempts import (
     Talking,
     conversation_result,
 )
-from wfm.sim.outbound.compliance import Auditor, ContactRules, LocalCalendar, account_packs, calendar_keys
+from wfm.sim.outbound.compliance import Auditor, ContactRules, LocalCalendar, account_packs
 from wfm.sim.outbound.counters import Counters
 from wfm.sim.outbound.pacing import make_pacer
 from wfm.sim.outbound.pacing.base import HELD
@@ -70,8 +70,7 @@ class Dialer:
         self.packs = spec.compliance.packs()
         pack_rules = [pack.rules for pack in self.packs]
         self.pack = account_packs(spec.compliance, pf.region_names, self.book.region)
-        keys, calendar_key = calendar_keys(self.pack, self.book.region, pf.region_names)
-        self.local_cal = LocalCalendar(pack_rules, cal.start_date, cal.horizon_days, keys)
+        self.local_cal = LocalCalendar(pack_rules, cal.start_date, cal.horizon_days, pf.region_names)
         callback_delay_s = spec.conversation.callback_delay_h * HOUR_S
         self.contact_rules = ContactRules(pack_rules, pf.size, callback_delay_s, self.pack)
         self.auditor = Auditor(self.packs, cal.start_date, cal.timezone, pf.tz_names, self.book.tz, callback_delay_s,
@@ -81,7 +80,7 @@ class Dialer:
                                  len(spec.portfolio.segments), record, len(self.packs))
         self.clock = pf.clock
         self.selector = Selector(self.book, pf.clock, self.contact_rules, self.local_cal,
-                                 self.counters.blocked, self.pack, calendar_key)
+                                 self.counters.blocked, self.pack)
         conv = spec.conversation
         total = conv.refusal + conv.dispute + conv.callback
         self.p_refusal = conv.refusal / total

@@ -28,15 +28,14 @@ class Selector:
     The rules are judged at the real instant of `now` and the debtor's local time then (`clock`).
 
     Accounts fall into groups of one time zone and one calendar key (rule pack and region:
-    `calendar_keys`): all the accounts of a group share their local time, calling window and
+    `LocalCalendar.key`): all the accounts of a group share their local time, calling window and
     holidays, so a walk works them out once per group. Blocks are counted per pack (`blocked`:
     pack p's rule r at `p * len(RULES) + r`).
     """
 
     def __init__(self, book: AccountBook, clock: LocalClock, rules: ContactRules,
-                 calendar: LocalCalendar, blocked: list[int], pack: Sequence[int] | None = None,
-                 calendar_key: Sequence[int] | None = None) -> None:
-        """`pack`, `calendar_key`: each account's rule pack and calendar key (default: 0, one pack)."""
+                 calendar: LocalCalendar, blocked: list[int], pack: Sequence[int] | None = None) -> None:
+        """`pack`: each account's rule pack (default: 0, one pack for every account)."""
         self.book = book
         self.clock = clock
         self.rules = rules
@@ -46,7 +45,7 @@ class Selector:
         self.blocked_mark = [NO_MARK] * n
         self.pack = list(pack) if pack is not None else [0] * n
         groups: dict[tuple[int, int], int] = {}
-        keys = calendar_key if calendar_key is not None else [0] * n
+        keys = [calendar.key(p, r) for p, r in zip(self.pack, book.region, strict=True)]
         self.group = [groups.setdefault((zone, key), len(groups)) for zone, key in zip(book.tz, keys, strict=True)]
         self.group_zone = [zone for zone, _ in groups]
         self.group_key = [key for _, key in groups]
