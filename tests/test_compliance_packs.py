@@ -21,7 +21,7 @@ from rule_checker import account_packs, check_attempts, pack_drop_rates
 from wfm.cli import EXIT_OK, main
 from wfm.experiment import RunPlan, replicate
 from wfm.report import write_report
-from wfm.scenario.io import ScenarioError, load_scenario
+from wfm.scenario.io import ScenarioError, load_scenario, parse_scenario, scenario_to_toml
 from wfm.scenario.outbound import LEGAL_SOURCES, PRESETS, Compliance, Outbound
 from wfm.sim import run
 from wfm.sim.outbound import dialer as dialer_module
@@ -305,6 +305,7 @@ def test_the_shipped_example_runs_lawfully_in_every_pack() -> None:
     assert all(w is not None and w.end - w.start < 86_400 for p in compliance.packs()
                for w in p.rules.windows.values() if w is not None)  # real windows, not 00:00-24:00
     assert scenario.outbound.warnings() == []
+    assert parse_scenario(scenario_to_toml(scenario)) == scenario  # by_country and regions are saved as given
     ob, verdict = judged(scenario, 1)
     assert verdict.total == 0 and ob.violations.sum() == 0, verdict.examples
     assert np.all(ob.packs.attempts[1:] >= MIN_ATTEMPTS) and np.all(ob.packs.drop_windows_over_cap == 0)
@@ -361,6 +362,13 @@ def test_the_compliance_editor_edits_the_packs(qtbot, tmp_path) -> None:
         box.textEdited.emit(box.text())
         assert editor.scenario is not None, editor.problems
         assert editor.scenario.outbound.compliance.by_country == {"US": ("reg_f",), "GB": ("uk", "reg_f")}
+        window_days = editor.field(("outbound", "compliance", "drop_window_days"))
+        window_days.check.setChecked(True)
+        window_days.spin.setValue(30)
+        assert editor.scenario is None  # 30 days loosen uk's 24 hours: an error until loosen = true
+        editor.set_value(("outbound", "compliance", "loosen"), True)
+        assert editor.scenario is not None, editor.problems
+        assert "GB: drop_window_days = 30 (presets: 1 (uk))" in tab_of(window, DialerTab).rules.text()
         box.setText("US = reg_f, XX = uk")
         box.textEdited.emit(box.text())
         assert editor.scenario is None and any("'XX' is not a country" in str(p) for p in editor.problems)

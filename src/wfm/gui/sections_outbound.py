@@ -411,5 +411,14 @@ class DialerTab(SectionTab):
             + ", ".join(days) + ".<br>"
             + (", ".join(limits) if limits else "no attempt limits")
             + f"; drop rate ≤ {rules.drop_cap:.1%} over {rules.drop_window_days} day(s)"
-            + ("; never on holidays." if rules.no_holidays else ".") + others)
+            + ("; never on holidays." if rules.no_holidays else ".") + others + self._loosened_text(scenario))
+
+    @staticmethod
+    def _loosened_text(scenario: Any) -> str:
+        """The rules `loosen = true` lets the custom keys loosen, each named with its pack (as `wfm validate` does)."""
+        loose = scenario.outbound.compliance.loosened()
+        if not loose:
+            return ""
+        return "<br><b>Loosened</b> (loosen = true): " + "; ".join(
+            f"{r.rule} = {r.custom} (presets: {r.preset})" for r in loose)
 
