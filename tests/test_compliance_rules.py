@@ -97,7 +97,7 @@ def test_silence_counts_from_the_greeting() -> None:
     assert np.nanmax(log.connect[talked] - log.pickup[talked]) <= 2.0 + 1e-9
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(Outbound, "connect_wait_after_amd", lambda self: self.dialer.connect_wait_s)
+        mp.setattr(Outbound, "connect_wait_after_amd", lambda self, pack="": self.dialer.connect_wait_s)
         ob, verdict = judged(scenario, 5)
     assert verdict.violations["silence"] > 0
     assert ob.violations[RULES.index("silence")] == verdict.violations["silence"]

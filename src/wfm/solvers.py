@@ -383,7 +383,7 @@ def solve_pacing(
         plan: replications per grid point, the seed every point shares (common random numbers).
         path: the lever (default: from the dialer mode, see `pacing_lever`).
         values: the grid (default: the lever's default grid).
-        drop_cap: largest acceptable drop rate (default: the compliance rules' cap).
+        drop_cap: largest acceptable drop rate (default: the compliance rules' cap, the lowest of the rule packs').
         conservative: judge the cap on the CI's upper end rather than the mean.
 
     Raises:
@@ -401,5 +401,6 @@ def solve_pacing(
         path, values = lever, grid
     elif path is None:
         path = pacing_lever(scenario)[0]
-    cap = scenario.outbound.compliance.rules().drop_cap if drop_cap is None else drop_cap
+    default_cap = min(pack.rules.drop_cap for pack in scenario.outbound.compliance.packs())  # every jurisdiction's
+    cap = default_cap if drop_cap is None else drop_cap
     return maximize(scenario, path, values, PACING_OBJECTIVE, Cap(PACING_CAPPED, cap, conservative), plan)

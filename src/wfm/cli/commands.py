@@ -39,7 +39,11 @@ def cmd_validate(args: argparse.Namespace, console: Console) -> int:
     console.print(f"[green]OK[/]: {lit(args.scenario)} — {lit(repr(scenario.name))}, {scenario.headcount} agents, "
                   f"{scenario.calendar.horizon_days} day(s), hash {scenario.content_hash()}")
     if scenario.outbound.enabled:
-        for rule, preset, custom in scenario.outbound.compliance.loosened():
+        compliance = scenario.outbound.compliance
+        if compliance.by_country:
+            packs = "; ".join(f"{p.label}: {', '.join(p.presets) or 'defaults'}" for p in compliance.packs())
+            console.print(f"rule packs by debtor jurisdiction: {lit(packs)}", markup=True, highlight=False)
+        for rule, preset, custom in compliance.loosened():
             console.print(f"[yellow]loosened[/] (loosen = true): {rule} = {custom}, the presets say {preset}",
                           markup=True, highlight=False)
     print_warnings(scenario, console)

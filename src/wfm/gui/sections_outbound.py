@@ -30,6 +30,7 @@ from wfm.gui.section_helpers import (
     RecordTable,
     bind_list,
     bind_mapping,
+    bind_text,
     duration_grid,
     hint,
     number,
@@ -53,6 +54,26 @@ PRESET_TEXT = {"reg_f": "US Regulation F (7 in 7 days, 08–21)", "italy": "Ital
 MODE_FIELDS = {"preview_s": ("preview",), "lines_per_agent": ("power",), "fixed_level": ("power", "predictive"),
                "initial_level": ("predictive",), "max_level": ("predictive",), "target_drop_rate": ("predictive",),
                "adapt_every_s": ("predictive",), "gain": ("predictive",)}
+
+
+
+def by_country_text(value: Any) -> str:
+    """`Compliance.by_country` as a line edit shows it: "US = reg_f, GB = uk, IT = italy + uk"."""
+    if not isinstance(value, dict):
+        return ""
+    return ", ".join(f"{country} = {' + '.join(presets) if isinstance(presets, list | tuple) else presets}"
+                     for country, presets in value.items())
+
+
+def parse_by_country(text: str) -> dict[str, list[str]]:
+    """The text of `by_country_text` back into a mapping; what is not a preset is left for validation to name."""
+    out: dict[str, list[str]] = {}
+    for part in text.replace(";", ",").split(","):
+        country, _, presets = part.partition("=")
+        if country.strip():
+            out[country.strip()] = [p.strip() for p in presets.split("+") if p.strip()]
+    return out
+
 
 SEGMENT_COLUMNS = (
     Column("share", "Share", 0.1, 100, " %", 1, 1, 100, "Share of the accounts in this segment"),
@@ -194,6 +215,12 @@ class DialerTab(SectionTab):
             self.presets[name] = check
         self._add((*COMPLIANCE, "presets"), self._load_presets)
         self.row(form, "Presets (strictest wins)", (*COMPLIANCE, "presets"), presets)
+        countries = bind_text(self, (*COMPLIANCE, "by_country"), by_country_text, parse_by_country,
+                              "The presets in force for the debtors of a jurisdiction (the account's country, or its"
+                              " time zone's region), e.g. US = reg_f, GB = uk, IT = italy + uk; others take the"
+                              " presets above")
+        countries.setPlaceholderText("empty = every debtor under the presets above")
+        self.row(form, "Presets by jurisdiction", (*COMPLIANCE, "by_country"), countries)
         form.addRow(hint("A checked rule below replaces the presets' value for that rule."))
         for key, text, box, scale in (
             ("max_attempts_7d", "Attempts per 7 days", spin(0, 1000, " attempts"), 1.0),
@@ -270,6 +297,11 @@ class DialerTab(SectionTab):
         zones.setMinimumWidth(260)
         zones.setPlaceholderText("empty = the center's time zone")
         self.row(form, "Time zones", (*PORTFOLIO, "timezones"), zones)
+        regions = bind_mapping(self, (*PORTFOLIO, "regions"),
+                               "The debtors' jurisdiction per time zone (holidays and rule pack), e.g."
+                               " America/New_York = US-NY, Europe/London = GB")
+        regions.setPlaceholderText("empty = no jurisdiction of their own")
+        self.row(form, "Jurisdiction by zone", (*PORTFOLIO, "regions"), regions)
         self.segments = RecordTable(self, "Risk segments", (*PORTFOLIO, "segments"), SEGMENT_COLUMNS, _new_segment,
                                     right, "Shares add up to 100%; PTP halves every half-life of days past due.")
 
@@ -370,9 +402,23 @@ class DialerTab(SectionTab):
             ("attempts/7 days", rules.max_attempts_7d), ("attempts/day", rules.max_attempts_day),
             ("contacts/day", rules.max_contacts_day), ("rest after RPC (days)", rules.rest_after_rpc_days),
             ("no call after a drop (h)", rules.no_redial_after_drop_h), ("gap (min)", rules.min_gap_min)) if value]
+        packs = scenario.outbound.compliance.packs()
+        others = "".join(
+            f"<br><b>{pack.label}</b> ({', '.join(pack.presets)}): drop rate ≤ {pack.rules.drop_cap:.1%} over"
+            f" {pack.rules.drop_window_days} day(s)" for pack in packs[1:])
         self.rules.setText(
-            "<b>Rules in force</b> — " + ", ".join(days) + ".<br>"
+            f"<b>Rules in force</b>{' (debtors without a jurisdiction of their own)' if others else ''} — "
+            + ", ".join(days) + ".<br>"
             + (", ".join(limits) if limits else "no attempt limits")
             + f"; drop rate ≤ {rules.drop_cap:.1%} over {rules.drop_window_days} day(s)"
-            + ("; never on holidays." if rules.no_holidays else "."))
+            + ("; never on holidays." if rules.no_holidays else ".") + others + self._loosened_text(scenario))
+
+    @staticmethod
+    def _loosened_text(scenario: Any) -> str:
+        """The rules `loosen = true` lets the custom keys loosen, each named with its pack (as `wfm validate` does)."""
+        loose = scenario.outbound.compliance.loosened()
+        if not loose:
+            return ""
+        return "<br><b>Loosened</b> (loosen = true): " + "; ".join(
+            f"{r.rule} = {r.custom} (presets: {r.preset})" for r in loose)
 

@@ -30,7 +30,7 @@ from wfm.report.styles import (
 from wfm.scenario import WEEKDAYS, format_time_of_day
 from wfm.scenario.outbound import Rules
 from wfm.sim.outbound.result import OUTCOMES, RULES
-from wfm.views.dialer import dialer_by_day, dialer_by_hour, rule_counts
+from wfm.views.dialer import dialer_by_day, dialer_by_hour, pack_counts, rule_counts
 from wfm.views.funnel import segment_funnel
 from wfm.views.recovery import portfolio_by_day
 
@@ -51,6 +51,15 @@ RULE_LABELS: dict[str, str] = {
     "redial_after_amd": "No paced redial after an AMD-detected machine (Ofcom)",
     "silence": "Live answer to an agent within the silence limit (Ofcom 2 s)",
 }
+# The `Rules` field that sets each rule of `RULES` (where `Compliance.rule_sources` finds its legal source).
+RULE_FIELDS: dict[str, str] = {
+    "window": "windows", "holiday": "no_holidays", "max_attempts_7d": "max_attempts_7d",
+    "rest_after_rpc": "rest_after_rpc_days", "max_attempts_day": "max_attempts_day",
+    "max_contacts_day": "max_contacts_day", "redial_after_drop": "no_redial_after_drop_h", "min_gap": "min_gap_min",
+    "drop_cap": "drop_cap", "redial_after_amd": "no_redial_after_amd_h", "silence": "max_silence_s",
+}
+NOT_IN_FORCE = "not in force"
+WHOLE = ", whole campaign"  # with several rule packs the Dialer sheet's window rate is the campaign's headline
 GAP_ROWS = 2  # empty rows between two tables of one sheet
 
 
@@ -61,6 +70,16 @@ def _outbound_runs(rep: ScenarioReport) -> bool:
 def _dates(rep: ScenarioReport, n_days: int) -> list[date]:
     start = rep.scenario.calendar.start_date
     return [start + timedelta(days=d) for d in range(n_days)]
+
+
+def headline_cap(rep: ScenarioReport) -> tuple[float, int]:
+    """The cap and window of the campaign-wide drop rate (`OutboundSeries.drop_rate_window`).
+
+    One rule pack: its own. Several: the lowest cap over the shortest window, the headline the
+    result keeps (each pack's own are in the Compliance sheet's table by jurisdiction).
+    """
+    packs = rep.scenario.outbound.compliance.packs()
+    return min(p.rules.drop_cap for p in packs), min(p.rules.drop_window_days for p in packs)
 
 
 def _section(ws: Worksheet, row: int, text: str) -> int:
@@ -85,7 +104,8 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         return None
     hourly, daily = dialer_by_hour(rep.summary), dialer_by_day(rep.summary)
     mode = rep.scenario.outbound.dialer.mode
-    rules = rep.scenario.outbound.compliance.rules()
+    cap_value, window_days = headline_cap(rep)
+    several = len(rep.scenario.outbound.compliance.packs()) > 1  # each jurisdiction's own: the Compliance sheet
     ws, top = rep.open_sheet(
         wb, "Dialer", "Dialer", facts=[("Dialer mode", mode)],
         subtitle=("Attempts are counted in the hour they were dialed (center time), over all days; mean over"
@@ -106,12 +126,13 @@ def dialer_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     day_top = _section(ws, last + GAP_ROWS + 1, "By day")
     n_days = len(daily["attempts"])
     dates = _dates(rep, n_days)
-    cap = np.full(n_days, rules.drop_cap)
+    cap = np.full(n_days, cap_value)
     day_columns = [Column("Date", "date", 11), Column("Weekday", "text", 11, "center"),
                    Column("Attempts", "count", 11), *outcome_columns,
                    Column("Drop rate (day)", "ratio", 10),
-                   Column(f"Drop rate ({rules.drop_window_days}-day window)", "ratio", 10),
-                   Column("Drop-rate cap", "ratio", 10), Column("Fallback attempts", "count", 10),
+                   Column(f"Drop rate ({window_days}-day window){WHOLE if several else ''}", "ratio", 10),
+                   Column("Drop-rate cap" if not several else "Lowest cap of the jurisdictions", "ratio", 10),
+                   Column("Fallback attempts", "count", 10),
                    Column("Fallback time (h)", "number", 10)]
     day_rows = [[d, WEEKDAY_LABELS[d.weekday()], daily["attempts"][i], *(daily[o][i] for o in OUTCOMES),
                  daily["drop_rate"][i], daily["drop_rate_window"][i], cap[i], daily["fallback_attempts"][i],
@@ -228,7 +249,7 @@ def _windows_text(rules: Rules) -> str:
 
 def rule_limits(rules: Rules) -> dict[str, str]:
     """The limit each rule of `RULES` sets in this scenario, in words ("not in force" when off)."""
-    off = "not in force"
+    off = NOT_IN_FORCE
     regions = ", ".join(rules.holiday_regions) or "accounts' own only"
     excluded = [what for what, counted in (("consented callbacks", rules.count_consented_calls),
                                            ("calls not connected", rules.count_unconnected_calls)) if not counted]
@@ -265,21 +286,29 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     """Blocked attempts and audit violations by rule, and the drop rate of every regulatory window.
 
     Violations must be zero: any replication with one turns its rule red. A window is red when
-    some replication's drop rate over it broke the cap.
+    some replication's drop rate over it broke the cap. Below them, each rule pack (the debtors of
+    one jurisdiction, `Compliance.by_country`) on its own: its counts and its drop rate against
+    its own cap, then the rules in force in it with their legal source (`pack_tables`).
     """
     counts = rule_counts(rep.summary) if _outbound_runs(rep) else None
     if counts is None:
         return None
     rules = rep.scenario.outbound.compliance.rules()
-    presets = ", ".join(rep.scenario.outbound.compliance.presets) or "none"
+    compliance = rep.scenario.outbound.compliance
+    presets = ", ".join(compliance.presets) or "none"
     loosened = [(f"Loosened: {rule}", f"{custom} (presets: {preset})")
-                for rule, preset, custom in rep.scenario.outbound.compliance.loosened()]
+                for rule, preset, custom in compliance.loosened()]
+    by_country = [("Presets by jurisdiction", "; ".join(f"{name}: {', '.join(p)}"
+                                                           for name, p in compliance.by_country.items()))]
     ws, top = rep.open_sheet(
-        wb, "Compliance", "Compliance", facts=[("Presets", presets)] + loosened,
+        wb, "Compliance", "Compliance", facts=[("Presets", presets)] + (by_country if compliance.by_country else [])
+        + loosened,
         subtitle=("Blocked: candidate accounts a rule kept the dialer from calling. Violations: attempts an"
                   " independent audit found breaking a rule; they must be 0. Means per replication."),
     )
-    limits = rule_limits(rules)
+    several = len(compliance.packs()) > 1
+    # With rule packs each jurisdiction has its own limits: they are listed per pack below the totals.
+    limits = {rule: "per jurisdiction (below)" for rule in RULES} if several else rule_limits(rules)
     columns = [Column("Rule", "text", 36), Column("Limit in force", "text", 40),
                Column("Blocked (mean)", "count", 12), Column("Violations (mean)", "number", 12),
                Column("Replications with violations", "integer", 13), Column("Status", "text", 14)]
@@ -290,13 +319,25 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         _status(ws, first + i, 6, counts.runs_violating[i] == 0, "0 — OK", "VIOLATED")
 
     daily = dialer_by_day(rep.summary)
-    n_days = len(daily["attempts"])
-    w = rules.drop_window_days
+    headline, w = headline_cap(rep)
     over = int(daily["windows_over_cap"].sum())
     summary_row = last + GAP_ROWS
     ws.cell(row=summary_row, column=1, value="Window-days over the cap (all replications)").font = LABEL_FONT
     _status(ws, summary_row, 2, over == 0, "0 — OK", f"{over} over the cap")
-    day_top = _section(ws, summary_row + 2, f"Drop rate over the {w}-day regulatory window ending each day")
+    if several:
+        day_last = _pack_window_table(ws, rep, summary_row + 2)
+    else:
+        day_last = _window_table(ws, rep, summary_row + 2, daily, headline, w)
+    pack_tables(ws, rep, day_last + GAP_ROWS + 1)
+    set_print_layout(ws, landscape=False, title_rows=f"{top}:{top}")
+    return ws
+
+
+def _window_table(ws: Worksheet, rep: ScenarioReport, row: int, daily: dict[str, np.ndarray], cap: float,
+                  w: int) -> int:
+    """The drop rate over the regulatory window ending each day against the cap (one rule pack); the last row."""
+    n_days = len(daily["attempts"])
+    day_top = _section(ws, row, f"Drop rate over the {w}-day regulatory window ending each day")
     day_columns = [Column("Window ends", "date", 12), Column("Window starts", "date", 12),
                    Column("Days covered", "integer", 9), Column("Drop rate (mean)", "ratio", 11),
                    Column("Highest replication", "ratio", 11), Column("Cap", "ratio", 9),
@@ -306,12 +347,97 @@ def compliance_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     for d in range(n_days):
         start = max(0, d - w + 1)
         day_rows.append([dates[d], dates[start], d - start + 1, daily["drop_rate_window"][d],
-                         daily["drop_rate_window_max"][d], rules.drop_cap, daily["windows_over_cap"][d], None])
-    day_first, _ = write_table(ws, day_top, day_columns, day_rows, freeze=False,
-                                  autofilter=False, currency=rep.currency)
+                         daily["drop_rate_window_max"][d], cap, daily["windows_over_cap"][d], None])
+    day_first, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False,
+                                      autofilter=False, currency=rep.currency)
     for d in range(n_days):
         has_rate = bool(np.isfinite(daily["drop_rate_window_max"][d]))
         _status(ws, day_first + d, 8, daily["windows_over_cap"][d] == 0 if has_rate else None,
                 "within cap", "OVER CAP")
-    set_print_layout(ws, landscape=False, title_rows=f"{top}:{top}")
-    return ws
+    return day_last
+
+
+def _pack_window_table(ws: Worksheet, rep: ScenarioReport, row: int) -> int:
+    """Each rule pack's drop rate over its own window ending each day (mean and highest replication); the last row.
+
+    A day is over the cap when some replication's window of some pack broke that pack's own cap.
+    """
+    counts = pack_counts(rep.summary)
+    if counts is None:
+        return row
+    shown = [i for i in range(len(counts.names)) if counts.accounts[i] > 0]
+    day_top = _section(ws, row, "Drop rate of each jurisdiction over its own regulatory window ending each day,"
+                                " against its own cap (mean over replications; highest replication)")
+    columns = [Column("Window ends", "date", 12)]
+    for i in shown:
+        head = f"{counts.labels[i]}: {int(counts.drop_window_days[i])} d, cap {counts.drop_cap[i]:.1%}"
+        columns += [Column(f"{head} (mean)", "ratio", 12), Column(f"{head} (highest)", "ratio", 12)]
+    columns += [Column("Windows over cap", "integer", 10), Column("Status", "text", 14)]
+    n_days = counts.drop_rate_window.shape[1]
+    dates = _dates(rep, n_days)
+    rows = []
+    for d in range(n_days):
+        rates = [v for i in shown for v in (counts.drop_rate_window[i, d], counts.drop_rate_window_high[i, d])]
+        rows.append([dates[d], *rates, int(counts.windows_over_cap_day[d]), None])
+    first, last = write_table(ws, day_top, columns, rows, freeze=False, autofilter=False, currency=rep.currency)
+    for d in range(n_days):
+        has_rate = bool(np.any(np.isfinite(counts.drop_rate_window_high[shown, d])))
+        _status(ws, first + d, len(columns), counts.windows_over_cap_day[d] == 0 if has_rate else None,
+                "within cap", "OVER CAP")
+    return last
+
+
+def pack_tables(ws: Worksheet, rep: ScenarioReport, row: int) -> int:
+    """Per rule pack: its counts and drop rate against its own cap, then its rules in force with their legal source.
+
+    The packs are the jurisdictions of `Compliance.by_country` and the default one (`presets`) of
+    the debtors without an entry; a pack no account falls in is left out (the default is kept
+    when it is the only one). Returns the last row written.
+    """
+    counts = pack_counts(rep.summary)
+    if counts is None:
+        return row
+    compliance = rep.scenario.outbound.compliance
+    shown = [i for i in range(len(counts.names)) if counts.accounts[i] > 0 or len(counts.names) == 1]
+    top = _section(ws, row, "By jurisdiction: each rule pack's debtors against their own rules and cap")
+    columns = [Column("Jurisdiction", "text", 14), Column("Presets", "text", 18), Column("Accounts", "count", 10),
+               Column("Attempts (mean)", "count", 11), Column("Blocked (mean)", "count", 11),
+               Column("Live answers (mean)", "count", 11), Column("Dropped (mean)", "number", 10),
+               Column("Drop rate (run)", "ratio", 10), Column("Highest window drop rate", "ratio", 11),
+               Column("Cap", "ratio", 9), Column("Window (days)", "integer", 9),
+               Column("Window-days over cap", "integer", 11), Column("Violations (mean)", "number", 11),
+               Column("Status", "text", 14)]
+    rows = [[counts.labels[i], ", ".join(counts.presets[i]) or "none (defaults)", counts.accounts[i],
+             counts.attempts[i], float(counts.blocked[i].sum()), counts.live[i], counts.dropped[i],
+             counts.drop_rate[i], counts.drop_rate_window_max[i], counts.drop_cap[i],
+             int(counts.drop_window_days[i]), int(counts.windows_over_cap[i]), float(counts.violations[i].sum()), None]
+            for i in shown]
+    first, last = write_table(ws, top, columns, rows, freeze=False, autofilter=False, currency=rep.currency)
+    for k, i in enumerate(shown):
+        ok = counts.windows_over_cap[i] == 0 and counts.runs_violating[i].sum() == 0
+        _status(ws, first + k, len(columns), bool(ok), "0 — OK", "VIOLATED")
+
+    rules_top = _section(ws, last + GAP_ROWS + 1, "Rules in force by jurisdiction, with their legal source")
+    rule_columns = [Column("Jurisdiction", "text", 14), Column("Rule", "text", 36),
+                    Column("Limit in force", "text", 40), Column("Legal source", "text", 50),
+                    Column("Blocked (mean)", "count", 11), Column("Violations (mean)", "number", 11),
+                    Column("Status", "text", 14)]
+    rule_rows: list[list[object]] = []
+    status: list[bool] = []
+    for i in shown:
+        name = counts.names[i]
+        limits = rule_limits(compliance.rules(name))
+        sources = compliance.rule_sources(name)
+        for r, rule in enumerate(RULES):
+            limit = limits.get(rule, "")
+            if limit == NOT_IN_FORCE and not counts.blocked[i, r] and not counts.violations[i, r]:
+                continue
+            rule_rows.append([counts.labels[i], RULE_LABELS.get(rule, rule), limit,
+                              sources.get(RULE_FIELDS[rule], "") or "-", counts.blocked[i, r],
+                              counts.violations[i, r], None])
+            status.append(counts.runs_violating[i, r] == 0)
+    rules_first, rules_last = write_table(ws, rules_top, rule_columns, rule_rows, freeze=False, autofilter=False,
+                                          currency=rep.currency)
+    for k, ok in enumerate(status):
+        _status(ws, rules_first + k, len(rule_columns), bool(ok), "0 — OK", "VIOLATED")
+    return rules_last

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from datetime import date, timedelta, timezone
+from functools import lru_cache
 from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -114,6 +116,12 @@ class Portfolio(Model):
         invalid_number_share: share of phone numbers that are disconnected or wrong.
         do_not_call_share: share of accounts flagged do-not-call (never dialed).
         timezones: share of accounts per time zone (IANA name or UTC offset); empty = the center's.
+        regions: the debtors' jurisdiction per time zone ("America/New_York" = "US-NY", "Europe/London" = "GB"):
+            ISO country, optionally "-" and a subdivision, as the `holidays` package knows them. It picks
+            each account's public holidays and its rule pack (`Compliance.by_country`). An imported
+            account's own country column wins; one without takes its zone's. A zone left out (and every
+            account of a generated portfolio without `regions`) has no jurisdiction of its own: the
+            compliance `presets` and their holidays apply to it.
         file: portfolio file (CSV/XLSX) to import, relative to the scenario; loaded by `wfm.scenario.portfolio_file`.
         sheet: worksheet of an XLSX `file` to read ("" = the first one).
         imported: the imported accounts as one shared, immutable table (filled by the loader from
@@ -127,6 +135,7 @@ class Portfolio(Model):
     invalid_number_share: float = Field(default=0.12, ge=0, le=1)
     do_not_call_share: float = Field(default=0.02, ge=0, le=1)
     timezones: dict[str, float] = Field(default_factory=dict)
+    regions: dict[str, str] = Field(default_factory=dict)
     file: str = ""
     sheet: str = ""
     imported: AccountTable = NO_ACCOUNTS
@@ -162,6 +171,43 @@ class Portfolio(Model):
         if value and abs(sum(value.values()) - 1) > 1e-6:
             raise ValueError(f"time-zone shares add up to {sum(value.values()):g}; make them add up to 1")
         return value
+
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _regions_upper(cls, value: object) -> object:
+        if isinstance(value, dict):
+            return {k: (v.strip().upper() if isinstance(v, str) else v) for k, v in value.items()}
+        return value
+
+    @field_validator("regions")
+    @classmethod
+    def _zone_regions(cls, value: dict[str, str]) -> dict[str, str]:
+        for zone, region in value.items():
+            parse_tz(zone)
+            if not region:
+                raise ValueError(f"{zone}: no jurisdiction given; give an ISO country such as \"US\" or \"US-NY\","
+                                 " or leave the zone out")
+            check_region(region)
+        return value
+
+    @model_validator(mode="after")
+    def _regions_of_known_zones(self) -> Portfolio:
+        # A generated portfolio has only the zones of `timezones`: a key outside them is a typo.
+        if self.regions and self.timezones and not self.imported:
+            unknown = [z for z in self.regions if z not in self.timezones]
+            if unknown:
+                raise ValueError(
+                    f"regions names {', '.join(unknown)}, which is not one of the portfolio's time zones"
+                    f" ({', '.join(self.timezones)}); fix the zone's spelling or add it to timezones"
+                )
+        return self
+
+    def jurisdictions(self) -> set[str]:
+        """The debtors' jurisdictions the portfolio names ("US-NY", "GB"): imported accounts' and `regions`'."""
+        names = set(self.imported.region_names) if self.imported else set()
+        names |= set(self.regions.values())
+        names.discard("")
+        return names
 
     @model_validator(mode="after")
     def _file_was_read(self) -> Portfolio:
@@ -396,6 +442,41 @@ PRESETS: dict[PresetName, Preset] = {
                                    "no_redial_after_amd_h": 24.0, "max_silence_s": 2.0}),
 }
 
+_OFCOM = "Ofcom persistent-misuse policy (2016 statement), abandoned and silent calls"
+_ITALY = "Italian debt-collection code of conduct (preset reading)"
+_LEY_2300 = "Colombia Ley 2300 de 2023, art. 3"
+# The legal source of each rule a preset sets, keyed by `Rules` field: what the Compliance sheet cites.
+LEGAL_SOURCES: dict[PresetName, dict[str, str]] = {
+    "reg_f": {
+        "windows": "FDCPA §805(a)(1), 15 USC 1692c(a)(1)",
+        "max_attempts_7d": "Reg F 12 CFR 1006.14(b)(2)(i); exclusions §1006.14(b)(3)",
+        "rest_after_rpc_days": "Reg F 12 CFR 1006.14(b)(2)(ii); exclusions §1006.14(b)(3)",
+    },
+    "italy": {"windows": f"{_ITALY}: no Sundays", "max_attempts_day": _ITALY, "no_holidays": _ITALY},
+    "colombia": {"windows": _LEY_2300, "max_contacts_day": _LEY_2300, "no_holidays": _LEY_2300},
+    "uk": {
+        "windows": "FCA CONC 7 (no contact at unreasonable hours; preset reading 08:00-21:00)",
+        "drop_cap": f"{_OFCOM}: 3% of live answers over 24 h",
+        "drop_window_days": f"{_OFCOM}: 3% of live answers over 24 h",
+        "no_redial_after_drop_h": f"{_OFCOM}: 72 h after an abandoned call",
+        "no_redial_after_amd_h": f"{_OFCOM}: 24 h after an AMD-detected machine unless an agent is guaranteed",
+        "max_silence_s": f"{_OFCOM}: an agent within 2 s of the end of the greeting",
+    },
+}
+DEFAULT_WINDOWS = "default 08:00-21:00 (no preset)"
+DEFAULT_SOURCES = {"drop_cap": "default: 3% over 30 days (as the US TSR, 16 CFR 310.4(b)(4)(i))"}
+CUSTOM_SOURCE = "custom key of the scenario"
+CUSTOM_LOOSENED = "custom key, looser than the presets (loosen = true)"
+# The rules `Compliance.rule_sources` cites, each with the custom keys that set it.
+_SOURCE_KEYS: dict[str, tuple[str, ...]] = {
+    "windows": ("windows",), "no_holidays": ("no_holidays", "holiday_regions"),
+    "max_attempts_7d": ("max_attempts_7d",), "rest_after_rpc_days": ("rest_after_rpc_days",),
+    "max_attempts_day": ("max_attempts_day",), "max_contacts_day": ("max_contacts_day",),
+    "no_redial_after_drop_h": ("no_redial_after_drop_h",), "min_gap_min": ("min_gap_min",),
+    "drop_cap": ("drop_cap", "drop_window_days"), "no_redial_after_amd_h": ("no_redial_after_amd_h",),
+    "max_silence_s": ("max_silence_s",),
+}
+
 
 class Rules(Model):
     """The resolved contact rules the dialer enforces on every attempt (0 = no such rule).
@@ -523,15 +604,77 @@ def _intersect(a: Window | None, b: Window | None) -> Window | None:
     return Window(start=start, end=end) if end > start else None
 
 
+DEFAULT_PACK = ""
+"""The rule pack of the accounts whose jurisdiction has no `Compliance.by_country` entry (or no jurisdiction)."""
+
+
+class RulePack(NamedTuple):
+    """The rules in force for the debtors of one jurisdiction (`Compliance.packs`).
+
+    `name` is the `by_country` key ("US", "US-MA") or `DEFAULT_PACK` for the accounts without an
+    entry; `presets` are the presets combined in it (strictest wins), custom keys on top.
+    """
+
+    name: str
+    presets: tuple[PresetName, ...]
+    rules: Rules
+
+    @property
+    def label(self) -> str:
+        """How reports name the pack: its jurisdiction, or "default" for the accounts without one."""
+        return self.name or "default"
+
+
+@lru_cache(maxsize=256)
+def country_code(country: str) -> str:
+    """The ISO 3166-1 alpha-2 code of a country the `holidays` package knows under any alias ("UK" -> "GB")."""
+    import holidays  # here: only scenarios with jurisdictions need the package
+
+    return str(holidays.country_holidays(country).country)
+
+
+def canonical_region(region: str) -> str:
+    """A jurisdiction with its country as its alpha-2 code ("uk-sct" -> "GB-SCT"); "" stays ""."""
+    if not region:
+        return ""
+    country, _, subdivision = region.strip().upper().partition("-")
+    try:
+        country = country_code(country)
+    except (NotImplementedError, KeyError, AttributeError):  # unknown: left for `check_region` to name
+        pass
+    return f"{country}-{subdivision}" if subdivision else country
+
+
+def pack_name_of(region: str, names: Collection[str]) -> str:
+    """The rule pack of a debtor of jurisdiction `region`: its own subdivision's, else its country's, else the default.
+
+    `names` are the `by_country` keys; "US-MA" takes "US-MA" when listed, else "US", else `DEFAULT_PACK`.
+    """
+    region = canonical_region(region)
+    if region in names:
+        return region
+    country = region.partition("-")[0]
+    return country if country in names else DEFAULT_PACK
+
+
 class Compliance(Model):
-    """Contact strategy and regulatory rules: presets plus custom keys (custom replaces preset).
+    """Contact strategy and regulatory rules: presets plus custom keys (custom replaces preset), per jurisdiction.
 
     A custom key may only tighten what the presets set: a scenario that proves a strategy lawful
     must not weaken the law by a stray key. Loosening is allowed only with `loosen = true`, and
     the loosened rules are then listed (`loosened`) by `wfm validate` and the Compliance sheet.
 
+    Rule packs: a portfolio that mixes jurisdictions gives each debtor its own country's presets
+    (`by_country`); a debtor's jurisdiction is its account's region (the portfolio file's
+    country/subdivision, or `Portfolio.regions` per time zone). Accounts without one, or of a
+    country not listed, take `presets`. The custom keys apply on top of every pack, and may only
+    tighten each (or loosen it with `loosen = true`, each loosened rule then named per pack).
+
     Attributes:
         presets: any of reg_f, italy, colombia, uk; several combine, the strictest rule winning.
+        by_country: the presets in force for the debtors of a jurisdiction ({"US": ["reg_f"], "GB": ["uk"]}): an ISO
+            country (aliases such as "UK" become "GB"), or a country and subdivision ("US-MA") for a
+            subdivision's own pack, which wins over its country's.
         loosen: allow custom keys that are looser than the presets (each is reported).
         windows: custom calling windows per local weekday ({} = no calls that day).
         no_holidays, holiday_regions, max_attempts_7d, rest_after_rpc_days, count_consented_calls,
@@ -541,6 +684,7 @@ class Compliance(Model):
     """
 
     presets: tuple[PresetName, ...] = ()
+    by_country: dict[str, tuple[PresetName, ...]] = Field(default_factory=dict)
     loosen: bool = False
     windows: dict[Weekday, Window | None] | None = None
     no_holidays: bool | None = None
@@ -572,6 +716,33 @@ class Compliance(Model):
             check_region(region)
         return value
 
+    @field_validator("by_country", mode="before")
+    @classmethod
+    def _canonical_countries(cls, value: object) -> object:
+        """Keys as alpha-2 codes ("uk" -> "GB"); two keys for one jurisdiction are an error."""
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, object] = {}
+        given: dict[str, str] = {}
+        for key, presets in value.items():
+            name = canonical_region(str(key))
+            if name in out:
+                raise ValueError(f"{given[name]!r} and {key!r} are the same jurisdiction ({name}); give it once")
+            out[name], given[name] = presets, str(key)
+        return out
+
+    @field_validator("by_country")
+    @classmethod
+    def _known_countries(cls, value: dict[str, tuple[PresetName, ...]]) -> dict[str, tuple[PresetName, ...]]:
+        for name, presets in value.items():
+            if not name:
+                raise ValueError("an empty jurisdiction is not a country; use an ISO code such as \"US\" or \"GB\"")
+            check_region(name)
+            if not presets:
+                raise ValueError(f"{name}: no presets given; list the presets in force there (any of"
+                                 f" {', '.join(PRESETS)}) or remove {name} so that its debtors take `presets`")
+        return value
+
     @model_validator(mode="after")
     def _only_tighten(self) -> Compliance:
         loose = self.loosened()
@@ -584,15 +755,39 @@ class Compliance(Model):
             )
         return self
 
-    def _preset_holidays(self) -> tuple[str, ...]:
-        """The presets' holiday jurisdictions, all of them (a combination is as strict as each)."""
-        return tuple(dict.fromkeys(r for name in self.presets for r in PRESETS[name].holidays))
+    # ---- rule packs ------------------------------------------------------------------------
 
-    def _preset_rules(self) -> tuple[dict[str, float], dict[Weekday, Window | None] | None]:
+    def pack_presets(self, pack: str = DEFAULT_PACK) -> tuple[PresetName, ...]:
+        """The presets of pack `pack` (a `by_country` key, or `DEFAULT_PACK` for `presets`)."""
+        if pack == DEFAULT_PACK:
+            return self.presets
+        if pack not in self.by_country:
+            raise KeyError(f"{pack!r} is not a by_country jurisdiction; use one of {sorted(self.by_country)}")
+        return self.by_country[pack]
+
+    def packs(self) -> tuple[RulePack, ...]:
+        """The rule packs: the default (`presets`) first, then one per `by_country` entry, in the scenario's order."""
+        names = (DEFAULT_PACK, *self.by_country)
+        return tuple(RulePack(name, self.pack_presets(name), self.rules(name)) for name in names)
+
+    def pack_index(self, region: str) -> int:
+        """The index in `packs()` of the pack of a debtor of jurisdiction `region` ("" = none: the default)."""
+        name = pack_name_of(region, self.by_country)
+        return 0 if name == DEFAULT_PACK else 1 + list(self.by_country).index(name)
+
+    # ---- one pack --------------------------------------------------------------------------
+
+    @staticmethod
+    def _preset_holidays(presets: tuple[PresetName, ...]) -> tuple[str, ...]:
+        """The presets' holiday jurisdictions, all of them (a combination is as strict as each)."""
+        return tuple(dict.fromkeys(r for name in presets for r in PRESETS[name].holidays))
+
+    @staticmethod
+    def _preset_rules(presets: tuple[PresetName, ...]) -> tuple[dict[str, float], dict[Weekday, Window | None] | None]:
         """The presets combined, strictest wins: (limits they set, windows or None without presets)."""
         limits: dict[str, float] = {}
         windows: dict[Weekday, Window | None] | None = None
-        for name in self.presets:
+        for name in presets:
             preset = PRESETS[name]
             parsed = {d: (Window.model_validate(w) if w else None) for d, w in preset.windows.items()}
             windows = parsed if windows is None else {
@@ -602,38 +797,79 @@ class Compliance(Model):
                 limits[key] = value if key not in limits else _strictest(key, [limits[key], value])
         return limits, windows
 
-    def loosened(self) -> tuple[Loosened, ...]:
-        """The custom keys that allow more calls than the presets (rule, preset value, custom value)."""
-        limits, windows = self._preset_rules()
+    def loosened(self, pack: str | None = None) -> tuple[Loosened, ...]:
+        """The custom keys that allow more calls than the presets (rule, preset value, custom value).
+
+        `pack`: that pack's only, by their plain rule names; None: every pack's, the rules of a
+        `by_country` pack named "GB: drop_cap" (the default pack's keep their plain names).
+        """
+        if pack is not None:
+            return self._loosened(self.pack_presets(pack))
+        out = list(self._loosened(self.presets))
+        for name, presets in self.by_country.items():
+            out += [r._replace(rule=f"{name}: {r.rule}") for r in self._loosened(presets)]
+        return tuple(out)
+
+    def _loosened(self, presets: tuple[PresetName, ...]) -> tuple[Loosened, ...]:
+        limits, windows = self._preset_rules(presets)
         out = []
-        theirs_regions = self._preset_holidays()
+        theirs_regions = self._preset_holidays(presets)
         if self.holiday_regions is not None and not set(theirs_regions) <= set(self.holiday_regions):
-            out.append(Loosened("holiday_regions", f"{', '.join(theirs_regions)} ({', '.join(self.presets)})",
+            out.append(Loosened("holiday_regions", f"{', '.join(theirs_regions)} ({', '.join(presets)})",
                                 ", ".join(self.holiday_regions) or "none"))
         for key, preset in limits.items():
             custom = getattr(self, key)
             if custom is not None and _looser(key, preset, custom):
-                source = [n for n in self.presets if PRESETS[n].limits.get(key) == preset]
+                source = [n for n in presets if PRESETS[n].limits.get(key) == preset]
                 out.append(Loosened(key, f"{_value_text(key, preset)} ({', '.join(source)})", _value_text(key, custom)))
         if windows is not None and self.windows is not None:
             for day in WEEKDAYS:
                 mine, theirs = self.windows.get(day), windows.get(day)
                 if mine is not None and (theirs is None or mine.start < theirs.start or mine.end > theirs.end):
-                    out.append(Loosened(f"windows.{day}", f"{_window_text(theirs)} ({', '.join(self.presets)})",
+                    out.append(Loosened(f"windows.{day}", f"{_window_text(theirs)} ({', '.join(presets)})",
                                         _window_text(mine)))
         return tuple(out)
 
-    def rules(self) -> Rules:
-        """The rules in force: presets combined (strictest wins), then custom keys on top."""
-        limits, windows = self._preset_rules()
+    def rules(self, pack: str = DEFAULT_PACK) -> Rules:
+        """The rules in force in pack `pack` (default: `presets`'): its presets combined, custom keys on top.
+
+        Presets combine by the strictest rule of each; a custom key replaces the presets' value.
+        """
+        presets = self.pack_presets(pack)
+        limits, windows = self._preset_rules(presets)
         custom = {key: value for key in Rules.model_fields
                   if key not in ("windows", "holiday_regions") and (value := getattr(self, key)) is not None}
         if self.windows is not None:
             windows = self.windows
         if windows is None:
             windows = {d: Window(start=8 * HOUR_S, end=21 * HOUR_S) for d in WEEKDAYS}
-        regions = self.holiday_regions if self.holiday_regions is not None else self._preset_holidays()
+        regions = self.holiday_regions if self.holiday_regions is not None else self._preset_holidays(presets)
         return Rules.model_validate({**limits, **custom, "windows": windows, "holiday_regions": regions})
+
+    def rule_sources(self, pack: str = DEFAULT_PACK) -> dict[str, str]:
+        """Where each rule in force in pack `pack` comes from: the law its presets cite, the scenario, or a default.
+
+        Keyed by the `Rules` field that sets the rule ("windows", "drop_cap" for the cap and its
+        window, ...); a rule that is not in force maps to "".
+        """
+        presets = self.pack_presets(pack)
+        rules = self.rules(pack)
+        limits, _ = self._preset_rules(presets)
+        loose = {r.rule.partition(".")[0] for r in self.loosened(pack)}
+        out: dict[str, str] = {}
+        for key, custom_keys in _SOURCE_KEYS.items():
+            value = getattr(rules, key)
+            if not value:
+                out[key] = ""
+            elif any(getattr(self, k) is not None for k in custom_keys):
+                out[key] = CUSTOM_LOOSENED if loose & set(custom_keys) else CUSTOM_SOURCE
+            elif key == "windows":
+                out[key] = "; ".join(dict.fromkeys(LEGAL_SOURCES[n]["windows"] for n in presets)) or DEFAULT_WINDOWS
+            else:
+                setting = [n for n in presets if key in PRESETS[n].limits and limits.get(key) == PRESETS[n].limits[key]]
+                out[key] = "; ".join(dict.fromkeys(LEGAL_SOURCES[n][key] for n in setting)) or DEFAULT_SOURCES.get(
+                    key, CUSTOM_SOURCE)
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -672,27 +908,29 @@ class Outbound(Model):
 
     @model_validator(mode="after")
     def _two_second_rule(self) -> Outbound:
-        """A preset with the 2-second rule (Ofcom) bounds the connect wait, AMD listening included."""
+        """A pack with the 2-second rule (Ofcom) bounds the connect wait, AMD listening included."""
         if not self.enabled:
             return self
-        rules = self.compliance.rules()
-        limit = rules.max_silence_s
-        if not limit:
-            return self
-        source = ", ".join(n for n in self.compliance.presets if PRESETS[n].limits.get("max_silence_s")) or "custom"
-        wait = self.dialer.connect_wait_s
-        if wait > limit:
-            raise ValueError(
-                f"dialer.connect_wait_s = {wait:g} s is longer than the {limit:g}-second rule of {source} (Ofcom: a"
-                f" live answer must reach an agent within {limit:g} s of the end of its greeting, or it is an"
-                f" abandoned call); set connect_wait_s to {limit:g} or less"
-            )
-        if self.amd.enabled and self.amd.detection_s >= wait:
-            raise ValueError(
-                f"amd.detection_s = {self.amd.detection_s:g} s leaves no time to connect under the {limit:g}-second"
-                f" rule of {source}: the connect wait ({wait:g} s) counts from the end of the debtor's greeting, AMD"
-                f" listening included; set amd.detection_s below {wait:g} s or disable AMD"
-            )
+        for pack in self.compliance.packs():
+            limit = pack.rules.max_silence_s
+            if not limit:
+                continue
+            source = ", ".join(n for n in pack.presets if PRESETS[n].limits.get("max_silence_s")) or "custom"
+            if pack.name:
+                source += f" ({pack.name} debtors)"
+            wait = self.dialer.connect_wait_s
+            if wait > limit:
+                raise ValueError(
+                    f"dialer.connect_wait_s = {wait:g} s is longer than the {limit:g}-second rule of {source} (Ofcom:"
+                    f" a live answer must reach an agent within {limit:g} s of the end of its greeting, or it is an"
+                    f" abandoned call); set connect_wait_s to {limit:g} or less"
+                )
+            if self.amd.enabled and self.amd.detection_s >= wait:
+                raise ValueError(
+                    f"amd.detection_s = {self.amd.detection_s:g} s leaves no time to connect under the"
+                    f" {limit:g}-second rule of {source}: the connect wait ({wait:g} s) counts from the end of the"
+                    f" debtor's greeting, AMD listening included; set amd.detection_s below {wait:g} s or disable AMD"
+                )
         return self
 
     def warnings(self) -> list[str]:
@@ -700,24 +938,57 @@ class Outbound(Model):
         out: list[str] = []
         if not self.enabled:
             return out
-        rules = self.compliance.rules()
-        if self.amd.enabled and self.amd.false_positive >= rules.drop_cap:
-            out.append(
-                f"amd.false_positive = {self.amd.false_positive:.1%} alone reaches the drop cap"
-                f" ({rules.drop_cap:.1%} over {rules.drop_window_days} day(s)): every live person AMD takes for a"
-                " machine is a dropped call, so the cap breaks even in preview or progressive mode; lower"
-                " false_positive below the cap or disable AMD"
-            )
+        packs = self.compliance.packs()
+        if self.amd.enabled:
+            over = [p for p in packs if self.amd.false_positive >= p.rules.drop_cap]
+            caps = "; ".join(dict.fromkeys(
+                f"{'' if len(packs) == 1 else f'{p.label}: '}{p.rules.drop_cap:.1%} over {p.rules.drop_window_days}"
+                " day(s)" for p in over))
+            if over:
+                out.append(
+                    f"amd.false_positive = {self.amd.false_positive:.1%} alone reaches the drop cap ({caps}): every"
+                    " live person AMD takes for a machine is a dropped call, so the cap breaks even in preview or"
+                    " progressive mode; lower false_positive below the cap or disable AMD"
+                )
+        out += self._coverage_warnings()
         return out
 
-    def connect_wait_after_amd(self) -> float:
-        """Seconds a live answer may wait for an agent once AMD has let it through.
+    def _coverage_warnings(self) -> list[str]:
+        """Rule packs that no debtor takes, and debtors' jurisdictions that fall back on `presets`."""
+        by_country = self.compliance.by_country
+        if not by_country:
+            return []
+        out = []
+        regions = self.portfolio.jurisdictions()
+        taken = {pack_name_of(r, by_country) for r in regions}
+        unused = [name for name in by_country if name not in taken]
+        if unused:
+            out.append(
+                f"by_country lists {', '.join(unused)}, but no account of the portfolio is of that jurisdiction;"
+                " give the accounts their jurisdiction (portfolio.regions per time zone, or a country column in the"
+                " portfolio file)"
+            )
+        who = []
+        fallback = sorted(r for r in regions if pack_name_of(r, by_country) == DEFAULT_PACK)
+        if fallback:
+            who.append(f"debtors of {', '.join(fallback)}")
+        portfolio = self.portfolio
+        zones = [] if portfolio.imported else [z for z in portfolio.timezones if z not in portfolio.regions]
+        if zones:
+            who.append(f"accounts in {', '.join(zones)} (no region)")
+        if who:
+            out.append(f"{' and '.join(who)} take the default pack, presets = [{', '.join(self.compliance.presets)}];"
+                       " add their jurisdiction to by_country, or to portfolio.regions, if other rules hold for them")
+        return out
+
+    def connect_wait_after_amd(self, pack: str = DEFAULT_PACK) -> float:
+        """Seconds a live answer of a debtor of pack `pack` may wait for an agent once AMD has let it through.
 
         Under the 2-second rule the wait counts from the end of the greeting, so AMD's listening
         time is taken off it; otherwise the whole `connect_wait_s` follows the verdict.
         """
         wait = self.dialer.connect_wait_s
-        if self.compliance.rules().max_silence_s and self.amd.enabled:
+        if self.compliance.rules(pack).max_silence_s and self.amd.enabled:
             return max(0.0, wait - self.amd.detection_s)
         return wait
 

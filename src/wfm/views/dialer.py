@@ -1,5 +1,8 @@
 """The dialer: pacing, outcomes by hour and by day, the drop rate against the cap, rule blocks and violations.
 
+Rule packs (jurisdictions, `Compliance.by_country`) each get their blocks, violations, attempts
+and drop rate against their own cap (`pack_counts`).
+
 Plots get bands over replications (`DialerView`); tables get the column means over
 replications (`wfm.kpi.mean_over_runs`: a rate shown is the mean of the replications' rates,
 each a ratio of that run's sums). Everything is None or empty without an outbound campaign.
@@ -14,7 +17,7 @@ import numpy as np
 from wfm import kpi
 from wfm.experiment import Summary
 from wfm.scenario.units import DAY_S, HOUR_S
-from wfm.sim.outbound.result import OUTCOMES, RULES
+from wfm.sim.outbound.result import OUTCOMES, RULES, PackTable
 from wfm.sim.result import sum_by_day
 from wfm.views.common import NON_NEGATIVE, SHARE, Band, band_over, campaigns
 
@@ -145,9 +148,18 @@ def dialer_by_day(summary: Summary) -> Table:
     mean = kpi.mean_over_runs(tables)
     stack = np.vstack([ob.drop_rate_window.astype(float) for ob in obs])
     mean["windows_over_cap"] = (stack > obs[0].drop_cap).sum(axis=0).astype(float)  # NaN (no live yet) never over
+    if all(ob.packs is not None and len(ob.packs.names) > 1 for ob in obs):  # each pack against its own cap
+        mean["windows_over_cap"] = np.sum([_pack_days_over(ob.packs) for ob in obs if ob.packs is not None],
+                                          axis=0).astype(float)
     highest = np.where(np.isnan(stack), -np.inf, stack).max(axis=0)
     mean["drop_rate_window_max"] = np.where(np.isfinite(highest), highest, np.nan)
     return mean
+
+
+def _pack_days_over(packs: PackTable) -> np.ndarray:
+    """Per day, the packs whose own window rate broke their own cap (NaN, no live answer yet, is never over)."""
+    rates = np.nan_to_num(packs.drop_rate_window.astype(float), nan=-1.0)
+    return (rates > packs.drop_cap[:, None]).sum(axis=0)
 
 
 @dataclass(frozen=True)
@@ -174,3 +186,83 @@ def rule_counts(summary: Summary) -> RuleCounts | None:
     violations = np.vstack([ob.violations for ob in obs]).astype(float)
     assert blocked.shape[1] == len(RULES)
     return RuleCounts(blocked.mean(axis=0), violations.mean(axis=0), (violations > 0).sum(axis=0).astype(float))
+
+
+@dataclass(frozen=True)
+class PackCounts:
+    """Each rule pack's debtors over the replications: attempts, blocks and violations by rule, drops against its cap.
+
+    One entry per pack, in `OutboundSeries.packs` order (the default pack of `presets` first,
+    then one per `by_country` jurisdiction). Means are per replication.
+
+    Attributes:
+        names: the packs' jurisdictions ("" for the default pack); `labels`: as reports show them.
+        presets: each pack's presets.
+        accounts: accounts of the pack's debtors (mean: a generated portfolio is drawn per replication).
+        attempts: dial attempts to them.
+        live: their live answers; `dropped`: those dropped.
+        drop_rate: dropped / live over the run (mean of the replications' rates; NaN without live answers).
+        blocked: candidates a rule kept from being dialed, shape (packs, len(RULES)).
+        violations: attempts the audit found breaking a rule of the pack, shape (packs, len(RULES)).
+        runs_violating: replications with a violation of the rule in the pack, shape (packs, len(RULES)).
+        drop_rate_window_max: the pack's highest window rate on any day of any replication (NaN: no live answer).
+        drop_rate_window: the pack's own window rate ending each day, mean over replications, shape (packs, days).
+        drop_rate_window_high: the same, highest replication.
+        drop_cap: each pack's cap; `drop_window_days`: the length of its window.
+        windows_over_cap: window-days over the pack's cap, summed over replications (must be 0).
+        windows_over_cap_day: per day, the (replication, pack) windows over their pack's cap.
+    """
+
+    names: tuple[str, ...]
+    labels: tuple[str, ...]
+    presets: tuple[tuple[str, ...], ...]
+    accounts: np.ndarray
+    attempts: np.ndarray
+    live: np.ndarray
+    dropped: np.ndarray
+    drop_rate: np.ndarray
+    blocked: np.ndarray
+    violations: np.ndarray
+    runs_violating: np.ndarray
+    drop_rate_window_max: np.ndarray
+    drop_rate_window: np.ndarray
+    drop_rate_window_high: np.ndarray
+    drop_cap: np.ndarray
+    drop_window_days: np.ndarray
+    windows_over_cap: np.ndarray
+    windows_over_cap_day: np.ndarray
+
+
+def pack_counts(summary: Summary) -> PackCounts | None:
+    """Each rule pack's counts over the replications (None without outbound, or for results without packs)."""
+    obs = campaigns(summary)
+    if obs is None:
+        return None
+    packs = [ob.packs for ob in obs]
+    if any(p is None for p in packs):
+        return None
+    tables = [p for p in packs if p is not None]
+    first = tables[0]
+
+    def mean(key: str) -> np.ndarray:
+        return np.mean([getattr(t, key).astype(float) for t in tables], axis=0)
+
+    violations = np.stack([t.violations.astype(float) for t in tables])
+    rates = np.stack([t.drop_rate_window.astype(float) for t in tables])
+    by_day = np.where(np.isnan(rates), -np.inf, rates).max(axis=0)  # (packs, days): the highest replication
+    highest = by_day.max(axis=1)
+    valid = ~np.isnan(rates)
+    counts = valid.sum(axis=0)
+    mean_by_day = np.full(by_day.shape, np.nan)
+    np.divide(np.where(valid, rates, 0.0).sum(axis=0), counts, out=mean_by_day, where=counts > 0)
+    return PackCounts(
+        names=first.names, labels=first.labels, presets=first.presets,
+        accounts=mean("accounts"), attempts=mean("attempts"), live=mean("live"), dropped=mean("dropped"),
+        drop_rate=kpi.mean_over_runs([{"rate": kpi.ratio(t.dropped, t.live)} for t in tables])["rate"],
+        blocked=mean("blocked"), violations=violations.mean(axis=0), runs_violating=(violations > 0).sum(axis=0),
+        drop_rate_window_max=np.where(np.isfinite(highest), highest, np.nan),
+        drop_rate_window=mean_by_day, drop_rate_window_high=np.where(np.isfinite(by_day), by_day, np.nan),
+        drop_cap=first.drop_cap.astype(float), drop_window_days=first.drop_window_days.astype(np.int64),
+        windows_over_cap=np.sum([t.drop_windows_over_cap for t in tables], axis=0).astype(np.int64),
+        windows_over_cap_day=np.sum([_pack_days_over(t) for t in tables], axis=0).astype(np.int64),
+    )

@@ -58,7 +58,7 @@ def kpi_targets(scenario: Scenario) -> dict[str, Target]:
     if scenario.inbound.enabled:
         found["service_level"] = Target(scenario.inbound.service_level.target, None, "inbound.service_level.target")
     if scenario.outbound.enabled:
-        cap = scenario.outbound.compliance.rules().drop_cap
+        cap = min(pack.rules.drop_cap for pack in scenario.outbound.compliance.packs())  # every jurisdiction's
         found["drop_rate"] = Target(None, cap, "compliance drop-rate cap")
         found["violations"] = Target(None, 0.0, "contact rules: no violation allowed")
     wanted = scenario.targets

@@ -46,7 +46,8 @@ class PortfolioArrays:
         clock: real instants of the run's clock and each zone's local time at them.
         do_not_call: accounts never to be dialed.
         region: index into `region_names`.
-        region_names: the debtors' holiday jurisdictions ("US-NY"); "" = the compliance rules' own.
+        region_names: the debtors' jurisdictions ("US-NY"): their holidays and rule pack; "" = none (the
+            compliance `presets` and their holidays).
     """
 
     segment: np.ndarray
@@ -113,6 +114,8 @@ def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generato
             tz_names = [calendar.timezone]
             tz = np.zeros(n, dtype=np.int64)
         region, region_names = np.zeros(n, dtype=np.int64), ("",)
+    if spec.regions:
+        region, region_names = zone_regions(spec.regions, tz_names, np.asarray(tz), region, region_names)
     max_phones = int(phones.max()) if n else 1
     dead = rng.random((n, max_phones)) < spec.invalid_number_share
     dnc = rng.random(n) < spec.do_not_call_share
@@ -122,6 +125,19 @@ def build_portfolio(spec: Portfolio, calendar: Calendar, rng: np.random.Generato
         clock=LocalClock(calendar.start_date, calendar.timezone, tz_names, calendar.horizon_days), do_not_call=dnc,
         region=region, region_names=tuple(region_names),
     )
+
+
+def zone_regions(regions: dict[str, str], tz_names: list[str], tz: np.ndarray, region: np.ndarray,
+                 region_names: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each account's jurisdiction: its own, else its time zone's from `Portfolio.regions`.
+
+    Deterministic (no draw): switching `regions` on does not move the accounts stream.
+    """
+    own = np.asarray(region_names, dtype=object)[region] if len(region) else np.empty(0, dtype=object)
+    of_zone = np.asarray([regions.get(z, "") for z in tz_names], dtype=object)[tz] if len(tz) else own
+    names = np.where(own == "", of_zone, own).astype(str)
+    distinct, codes = np.unique(names, return_inverse=True)
+    return codes.astype(np.int64), tuple(distinct.tolist()) or ("",)
 
 
 Number = TypeVar("Number", float, np.ndarray)

@@ -10,17 +10,24 @@ elapsed time and every per-day cap counts the debtor's local date.
 clock: it turns the run's time into a real instant and the debtor's local time with its own
 zoneinfo calls, never with the dialer's tables, so a wrong dialer clock shows up as violations
 instead of going unnoticed.
+
+Rule packs (`Compliance.packs`): each account is judged by the rules of its jurisdiction's pack.
+The dialer's side indexes them by a small int per account (`account_packs`: the pack id), so
+the hot path reads `limits[pack[a]]`, never a dict keyed by jurisdiction. The auditor finds each
+account's pack on its own, from the account's region and the packs' names, so a dialer that
+applies the wrong pack to an account is caught. Blocks and violations are counted per pack:
+flat lists of `len(packs) × len(RULES)`, pack p's rule r at `p * len(RULES) + r`.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from wfm.scenario import WEEKDAYS
-from wfm.scenario.outbound import Rules, Window, parse_tz
+from wfm.scenario.outbound import DEFAULT_PACK, Compliance, RulePack, Rules, Window, parse_tz
 from wfm.scenario.units import DAY_S, HOUR_S, MINUTE_S, WEEK_S
 from wfm.sim.outbound.result import RULES
 
@@ -48,59 +55,83 @@ def debtor_regions(rules: Rules, region_names: Sequence[str]) -> list[tuple[str,
     return [(name,) if name else rules.holiday_regions for name in region_names]
 
 
+def account_packs(compliance: Compliance, region_names: Sequence[str], region: Sequence[int]) -> list[int]:
+    """Each account's rule pack (index into `compliance.packs()`), from its region (index into `region_names`)."""
+    of_region = [compliance.pack_index(name) for name in region_names]
+    return [of_region[r] for r in region]
+
+
 class LocalCalendar:
     """Calling windows by local weekday and the debtors' public holidays, as plain tuples for the hot path.
 
-    Holidays are the debtor's (their account's region, else the rules' `holiday_regions`), on
-    their local date, when the rules say `no_holidays`; the center's own closing days are not
+    Windows are per rule pack; holidays per calendar key, one per (pack, region): `key(pack,
+    region)` = pack × regions + region, so with one pack the key is the account's region index.
+    A debtor's holidays are their account region's (else their pack's `holiday_regions`), on
+    their local date, when their pack says `no_holidays`. The center's own closing days are not
     here (they close the center: nobody works then).
     """
 
-    def __init__(self, rules: Rules, start: date, horizon_days: int = 0, region_names: Sequence[str] = ("",)) -> None:
+    def __init__(self, packs: Rules | Sequence[Rules], start: date, horizon_days: int = 0,
+                 region_names: Sequence[str] = ("",)) -> None:
+        """`packs`: one set of rules for every debtor, or one per rule pack; `region_names`: the accounts' regions."""
+        packs = [packs] if isinstance(packs, Rules) else list(packs)
         self.start_weekday = start.weekday()
-        self.windows: list[tuple[int, int] | None] = []
-        for name in WEEKDAYS:
-            w = rules.windows.get(name)
-            self.windows.append((int(w.start), int(w.end)) if w is not None else None)
-        self.holiday_days: list[set[int]] = []  # by account region: local days that are public holidays
+        self.n_regions = len(region_names)
+        self.windows: list[list[tuple[int, int] | None]] = []  # by pack, by weekday
+        for rules in packs:
+            by_day: list[tuple[int, int] | None] = []
+            for name in WEEKDAYS:
+                w = rules.windows.get(name)
+                by_day.append((int(w.start), int(w.end)) if w is not None else None)
+            self.windows.append(by_day)
         years = holiday_years(start, horizon_days)
-        for regions in debtor_regions(rules, region_names):
-            dates = set().union(*(public_holidays(r, years) for r in regions)) if rules.no_holidays else set()
-            self.holiday_days.append({(h - start).days for h in dates})
+        known: dict[str, set[date]] = {}  # jurisdiction -> its holidays, looked up once
+
+        def holidays_of(regions: tuple[str, ...]) -> set[date]:
+            for r in regions:
+                if r not in known:
+                    known[r] = public_holidays(r, years)
+            return set().union(*(known[r] for r in regions))
+
+        self.holiday_days: list[set[int]] = []  # by calendar key: local days that are public holidays
+        for rules in packs:
+            for regions in debtor_regions(rules, region_names):
+                dates = holidays_of(regions) if rules.no_holidays else set()
+                self.holiday_days.append({(h - start).days for h in dates})
         self.any_holidays = any(self.holiday_days)
+
+    def key(self, pack: int, region: int) -> int:
+        """The calendar key of a debtor of rule pack `pack` and region `region` (index into the region names)."""
+        return pack * self.n_regions + region
 
     def weekday(self, local_day: int) -> int:
         """0 = Monday, for local day `local_day` counted from the run's first date."""
         return (self.start_weekday + local_day) % 7
 
-    def window_rule(self, local_day: int, local_s: float) -> int:
-        """WINDOW when the calling window is closed at this local time, else -1."""
-        w = self.windows[(self.start_weekday + local_day) % 7]
+    def window_rule(self, local_day: int, local_s: float, pack: int = 0) -> int:
+        """WINDOW when pack `pack`'s calling window is closed at this local time, else -1."""
+        w = self.windows[pack][(self.start_weekday + local_day) % 7]
         if w is None or not w[0] <= local_s < w[1]:
             return WINDOW
         return -1
 
-    def closed_rule(self, local_day: int, local_s: float, region: int = 0) -> int:
-        """HOLIDAY or WINDOW when no call is allowed at this local time to a debtor of `region`, else -1."""
-        if local_day in self.holiday_days[region]:
+    def closed_rule(self, local_day: int, local_s: float, key: int = 0) -> int:
+        """HOLIDAY or WINDOW when no call is allowed at this local time to a debtor of calendar key `key`, else -1.
+
+        With one rule pack the key is the debtor's region (index into the region names).
+        """
+        if local_day in self.holiday_days[key]:
             return HOLIDAY
-        return self.window_rule(local_day, local_s)
+        return self.window_rule(local_day, local_s, key // self.n_regions)
 
 
-class ContactRules:
-    """Per-account rule state and the check the dialer makes before every attempt.
+class PackLimits:
+    """One pack's per-account limits in the units the hot path compares (seconds, counts, flags)."""
 
-    Every time given to it is a real instant (`LocalClock.real`), every day a debtor's local day.
+    __slots__ = ("amd_gap_s", "consent_counts", "drop_gap_s", "max_7d", "max_contacts", "max_day", "min_gap_s",
+                 "rest_rpc_s", "unconnected_counts")
 
-    Reg F §1006.14(b)(3) reading (unless the stricter `count_consented_calls` /
-    `count_unconnected_calls`): a call placed while the debtor's consent is fresh (a callback
-    they asked for, from the time asked until 7 days after they asked) is not counted in the
-    7-in-7 cap and may be placed during the 7-day rest after a conversation; a call that does
-    not connect to the dialed number (busy, not in service) leaves the 7-day count once its
-    outcome is known (while it rings it counts: it may yet connect).
-    """
-
-    def __init__(self, rules: Rules, n_accounts: int, callback_delay_s: float) -> None:
+    def __init__(self, rules: Rules) -> None:
         self.max_7d = rules.max_attempts_7d
         self.rest_rpc_s = rules.rest_after_rpc_days * DAY_S
         self.max_day = rules.max_attempts_day
@@ -110,6 +141,30 @@ class ContactRules:
         self.min_gap_s = rules.min_gap_min * MINUTE_S
         self.consent_counts = rules.count_consented_calls
         self.unconnected_counts = rules.count_unconnected_calls
+
+
+class ContactRules:
+    """Per-account rule state and the check the dialer makes before every attempt.
+
+    Every time given to it is a real instant (`LocalClock.real`), every day a debtor's local day.
+    Each account is held to its own pack's limits (`pack[a]` indexes `limits`).
+
+    Reg F §1006.14(b)(3) reading (unless the stricter `count_consented_calls` /
+    `count_unconnected_calls`): a call placed while the debtor's consent is fresh (a callback
+    they asked for, from the time asked until 7 days after they asked) is not counted in the
+    7-in-7 cap and may be placed during the 7-day rest after a conversation; a call that does
+    not connect to the dialed number (busy, not in service) leaves the 7-day count once its
+    outcome is known (while it rings it counts: it may yet connect).
+    """
+
+    def __init__(self, rules: Rules | Sequence[Rules], n_accounts: int, callback_delay_s: float,
+                 pack: Sequence[int] | None = None) -> None:
+        """`rules`: one set for every account, or one per pack with `pack` giving each account's (default: 0)."""
+        self.limits = [PackLimits(r) for r in ([rules] if isinstance(rules, Rules) else rules)]
+        self.pack = list(pack) if pack is not None else [0] * n_accounts
+        # Any pack's: whether the rules that need bookkeeping or a paced/bound split are in force at all.
+        self.amd_gap_s = max(lim.amd_gap_s for lim in self.limits)
+        self.max_7d = max(lim.max_7d for lim in self.limits)
         self.callback_delay_s = callback_delay_s
         self.last_attempt = [NEVER] * n_accounts
         self.last_rpc = [NEVER] * n_accounts
@@ -125,32 +180,34 @@ class ContactRules:
 
     def consented(self, a: int, now: float) -> bool:
         """Whether a call to `a` at `now` is placed with consent the Reg F counts leave out."""
-        return not self.consent_counts and self.consent_from[a] <= now <= self.consent_until[a]
+        return (not self.limits[self.pack[a]].consent_counts
+                and self.consent_from[a] <= now <= self.consent_until[a])
 
     def account_rule(self, a: int, now: float, local_day: int, phone: int = 0, bound: bool = True) -> int:
         """The first per-account rule that forbids calling number `phone` of `a` at instant `now`, or -1.
 
         `bound`: an agent is guaranteed for the call (Ofcom's AMD rule does not hold such calls back).
         """
-        consented = self.consented(a, now)
-        if self.rest_rpc_s and not consented and now - self.last_rpc[a] < self.rest_rpc_s:
+        r = self.limits[self.pack[a]]
+        consented = not r.consent_counts and self.consent_from[a] <= now <= self.consent_until[a]
+        if r.rest_rpc_s and not consented and now - self.last_rpc[a] < r.rest_rpc_s:
             return REST_RPC
-        if self.drop_gap_s and now - self.last_drop[a] < self.drop_gap_s:
+        if r.drop_gap_s and now - self.last_drop[a] < r.drop_gap_s:
             return DROP_REDIAL
-        if self.amd_gap_s and not bound and now - self.last_amd.get((a, phone), NEVER) < self.amd_gap_s:
+        if r.amd_gap_s and not bound and now - self.last_amd.get((a, phone), NEVER) < r.amd_gap_s:
             return AMD_REDIAL
-        if self.max_7d and not consented:
+        if r.max_7d and not consented:
             recent = self.counted[a]
             while recent and now - recent[0] >= WEEK_S:
                 recent.pop(0)
-            if len(recent) >= self.max_7d:
+            if len(recent) >= r.max_7d:
                 return MAX_7D
         if self.day_stamp[a] == local_day:
-            if self.max_day and self.day_attempts[a] >= self.max_day:
+            if r.max_day and self.day_attempts[a] >= r.max_day:
                 return MAX_DAY
-            if self.max_contacts and self.day_contacts[a] >= self.max_contacts:
+            if r.max_contacts and self.day_contacts[a] >= r.max_contacts:
                 return MAX_CONTACTS
-        if self.min_gap_s and now - self.last_attempt[a] < self.min_gap_s:
+        if r.min_gap_s and now - self.last_attempt[a] < r.min_gap_s:
             return MIN_GAP
         return -1
 
@@ -165,12 +222,13 @@ class ContactRules:
         self.last_attempt[a] = now
         self._today(a, local_day)
         self.day_attempts[a] += 1
-        if self.max_7d and not self.consented(a, now):
+        if self.limits[self.pack[a]].max_7d and not self.consented(a, now):
             self.counted[a].append(now)
 
     def unconnected(self, a: int, dialed: float) -> None:
         """The attempt dialed at instant `dialed` did not connect (busy, not in service): Reg F does not count it."""
-        if self.max_7d and not self.unconnected_counts and dialed in self.counted[a]:
+        r = self.limits[self.pack[a]]
+        if r.max_7d and not r.unconnected_counts and dialed in self.counted[a]:
             self.counted[a].remove(dialed)
 
     def record_rpc(self, a: int, end: float, local_day: int, callback: bool) -> None:
@@ -205,17 +263,24 @@ class Auditor:
     stamps, and counts every attempt that breaks a rule; a correct dialer leaves every count at 0.
     It is given only the run's time and the account: the real instant and the debtor's local
     date and time come from its own zoneinfo conversions (`instant`, `local`), cached per zone
-    and simulated hour when the offsets do not change within that hour.
+    and simulated hour when the offsets do not change within that hour. Each account is judged
+    by its own rule pack, which the auditor finds itself from the account's region
+    (`own_pack`), not from the dialer's pack ids.
     """
 
-    def __init__(self, rules: Rules, start: date, center_tz: str, zones: Sequence[str], account_zone: Sequence[int],
-                 callback_delay_s: float = 0.0, account_region: Sequence[str] = (), horizon_days: int = 0) -> None:
+    def __init__(self, rules: Rules | Sequence[RulePack], start: date, center_tz: str, zones: Sequence[str],
+                 account_zone: Sequence[int], callback_delay_s: float = 0.0, account_region: Sequence[str] = (),
+                 horizon_days: int = 0) -> None:
         """Set up the audit of one run.
 
-        `account_region`: each account's holiday jurisdiction ("" = the rules'); its holidays are the
-        auditor's own `holidays` lookups, judged on the debtor's local date.
+        `rules`: one set for every account, or the scenario's rule packs (`Compliance.packs`).
+        `account_region`: each account's jurisdiction ("" = none); it picks the account's pack and
+        its holidays (else its pack's `holiday_regions`), the auditor's own `holidays` lookups,
+        judged on the debtor's local date.
         """
-        self.rules = rules
+        packs = [RulePack(DEFAULT_PACK, (), rules)] if isinstance(rules, Rules) else list(rules)
+        self.pack_rules = [pack.rules for pack in packs]
+        self.rules = self.pack_rules[0]
         self.callback_delay_s = callback_delay_s
         self.start = start
         self.wall0 = datetime.combine(start, time())
@@ -223,27 +288,35 @@ class Auditor:
         self.center = parse_tz(center_tz)
         self.zones: list[tzinfo] = [parse_tz(z) for z in zones]
         self.account_zone = account_zone
-        self.account_region = account_region
-        self.holidays: dict[str, set[date]] = {}  # region name -> its public holidays (the rules' for "")
-        if rules.no_holidays:
-            years = holiday_years(start, horizon_days)
-            for name in set(account_region) | {""}:
-                self.holidays[name] = set().union(*(public_holidays(r, years) for r in ((name,) if name else
-                                                                                         rules.holiday_regions)))
+        regions = list(account_region) or [""] * len(account_zone)
+        names = {pack.name: i for i, pack in enumerate(packs)}
+        pack_of: dict[str, int] = {}
+        self.account_pack = [pack_of[r] if r in pack_of else pack_of.setdefault(r, own_pack(r, names))
+                             for r in regions]
+        # Each account's public holidays (one shared set per pack and region): empty unless its pack says no_holidays.
+        years = holiday_years(start, horizon_days)
+        shared: dict[tuple[int, str], set[date]] = {}
+        for key in set(zip(self.account_pack, regions, strict=True)):
+            pack_rules = self.pack_rules[key[0]]
+            jurisdictions = (key[1],) if key[1] else pack_rules.holiday_regions
+            shared[key] = (set().union(*(public_holidays(r, years) for r in jurisdictions))
+                           if pack_rules.no_holidays else set())
+        self.account_holidays = [shared[key] for key in zip(self.account_pack, regions, strict=True)]
         self.hour_cache: dict[tuple[int, int], tuple[float, float] | None] = {}
-        self.day_rules: dict[int, tuple[Window | None, date]] = {}
+        self.day_rules: list[dict[int, tuple[Window | None, date]]] = [{} for _ in packs]
         self.attempts: dict[int, deque[tuple[float, int]]] = {}  # account -> [(instant, local day)], oldest first
         self.uncounted: set[tuple[int, float]] = set()  # (account, instant) of attempts Reg F leaves out of 7 in 7
         self.rpcs: dict[int, list[tuple[float, int]]] = {}  # account -> [(end instant, local day of the dial)]
         self.consent: dict[int, tuple[float, float]] = {}  # account -> (from, until) instants of a callback asked for
         self.drops: dict[int, float] = {}
         self.machines: dict[tuple[int, int], float] = {}  # (account, phone) -> AMD hung up on a machine
-        self.violations = [0] * len(RULES)
-        # How far back a rule can look: 7 days of attempts (plus a day of slack), the rest period
-        # after an RPC or today's contact count, the no-redial time after a drop.
+        self.violations = [0] * (len(packs) * len(RULES))  # pack p's rule r at p * len(RULES) + r
+        # How far back a rule can look (the longest of any pack): 7 days of attempts (plus a day of
+        # slack), the rest period after an RPC or today's contact count, the no-redial time after a drop.
         self.attempt_memory_s = WEEK_S + DAY_S
-        self.rpc_memory_s = (max(rules.rest_after_rpc_days, 1) + 1) * DAY_S
-        self.drop_memory_s = rules.no_redial_after_drop_h * HOUR_S
+        self.rpc_memory_s = (max(max(r.rest_after_rpc_days for r in self.pack_rules), 1) + 1) * DAY_S
+        self.drop_memory_s = max(r.no_redial_after_drop_h for r in self.pack_rules) * HOUR_S
+        self.amd_memory_s = max(r.no_redial_after_amd_h for r in self.pack_rules) * HOUR_S
         self._swept_day = 0
 
     # -- its own clock --------------------------------------------------------------------------
@@ -287,14 +360,15 @@ class Auditor:
     # -- the checks -----------------------------------------------------------------------------
 
     def check(self, a: int, t: float, phone: int = 0, bound: bool = True) -> None:
-        """Count the rules that an attempt to number `phone` of `a` dialed at run time `t` breaks.
+        """Count the rules of its pack that an attempt to number `phone` of `a` dialed at run time `t` breaks.
 
         `bound`: an agent was guaranteed for the call. Reg F's exclusions (§1006.14(b)(3)) are
         read as the law has them: a call with fresh consent (a callback asked for, within 7 days
         of asking) is neither counted nor held by the rest; a call known not to have connected
         is not counted; this call is judged as one that counts (its outcome is not known yet).
         """
-        r, v = self.rules, self.violations
+        pack = self.account_pack[a]
+        r, v, base = self.pack_rules[pack], self.violations, pack * len(RULES)
         now, local = self.local(self.account_zone[a], t)
         window_of_consent = self.consent.get(a)
         consented = (not r.count_consented_calls and window_of_consent is not None
@@ -303,11 +377,12 @@ class Auditor:
         local_s = local - local_day * DAY_S
         if now // DAY_S > self._swept_day:
             self._sweep(now)
-        window, local_date = self.day_rules.get(local_day) or self._day_rules(local_day)
+        window, local_date = self.day_rules[pack].get(local_day) or self._day_rules(pack, local_day)
         if window is None or not (window.start <= local_s < window.end):
-            v[WINDOW] += 1
-        if self.holidays and local_date in self.holidays[self.account_region[a] if self.account_region else ""]:
-            v[HOLIDAY] += 1
+            v[base + WINDOW] += 1
+        holidays = self.account_holidays[a]
+        if holidays and local_date in holidays:
+            v[base + HOLIDAY] += 1
         past = self.attempts.get(a)
         if past is None:
             past = self.attempts[a] = deque()
@@ -317,32 +392,31 @@ class Auditor:
         week = [s for s, _ in past if now - s < WEEK_S] if r.max_attempts_7d or r.min_gap_min else []
         if (r.max_attempts_7d and not consented
                 and sum(1 for s in week if (a, s) not in self.uncounted) + 1 > r.max_attempts_7d):
-            v[MAX_7D] += 1
+            v[base + MAX_7D] += 1
         rpcs = self.rpcs.get(a, ())
         if (r.rest_after_rpc_days and not consented
                 and any(now - end < r.rest_after_rpc_days * DAY_S for end, _ in rpcs)):
-            v[REST_RPC] += 1
+            v[base + REST_RPC] += 1
         if (r.no_redial_after_amd_h and not bound
                 and now - self.machines.get((a, phone), NEVER) < r.no_redial_after_amd_h * HOUR_S):
-            v[AMD_REDIAL] += 1
+            v[base + AMD_REDIAL] += 1
         if r.max_attempts_day and sum(1 for _, d in past if d == local_day) + 1 > r.max_attempts_day:
-            v[MAX_DAY] += 1
+            v[base + MAX_DAY] += 1
         if r.max_contacts_day and sum(1 for _, d in rpcs if d == local_day) >= r.max_contacts_day:
-            v[MAX_CONTACTS] += 1
+            v[base + MAX_CONTACTS] += 1
         if r.no_redial_after_drop_h and now - self.drops.get(a, NEVER) < r.no_redial_after_drop_h * HOUR_S:
-            v[DROP_REDIAL] += 1
+            v[base + DROP_REDIAL] += 1
         if r.min_gap_min and week and now - max(week) < r.min_gap_min * MINUTE_S:
-            v[MIN_GAP] += 1
+            v[base + MIN_GAP] += 1
         past.append((now, local_day))
         if consented:
             self.uncounted.add((a, now))
 
-    def _day_rules(self, local_day: int) -> tuple[Window | None, date]:
-        """(calling window, date) of the debtor's local day `local_day`, worked out once per day."""
-        rules = self.day_rules.get(local_day)
-        if rules is None:
-            local_date = self.start + timedelta(days=local_day)
-            rules = self.day_rules[local_day] = (self.rules.windows.get(WEEKDAYS[local_date.weekday()]), local_date)
+    def _day_rules(self, pack: int, local_day: int) -> tuple[Window | None, date]:
+        """(pack `pack`'s calling window, date) of the debtor's local day `local_day`, worked out once per day."""
+        local_date = self.start + timedelta(days=local_day)
+        rules = self.day_rules[pack][local_day] = (self.pack_rules[pack].windows.get(WEEKDAYS[local_date.weekday()]),
+                                                   local_date)
         return rules
 
     def _sweep(self, now: float) -> None:
@@ -356,23 +430,23 @@ class Auditor:
         self.rpcs = {a: h for a, h in self.rpcs.items() if now - h[-1][0] < self.rpc_memory_s}
         self.drops = {a: t for a, t in self.drops.items() if now - t < self.drop_memory_s}
         self.uncounted = {(a, s) for a, s in self.uncounted if now - s < self.attempt_memory_s}
-        amd_memory_s = self.rules.no_redial_after_amd_h * HOUR_S
-        self.machines = {k: s for k, s in self.machines.items() if now - s < amd_memory_s}
+        self.machines = {k: s for k, s in self.machines.items() if now - s < self.amd_memory_s}
 
     def unconnected(self, a: int, t_dialed: float) -> None:
         """The attempt to `a` dialed at run time `t_dialed` did not connect (busy, not in service)."""
-        if not self.rules.count_unconnected_calls:
+        if not self.pack_rules[self.account_pack[a]].count_unconnected_calls:
             self.uncounted.add((a, self.local(self.account_zone[a], t_dialed)[0]))  # the instant `check` noted
 
     def machine(self, a: int, phone: int, t: float) -> None:
         """Note that AMD detected a machine on number `phone` of `a` and hung up at run time `t`."""
         self.machines[(a, phone)] = self.local(self.account_zone[a], t)[0]
 
-    def silence(self, t_pickup: float, t_connect: float) -> None:
-        """A live answer picked up at `t_pickup` reached an agent at `t_connect`: within the 2-second rule?"""
-        limit = self.rules.max_silence_s
+    def silence(self, a: int, t_pickup: float, t_connect: float) -> None:
+        """A live answer of `a` picked up at `t_pickup` reached an agent at `t_connect`: within its pack's 2 s rule?"""
+        pack = self.account_pack[a]
+        limit = self.pack_rules[pack].max_silence_s
         if limit and self.instant(t_connect) - self.instant(t_pickup) > limit + SILENCE_SLACK_S:
-            self.violations[SILENCE] += 1
+            self.violations[pack * len(RULES) + SILENCE] += 1
 
     def rpc(self, a: int, t: float, callback: bool = False) -> None:
         """Note a right-party conversation that ended at run time `t` (it counts on the local day of its dial).
@@ -391,3 +465,20 @@ class Auditor:
     def drop(self, a: int, t: float) -> None:
         """Note a dropped live answer at run time `t`."""
         self.drops[a] = self.local(self.account_zone[a], t)[0]
+
+
+def own_pack(region: str, names: Mapping[str, int]) -> int:
+    """The auditor's own reading of a debtor's rule pack: its subdivision's ("US-MA"), else its country's, else 0.
+
+    `names` maps the packs' jurisdictions to their index (the default pack is 0). Country aliases
+    are resolved by the `holidays` package itself ("UK" is "GB"), not by the scenario's helper.
+    """
+    if not region:
+        return 0
+    import holidays  # here: only runs with jurisdictions need the package
+
+    country, _, subdivision = region.upper().partition("-")
+    country = str(holidays.country_holidays(country).country)
+    if subdivision and f"{country}-{subdivision}" in names:
+        return names[f"{country}-{subdivision}"]
+    return names.get(country, 0)

@@ -7,13 +7,22 @@ calendar; `freeze` turns them into the plain `OutboundSeries` the KPIs, reports 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-from wfm.scenario.outbound import Rules
+from wfm.scenario.outbound import RulePack
 from wfm.sim.outbound.accounts import AccountBook
-from wfm.sim.outbound.result import OUTCOMES, RPC_RESULTS, RULES, AttemptLog, OutboundSeries, SegmentTable
+from wfm.sim.outbound.result import (
+    OUTCOMES,
+    RPC_RESULTS,
+    RULES,
+    AttemptLog,
+    OutboundSeries,
+    PackTable,
+    SegmentTable,
+)
 
 _FLOAT_LOG_COLUMNS = ("time", "local_s", "end", "pickup", "connect")  # the rest of `AttemptLog` holds integers
 
@@ -48,7 +57,9 @@ class SegmentCounts:
 class Counters:
     """Per-interval, per-day and per-segment counters of one run (see `OutboundSeries` for each)."""
 
-    def __init__(self, n_intervals: int, interval_s: int, n_days: int, n_segments: int, record: bool) -> None:
+    def __init__(self, n_intervals: int, interval_s: int, n_days: int, n_segments: int, record: bool,
+                 n_packs: int = 1) -> None:
+        """Counters of one run; each of `n_packs` rule packs gets its blocks, attempts, live answers, drops by day."""
         ni, nd = n_intervals, n_days
         self.n_intervals = ni
         self.interval_s = interval_s
@@ -77,7 +88,14 @@ class Counters:
         self.day_dropped = [0] * nd
         self._window_key = (-1, 0)  # (day, window days) of the closed days summed in _window_past
         self._window_past = (0, 0)
-        self.blocked = [0] * len(RULES)
+        self.n_packs = n_packs
+        self.blocked = [0] * (n_packs * len(RULES))  # pack p's rule r at p * len(RULES) + r
+        self.pack_attempts = [0] * n_packs
+        # Live answers and drops per pack and day; with one pack they are the campaign's own lists.
+        self.pack_day_live = [[0] * nd for _ in range(n_packs)] if n_packs > 1 else [self.day_live]
+        self.pack_day_dropped = [[0] * nd for _ in range(n_packs)] if n_packs > 1 else [self.day_dropped]
+        self._pack_window_key = [(-1, 0)] * n_packs
+        self._pack_window_past = [(0, 0)] * n_packs
         self.seg = SegmentCounts(n_segments)
         self.attempts_dialed = 0
         self.record = record
@@ -111,6 +129,21 @@ class Counters:
         today = self.day_live[day]
         return WindowCounts(live + today, dropped + self.day_dropped[day], today)
 
+    def pack_window(self, pack: int, day: int, window_days: int) -> WindowCounts:
+        """Live answers and drops of pack `pack`'s debtors in the `window_days` calendar days ending with `day`.
+
+        As `window`, the closed days' sums are taken once per day and pack.
+        """
+        if self.n_packs == 1:
+            return self.window(day, window_days)
+        live, dropped = self.pack_day_live[pack], self.pack_day_dropped[pack]
+        if self._pack_window_key[pack] != (day, window_days):
+            first = max(0, day - window_days + 1)
+            self._pack_window_key[pack] = (day, window_days)
+            self._pack_window_past[pack] = (sum(live[first:day]), sum(dropped[first:day]))
+        past_live, past_dropped = self._pack_window_past[pack]
+        return WindowCounts(past_live + live[day], past_dropped + dropped[day], live[day])
+
     def log_attempt(self, now: float, account: int, local_s: float, local_weekday: int, local_day: int,
                     phone: int, bound: bool, pickup: float) -> int:
         """Add a row to the attempt trace; returns its index (outcome, end, AMD verdict, connect, result come later)."""
@@ -123,19 +156,27 @@ class Counters:
             log[key].append(value)
         return index
 
-    def freeze(self, mode: str, rules: Rules, book: AccountBook, segment_names: tuple[str, ...],
-               violations: list[int]) -> OutboundSeries:
-        """The campaign's counters as a plain result."""
-        w = rules.drop_window_days
-        n_days = self.n_days
-        live = np.asarray(self.day_live, dtype=float)
-        dropped = np.asarray(self.day_dropped, dtype=float)
-        c_live, c_drop = np.concatenate(([0.0], np.cumsum(live))), np.concatenate(([0.0], np.cumsum(dropped)))
-        days = np.arange(n_days)
-        lo = np.maximum(0, days - w + 1)
-        win_live, win_drop = c_live[days + 1] - c_live[lo], c_drop[days + 1] - c_drop[lo]
-        rate = np.full(n_days, np.nan)
-        np.divide(win_drop, win_live, out=rate, where=win_live > 0)
+    def freeze(self, mode: str, packs: Sequence[RulePack], book: AccountBook, pack: Sequence[int],
+               segment_names: tuple[str, ...], violations: list[int]) -> OutboundSeries:
+        """The campaign's counters as a plain result.
+
+        `packs`: the scenario's rule packs, `pack` each account's, `violations` the auditor's per
+        pack (flat, as `blocked`). With several packs, the campaign-wide drop-rate fields are a
+        headline: the whole campaign over the shortest pack window against the lowest cap (each
+        pack is judged on its own in `OutboundSeries.packs`); `drop_windows_over_cap` counts the
+        packs' own windows over their caps.
+        """
+        n_rules = len(RULES)
+        caps = np.array([p.rules.drop_cap for p in packs])
+        windows = np.array([p.rules.drop_window_days for p in packs], dtype=np.int64)
+        pack_rates = np.vstack([window_rates(self.pack_day_live[k], self.pack_day_dropped[k], int(windows[k]))
+                                for k in range(len(packs))])
+        over = np.sum(np.where(np.isnan(pack_rates), False, pack_rates > caps[:, None]), axis=1).astype(np.int64)
+        w, cap = int(windows.min()), float(caps.min())
+        rate = pack_rates[0] if len(packs) == 1 else window_rates(self.day_live, self.day_dropped, w)
+        blocked = np.asarray(self.blocked, dtype=np.int64).reshape(len(packs), n_rules)
+        broken = np.asarray(violations, dtype=np.int64).reshape(len(packs), n_rules)
+        pack_idx = np.asarray(pack, dtype=np.int64)
         pf = book.pf
         ns = len(segment_names)
         seg_idx = pf.segment
@@ -166,10 +207,10 @@ class Counters:
             promises_broken=np.asarray(self.promises_broken, dtype=np.int64),
             amount_promised=np.asarray(self.amount_promised), amount_collected=np.asarray(self.amount_collected),
             accounts_paid_off=np.asarray(self.paid_off, dtype=np.int64),
-            drop_rate_window=rate, drop_cap=rules.drop_cap, drop_window_days=w,
-            drop_windows_over_cap=int(np.sum(rate[~np.isnan(rate)] > rules.drop_cap)),
-            blocked=np.asarray(self.blocked, dtype=np.int64),
-            violations=np.asarray(violations, dtype=np.int64),
+            drop_rate_window=rate, drop_cap=cap, drop_window_days=w,
+            drop_windows_over_cap=int(over.sum()),
+            blocked=blocked.sum(axis=0),
+            violations=broken.sum(axis=0),
             accounts=pf.size, callable_accounts=int(pf.size - pf.do_not_call.sum()),
             balance_placed=float(pf.balance.sum()), accounts_with_rpc=int(had_rpc.sum()),
             min_balance=float(book.min_balance),
@@ -185,4 +226,26 @@ class Counters:
             ),
             in_flight_end=self.attempts_dialed - int(np.sum(self.outcomes)),
             log=log,
+            packs=PackTable(
+                names=tuple(p.name for p in packs), presets=tuple(p.presets for p in packs),
+                accounts=np.bincount(pack_idx, minlength=len(packs)).astype(np.int64),
+                attempts=np.asarray(self.pack_attempts, dtype=np.int64),
+                live=np.asarray([sum(d) for d in self.pack_day_live], dtype=np.int64),
+                dropped=np.asarray([sum(d) for d in self.pack_day_dropped], dtype=np.int64),
+                blocked=blocked, violations=broken, drop_rate_window=pack_rates, drop_cap=caps,
+                drop_window_days=windows, drop_windows_over_cap=over,
+            ),
         )
+
+
+def window_rates(day_live: Sequence[int], day_dropped: Sequence[int], window_days: int) -> np.ndarray:
+    """Dropped / live answers over the `window_days` calendar days ending with each day (NaN without a live answer)."""
+    live = np.asarray(day_live, dtype=float)
+    dropped = np.asarray(day_dropped, dtype=float)
+    c_live, c_drop = np.concatenate(([0.0], np.cumsum(live))), np.concatenate(([0.0], np.cumsum(dropped)))
+    days = np.arange(len(live))
+    lo = np.maximum(0, days - window_days + 1)
+    win_live, win_drop = c_live[days + 1] - c_live[lo], c_drop[days + 1] - c_drop[lo]
+    rate = np.full(len(live), np.nan)
+    np.divide(win_drop, win_live, out=rate, where=win_live > 0)
+    return rate

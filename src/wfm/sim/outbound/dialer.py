@@ -35,11 +35,12 @@ from wfm.sim.outbound.attempts import (
     Talking,
     conversation_result,
 )
-from wfm.sim.outbound.compliance import Auditor, ContactRules, LocalCalendar
+from wfm.sim.outbound.compliance import Auditor, ContactRules, LocalCalendar, account_packs
 from wfm.sim.outbound.counters import Counters
 from wfm.sim.outbound.pacing import make_pacer
+from wfm.sim.outbound.pacing.base import HELD
 from wfm.sim.outbound.pacing.estimates import LineStats
-from wfm.sim.outbound.result import BUSY, DROPPED, INVALID, MACHINE, OUTCOMES, RPC_RESULTS, OutboundSeries
+from wfm.sim.outbound.result import BUSY, DROPPED, INVALID, MACHINE, OUTCOMES, RPC_RESULTS, RULES, OutboundSeries
 from wfm.sim.outbound.selection import NO_ACCOUNT, NO_RULE, Selector
 
 NO_CONTACT = "no_contact"  # what an agent's line ended in when nobody reached them (for the stress model)
@@ -65,25 +66,29 @@ class Dialer:
         self.acct = Draws(accounts_rng)  # account behaviour: conversation results, promises
         pf = build_portfolio(spec.portfolio, cal, accounts_rng)
         self.book = AccountBook(pf, spec.portfolio.segments, spec.conversation)
-        self.rules = spec.compliance.rules()
-        self.local_cal = LocalCalendar(self.rules, cal.start_date, cal.horizon_days, pf.region_names)
+        # Rule packs: each account is held to its jurisdiction's, by a pack id per account.
+        self.packs = spec.compliance.packs()
+        pack_rules = [pack.rules for pack in self.packs]
+        self.pack = account_packs(spec.compliance, pf.region_names, self.book.region)
+        self.local_cal = LocalCalendar(pack_rules, cal.start_date, cal.horizon_days, pf.region_names)
         callback_delay_s = spec.conversation.callback_delay_h * HOUR_S
-        self.contact_rules = ContactRules(self.rules, pf.size, callback_delay_s)
-        self.auditor = Auditor(self.rules, cal.start_date, cal.timezone, pf.tz_names, self.book.tz, callback_delay_s,
+        self.contact_rules = ContactRules(pack_rules, pf.size, callback_delay_s, self.pack)
+        self.auditor = Auditor(self.packs, cal.start_date, cal.timezone, pf.tz_names, self.book.tz, callback_delay_s,
                                [pf.region_names[r] for r in self.book.region], cal.horizon_days)
-        self.connect_wait_s = spec.connect_wait_after_amd()
+        self.connect_wait_s = [spec.connect_wait_after_amd(pack.name) for pack in self.packs]  # by pack
         self.counters = Counters(cal.horizon_days * cal.intervals_per_day, cal.interval_s, cal.horizon_days,
-                                 len(spec.portfolio.segments), record)
+                                 len(spec.portfolio.segments), record, len(self.packs))
         self.clock = pf.clock
         self.selector = Selector(self.book, pf.clock, self.contact_rules, self.local_cal,
-                                 self.counters.blocked)
+                                 self.counters.blocked, self.pack)
         conv = spec.conversation
         total = conv.refusal + conv.dispute + conv.callback
         self.p_refusal = conv.refusal / total
         self.p_dispute = conv.dispute / total
         self.hour_curve = list(spec.attempts.live_by_hour)
         self.stats = LineStats(spec.attempts.answer_delay, spec.attempts.ring_timeout_s, self.draws.detection_s)
-        self.pacer = make_pacer(spec, self.counters, self.stats)
+        self.pacer = make_pacer(spec, self.counters, self.stats, self.pack)
+        self.admits = self.pacer.admission()  # with rule packs: the guard's check once the account is chosen
 
         # Agents and lines.
         self.pool: deque[tuple[Agent, int]] = deque()  # free agents offered to the dialer, with their idle token
@@ -231,6 +236,9 @@ class Dialer:
         a = self.selector.next_account(self.env.now, bound=False)
         if a == NO_ACCOUNT:
             return None
+        if self.admits is not None and not self.admits(self.pack[a]):
+            self.selector.put_back()
+            return HELD
         return self._dial(a, None)
 
     def dial_bound(self, review_s: float, fallback: bool) -> bool:
@@ -264,7 +272,7 @@ class Dialer:
         self.book.status[a] = ACTIVE
         rule = self.selector.blocking_rule(a, self.env.now, bound=True)
         if rule != NO_RULE:  # the window closed (or a cap was reached) while the agent read the account
-            self.counters.blocked[rule] += 1
+            self.counters.blocked[self.pack[a] * len(RULES) + rule] += 1
             self.floor.finish_handling(agent, NO_CONTACT)
             return
         self._dial(a, agent)
@@ -291,6 +299,7 @@ class Dialer:
         book.status[a] = IN_CALL
         book.attempts_of[a] += 1
         c.attempts_dialed += 1
+        c.pack_attempts[self.pack[a]] += 1
         seg = book.seg[a]
         c.seg.attempts[seg] += 1
         line = Line(a, agent, now, slot, day)
@@ -326,10 +335,15 @@ class Dialer:
             seg = self.book.seg[line.account]
             c.day_live[day] += 1
             c.seg.live[seg] += 1
+            by_pack = c.n_packs > 1  # with one pack, its lists are the campaign's
+            if by_pack:
+                c.pack_day_live[self.pack[line.account]][day] += 1
             dropped = line.outcome == DROPPED
             self.pacer.live_closed(dropped, line.amd_drop)
             if dropped:
                 c.day_dropped[day] += 1
+                if by_pack:
+                    c.pack_day_dropped[self.pack[line.account]][day] += 1
                 c.seg.dropped[seg] += 1
                 self.contact_rules.record_drop(line.account, self.clock.real(now))
                 self.auditor.drop(line.account, now)
@@ -380,7 +394,8 @@ class Dialer:
             return
         line.waiting = True
         self.waiting_lines.append(line)
-        self.env.timeout(self.connect_wait_s).callbacks.append(partial(self._give_up, line))
+        wait = self.connect_wait_s[self.pack[line.account]]
+        self.env.timeout(wait).callbacks.append(partial(self._give_up, line))
 
     def _give_up(self, line: Line, event: simpy.Event) -> None:
         """No agent came within `connect_wait_s`: a live person is dropped, a machine hung up on."""
@@ -406,7 +421,7 @@ class Dialer:
         agent.switch(State.BUSY)
         c.connects[slot] += 1
         if line.live:
-            self.auditor.silence(line.pickup, now)
+            self.auditor.silence(line.account, line.pickup, now)
         if c.record:
             c.log["connect"][line.log_index] = now
         c.agent_wait_s[slot] += now - self.avail_since.get(agent.agent_id, now)
@@ -478,5 +493,5 @@ class Dialer:
 
     def freeze(self) -> OutboundSeries:
         """The campaign's counters as a plain result."""
-        return self.counters.freeze(self.spec.dialer.mode, self.rules, self.book,
+        return self.counters.freeze(self.spec.dialer.mode, self.packs, self.book, self.pack,
                                     tuple(s.name for s in self.spec.portfolio.segments), self.auditor.violations)

@@ -20,11 +20,28 @@ bound line each (a bound line cannot drop for want of an agent) and the pacer tr
 again at its next pacing; a paced line allowed lets the guard go. Each trip counts as a block by
 the DROP_CAP rule; the dialer books the time spent in fallback (`OutboundSeries.fallback_s`).
 A power dialer keeps its ratio whenever the window can take it: the guard never scales it down.
+
+Rule packs (`PackDropGuard`): a portfolio that mixes jurisdictions has one window per pack, each
+under its own cap and over its own length (Ofcom 3% over 24 h, the US 3% over 30 days), counted
+over that pack's live answers only. Which pack's debtors the lines in flight will drop is not
+known, so each pack p is judged in its own worst case: its lines in flight connect at their high
+count C_p, the overflow of all the lines in flight O = (C − A)+ falls on p's lines first, and p
+is credited only the live answers left of C_p:
+
+    dropped_p + X_p <= cap_p × (live_p + X_p + s × (C_p − min(C_p, O))),  X_p = waiting_p + min(C_p, O) + fp × C_p
+
+With one pack this is the inequality above. The next paced line is judged once its account is
+chosen (`admits`), so its own pack counts it in C_p and every other pack meets it only through
+O: a pack whose window is full holds back its own debtors' paced lines (they get bound lines,
+which the pacer dials for the spare agents) and the lines of other packs as far as their
+overflow could fall on its lines in flight. Every pack's inequality must hold for the line to go.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from wfm.scenario import DAY_S
@@ -32,6 +49,7 @@ from wfm.scenario.outbound import Outbound
 from wfm.sim.outbound.attempts import Line
 from wfm.sim.outbound.compliance import DROP_CAP
 from wfm.sim.outbound.counters import Counters
+from wfm.sim.outbound.result import RULES
 
 Z = 3.0  # the connects of the lines in flight are counted this many standard deviations above their mean
 
@@ -62,6 +80,8 @@ class DropGuard:
     (`line_out`, `line_in`); `look` reads the window once per pacing, `allows` judges one more line.
     """
 
+    by_pack = False  # whether the line is judged once its account (and so its pack) is chosen: `PackDropGuard`
+
     def __init__(self, spec: Outbound, counters: Counters) -> None:
         rules = spec.compliance.rules()
         self.cap = rules.drop_cap
@@ -79,6 +99,7 @@ class DropGuard:
         self.free = 0
         self.waiting = 0
         self.now = 0.0
+        self.refused_pack = 0  # the pack of the account whose paced line was held back last
 
     # -- the paced lines in flight --------------------------------------------------------------
 
@@ -105,13 +126,13 @@ class DropGuard:
 
     # -- the decision ---------------------------------------------------------------------------
 
-    def look(self, now: float, free: int, waiting: int) -> None:
+    def look(self, now: float, free: int, waiting: deque[Line]) -> None:
         """Read the window's live answers and drops, the free agents and the answers waiting (once per pacing)."""
         day = min(int(now // DAY_S), self.counters.n_days - 1)
         window = self.counters.window(day, self.window_days)  # the closed days' sums are kept by the counters
         self.credit = self.cap * window.live - window.dropped
         self.free = free
-        self.waiting = waiting
+        self.waiting = len(waiting)
         self.now = now
 
     def allows(self, reach: float) -> bool:
@@ -134,9 +155,106 @@ class DropGuard:
             return False
         self.active = True
         self.since = self.now
-        self.counters.blocked[DROP_CAP] += 1
+        self.counters.blocked[self.refused_pack * len(RULES) + DROP_CAP] += 1
         return True
 
     def release(self) -> None:
         """A paced line was allowed: the dialer paces again."""
         self.active = False
+
+
+class PackDropGuard(DropGuard):
+    """The guard of a portfolio of several rule packs: every pack's window under its own cap (module docstring).
+
+    Keeps the paced lines in flight per pack besides their totals; `allows` lets every line
+    through to the choice of its account and `admits` judges it with its pack known.
+    """
+
+    by_pack = True
+
+    def __init__(self, spec: Outbound, counters: Counters, pack: Sequence[int]) -> None:
+        """`pack`: each account's rule pack (index into `spec.compliance.packs()`)."""
+        super().__init__(spec, counters)
+        packs = spec.compliance.packs()
+        n = len(packs)
+        self.pack = list(pack)
+        self.caps = [p.rules.drop_cap for p in packs]
+        self.windows = [p.rules.drop_window_days for p in packs]
+        self.live_caps = [cap * self.mix.live_share for cap in self.caps]
+        self.n_packs = n
+        self.n_flight_p = [0] * n
+        self.mean_p = [0.0] * n
+        self.var_p = [0.0] * n
+        self.credits = [0.0] * n
+        self.waiting_p = [0] * n
+        self.day = -1  # the center day whose closed days `past_live`, `past_dropped` sum
+        self.past_live = [0] * n
+        self.past_dropped = [0] * n
+
+    def line_out(self, line: Line, reach: float) -> None:
+        """A paced line was dialed: it adds to its pack's connects to come and to the total."""
+        super().line_out(line, reach)
+        p = self.pack[line.account]
+        self.n_flight_p[p] += 1
+        self.mean_p[p] += reach
+        self.var_p[p] += reach * (1.0 - reach)
+
+    def line_in(self, line: Line) -> None:
+        """A paced line answered or ended."""
+        super().line_in(line)
+        p = self.pack[line.account]
+        self.n_flight_p[p] -= 1
+        if self.n_flight_p[p] <= 0:
+            self.n_flight_p[p], self.mean_p[p], self.var_p[p] = 0, 0.0, 0.0
+            return
+        self.mean_p[p] -= line.reach
+        self.var_p[p] -= line.reach * (1.0 - line.reach)
+
+    def look(self, now: float, free: int, waiting: deque[Line]) -> None:
+        """Read each pack's own window and its answers waiting, and the free agents (once per pacing).
+
+        Asked at every pacing: the closed days of each pack's window are summed once per day
+        (`Counters.pack_window`), today's counts are read from the day lists.
+        """
+        counters = self.counters
+        day = min(int(now // DAY_S), counters.n_days - 1)
+        if day != self.day:
+            self.day = day
+            for p in range(self.n_packs):
+                window = counters.pack_window(p, day, self.windows[p])
+                self.past_live[p] = window.live - window.today
+                self.past_dropped[p] = window.dropped - counters.pack_day_dropped[p][day]
+        live, dropped, waiting_p = counters.pack_day_live, counters.pack_day_dropped, self.waiting_p
+        for p in range(self.n_packs):
+            self.credits[p] = (self.caps[p] * (self.past_live[p] + live[p][day])
+                               - (self.past_dropped[p] + dropped[p][day]))
+            waiting_p[p] = 0
+        for line in waiting:
+            waiting_p[self.pack[line.account]] += 1
+        self.free = free
+        self.waiting = len(waiting)
+        self.now = now
+
+    def allows(self, reach: float) -> bool:
+        """Before the account is chosen its pack is not known: the line is judged by `admits` once it is."""
+        return True
+
+    def admits(self, pack: int, reach: float) -> bool:
+        """Whether one more paced line of chance `reach` to a debtor of `pack` keeps every pack under its cap."""
+        extra = reach * (1.0 - reach)
+        total = max(self.mean + reach, 0.0) + Z * math.sqrt(max(self.var + extra, 0.0))
+        overflow = total - self.free if total > self.free else 0.0
+        fp = self.fp_ratio
+        for q in range(self.n_packs):
+            if q == pack:
+                c = max(self.mean_p[q] + reach, 0.0) + Z * math.sqrt(max(self.var_p[q] + extra, 0.0))
+            elif self.n_flight_p[q] or self.waiting_p[q]:
+                c = max(self.mean_p[q], 0.0) + Z * math.sqrt(max(self.var_p[q], 0.0)) if self.n_flight_p[q] else 0.0
+            else:
+                continue  # nothing of q's in flight or waiting: this line cannot drop one of its debtors
+            spill = c if c < overflow else overflow
+            x = self.waiting_p[q] + spill + fp * c
+            if (1.0 - self.caps[q]) * x > self.credits[q] + self.live_caps[q] * (c - spill):
+                self.refused_pack = pack
+                return False
+        return True

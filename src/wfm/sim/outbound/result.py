@@ -93,6 +93,48 @@ class SegmentTable:
 
 
 @dataclass(frozen=True)
+class PackTable:
+    """Campaign totals per rule pack: the debtors of one jurisdiction judged by its own rules (`Compliance.packs`).
+
+    One entry (row) per pack, in the scenario's order: the default pack (`presets`, name "") first,
+    then one per `by_country` entry. A scenario without `by_country` has the one default pack.
+
+    Attributes:
+        names: each pack's jurisdiction ("US", "GB", "US-MA"; "" for the default pack).
+        presets: each pack's presets.
+        accounts: accounts of the pack's debtors.
+        attempts: dial attempts to them.
+        live: their live answers (counted on the center day the answer ended, as the drop window counts them).
+        dropped: their dropped live answers.
+        blocked: candidates a rule kept from being dialed, shape (packs, len(RULES)); the drop-cap guard's
+            holds count on the pack of the account whose paced line was held back.
+        violations: attempts the independent audit found breaking a rule of the account's own pack,
+            shape (packs, len(RULES)) (must be all 0).
+        drop_rate_window: the pack's drop rate over its own regulatory window ending each day, shape (packs, days).
+        drop_cap: each pack's cap; `drop_window_days`: each pack's window.
+        drop_windows_over_cap: days whose window rate broke the pack's cap (must be 0).
+    """
+
+    names: tuple[str, ...]
+    presets: tuple[tuple[str, ...], ...]
+    accounts: np.ndarray
+    attempts: np.ndarray
+    live: np.ndarray
+    dropped: np.ndarray
+    blocked: np.ndarray
+    violations: np.ndarray
+    drop_rate_window: np.ndarray
+    drop_cap: np.ndarray
+    drop_window_days: np.ndarray
+    drop_windows_over_cap: np.ndarray
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """How reports name the packs: the jurisdiction, "default" for the accounts without one."""
+        return tuple(name or "default" for name in self.names)
+
+
+@dataclass(frozen=True)
 class OutboundSeries:
     """Everything the outbound campaign measured in one run.
 
@@ -128,10 +170,13 @@ class OutboundSeries:
         amount_collected: amount paid per day (money).
         accounts_paid_off: accounts that paid their full balance, per day.
         drop_rate_window: drop rate over the regulatory window ending with each day.
-        drop_cap: the cap on that rate; `drop_window_days`: the window's length.
-        drop_windows_over_cap: days whose window rate broke the cap (must be 0).
-        blocked: candidate accounts the rules kept the dialer from calling, by rule (`RULES` order).
-        violations: attempts an independent audit found breaking a rule, by rule (must be all 0).
+        drop_cap: the cap on that rate; `drop_window_days`: the window's length. With several rule packs
+            these three are a headline: the whole campaign over the shortest pack window against the
+            lowest cap; each pack's own window and cap are in `packs`.
+        drop_windows_over_cap: days whose window rate broke the cap (must be 0); with several packs, the
+            days each pack's own window broke its own cap, summed over the packs.
+        blocked: candidate accounts the rules kept the dialer from calling, by rule (`RULES` order), all packs.
+        violations: attempts an independent audit found breaking a rule, by rule (must be all 0), all packs.
         accounts: accounts in the portfolio; `callable_accounts`: not flagged do-not-call.
         balance_placed: total balance placed (money).
         accounts_with_rpc: accounts with at least one RPC.
@@ -139,6 +184,8 @@ class OutboundSeries:
         segments: totals per risk segment.
         in_flight_end: attempts still ringing or in conversation at the horizon (no outcome yet).
         log: per-attempt trace when requested, else None.
+        packs: blocks, violations, attempts and drop rates per rule pack (jurisdiction); None only in
+            results made before packs existed.
     """
 
     mode: str
@@ -176,6 +223,7 @@ class OutboundSeries:
     segments: SegmentTable
     in_flight_end: int = 0
     log: AttemptLog | None = None
+    packs: PackTable | None = None
 
     @property
     def attempts(self) -> np.ndarray:

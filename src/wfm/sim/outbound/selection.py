@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from wfm.sim.outbound.accounts import ACTIVE, AccountBook
 from wfm.sim.outbound.clock import LocalClock
-from wfm.sim.outbound.compliance import HOLIDAY, ContactRules, LocalCalendar
+from wfm.sim.outbound.compliance import ContactRules, LocalCalendar
 from wfm.sim.outbound.result import RULES
 
 RECHECK_S = 120.0  # when no account may be called, look again this much later
@@ -25,20 +26,29 @@ class Selector:
     in the same state are skipped: on a public holiday with agents at work, a lap over the
     whole portfolio every `RECHECK_S` would cost more than the rest of the run.
     The rules are judged at the real instant of `now` and the debtor's local time then (`clock`).
+
+    Accounts fall into groups of one time zone and one calendar key (rule pack and region:
+    `LocalCalendar.key`): all the accounts of a group share their local time, calling window and
+    holidays, so a walk works them out once per group. Blocks are counted per pack (`blocked`:
+    pack p's rule r at `p * len(RULES) + r`).
     """
 
     def __init__(self, book: AccountBook, clock: LocalClock, rules: ContactRules,
-                 calendar: LocalCalendar, blocked: list[int]) -> None:
+                 calendar: LocalCalendar, blocked: list[int], pack: Sequence[int] | None = None) -> None:
+        """`pack`: each account's rule pack (default: 0, one pack for every account)."""
         self.book = book
         self.clock = clock
         self.rules = rules
         self.calendar = calendar
         self.blocked = blocked
-        self.blocked_mark = [NO_MARK] * len(book.status)
-        # The account regions (holiday jurisdictions) found in each time zone.
-        self.zone_regions: list[set[int]] = [set() for _ in clock.zone_offsets]
-        for zone, region in zip(book.tz, book.region, strict=True):
-            self.zone_regions[zone].add(region)
+        n = len(book.status)
+        self.blocked_mark = [NO_MARK] * n
+        self.pack = list(pack) if pack is not None else [0] * n
+        groups: dict[tuple[int, int], int] = {}
+        keys = [calendar.key(p, r) for p, r in zip(self.pack, book.region, strict=True)]
+        self.group = [groups.setdefault((zone, key), len(groups)) for zone, key in zip(book.tz, keys, strict=True)]
+        self.group_zone = [zone for zone, _ in groups]
+        self.group_key = [key for _, key in groups]
         self.order: list[int] = []
         self.cursor = 0
         self.exhausted_until = [-math.inf, -math.inf]  # by kind of line: paced, bound
@@ -55,16 +65,15 @@ class Selector:
         return self.clock.local_day(self.book.tz[a], self.clock.real(now))
 
     def shut_state(self, real: float) -> tuple[tuple[int, int], ...] | None:
-        """(local day, closing rule) of every zone and region when nobody may be called at `real`, else None."""
+        """(local day, closing rule) of every group of accounts when nobody may be called at `real`, else None."""
         closed = self.calendar.closed_rule
         state = []
-        for zone, regions in enumerate(self.zone_regions):
+        for zone, key in zip(self.group_zone, self.group_key, strict=True):
             day, sec = self.clock.local_day(zone, real)
-            for region in regions:
-                rule = closed(day, sec, region)
-                if rule < 0:
-                    return None
-                state.append((day, rule))
+            rule = closed(day, sec, key)
+            if rule < 0:
+                return None
+            state.append((day, rule))
         return tuple(state)
 
     def window_open(self, now: float) -> bool:
@@ -87,17 +96,17 @@ class Selector:
                 self.exhausted_until[kind] = now + RECHECK_S
                 return NO_ACCOUNT
             self.shut_walked = None
-        order, status, next_ok, tz, region = (self.order, self.book.status, self.book.next_ok, self.book.tz,
-                                              self.book.region)
+        order, status, next_ok, group, pack = self.order, self.book.status, self.book.next_ok, self.group, self.pack
         n = len(order)
         rules = self.rules
-        window_rule = self.calendar.window_rule
-        holiday_days = self.calendar.holiday_days if self.calendar.any_holidays else None
+        closed = self.calendar.closed_rule
+        group_zone, group_key = self.group_zone, self.group_key
         real = self.clock.real(now)
         local_day = self.clock.local_day
         peek = self.book.peek_phone
         by_phone = rules.amd_gap_s and not bound  # only Ofcom's AMD rule looks at the number dialed
-        zone_state: dict[int, tuple[int, float, int]] = {}  # zone -> (local day, local seconds, window rule)
+        group_state: dict[int, tuple[int, int]] = {}  # group -> (local day, closing rule: window or holiday)
+        n_rules = len(RULES)
         for _ in range(n):
             a = order[self.cursor]
             self.cursor += 1
@@ -105,31 +114,33 @@ class Selector:
                 self.cursor = 0
             if status[a] != ACTIVE or next_ok[a] > now:
                 continue
-            zone = tz[a]
-            state = zone_state.get(zone)
+            g = group[a]
+            state = group_state.get(g)
             if state is None:
-                day, sec = local_day(zone, real)
-                state = zone_state[zone] = (day, sec, window_rule(day, sec))
-            day, sec, rule = state
-            if holiday_days is not None and day in holiday_days[region[a]]:
-                rule = HOLIDAY
+                day, sec = local_day(group_zone[g], real)
+                state = group_state[g] = (day, closed(day, sec, group_key[g]))
+            day, rule = state
             if rule < 0:
                 rule = rules.account_rule(a, real, day, peek(a) if by_phone else 0, bound)
             if rule >= 0:
-                mark = day * len(RULES) + rule
+                mark = day * n_rules + rule
                 if self.blocked_mark[a] != mark:  # count each account once per local day and rule
                     self.blocked_mark[a] = mark
-                    self.blocked[rule] += 1
+                    self.blocked[pack[a] * n_rules + rule] += 1
                 continue
             return a
         self.exhausted_until[kind] = now + RECHECK_S
         self.shut_walked = self.shut_state(real)
         return NO_ACCOUNT
 
+    def put_back(self) -> None:
+        """The account `next_account` just returned is not dialed now: the next walk starts with it again."""
+        self.cursor = (self.cursor - 1) % len(self.order)
+
     def blocking_rule(self, a: int, now: float, bound: bool) -> int:
         """The rule that forbids calling `a` now (window, holiday or a per-account cap), or NO_RULE."""
         day, sec = self.local(a, now)
-        rule = self.calendar.closed_rule(day, sec, self.book.region[a])
+        rule = self.calendar.closed_rule(day, sec, self.group_key[self.group[a]])
         if rule < 0:
             rule = self.rules.account_rule(a, self.clock.real(now), day, self.book.peek_phone(a), bound)
         return rule

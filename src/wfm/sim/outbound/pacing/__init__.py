@@ -8,9 +8,11 @@ The paced modes are watched by the drop-cap guard (`wfm.sim.outbound.guard`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wfm.scenario.outbound import Outbound
 from wfm.sim.outbound.counters import Counters
-from wfm.sim.outbound.guard import DropGuard
+from wfm.sim.outbound.guard import DropGuard, PackDropGuard
 from wfm.sim.outbound.pacing.base import DialPort, Pacer
 from wfm.sim.outbound.pacing.bound import PreviewPacer, ProgressivePacer
 from wfm.sim.outbound.pacing.estimates import LineStats
@@ -20,15 +22,18 @@ from wfm.sim.outbound.pacing.predictive import PredictivePacer
 __all__ = ["DialPort", "Pacer", "PowerPacer", "PredictivePacer", "PreviewPacer", "ProgressivePacer", "make_pacer"]
 
 
-def make_pacer(spec: Outbound, counters: Counters, stats: LineStats) -> Pacer:
-    """The pacer of the scenario's dialer mode (a pinned `fixed_level` makes predictive a fixed-ratio dialer)."""
+def make_pacer(spec: Outbound, counters: Counters, stats: LineStats, pack: Sequence[int] = ()) -> Pacer:
+    """The pacer of the scenario's dialer mode (a pinned `fixed_level` makes predictive a fixed-ratio dialer).
+
+    `pack`: each account's rule pack; with several packs the guard keeps each pack's window (`PackDropGuard`).
+    """
     d = spec.dialer
-    rules = spec.compliance.rules()
+    rules = [p.rules for p in spec.compliance.packs()]
     if d.mode == "preview":
         return PreviewPacer(d.preview_s)
     if d.mode == "progressive":
         return ProgressivePacer()
-    guard = DropGuard(spec, counters)
+    guard = PackDropGuard(spec, counters, pack) if len(rules) > 1 else DropGuard(spec, counters)
     # The highest pick-up chance a line can have: the guard judges the next line at it.
     max_base = min(1.0, max(s.contact for s in spec.portfolio.segments) * max(spec.attempts.live_by_hour))
     if d.mode == "power" or d.fixed_level:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections import deque
+from collections.abc import Callable
 from typing import Protocol
 
 from wfm.sim.outbound.attempts import Line, Talking
 
 BOUND_LEVEL = 1.0  # lines per available agent of bound dialing (preview, progressive, the guard's fallback)
+HELD = -1.0  # `DialPort.dial_next`: the account chosen was held back by the drop-cap guard of its rule pack
 FLOAT_SLACK = 1e-9  # level × agents meant to be whole (2.0 × 3) may come out a hair below
 
 
@@ -28,7 +30,10 @@ class DialPort(Protocol):
         """Agents idle in the dialer's pool now."""
 
     def dial_next(self) -> float | None:
-        """Dial the next account on a paced line: its prior chance to reach an agent, None when nobody may be called."""
+        """Dial the next account on a paced line: its prior chance to reach an agent, None when nobody may be called.
+
+        `HELD` when the pacer's `admission` held back the account chosen (it stays first in line).
+        """
 
     def dial_bound(self, review_s: float, fallback: bool) -> bool:
         """Give the next free agent a line of their own (after `review_s` of preview); False when none can be."""
@@ -81,6 +86,10 @@ class Pacer(ABC):
 
     def line_resolved(self, line: Line) -> None:
         """A paced line answered or ended (it no longer rings)."""
+        return None
+
+    def admission(self) -> Callable[[int], bool] | None:
+        """The check of a paced line once its account's rule pack is known (None: every line is judged before)."""
         return None
 
     def look_again_after(self, talk_s: float) -> float | None:

@@ -8,11 +8,12 @@ one bound line each instead, until a paced line is allowed again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from wfm.sim.outbound.attempts import Line
 from wfm.sim.outbound.guard import DropGuard
-from wfm.sim.outbound.pacing.base import BOUND_LEVEL, DialPort, Pacer
+from wfm.sim.outbound.pacing.base import BOUND_LEVEL, HELD, DialPort, Pacer
 from wfm.sim.outbound.pacing.estimates import LineStats
 
 
@@ -55,7 +56,7 @@ class GuardedPacer(Pacer):
     def pace(self, port: DialPort) -> None:
         """The mode's own pacing, each line allowed by the guard; bound lines for the spare agents when it refuses."""
         guard = self.guard
-        guard.look(port.now, port.free_agents(), len(port.waiting_lines))
+        guard.look(port.now, port.free_agents(), port.waiting_lines)
         self.next_reach = self.stats.reach(self.max_base)  # the estimates do not move while it paces
         paced = self.pace_unbound(port)
         if paced is DIALED:
@@ -70,6 +71,13 @@ class GuardedPacer(Pacer):
     def allowed(self) -> bool:
         """Whether the guard allows one more paced line (judged at the scenario's highest pick-up chance)."""
         return self.guard.allows(self.next_reach)
+
+    def admission(self) -> Callable[[int], bool] | None:
+        """With rule packs, the guard judges each paced line once its account's pack is known."""
+        return self._admits if self.guard.by_pack else None
+
+    def _admits(self, pack: int) -> bool:
+        return self.guard.admits(pack, self.next_reach)  # type: ignore[attr-defined]  # a PackDropGuard (by_pack)
 
     def pace_unbound(self, port: DialPort) -> Paced:
         """The mode's pacing of unbound lines, asking `allowed` before each."""
@@ -103,8 +111,11 @@ class PowerPacer(GuardedPacer):
         while in_flight < target:
             if not self.allowed():
                 return REFUSED
-            if port.dial_next() is None:
+            prior = port.dial_next()
+            if prior is None:
                 return paced
+            if prior == HELD:
+                return REFUSED
             paced = DIALED
             in_flight += 1
         return paced

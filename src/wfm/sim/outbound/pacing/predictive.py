@@ -11,13 +11,14 @@ by a margin that shrinks as the window fills (`drop_aim`).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from wfm.scenario import DAY_S, Duration
 from wfm.scenario.outbound import Dialer as DialerSettings
 from wfm.scenario.outbound import Rules
 from wfm.sim.outbound.counters import Counters
 from wfm.sim.outbound.guard import DropGuard
-from wfm.sim.outbound.pacing.base import FLOAT_SLACK, DialPort
+from wfm.sim.outbound.pacing.base import FLOAT_SLACK, HELD, DialPort
 from wfm.sim.outbound.pacing.estimates import DurationCdf, LineStats
 from wfm.sim.outbound.pacing.power import DIALED, IDLE, REFUSED, GuardedPacer, Paced
 
@@ -38,8 +39,10 @@ NO_AIM = 1e-4  # a drop aim at or below this (false positives use it all up) sen
 class PredictivePacer(GuardedPacer):
     """The adaptive predictive dialer (DESIGN §4)."""
 
-    def __init__(self, settings: DialerSettings, acw: Duration, talk_specs: tuple[Duration, ...], rules: Rules,
-                 counters: Counters, guard: DropGuard, stats: LineStats, max_base: float) -> None:
+    def __init__(self, settings: DialerSettings, acw: Duration, talk_specs: tuple[Duration, ...],
+                 rules: Sequence[Rules], counters: Counters, guard: DropGuard, stats: LineStats,
+                 max_base: float) -> None:
+        """`rules`: each rule pack's (the aim keeps every pack's window under its own cap)."""
         super().__init__(settings.initial_level, guard, stats, max_base)
         self.settings = settings
         self.acw_s = acw.mean_s
@@ -75,6 +78,8 @@ class PredictivePacer(GuardedPacer):
             prior = port.dial_next()
             if prior is None:
                 return paced
+            if prior == HELD:
+                return REFUSED
             paced = DIALED
             need -= prior
             room -= 1
@@ -175,13 +180,20 @@ class PredictivePacer(GuardedPacer):
         the window's average; on the first day only what has been seen). A young window
         therefore paces cautiously and a full one close to the cap. The drops the window can
         still take at the aim (or its overshoot) are spread over the rest of the day.
+        With rule packs, each pack's aim is worked out on its own window and cap, and the
+        pacing aims at the lowest: drops for want of an agent fall on every pack alike.
         """
-        cap = self.rules.drop_cap
+        day = min(int(now // DAY_S), self.counters.n_days - 1)
+        return min(self._pack_aim(k, day) for k in range(len(self.rules)))
+
+    def _pack_aim(self, pack: int, day: int) -> float:
+        """The aim of one rule pack on center day `day` (`drop_aim`)."""
+        rules = self.rules[pack]
+        cap = rules.drop_cap
         counters = self.counters
-        day = min(int(now // DAY_S), counters.n_days - 1)
-        live_w, drop_w, today = counters.window(day, self.rules.drop_window_days)
-        first = max(0, day - self.rules.drop_window_days + 1)
-        past = [n for n in counters.day_live[first:day] if n]
+        live_w, drop_w, today = counters.pack_window(pack, day, rules.drop_window_days)
+        first = max(0, day - rules.drop_window_days + 1)
+        past = [n for n in counters.pack_day_live[pack][first:day] if n]
         expected_today = max(today, sum(past) / len(past)) if past else today
         tonight = live_w - today + expected_today
         ceiling = cap - AIM_Z * math.sqrt(DROP_DISPERSION * cap * (1 - cap) / max(tonight, MIN_LIVE))
