@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import tomllib
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -424,3 +425,41 @@ def test_a_better_score_is_worth_money_when_the_path_calls_only_the_best_scored(
     weak, strong = replicate(top_30(0.55), plan), replicate(top_30(0.85), plan)
     gain = paired_difference(weak, strong, "recovery_rate")
     assert gain.low > 0, gain
+
+
+def test_messages_follow_each_debtors_own_rule_pack_in_a_mixed_portfolio() -> None:
+    """US, UK, Italian and Colombian debtors of scenarios/mixed_jurisdictions.toml, texted every day."""
+    import holidays as public_holidays
+
+    from wfm.scenario.io import load_scenario
+    from wfm.sim.outbound.accounts import build_portfolio
+    from wfm.sim.streams import make_streams
+
+    base = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "mixed_jurisdictions.toml")
+    data = base.model_dump(mode="python")
+    data["outbound"]["portfolio"].pop("imported")
+    data["strategy"] = {"enabled": True, "paths": [{"name": "daily", "repeat": True,
+                                                    "steps": [{"kind": "sms"}, {"kind": "wait", "days": 1}]}]}
+    sc = scenario_from_mapping(data, "<mixed, texted daily>")
+    result = run(sc, SEED, record_calls=True)
+    s = result.strategy
+    assert s is not None and s.message_log is not None
+    pf = build_portfolio(sc.outbound.portfolio, sc.calendar, make_streams(SEED, 0).accounts)
+    start = datetime(sc.calendar.start_date.year, sc.calendar.start_date.month, sc.calendar.start_date.day,
+                     tzinfo=ZoneInfo(sc.calendar.timezone))
+    seen: dict[str, int] = {}
+    sunday: set[str] = set()
+    for row in s.message_log:
+        a = int(row["account"])
+        zone, region = pf.tz_names[pf.tz[a]], pf.region_names[pf.region[a]]
+        country = region.split("-")[0]
+        local = _instant(start, float(row["sent_s"])).astimezone(ZoneInfo(zone))
+        assert 9 * 3600 <= local.hour * 3600 + local.minute * 60 + local.second < 10 * 3600, (zone, local)
+        if country in ("CO", "IT"):  # Ley 2300 and the Italian code: no Sundays, no public holidays
+            assert local.weekday() != 6, (region, local)
+            assert local.date() not in public_holidays.country_holidays(country, years=local.year), (region, local)
+        seen[country] = seen.get(country, 0) + 1
+        if local.weekday() == 6:
+            sunday.add(country)
+    assert set(seen) == {"US", "GB", "IT", "CO"}
+    assert sunday == {"US", "GB"}  # their own rules allow Sundays: not held to the strictest pack

@@ -44,13 +44,14 @@ class Messenger:
     """Sends the strategy's messages and schedules their responses; counts what it did per channel and day."""
 
     def __init__(self, env: simpy.Environment, channels: Mapping[ChannelName, Channel], book: AccountBook,
-                 clock: LocalClock, calendar: LocalCalendar, n_days: int, rng: np.random.Generator,
-                 respond: Respond, record: bool = False) -> None:
+                 clock: LocalClock, calendar: LocalCalendar, pack: Sequence[int], n_days: int,
+                 rng: np.random.Generator, respond: Respond, record: bool = False) -> None:
         self.env = env
         self.specs: list[Channel] = [channels[name] for name in CHANNELS]
         self.book = book
         self.clock = clock
         self.calendar = calendar
+        self.pack = pack  # each account's rule pack: its windows and holidays
         self.n_days = n_days
         self.rng = rng
         self.respond = respond
@@ -129,14 +130,14 @@ class Messenger:
         if spec.window is None:
             posted = float(day * DAY_S + LETTER_POSTED_S)
             return posted if day < self.n_days else None
-        zone, region = self.book.tz[a], self.book.region[a]
+        zone, key = self.book.tz[a], self.calendar.key(self.pack[a], self.book.region[a])
         span = min(SPREAD_S, spec.window.end - spec.window.start)
         for d in range(day, min(day + SEND_DAYS_AHEAD, self.n_days)):
             at = self._center_time(zone, d, spec.window.start + u_spread * span)
             if at < now or at >= self.n_days * DAY_S:
                 continue
             local_day, local_s = self.clock.local_day(zone, self.clock.real(at))
-            if self.calendar.closed_rule(local_day, local_s, region) >= 0:
+            if self.calendar.closed_rule(local_day, local_s, key) >= 0:
                 continue
             return at
         return None

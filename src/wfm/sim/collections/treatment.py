@@ -110,8 +110,8 @@ class Treatment:
             day = int(self.batch_day[self.batch_of[a]])
             book.dpd[a] -= day  # days past due at placement, on the day it is placed
             self.placing.setdefault(day, []).append(a)
-        self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, self.n_days, rng,
-                                   self._respond, record)
+        self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
+                                   rng, self._respond, record)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
         self.collected = np.zeros((len(CAUSES), self.n_days))
         n_seg = len(segments)
