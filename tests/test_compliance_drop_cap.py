@@ -68,3 +68,24 @@ def test_small_power_campaign_keeps_the_cap(case, seed) -> None:
         assert dropped <= cap * live, (case, seed, rates)
     assert ob.drop_windows_over_cap == 0
     assert check_attempts(scenario, seed, ob.log).total == 0 and ob.violations.sum() == 0
+
+
+def test_validate_says_before_the_run_that_a_24_hour_cap_cannot_absorb_an_amd_false_positive() -> None:
+    import tomllib
+
+    from wfm.scenario.io import default_scenario_text, scenario_from_mapping
+
+    def outbound_warnings(presets: list[str], false_positive: float, amd: bool = True) -> list[str]:
+        data = tomllib.loads(default_scenario_text())
+        data["outbound"]["compliance"] = {"presets": presets}
+        data["outbound"]["amd"].update(enabled=amd, false_positive=false_positive)
+        if "uk" in presets:
+            data["outbound"]["dialer"]["connect_wait_s"] = 2.0
+            data["outbound"]["amd"]["detection_s"] = 1.5
+        return scenario_from_mapping(data, "<uk>").outbound.warnings()
+
+    uk = [w for w in outbound_warnings(["uk"], 0.01) if "single false positive" in w]
+    assert len(uk) == 1 and "fewer than 34 live answers" in uk[0] and "3.0% cap over 1 day(s)" in uk[0]
+    assert not [w for w in outbound_warnings(["uk"], 0.0) if "single false positive" in w]
+    assert not [w for w in outbound_warnings(["uk"], 0.01, amd=False) if "single false positive" in w]
+    assert not [w for w in outbound_warnings(["reg_f"], 0.01) if "single false positive" in w]  # 30-day window

@@ -950,7 +950,32 @@ class Outbound(Model):
                     " live person AMD takes for a machine is a dropped call, so the cap breaks even in preview or"
                     " progressive mode; lower false_positive below the cap or disable AMD"
                 )
+            out += self._small_window_warnings(packs, over)
         out += self._coverage_warnings()
+        return out
+
+    def _small_window_warnings(self, packs: tuple[RulePack, ...], over: list[RulePack]) -> list[str]:
+        """Short drop windows (Ofcom's 24 h) where one AMD false positive breaks the cap on a small day.
+
+        No pacing prevents a false positive: AMD hangs up on a live person whatever line it is. A
+        window with fewer live answers than 1 / cap cannot absorb a single one, so a small campaign
+        under such a rule breaks the cap by chance; the planner is told before the run.
+        """
+        if self.amd.false_positive <= 0:
+            return []
+        out = []
+        for pack in packs:
+            rules = pack.rules
+            if pack in over or rules.drop_window_days > 1 or rules.drop_cap <= 0:
+                continue
+            needed = math.ceil(1 / rules.drop_cap)
+            who = "" if len(packs) == 1 else f" to {pack.label} debtors"
+            out.append(
+                f"with AMD on (false_positive = {self.amd.false_positive:.1%}), a day with fewer than {needed} live"
+                f" answers{who} breaks the {rules.drop_cap:.1%} cap over {rules.drop_window_days} day(s) with a"
+                " single false positive, and no pacing prevents one: a small campaign under this rule breaks it by"
+                " chance; disable AMD for these debtors or plan enough calls a day"
+            )
         return out
 
     def _coverage_warnings(self) -> list[str]:
