@@ -91,7 +91,10 @@ def scenario_inputs(scenario: Scenario) -> list[tuple[str, Any, str]]:
     The summary takes the place of the account list, right after the other portfolio keys
     ("none" when the accounts are generated).
     """
-    data = scenario.model_dump(mode="json", exclude={"outbound": {"portfolio": {"imported"}}})
+    exclude: dict[str, Any] = {"outbound": {"portfolio": {"imported"}}}
+    if not scenario.strategy.enabled:  # a strategy switched off shapes nothing: its many defaults stay out
+        exclude["strategy"] = True
+    data = scenario.model_dump(mode="json", exclude=exclude)
     rows = flatten_inputs(data)
     summary = imported_summary(scenario.outbound.portfolio) or [(IMPORTED, "none", "text")]
     at = max((i for i, (p, _, _) in enumerate(rows) if p.startswith("outbound.portfolio.")), default=len(rows) - 1)

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from wfm.experiment import Summary
-from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS
+from wfm.kpi import HEADLINE, KPI_BY_KEY, KPI_DEFS, STRATEGY_KPI_DEFS
 from wfm.report import charts
 from wfm.report.charts import ColumnRange
 from wfm.report.styles import write_title
@@ -35,6 +35,7 @@ FEATURE_KPIS: dict[str, tuple[str, ...]] = {
     "attrition": ("leavers", "attrition"),
     "hiring": ("hires", "training_days", "cost_hiring"),
     "incentives": ("cost_bonuses",),
+    "collection strategy": ("cost_messages", *(k.key for k in STRATEGY_KPI_DEFS)),
 }
 CHART_ROWS = 17  # rows of default height an 8 cm chart covers
 SHORT_TABLE_ROWS = 31  # a chart goes under a table this short, and beside a longer one
@@ -95,16 +96,18 @@ def title_facts(rep: ScenarioReport) -> list[tuple[str, object]]:
 
 
 def features_on(scenario: Scenario) -> list[str]:
-    """Names of the workforce features the scenario switches on."""
+    """Names of the features (workforce, collection strategy) the scenario switches on."""
     wf = scenario.workforce
     on = [name for name in ("stress", "learning", "attrition", "hiring") if getattr(wf, name).enabled]
     if wf.incentives.scheme != "flat":
         on.append("incentives")
+    if scenario.strategy.enabled:
+        on.append("collection strategy")
     return on
 
 
 def features_off_text(scenarios: Sequence[Scenario]) -> str:
-    """The workforce features no scenario switches on, for the note saying their KPIs are left out."""
+    """The features no scenario switches on, for the note saying their KPIs are left out."""
     on = {name for scenario in scenarios for name in features_on(scenario)}
     return ", ".join(name for name in FEATURE_KPIS if name not in on)
 
