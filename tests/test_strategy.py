@@ -463,3 +463,63 @@ def test_messages_follow_each_debtors_own_rule_pack_in_a_mixed_portfolio() -> No
             sunday.add(country)
     assert set(seen) == {"US", "GB", "IT", "CO"}
     assert sunday == {"US", "GB"}  # their own rules allow Sundays: not held to the strictest pack
+
+
+def test_the_expected_payer_factor_given_the_score_averages_one_and_follows_the_type() -> None:
+    from wfm.sim.collections.behaviour import expected_lift
+
+    n = 40_000
+    segment = np.zeros(n, dtype=np.int64)
+    for auc in (0.5, 0.8):
+        spec = Strategy(score_auc=auc, default_payer_share=0.3, payer_lift=4.0)
+        b = draw_behaviour(spec, ["all"], segment, np.random.default_rng(SEED))
+        believed = expected_lift(spec, ["all"], segment, b.score)
+        assert abs(believed.mean() - 1.0) < 4 * b.lift.std() / math.sqrt(n)  # E[E[lift | s]] = E[lift] = 1
+        if auc == 0.5:
+            np.testing.assert_allclose(believed, 1.0)  # a score of no power says nothing
+        else:
+            assert believed[b.payer].mean() > believed[~b.payer].mean()
+
+
+def test_a_scored_dialer_reaches_the_payers_first() -> None:
+    from wfm.sim.streams import make_streams
+
+    def first_dialed(priority: str) -> float:
+        data = tomllib.loads(default_scenario_text())
+        data["outbound"]["portfolio"]["accounts"] = 3000
+        data["outbound"]["selection"] = {"priority": priority}
+        data["calendar"]["horizon_days"] = 1
+        data["strategy"] = {"enabled": True, "score_auc": 0.9, "paths": [
+            {"name": "call", "steps": [{"kind": "phone", "attempts": 3, "days": 3}]}]}
+        sc = scenario_from_mapping(data, "<scored>")
+        out = run(sc, SEED, record_calls=True).outbound
+        assert out is not None and out.log is not None
+        segments = [s.name for s in sc.outbound.portfolio.segments]
+        from wfm.sim.outbound.accounts import build_portfolio
+
+        streams = make_streams(SEED, 0)
+        pf = build_portfolio(sc.outbound.portfolio, sc.calendar, streams.accounts)
+        b = draw_behaviour(sc.strategy, segments, pf.segment, streams.strategy)
+        first = out.log.account[np.argsort(out.log.time, kind="stable")][:300]
+        return float(b.payer[first].mean())
+
+    assert first_dialed("score") > first_dialed("expected_value") + 0.15
+
+
+def test_broken_promises_are_ranked_first_when_followed_up() -> None:
+    from wfm.sim.outbound.accounts import AccountBook, build_portfolio
+
+    sc = scenario(None, accounts=50)
+    pf = build_portfolio(sc.outbound.portfolio, sc.calendar, np.random.default_rng(1))
+    book = AccountBook(pf, sc.outbound.portfolio.segments, sc.outbound.conversation)
+    plain = book.rank(0, "expected_value")
+    book.follow_up[plain[-1]] = book.follow_up[plain[-2]] = True
+    followed = book.rank(0, "expected_value")
+    assert followed[:2] == [plain[-2], plain[-1]] and followed[2:] == plain[:-2]
+
+
+def test_a_score_priority_needs_a_strategy() -> None:
+    data = tomllib.loads(default_scenario_text())
+    data["outbound"]["selection"] = {"priority": "score"}
+    with pytest.raises(ScenarioError, match="ranks by the collection strategy's score"):
+        scenario_from_mapping(data, "<no strategy>")

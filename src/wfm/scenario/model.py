@@ -97,6 +97,9 @@ class Scenario(Model):
     @model_validator(mode="after")
     def _strategy_fits_the_portfolio(self) -> Scenario:
         if not self.strategy.enabled:
+            if self.outbound.enabled and self.outbound.selection.priority == "score":
+                raise ValueError("outbound.selection.priority = \"score\" ranks by the collection strategy's score;"
+                                 " set strategy.enabled = true (with its paths) or choose another priority")
             return self
         if not self.outbound.enabled:
             raise ValueError("strategy.enabled needs outbound.enabled = true: the strategy treats the outbound"

@@ -878,9 +878,15 @@ class Compliance(Model):
 
 
 class Selection(Model):
-    """Which account the dialer calls next among those the rules allow."""
+    """Which account the dialer calls next among those the rules allow.
 
-    priority: Literal["expected_value", "oldest_dpd", "fewest_attempts"] = "expected_value"
+    expected_value: balance × the segment's chance to promise (decayed with days past due) × its
+    kept rate; oldest_dpd and fewest_attempts break ties of the expected value (oldest first,
+    least tried first); score: the expected value scaled by what the collection strategy's score
+    says of the debtor (the expected payer factor given the score; needs `strategy.enabled`).
+    """
+
+    priority: Literal["expected_value", "oldest_dpd", "fewest_attempts", "score"] = "expected_value"
 
 
 class Blending(Model):

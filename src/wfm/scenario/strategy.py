@@ -253,6 +253,8 @@ class Strategy(Model):
         payer_lift: how many times a payer is as likely as a non-payer to promise, keep, respond and self-cure.
         self_cure_monthly: share per segment name paying in full within 30 days without any contact.
         offers: payment plans, settlements and reminders.
+        follow_up_broken_promises: the dialer calls accounts whose promise broke before the others
+            (until their next right-party conversation).
         placements: batches placed over time (empty = every account placed on the first day).
         placement_term_days: days an account stays on book before it returns to the client
             (0 = for the whole run); a returned account is no longer treated.
@@ -270,6 +272,7 @@ class Strategy(Model):
     payer_lift: float = Field(default=3.0, ge=1, le=100)
     self_cure_monthly: dict[str, float] = Field(default_factory=dict)
     offers: Offers = Offers()
+    follow_up_broken_promises: bool = False
     placements: tuple[Placement, ...] = ()
     placement_term_days: int = Field(default=0, ge=0, le=3650)
 

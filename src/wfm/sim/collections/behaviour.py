@@ -55,6 +55,22 @@ def lift_factors(payer_share: float, lift: float) -> tuple[float, float]:
     return r0, lift * r0
 
 
+def expected_lift(strategy: Strategy, segment_names: list[str], segment: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """E[lift | score]: the payer factor a scoring model's user expects of each debtor given their score.
+
+    Bayes with the binormal model the score is drawn from: P(payer | s) = π·φ(s − d) / (π·φ(s − d)
+    + (1 − π)·φ(s)), so the factor is r₀ + (r₁ − r₀)·P(payer | s). It reads only what a collector
+    knows (the score, the segment's payer share, the model's AUC), never the hidden type.
+    """
+    d = separation(strategy.score_auc)
+    share = np.array([strategy.payer_share_of(name) for name in segment_names])[segment]
+    factors = np.array([lift_factors(strategy.payer_share_of(name), strategy.payer_lift) for name in segment_names])
+    payer_density = share * stats.norm.pdf(score - d)
+    posterior = payer_density / (payer_density + (1.0 - share) * stats.norm.pdf(score))
+    r0, r1 = factors[segment, 0], factors[segment, 1]
+    return r0 + (r1 - r0) * posterior
+
+
 def draw_behaviour(strategy: Strategy, segment_names: list[str], segment: np.ndarray,
                    rng: np.random.Generator) -> Behaviour:
     """Draw the hidden types, the score and the arm draw of the accounts (3 draws per account)."""

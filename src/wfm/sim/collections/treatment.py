@@ -27,7 +27,7 @@ import simpy
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.strategy import CHANNELS, Step, Strategy
 from wfm.sim.agents import Agent
-from wfm.sim.collections.behaviour import Behaviour, draw_behaviour
+from wfm.sim.collections.behaviour import Behaviour, draw_behaviour, expected_lift
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
 from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, STATUS_BUCKETS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
@@ -74,7 +74,9 @@ class Treatment:
         n = pf.size
         self.behaviour: Behaviour = draw_behaviour(spec, segments, pf.segment, rng)
         book.lift = self.behaviour.lift.tolist()
+        book.score_lift = expected_lift(spec, segments, pf.segment, self.behaviour.score).tolist()
         book.observer = self
+        self.follow_up = spec.follow_up_broken_promises
         self.paths = spec.paths
         self.steps: list[tuple[Step, ...]] = [p.steps for p in spec.paths]
         names = [p.name for p in spec.paths]
@@ -318,6 +320,7 @@ class Treatment:
     def conversation(self, a: int, result: str) -> None:
         """A right-party conversation ended: a promise holds the path, a refusal ends the phone phase."""
         self.reached[a] = True
+        self.book.follow_up[a] = False
         if result == "ptp":
             self._shape_promise(a)
         if result in ("ptp", "dispute"):
@@ -345,6 +348,8 @@ class Treatment:
             if self.path[a] == NO_PATH:
                 self._rest(a)
             return
+        if not kept and self.follow_up:
+            self.book.follow_up[a] = True
         if not kept and self.after_broken[self.path[a]] != NO_PATH:
             self.path[a] = self.after_broken[self.path[a]]
             self.step[a] = 0

@@ -223,6 +223,8 @@ class AccountBook:
         self.lift = [1.0] * n  # promise and keep chance factor of the debtor's hidden type (strategy)
         self.phase_left = [-1] * n  # attempts left in the account's phone phase; -1 = no budget
         self.observer: Observer | None = None
+        self.score_lift: list[float] | None = None  # E[lift | score]: what a scored priority believes (strategy)
+        self.follow_up = [False] * n  # a promise broke: called before the others (strategy's follow-up)
         self.portal_promises = 0  # promises taken without an agent (portal, message response)
 
     def peek_phone(self, a: int) -> int:
@@ -268,14 +270,19 @@ class AccountBook:
         alive = np.flatnonzero((status == ACTIVE) | (status == PROMISED) | (status == IN_CALL))
         balance = np.array(self.balance)[alive]
         seg = pf.segment[alive]
-        ptp = promise_chance(np.array(self.seg_ptp)[seg], pf.dpd[alive] + day, np.array(self.seg_half)[seg])
+        dpd = np.array(self.dpd)[alive]  # at placement (a later batch's is moved to its placement day)
+        ptp = promise_chance(np.array(self.seg_ptp)[seg], dpd + day, np.array(self.seg_half)[seg])
         value = balance * ptp * np.array(self.seg_kept)[seg]
-        if priority == "expected_value":
+        if priority == "score" and self.score_lift is not None:
+            value = value * np.array(self.score_lift)[alive]
+        if priority in ("expected_value", "score"):
             keys: tuple[np.ndarray, ...] = (-value,)
         elif priority == "oldest_dpd":
-            keys = (-value, -pf.dpd[alive])
+            keys = (-value, -dpd)
         else:
             keys = (-value, np.array(self.attempts_of)[alive])
+        if any(self.follow_up):
+            keys = (*keys, ~np.array(self.follow_up)[alive])  # the last key sorts first: broken promises
         return alive[np.lexsort(keys)].tolist()
 
     def promise(self, a: int, now: float, agent: Agent | None, u_full: float, u_due: float, u_kept: float,
