@@ -523,3 +523,68 @@ def test_a_score_priority_needs_a_strategy() -> None:
     data["outbound"]["selection"] = {"priority": "score"}
     with pytest.raises(ScenarioError, match="ranks by the collection strategy's score"):
         scenario_from_mapping(data, "<no strategy>")
+
+
+def mixed_sms_then_phone() -> Scenario:
+    from wfm.scenario.io import load_scenario
+
+    base = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "mixed_jurisdictions.toml")
+    data = base.model_dump(mode="python")
+    data["outbound"]["portfolio"].pop("imported")
+    data["strategy"] = {"enabled": True, "paths": [{"name": "sms_then_call", "steps": [
+        {"kind": "sms"}, {"kind": "wait", "days": 1}, {"kind": "phone", "attempts": 6, "days": 6}, {"kind": "email"}]}]}
+    return scenario_from_mapping(data, "<mixed: SMS, then the dialer>")
+
+
+def test_colombian_debtors_get_one_channel_a_week_and_one_contact_a_day() -> None:
+    """Ley 2300: the dialer leaves a Colombian debtor alone in the week of their SMS; the others are called."""
+    from wfm.sim.outbound.accounts import build_portfolio
+    from wfm.sim.outbound.result import RULES
+    from wfm.sim.streams import make_streams
+
+    sc = mixed_sms_then_phone()
+    result = run(sc, SEED, record_calls=True)
+    s, out = result.strategy, result.outbound
+    assert s is not None and s.message_log is not None and out is not None and out.log is not None
+    assert out.violations.sum() == 0  # the auditor's own reading, messages included
+    pf = build_portfolio(sc.outbound.portfolio, sc.calendar, make_streams(SEED, 0).accounts)
+    country = np.array([pf.region_names[r].split("-")[0] for r in pf.region])
+    start = datetime(2026, 10, 26, tzinfo=ZoneInfo(sc.calendar.timezone))
+
+    def weeks(accounts: np.ndarray, times: np.ndarray) -> set[tuple[int, tuple[int, int]]]:
+        out_weeks = set()
+        for a, t in zip(accounts.tolist(), times.tolist(), strict=True):
+            local = _instant(start, t).astimezone(ZoneInfo(pf.tz_names[pf.tz[a]]))
+            out_weeks.add((a, local.isocalendar()[:2]))
+        return out_weeks
+
+    texted = weeks(s.message_log["account"][s.message_log["channel"] == 0],
+                   s.message_log["sent_s"][s.message_log["channel"] == 0])
+    called = weeks(out.log.account, out.log.time)
+    colombian = {(a, w) for a, w in texted if country[a] == "CO"}
+    others = {(a, w) for a, w in texted if country[a] != "CO"}
+    assert colombian and not colombian & called  # never called in the week of their SMS
+    assert others & called  # the others are: their rules have no such limit
+    rule = RULES.index("channel_week")
+    co_pack = 1 + list(sc.outbound.compliance.by_country).index("CO")
+    assert out.packs.blocked[co_pack, rule] > 0 and out.packs.names[co_pack] == "CO"
+
+
+def test_the_auditor_catches_a_dialer_that_ignores_the_one_channel_week() -> None:
+    from wfm.sim.outbound import compliance
+    from wfm.sim.outbound.result import RULES
+
+    original = compliance.ContactRules.account_rule
+
+    def forgetful(self: Any, a: int, now: float, local_day: int, phone: int = 0, bound: bool = True) -> int:
+        rule = original(self, a, now, local_day, phone, bound)
+        return -1 if rule == compliance.CHANNEL_WEEK else rule
+
+    sc = mixed_sms_then_phone()
+    compliance.ContactRules.account_rule = forgetful  # type: ignore[method-assign]
+    try:
+        out = run(sc, SEED).outbound
+    finally:
+        compliance.ContactRules.account_rule = original  # type: ignore[method-assign]
+    assert out is not None
+    assert out.violations[RULES.index("channel_week")] > 0

@@ -50,6 +50,7 @@ RULE_LABELS: dict[str, str] = {
     "drop_cap": "Drop-rate cap (dialer paced down)",
     "redial_after_amd": "No paced redial after an AMD-detected machine (Ofcom)",
     "silence": "Live answer to an agent within the silence limit (Ofcom 2 s)",
+    "channel_week": "One channel a week, one contact a day over channels (Ley 2300)",
 }
 # The `Rules` field that sets each rule of `RULES` (where `Compliance.rule_sources` finds its legal source).
 RULE_FIELDS: dict[str, str] = {
@@ -57,6 +58,7 @@ RULE_FIELDS: dict[str, str] = {
     "rest_after_rpc": "rest_after_rpc_days", "max_attempts_day": "max_attempts_day",
     "max_contacts_day": "max_contacts_day", "redial_after_drop": "no_redial_after_drop_h", "min_gap": "min_gap_min",
     "drop_cap": "drop_cap", "redial_after_amd": "no_redial_after_amd_h", "silence": "max_silence_s",
+    "channel_week": "one_channel_per_week",
 }
 NOT_IN_FORCE = "not in force"
 WHOLE = ", whole campaign"  # with several rule packs the Dialer sheet's window rate is the campaign's headline
@@ -271,6 +273,8 @@ def rule_limits(rules: Rules) -> dict[str, str]:
                              if rules.no_redial_after_amd_h else off),
         "silence": (f"{rules.max_silence_s:g} s from the end of the greeting, AMD listening included"
                     if rules.max_silence_s else off),
+        "channel_week": ("one channel a calendar week (a message keeps the dialer off that week); a message is"
+                         " the day's contact" if rules.one_channel_per_week else off),
     }
 
 

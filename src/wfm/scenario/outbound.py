@@ -433,7 +433,7 @@ PRESETS: dict[PresetName, Preset] = {
     # Colombia Ley 2300 de 2023: Mon–Fri 07–19, Sat 08–15, never Sundays or holidays, one contact a day.
     "colombia": Preset({**{d: _w("07:00", "19:00") for d in WEEKDAYS[:5]}, "sat": _w("08:00", "15:00"),
                         "sun": None},
-                       {"max_contacts_day": 1, "no_holidays": True}, ("CO",)),
+                       {"max_contacts_day": 1, "no_holidays": True, "one_channel_per_week": True}, ("CO",)),
     # UK Ofcom persistent-misuse policy (2016 statement, Annex: abandoned and silent calls): 3% abandoned
     # over 24 h; no repeat call within 72 h of an abandoned call; after an AMD-detected machine no
     # repeat call within 24 h unless an agent is guaranteed; a live answer reaches an agent within
@@ -453,7 +453,9 @@ LEGAL_SOURCES: dict[PresetName, dict[str, str]] = {
         "rest_after_rpc_days": "Reg F 12 CFR 1006.14(b)(2)(ii); exclusions §1006.14(b)(3)",
     },
     "italy": {"windows": f"{_ITALY}: no Sundays", "max_attempts_day": _ITALY, "no_holidays": _ITALY},
-    "colombia": {"windows": _LEY_2300, "max_contacts_day": _LEY_2300, "no_holidays": _LEY_2300},
+    "colombia": {"windows": _LEY_2300, "max_contacts_day": f"{_LEY_2300}: one contact a day over every channel",
+                 "no_holidays": _LEY_2300,
+                 "one_channel_per_week": f"{_LEY_2300}: not through several channels in the same week"},
     "uk": {
         "windows": "FCA CONC 7 (no contact at unreasonable hours; preset reading 08:00-21:00)",
         "drop_cap": f"{_OFCOM}: 3% of live answers over 24 h",
@@ -474,7 +476,7 @@ _SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "max_attempts_day": ("max_attempts_day",), "max_contacts_day": ("max_contacts_day",),
     "no_redial_after_drop_h": ("no_redial_after_drop_h",), "min_gap_min": ("min_gap_min",),
     "drop_cap": ("drop_cap", "drop_window_days"), "no_redial_after_amd_h": ("no_redial_after_amd_h",),
-    "max_silence_s": ("max_silence_s",),
+    "max_silence_s": ("max_silence_s",), "one_channel_per_week": ("one_channel_per_week",),
 }
 
 
@@ -506,6 +508,10 @@ class Rules(Model):
         min_gap_min: minutes between two attempts to the same account.
         drop_cap: cap on dropped / live answers over the regulatory window.
         drop_window_days: length of the drop-rate window (30 for the US TSR, 1 for Ofcom).
+        one_channel_per_week: a debtor is contacted through one channel a week (Ley 2300): a message
+            in a local week (Monday to Sunday) keeps the dialer off the account that week, and a
+            right-party conversation or a message of another channel keeps other messages off; with
+            `max_contacts_day` a message counts as the day's contact. Letters are not such a channel.
     """
 
     windows: dict[Weekday, Window | None]
@@ -523,6 +529,7 @@ class Rules(Model):
     min_gap_min: float = 0.0
     drop_cap: float = 0.03
     drop_window_days: int = 30
+    one_channel_per_week: bool = False
 
     @field_validator("holiday_regions")
     @classmethod
@@ -532,7 +539,7 @@ class Rules(Model):
         return value
 
 
-_FLAGS = ("no_holidays", "count_consented_calls", "count_unconnected_calls")  # True is the stricter value
+_FLAGS = ("no_holidays", "count_consented_calls", "count_unconnected_calls", "one_channel_per_week")  # True: stricter
 
 
 def _strictest(key: str, values: list[float]) -> float:
@@ -679,7 +686,8 @@ class Compliance(Model):
         windows: custom calling windows per local weekday ({} = no calls that day).
         no_holidays, holiday_regions, max_attempts_7d, rest_after_rpc_days, count_consented_calls,
         count_unconnected_calls, max_attempts_day, max_contacts_day, no_redial_after_drop_h,
-        no_redial_after_amd_h, max_silence_s, min_gap_min, drop_cap, drop_window_days: see `Rules`; unset
+        no_redial_after_amd_h, max_silence_s, min_gap_min, drop_cap, drop_window_days, one_channel_per_week:
+            see `Rules`; unset
             keys come from the presets or from the defaults (08:00–21:00 every day, 3% over 30 days).
     """
 
@@ -701,6 +709,7 @@ class Compliance(Model):
     min_gap_min: float | None = Field(default=None, ge=0, le=24 * 60 * 30)
     drop_cap: float | None = Field(default=None, gt=0, lt=1)
     drop_window_days: int | None = Field(default=None, ge=1, le=365)
+    one_channel_per_week: bool | None = None
 
     @field_validator("windows", mode="before")
     @classmethod

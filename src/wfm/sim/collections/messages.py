@@ -25,7 +25,7 @@ from wfm.scenario import DAY_S, HOUR_S
 from wfm.scenario.strategy import CHANNELS, Channel, ChannelName
 from wfm.sim.outbound.accounts import AccountBook
 from wfm.sim.outbound.clock import LocalClock
-from wfm.sim.outbound.compliance import LocalCalendar
+from wfm.sim.outbound.compliance import Auditor, ContactRules, LocalCalendar
 from wfm.sim.sampling import lognormal_params
 
 SEND_DAYS_AHEAD = 7
@@ -45,8 +45,12 @@ class Messenger:
 
     def __init__(self, env: simpy.Environment, channels: Mapping[ChannelName, Channel], book: AccountBook,
                  clock: LocalClock, calendar: LocalCalendar, pack: Sequence[int], n_days: int,
-                 rng: np.random.Generator, respond: Respond, record: bool = False) -> None:
+                 rng: np.random.Generator, respond: Respond, record: bool = False,
+                 rules: ContactRules | None = None, auditor: Auditor | None = None) -> None:
+        """`rules` and `auditor`: the dialer's, so that a message is a contact to them as a call is."""
         self.env = env
+        self.rules = rules
+        self.auditor = auditor
         self.specs: list[Channel] = [channels[name] for name in CHANNELS]
         self.book = book
         self.clock = clock
@@ -62,6 +66,7 @@ class Messenger:
         self.responses = np.zeros((k, n_days, 4), dtype=np.int64)
         self.cost = np.zeros((k, n_days))
         self.cost_of = [0.0] * len(book.status)  # message money spent on each account
+        self.held = np.zeros(k, dtype=np.int64)  # messages a contact rule kept from going out (none allowed in a week)
         # account, channel, sent at, delivered: one row per message when the run records
         self.log: list[tuple[int, int, float, bool]] | None = [] if record else None
 
@@ -72,10 +77,27 @@ class Messenger:
         """
         u_deliver, u_respond, z_delay, u_spread = self.rng.random(), self.rng.random(), self.rng.standard_normal(), \
             self.rng.random()
-        spec = self.specs[channel]
-        at = self._send_time(a, spec, day, u_spread)
+        at = self._send_time(a, channel, day, u_spread)
         if at is None:
+            self.held[channel] += 1
             return False
+        go = partial(self._go, a, channel, at, u_deliver, u_respond, z_delay, on_delivered)
+        self.env.timeout(at - self.env.now).callbacks.append(go)
+        return True
+
+    def _go(self, a: int, channel: int, at: float, u_deliver: float, u_respond: float, z_delay: float,
+            on_delivered: Callable[[], None] | None, _event: simpy.Event) -> None:
+        """The message goes out now, unless a contact since it was planned took its place (then it is held)."""
+        spec = self.specs[channel]
+        if self._contact(channel):
+            local_day, _ = self.clock.local_day(self.book.tz[a], self.clock.real(at))
+            if self.rules is not None:
+                if self.rules.message_rule(a, local_day, channel) >= 0:
+                    self.held[channel] += 1
+                    return
+                self.rules.record_message(a, local_day, channel)
+            if self.auditor is not None:
+                self.auditor.message(a, at, channel)
         sent_day = int(at // DAY_S)
         self.sent[channel, sent_day] += 1
         self.cost[channel, sent_day] += spec.cost
@@ -84,20 +106,24 @@ class Messenger:
         if self.log is not None:
             self.log.append((a, channel, at, delivered))
         if not delivered:
-            return True
+            return
         self.delivered[channel, sent_day] += 1
         arrives = at + spec.delivery_delay_h * HOUR_S
         if on_delivered is not None and arrives < self.n_days * DAY_S:
             self.env.timeout(arrives - self.env.now).callbacks.append(lambda _e: on_delivered())
         kind = self._kind(spec, self.book.lift[a], u_respond)
         if kind < 0:
-            return True
+            return
         mu, sigma = self.delay[channel]
         when = arrives + math.exp(mu + sigma * z_delay)
         if when < self.n_days * DAY_S:
             wake = partial(self._responded, a, channel, sent_day, kind, when)
             self.env.timeout(when - self.env.now).callbacks.append(wake)
-        return True
+
+    @staticmethod
+    def _contact(channel: int) -> bool:
+        """Whether a message of `channel` is a contact the rules count (SMS, e-mail; a letter is not)."""
+        return CHANNELS[channel] != "letter"
 
     def _responded(self, a: int, channel: int, sent_day: int, kind: int, when: float, _event: simpy.Event) -> None:
         self.responses[channel, sent_day, kind] += 1
@@ -124,8 +150,9 @@ class Messenger:
                 return kind
         return -1
 
-    def _send_time(self, a: int, spec: Channel, day: int, u_spread: float) -> float | None:
-        """The instant the message goes out: the window's start in the debtor's time on an allowed day."""
+    def _send_time(self, a: int, channel: int, day: int, u_spread: float) -> float | None:
+        """The instant the message goes out: the window's start in the debtor's time on a day their rules allow."""
+        spec = self.specs[channel]
         now = self.env.now
         if spec.window is None:
             posted = float(day * DAY_S + LETTER_POSTED_S)
@@ -138,6 +165,8 @@ class Messenger:
                 continue
             local_day, local_s = self.clock.local_day(zone, self.clock.real(at))
             if self.calendar.closed_rule(local_day, local_s, key) >= 0:
+                continue
+            if self.rules is not None and self.rules.message_rule(a, local_day, channel) >= 0:
                 continue
             return at
         return None

@@ -113,7 +113,7 @@ class Treatment:
             book.dpd[a] -= day  # days past due at placement, on the day it is placed
             self.placing.setdefault(day, []).append(a)
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
-                                   rng, self._respond, record)
+                                   rng, self._respond, record, dialer.contact_rules, dialer.auditor)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
         self.collected = np.zeros((len(CAUSES), self.n_days))
         n_seg = len(segments)

@@ -32,9 +32,15 @@ from wfm.scenario.units import DAY_S, HOUR_S, MINUTE_S, WEEK_S
 from wfm.sim.outbound.result import RULES
 
 (WINDOW, HOLIDAY, MAX_7D, REST_RPC, MAX_DAY, MAX_CONTACTS, DROP_REDIAL, MIN_GAP, DROP_CAP, AMD_REDIAL,
- SILENCE) = range(len(RULES))
+ SILENCE, CHANNEL_WEEK) = range(len(RULES))
+NO_WEEK = -(10**9)
 NEVER = -math.inf
 SILENCE_SLACK_S = 1e-6  # seconds of float noise allowed on instants the auditor compares with the dialer's
+
+
+def _same_week(a: date, b: date) -> bool:
+    """Whether two dates fall in the same calendar week (ISO: Monday to Sunday)."""
+    return a.isocalendar()[:2] == b.isocalendar()[:2]
 
 
 def holiday_years(start: date, horizon_days: int) -> range:
@@ -129,7 +135,7 @@ class PackLimits:
     """One pack's per-account limits in the units the hot path compares (seconds, counts, flags)."""
 
     __slots__ = ("amd_gap_s", "consent_counts", "drop_gap_s", "max_7d", "max_contacts", "max_day", "min_gap_s",
-                 "rest_rpc_s", "unconnected_counts")
+                 "one_channel_week", "rest_rpc_s", "unconnected_counts")
 
     def __init__(self, rules: Rules) -> None:
         self.max_7d = rules.max_attempts_7d
@@ -141,6 +147,7 @@ class PackLimits:
         self.min_gap_s = rules.min_gap_min * MINUTE_S
         self.consent_counts = rules.count_consented_calls
         self.unconnected_counts = rules.count_unconnected_calls
+        self.one_channel_week = rules.one_channel_per_week
 
 
 class ContactRules:
@@ -158,8 +165,11 @@ class ContactRules:
     """
 
     def __init__(self, rules: Rules | Sequence[Rules], n_accounts: int, callback_delay_s: float,
-                 pack: Sequence[int] | None = None) -> None:
-        """`rules`: one set for every account, or one per pack with `pack` giving each account's (default: 0)."""
+                 pack: Sequence[int] | None = None, start_weekday: int = 0) -> None:
+        """`rules`: one set for every account, or one per pack with `pack` giving each account's (default: 0).
+
+        `start_weekday`: weekday of the run's first date (0 = Monday), for the debtors' calendar weeks.
+        """
         self.limits = [PackLimits(r) for r in ([rules] if isinstance(rules, Rules) else rules)]
         self.pack = list(pack) if pack is not None else [0] * n_accounts
         # Any pack's: whether the rules that need bookkeeping or a paced/bound split are in force at all.
@@ -177,6 +187,16 @@ class ContactRules:
         self.day_contacts = [0] * n_accounts
         # The real instants of the last 7 days' attempts that the 7-day cap counts, oldest first.
         self.counted: list[list[float]] = [[] for _ in range(n_accounts)] if self.max_7d else []
+        # Contacts by message (a collection strategy): the local week and channel of the last message,
+        # the local week of the last right-party conversation (Ley 2300's one channel a week).
+        self.start_weekday = start_weekday
+        self.message_week = [NO_WEEK] * n_accounts
+        self.message_channel = [-1] * n_accounts
+        self.rpc_week = [NO_WEEK] * n_accounts
+
+    def week(self, local_day: int) -> int:
+        """The debtor's calendar week (Monday to Sunday) of local day `local_day`, counted from the run's."""
+        return (local_day + self.start_weekday) // 7
 
     def consented(self, a: int, now: float) -> bool:
         """Whether a call to `a` at `now` is placed with consent the Reg F counts leave out."""
@@ -209,7 +229,32 @@ class ContactRules:
                 return MAX_CONTACTS
         if r.min_gap_s and now - self.last_attempt[a] < r.min_gap_s:
             return MIN_GAP
+        if r.one_channel_week and self.message_week[a] == self.week(local_day):
+            return CHANNEL_WEEK
         return -1
+
+    def message_rule(self, a: int, local_day: int, channel: int) -> int:
+        """The rule that forbids a message of `channel` to `a` on its local day `local_day`, or -1.
+
+        A message is a contact: with a contact cap it is the day's contact (a conversation that
+        day already took it), and under one channel a week it may not follow a conversation or a
+        message of another channel in the same week.
+        """
+        r = self.limits[self.pack[a]]
+        if r.max_contacts and self.day_stamp[a] == local_day and self.day_contacts[a] >= r.max_contacts:
+            return MAX_CONTACTS
+        week = self.week(local_day)
+        if r.one_channel_week and (self.rpc_week[a] == week
+                                   or (self.message_week[a] == week and self.message_channel[a] != channel)):
+            return CHANNEL_WEEK
+        return -1
+
+    def record_message(self, a: int, local_day: int, channel: int) -> None:
+        """A message of `channel` went out to `a` on its local day `local_day` (a contact that day and week)."""
+        self._today(a, local_day)
+        self.day_contacts[a] += 1
+        self.message_week[a] = self.week(local_day)
+        self.message_channel[a] = channel
 
     def _today(self, a: int, local_day: int) -> None:
         if self.day_stamp[a] != local_day:
@@ -240,6 +285,7 @@ class ContactRules:
         self.last_rpc[a] = end
         self._today(a, local_day)
         self.day_contacts[a] += 1
+        self.rpc_week[a] = self.week(local_day)
         if callback:
             self.consent_from[a] = end + self.callback_delay_s
             self.consent_until[a] = end + WEEK_S
@@ -310,6 +356,8 @@ class Auditor:
         self.consent: dict[int, tuple[float, float]] = {}  # account -> (from, until) instants of a callback asked for
         self.drops: dict[int, float] = {}
         self.machines: dict[tuple[int, int], float] = {}  # (account, phone) -> AMD hung up on a machine
+        self.messages: dict[int, list[tuple[float, int, date, int]]] = {}  # account -> [(instant, local day, date,
+        # channel)] of the messages a collection strategy sent (contacts too)
         self.violations = [0] * (len(packs) * len(RULES))  # pack p's rule r at p * len(RULES) + r
         # How far back a rule can look (the longest of any pack): 7 days of attempts (plus a day of
         # slack), the rest period after an RPC or today's contact count, the no-redial time after a drop.
@@ -402,8 +450,12 @@ class Auditor:
             v[base + AMD_REDIAL] += 1
         if r.max_attempts_day and sum(1 for _, d in past if d == local_day) + 1 > r.max_attempts_day:
             v[base + MAX_DAY] += 1
-        if r.max_contacts_day and sum(1 for _, d in rpcs if d == local_day) >= r.max_contacts_day:
+        messages = self.messages.get(a, ())
+        if r.max_contacts_day and (sum(1 for _, d in rpcs if d == local_day)
+                                   + sum(1 for _, d, _, _ in messages if d == local_day)) >= r.max_contacts_day:
             v[base + MAX_CONTACTS] += 1
+        if r.one_channel_per_week and any(_same_week(day, local_date) for _, _, day, _ in messages):
+            v[base + CHANNEL_WEEK] += 1
         if r.no_redial_after_drop_h and now - self.drops.get(a, NEVER) < r.no_redial_after_drop_h * HOUR_S:
             v[base + DROP_REDIAL] += 1
         if r.min_gap_min and week and now - max(week) < r.min_gap_min * MINUTE_S:
@@ -411,6 +463,35 @@ class Auditor:
         past.append((now, local_day))
         if consented:
             self.uncounted.add((a, now))
+
+    def message(self, a: int, t: float, channel: int) -> None:
+        """Count the rules of its pack that a message of `channel` sent to `a` at run time `t` breaks.
+
+        A message is a contact: it keeps to the debtor's calling window and days, counts in the
+        day's contacts, and under one channel a week may not follow a conversation or a message of
+        another channel in the debtor's calendar week (Monday to Sunday, local date).
+        """
+        pack = self.account_pack[a]
+        r, v, base = self.pack_rules[pack], self.violations, pack * len(RULES)
+        now, local = self.local(self.account_zone[a], t)
+        local_day = int(local // DAY_S)
+        local_s = local - local_day * DAY_S
+        window, local_date = self.day_rules[pack].get(local_day) or self._day_rules(pack, local_day)
+        if window is None or not (window.start <= local_s < window.end):
+            v[base + WINDOW] += 1
+        holidays = self.account_holidays[a]
+        if holidays and local_date in holidays:
+            v[base + HOLIDAY] += 1
+        rpcs = self.rpcs.get(a, ())
+        sent = self.messages.setdefault(a, [])
+        if r.max_contacts_day and (sum(1 for _, d in rpcs if d == local_day)
+                                   + sum(1 for _, d, _, _ in sent if d == local_day)) >= r.max_contacts_day:
+            v[base + MAX_CONTACTS] += 1
+        if r.one_channel_per_week and (
+                any(_same_week(self.start + timedelta(days=d), local_date) for _, d in rpcs)
+                or any(c != channel and _same_week(day, local_date) for _, _, day, c in sent)):
+            v[base + CHANNEL_WEEK] += 1
+        sent.append((now, local_day, local_date, channel))
 
     def _day_rules(self, pack: int, local_day: int) -> tuple[Window | None, date]:
         """(pack `pack`'s calling window, date) of the debtor's local day `local_day`, worked out once per day."""
@@ -431,6 +512,7 @@ class Auditor:
         self.drops = {a: t for a, t in self.drops.items() if now - t < self.drop_memory_s}
         self.uncounted = {(a, s) for a, s in self.uncounted if now - s < self.attempt_memory_s}
         self.machines = {k: s for k, s in self.machines.items() if now - s < self.amd_memory_s}
+        self.messages = {a: h for a, h in self.messages.items() if now - h[-1][0] < WEEK_S + DAY_S}
 
     def unconnected(self, a: int, t_dialed: float) -> None:
         """The attempt to `a` dialed at run time `t_dialed` did not connect (busy, not in service)."""

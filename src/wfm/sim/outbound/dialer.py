@@ -72,7 +72,7 @@ class Dialer:
         self.pack = account_packs(spec.compliance, pf.region_names, self.book.region)
         self.local_cal = LocalCalendar(pack_rules, cal.start_date, cal.horizon_days, pf.region_names)
         callback_delay_s = spec.conversation.callback_delay_h * HOUR_S
-        self.contact_rules = ContactRules(pack_rules, pf.size, callback_delay_s, self.pack)
+        self.contact_rules = ContactRules(pack_rules, pf.size, callback_delay_s, self.pack, cal.start_date.weekday())
         self.auditor = Auditor(self.packs, cal.start_date, cal.timezone, pf.tz_names, self.book.tz, callback_delay_s,
                                [pf.region_names[r] for r in self.book.region], cal.horizon_days)
         self.connect_wait_s = [spec.connect_wait_after_amd(pack.name) for pack in self.packs]  # by pack

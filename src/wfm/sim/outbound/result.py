@@ -20,7 +20,7 @@ RPC_RESULTS: tuple[str, ...] = ("ptp", "refusal", "dispute", "callback")
 # Contact rules whose blocks are counted (`OutboundSeries.blocked`, `violations`).
 RULES: tuple[str, ...] = (
     "window", "holiday", "max_attempts_7d", "rest_after_rpc", "max_attempts_day", "max_contacts_day",
-    "redial_after_drop", "min_gap", "drop_cap", "redial_after_amd", "silence",
+    "redial_after_drop", "min_gap", "drop_cap", "redial_after_amd", "silence", "channel_week",
 )
 
 
