@@ -488,15 +488,20 @@ class PlanningWindow(QWidget):
 
         self._start(job, lambda _f: f"Reading {source.name} and forecasting…", "reading the history")
 
-    def update_forecast(self) -> None:
-        """Forecast again from the loaded history with the current settings and scenario."""
+    def _task_inputs(self) -> tuple[History, Scenario, PlanSettings] | None:
+        """The loaded history, the editor's scenario and the settings, when a task may start (else None)."""
         history = self.history
         if history is None or self.tasks.busy:
-            return
+            return None
         inputs = self._ready_inputs()
-        if inputs is None:
+        return None if inputs is None else (history, *inputs)
+
+    def update_forecast(self) -> None:
+        """Forecast again from the loaded history with the current settings and scenario."""
+        ready = self._task_inputs()
+        if ready is None:
             return
-        scenario, settings = inputs
+        history, scenario, settings = ready
 
         def job(_progress: Callable[[float], None], _cancel: Callable[[], bool]) -> Prepared:
             return prepare(history, scenario, settings)
@@ -505,13 +510,10 @@ class PlanningWindow(QWidget):
 
     def run_plan(self) -> None:
         """Forecast, roster, correct by simulation and compare, off the GUI thread (Cancel stops it)."""
-        history = self.history
-        if history is None or self.tasks.busy:
+        ready = self._task_inputs()
+        if ready is None:
             return
-        inputs = self._ready_inputs()
-        if inputs is None:
-            return
-        scenario, settings = inputs
+        history, scenario, settings = ready
         replications, seed, backend = int(self.replications.value()), scenario.run.seed, self.backend
 
         def job(progress: Callable[[float], None], cancel: Callable[[], bool]) -> PlanResult:

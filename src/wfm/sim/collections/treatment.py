@@ -42,9 +42,9 @@ from wfm.sim.outbound.accounts import (
     RETURNED,
     UNREACHABLE,
 )
-from wfm.sim.outbound.attempts import CALLBACK, DISPUTE, PTP, REFUSAL, conversation_result
+from wfm.sim.outbound.attempts import CALLBACK, PTP, conversation_result
 from wfm.sim.outbound.dialer import Dialer
-from wfm.sim.outbound.result import OutboundSeries
+from wfm.sim.outbound.result import RPC_RESULTS, OutboundSeries
 from wfm.sim.sampling import draw_durations, draw_patience
 
 NO_PATH = -1
@@ -544,12 +544,8 @@ class Treatment:
                 book.status[a] = PROMISED
             self.debtor_promises[day] += 1
             self.promise_cause[a] = INBOUND
-        elif result == REFUSAL:
-            book.refused(a, now)
-        elif result == DISPUTE:
-            book.disputed(a)
         else:
-            book.call_back(a, now)
+            book.answered_without_promise(a, RPC_RESULTS[result], now)
 
     # ------------------------------------------------------------------------------------------
     # Results

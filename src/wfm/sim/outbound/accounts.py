@@ -326,6 +326,15 @@ class AccountBook:
         if self.observer is not None:
             self.observer.conversation(a, "callback")
 
+    def answered_without_promise(self, a: int, result: str, now: float) -> None:
+        """Act on a right-party conversation that ended without a promise: "refusal", "dispute" or "callback"."""
+        if result == "refusal":
+            self.refused(a, now)
+        elif result == "dispute":
+            self.disputed(a)
+        else:
+            self.call_back(a, now)
+
     def pay(self, a: int, amount: float) -> tuple[float, bool]:
         """A payment without a promise (a payment link, self-cure): (amount paid, paid off)."""
         amount = min(amount, self.balance[a])

@@ -421,16 +421,9 @@ class Auditor:
         window_of_consent = self.consent.get(a)
         consented = (not r.count_consented_calls and window_of_consent is not None
                      and window_of_consent[0] - SILENCE_SLACK_S <= now <= window_of_consent[1] + SILENCE_SLACK_S)
-        local_day = int(local // DAY_S)
-        local_s = local - local_day * DAY_S
         if now // DAY_S > self._swept_day:
             self._sweep(now)
-        window, local_date = self.day_rules[pack].get(local_day) or self._day_rules(pack, local_day)
-        if window is None or not (window.start <= local_s < window.end):
-            v[base + WINDOW] += 1
-        holidays = self.account_holidays[a]
-        if holidays and local_date in holidays:
-            v[base + HOLIDAY] += 1
+        local_day, local_date = self._calendar_checks(a, pack, local)
         past = self.attempts.get(a)
         if past is None:
             past = self.attempts[a] = deque()
@@ -474,14 +467,7 @@ class Auditor:
         pack = self.account_pack[a]
         r, v, base = self.pack_rules[pack], self.violations, pack * len(RULES)
         now, local = self.local(self.account_zone[a], t)
-        local_day = int(local // DAY_S)
-        local_s = local - local_day * DAY_S
-        window, local_date = self.day_rules[pack].get(local_day) or self._day_rules(pack, local_day)
-        if window is None or not (window.start <= local_s < window.end):
-            v[base + WINDOW] += 1
-        holidays = self.account_holidays[a]
-        if holidays and local_date in holidays:
-            v[base + HOLIDAY] += 1
+        local_day, local_date = self._calendar_checks(a, pack, local)
         rpcs = self.rpcs.get(a, ())
         sent = self.messages.setdefault(a, [])
         if r.max_contacts_day and (sum(1 for _, d in rpcs if d == local_day)
@@ -492,6 +478,19 @@ class Auditor:
                 or any(c != channel and _same_week(day, local_date) for _, _, day, c in sent)):
             v[base + CHANNEL_WEEK] += 1
         sent.append((now, local_day, local_date, channel))
+
+    def _calendar_checks(self, a: int, pack: int, local: float) -> tuple[int, date]:
+        """Count a contact at local wall time `local` outside its pack's window or on a holiday; (local day, date)."""
+        v, base = self.violations, pack * len(RULES)
+        local_day = int(local // DAY_S)
+        local_s = local - local_day * DAY_S
+        window, local_date = self.day_rules[pack].get(local_day) or self._day_rules(pack, local_day)
+        if window is None or not (window.start <= local_s < window.end):
+            v[base + WINDOW] += 1
+        holidays = self.account_holidays[a]
+        if holidays and local_date in holidays:
+            v[base + HOLIDAY] += 1
+        return local_day, local_date
 
     def _day_rules(self, pack: int, local_day: int) -> tuple[Window | None, date]:
         """(pack `pack`'s calling window, date) of the debtor's local day `local_day`, worked out once per day."""

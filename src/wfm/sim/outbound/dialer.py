@@ -24,10 +24,8 @@ from wfm.sim.ledger import State
 from wfm.sim.outbound.accounts import ACTIVE, IN_CALL, AccountBook, build_portfolio
 from wfm.sim.outbound.attempts import (
     CALLBACK,
-    DISPUTE,
     NO_RESULT,
     PTP,
-    REFUSAL,
     AttemptDraws,
     CallKind,
     Draws,
@@ -480,12 +478,8 @@ class Dialer:
             if promise.full:
                 c.ptp_full[line.slot] += 1
             c.amount_promised[min(int(now // DAY_S), self.n_days - 1)] += promise.amount
-        elif result == REFUSAL:
-            book.refused(a, now)
-        elif result == DISPUTE:
-            book.disputed(a)
         else:
-            book.call_back(a, now)
+            book.answered_without_promise(a, RPC_RESULTS[result], now)
 
     # ------------------------------------------------------------------------------------------
     # Results
