@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 
 from test_gui import type_into
 from test_gui_campaign import open_window, tab_of
@@ -106,14 +107,15 @@ def test_a_bad_step_shows_the_message_on_its_row(qtbot, window, row, edits, mess
     shown = editor.error_text(("strategy", "paths"))
     assert shown.startswith(message), shown
     assert tab.path_errors.isVisible()
-    assert all(tab.steps.cellWidget(row, c).styleSheet() == INVALID_FIELD_STYLE for c in range(3))
-    assert all(tab.steps.cellWidget(0, c).styleSheet() == "" for c in range(3))  # only the bad row
+    flagged = [r for r in range(tab.steps.rowCount()) if tab.steps.verticalHeaderItem(r).text().endswith("⚠")]
+    framed = [r for r in range(tab.steps.rowCount()) if tab.steps.cellWidget(r, 0).styleSheet() == INVALID_FIELD_STYLE]
+    assert flagged == framed == [row]  # only the bad row
     assert tab.path_list.item(0).text().endswith("⚠") and not tab.path_list.item(1).text().endswith("⚠")
     assert "Collection strategy ⚠" in [editor.nav.item(i).text() for i in range(editor.nav.count())]
     # the same problem, seen from the other path: still listed, but no row of that path is framed
     tab.path_list.setCurrentRow(1)
     assert editor.error_text(("strategy", "paths")).startswith(message)
-    assert all(tab.steps.cellWidget(r, c).styleSheet() == "" for r in range(tab.steps.rowCount()) for c in range(3))
+    assert all(tab.steps.cellWidget(r, 0).styleSheet() == "" for r in range(tab.steps.rowCount()))
     for _ in edits:  # one undo per field edited
         window.act_undo.trigger()
     assert editor.is_valid and not tab.path_errors.isVisible()
@@ -251,6 +253,22 @@ def test_the_results_tab_shows_the_views_numbers(qtbot, window):
     _, calls = dashboard.curves["debtor_calls"].getData()
     np.testing.assert_allclose(calls, view.debtor_calls_by_day)
     assert view.sent_by_day.shape[1] == 2
+
+
+def test_the_results_tab_fits_a_laptop_screen(qtbot, window):
+    run_and_wait(qtbot, window)
+    window.resize(1366, 768)
+    window.result_tabs.setCurrentWidget(window.strategy_view)
+    qtbot.wait(60)
+    dashboard = window.strategy_view
+    assert not dashboard.findChild(QScrollArea).horizontalScrollBar().isVisible()
+    for name, table in dashboard.tables.items():  # every column in view, no row hidden under a scroll bar
+        assert table.isVisible() and not table.horizontalScrollBar().isVisible(), name
+        assert not table.verticalScrollBar().isVisible(), name
+    item = dashboard.per_day.getPlotItem()
+    assert not item.legend.sceneBoundingRect().intersects(item.vb.sceneBoundingRect())
+    assert item.vb.viewRange()[1][0] >= 0 and dashboard.calls_box.viewRange()[1][0] >= 0
+    assert "(x" not in item.getAxis("right").labelString()
 
 
 def test_the_tab_is_hidden_for_a_scenario_without_strategy(qtbot, window):

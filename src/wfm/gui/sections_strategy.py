@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -259,13 +260,14 @@ class StrategyTab(SectionTab):
         self.current = 0
         self.step_widgets: list[tuple[QComboBox, Any, Any]] = []
         self.segment_boxes: dict[str, QCheckBox] = {}
-        self.enabled = QCheckBox("Treat the accounts along treatment paths (SMS, e-mail, letters, phone)")
+        self.enabled = QCheckBox("Treat the accounts along the paths below")
         self.enabled.toggled.connect(self._enabled_toggled)
         self._add((*ST, "enabled"), lambda v: self._quiet(self.enabled, lambda: self.enabled.setChecked(bool(v))))
         enabled_errors = error_label()
         self.layout_.addWidget(self.enabled)
-        self.layout_.addWidget(hint("Each account enters the first path whose entry rule it meets and walks its steps;"
-                                    " accounts in no phone step are not dialed. Needs the outbound campaign."))
+        self.layout_.addWidget(hint("Each account enters the first path whose entry rule it meets and walks its steps"
+                                    " (SMS, e-mail, letters, phone phases, waits); accounts in no phone step are not"
+                                    " dialed. Needs the outbound campaign."))
         self.layout_.addWidget(enabled_errors)
         self.editor.register_sink((*ST, "enabled"), ErrorSink(self, enabled_errors, self.enabled))
         flow = self.flow()
@@ -368,6 +370,7 @@ class StrategyTab(SectionTab):
         self.balance_limit.setToolTip("Give the path an upper balance limit; unchecked = no limit")
         self.no_limit = QLabel("no upper limit")
         self.no_limit.setStyleSheet("color: #777;")
+        self.balance_max.hide()  # shown with a limit (`_load_path`); both at once would widen the row
         for box in (self.balance_min, self.balance_max):
             box.setMinimumWidth(100)
         self.balance_min.valueChanged.connect(lambda v: self._path_value("balance_min", float(v)))
@@ -445,11 +448,11 @@ class StrategyTab(SectionTab):
             ("Delivery delay", "delivery_delay_h", lambda: spin(0, 720, " h", 1, 1), 1.0),
             ("Calls back", "responses.call", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Pays through the link", "responses.pay", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
-            ("Promises on the portal", "responses.promise", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
+            ("Portal promises", "responses.promise", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Opts out", "responses.opt_out", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
-            ("Response delay (mean)", "responses.delay_h", lambda: spin(0.1, 1440, " h", 1, 1), 1.0),
+            ("Response delay", "responses.delay_h", lambda: spin(0.1, 1440, " h", 1, 1), 1.0),
             ("Response delay CV", "responses.delay_cv", lambda: spin(0.01, 10, "", 2, 0.1), 1.0),
-            ("Link payment (of balance)", "responses.pay_fraction", lambda: spin(1, 100, " %", 0, 5), 100.0),
+            ("Link pays (of balance)", "responses.pay_fraction", lambda: spin(1, 100, " %", 0, 5), 100.0),
         ]
         tips = {"cost": "Money per message sent, delivered or not",
                 "delivery_failure": "Share never delivered: bad number or address, bounced",
@@ -466,7 +469,7 @@ class StrategyTab(SectionTab):
             grid.addWidget(QLabel(text), r, 0)
             for c, name in enumerate(CHANNELS, start=1):
                 field = make()
-                field.setMinimumWidth(84)
+                field.setMinimumWidth(76)
                 field.setToolTip(f"{CHANNEL_TEXT[name]}: {tips[key]}")
                 path: Path = (*CHANNELS_PATH, name, *key.split("."))
                 grid.addWidget(self.bind_spin(path, field, scale=scale), r, c)
@@ -492,7 +495,7 @@ class StrategyTab(SectionTab):
             on.setToolTip(f"{CHANNEL_TEXT[name]}: send only within a window of the debtor's local time;"
                           " unchecked = at any hour (a letter is posted whatever the hour)")
             for clock in (start, end):
-                clock.setMinimumWidth(84)
+                clock.setMinimumWidth(76)
                 clock.setToolTip(f"{CHANNEL_TEXT[name]}: sending window, debtor's local time")
                 clock.valueChanged.connect(lambda _v, n=name: self._window_edited(n))
             on.toggled.connect(lambda _on, n=name: self._window_edited(n))
@@ -691,9 +694,10 @@ class StrategyTab(SectionTab):
         for key, widgets in self.path_fields.items():
             for w in widgets:
                 w.setStyleSheet(INVALID_FIELD_STYLE if key in fields else "")
-        for r, cells in enumerate(self.step_widgets):
-            for cell in cells:
-                cell.setStyleSheet(INVALID_FIELD_STYLE if r in rows else "")
+        for r, (kind, _, _) in enumerate(self.step_widgets):
+            # The step's kind framed and its number flagged: a frame squeezes a spin box's arrows in a table row.
+            kind.setStyleSheet(INVALID_FIELD_STYLE if r in rows else "")
+            self.steps.setVerticalHeaderItem(r, QTableWidgetItem(f"{r + 1} ⚠" if r in rows else str(r + 1)))
         paths = self.paths()
         for i in range(self.path_list.count()):
             if i < len(paths):
