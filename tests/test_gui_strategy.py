@@ -9,6 +9,7 @@ money of the paths adds up to the money collected, their accounts to the portfol
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -179,6 +180,30 @@ def test_path_entry_rule_and_channels_round_trip(qtbot, window):
     assert fields["strategy.channels.letter.window.end"].styleSheet() == INVALID_FIELD_STYLE
 
 
+def test_offers_and_placements_round_trip(qtbot, window):
+    editor, tab = window.editor, tab_of(window, StrategyTab)
+    instalments = editor.field(("strategy", "offers", "plan_instalments"))
+    assert not instalments.isEnabled()  # no plans: their settings do not apply
+    editor.field(("strategy", "offers", "plan_share")).setValue(30)  # percent
+    assert instalments.isEnabled()
+    editor.field(("strategy", "offers", "reminder")).setCurrentIndex(1)  # by SMS
+    offers = editor.scenario.strategy.offers
+    assert offers.plan_share == pytest.approx(0.3) and offers.reminder == "sms"
+    start = editor.scenario.calendar.start_date
+    qtbot.mouseClick(tab.add_batch_button, Qt.MouseButton.LeftButton)  # all accounts on the first day
+    qtbot.mouseClick(tab.add_batch_button, Qt.MouseButton.LeftButton)  # half of them a week later
+    batches = editor.scenario.strategy.placements
+    assert [(b.date, b.share) for b in batches] == [(start, 0.5), (start + timedelta(days=7), 0.5)]
+    tab.placements.cellWidget(1, 1).setValue(30)  # the shares no longer add up
+    assert not editor.is_valid
+    assert editor.error_text(("strategy", "placements")).startswith("the placements' shares add up to 0.8")
+    window.act_undo.trigger()
+    assert editor.is_valid and tab.placements.cellWidget(1, 1).value() == pytest.approx(50)
+    tab.placements.selectRow(0)
+    qtbot.mouseClick(tab.remove_batch_button, Qt.MouseButton.LeftButton)  # its share goes to the other batch
+    assert [(b.date, b.share) for b in editor.scenario.strategy.placements] == [(start + timedelta(days=7), 1.0)]
+
+
 def test_switching_the_strategy_on_gives_it_a_path_and_greys_out_nothing_it_needs(qtbot, tmp_path):
     base = omnichannel()
     win = open_window(qtbot, tmp_path, base.model_copy(update={"strategy": type(base.strategy)()}))
@@ -253,10 +278,21 @@ def test_the_results_tab_shows_the_views_numbers(qtbot, window):
     _, calls = dashboard.curves["debtor_calls"].getData()
     np.testing.assert_allclose(calls, view.debtor_calls_by_day)
     assert view.sent_by_day.shape[1] == 2
+    # liquidation curves in percent, one per batch and per segment; no offers in the file: no table of zeros
+    liq = view.liquidation
+    drawn = {k.split(":", 1)[1]: c for k, c in dashboard.curves.items() if k.startswith("liquidation:")}
+    expected = {**{f"batch {k}": v for k, v in liq.by_batch.items()},
+                **{f"segment {k}": v for k, v in liq.by_segment.items()}}
+    assert set(drawn) == set(expected) and len(expected) == 4  # one batch, three segments
+    for name, curve in expected.items():
+        np.testing.assert_allclose(drawn[name].getData()[1], np.asarray(curve) * 100)
+    assert dashboard.tables["offers"].isHidden() and not any(view.offers.values())
 
 
 def test_the_results_tab_fits_a_laptop_screen(qtbot, window):
-    run_and_wait(qtbot, window)
+    window.editor.set_value(("strategy", "offers", "plan_share"), 0.5)  # every table shown
+    outcome = run_and_wait(qtbot, window)
+    assert outcome.strategy.offers["plans"] > 0
     window.resize(1366, 768)
     window.result_tabs.setCurrentWidget(window.strategy_view)
     qtbot.wait(60)

@@ -16,18 +16,19 @@ from datetime import timedelta
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
 from wfm.gui.analysis import Outcome
-from wfm.gui.dashboards import DayAxis, PlainAxis, from_zero, make_plot
+from wfm.gui.dashboards import SERIES_COLORS, DayAxis, PlainAxis, from_zero, make_plot
 from wfm.gui.formatting import format_money, format_points
 from wfm.gui.kpi_table import left, right
 from wfm.gui.widgets import scrolled_layout
 from wfm.kpi import format_money as money_with
 from wfm.sim.collections.result import RESPONSES
 from wfm.views.common import kpi_interval
-from wfm.views.strategy import CAUSE_LABELS, CHANNEL_LABELS, StrategyView, gain_verdict
+from wfm.views.strategy import CAUSE_LABELS, CHANNEL_LABELS, OFFER_LABELS, StrategyView, gain_verdict
 
 CHANNEL_COLORS = {"SMS": "#2d6cdf", "E-mail": "#17becf", "Letter": "#8c564b"}
 """By the channel's label in `wfm.views.strategy` (the order of its channel axis)."""
@@ -137,6 +138,7 @@ class StrategyDashboard(QWidget):
             "paths": _table(("Path", *GROUP_HEADERS), ("", *GROUP_TIPS)),
             "channels": _table(("", *(CHANNEL_LABELS.values()))),
             "causes": _table(("Cause", "Collected", "Share")),
+            "offers": _table(("Offer", "Mean")),
         }
         self.day_axis = DayAxis("bottom")
         self.per_day = make_plot("Messages sent and debtor calls per day", "messages sent", "", self.day_axis,
@@ -153,6 +155,10 @@ class StrategyDashboard(QWidget):
         item.getAxis("right").setLabel("debtor calls", color=DEBTOR_CALLS_COLOR)
         self.calls_box.setXLink(item)
         item.vb.sigResized.connect(self._sync_calls_box)
+        self.liquidation = make_plot("Liquidation: share of the placed balance collected", "collected / placed (%)",
+                                     "days on book", legend_columns=3)
+        self.liquidation.setMinimumHeight(230)
+        self.offers_title = _title("Payment plans, settlements and reminders")
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555; padding: 0 4px;")
@@ -164,10 +170,13 @@ class StrategyDashboard(QWidget):
         lay.addWidget(_title("By path (accounts by the path they entered at placement)"))
         lay.addWidget(self.tables["paths"])
         lay.addWidget(self.per_day)
+        lay.addWidget(self.liquidation)
         lay.addWidget(_title("Channels (messages counted on the day sent, responses with the message)"))
         lay.addWidget(self.tables["channels"])
         lay.addWidget(_title("Money collected by cause"))
         lay.addWidget(self.tables["causes"])
+        lay.addWidget(self.offers_title)
+        lay.addWidget(self.tables["offers"])
         lay.addWidget(self.note)
         lay.addStretch(1)
 
@@ -183,6 +192,7 @@ class StrategyDashboard(QWidget):
         if legend is not None and calls is not None:
             legend.removeItem(calls)  # added by hand (it lives in the right axis' box): removed by hand
         self.per_day.clear()
+        self.liquidation.clear()
         self.calls_box.clear()
         self.curves.clear()
         view = outcome.strategy
@@ -190,8 +200,10 @@ class StrategyDashboard(QWidget):
             return []
         return [functools.partial(self._show_arms, view, outcome), functools.partial(self._show_paths, view, outcome),
                 functools.partial(self._draw_per_day, view, outcome),
+                functools.partial(self._draw_liquidation, view),
                 functools.partial(self._show_channels, view, outcome),
-                functools.partial(self._show_causes, view, outcome)]
+                functools.partial(self._show_causes, view, outcome),
+                functools.partial(self._show_offers, view, outcome)]
 
     def cell(self, table: str, row: int, column: int) -> str:
         """A cell's text as shown (for tests and copy-paste)."""
@@ -272,7 +284,31 @@ class StrategyDashboard(QWidget):
             " from the accounts that entered it, dialer included; the dialer's cause is the rest of the campaign's"
             f" money. Accounts in no path: {_count(view.untreated)}.")
 
-    # ---- plot ----------------------------------------------------------------------------
+    def _show_offers(self, view: StrategyView, outcome: Outcome) -> None:
+        shown = any(view.offers.values())  # a strategy without plans, settlements or reminders: no table of zeros
+        self.offers_title.setVisible(shown)
+        self.tables["offers"].setVisible(shown)
+        money = {"discount_given"}
+        rows = [[left(OFFER_LABELS[k]), right(format_money(v, outcome.currency) if k in money else _count(v))]
+                for k, v in view.offers.items()]
+        _fill(self.tables["offers"], rows)
+
+    # ---- plots ---------------------------------------------------------------------------
+
+    def _draw_liquidation(self, view: StrategyView) -> None:
+        liq = view.liquidation
+        days = liq.days_on_book.astype(float)
+        curves = [(f"batch {name}", curve, Qt.PenStyle.SolidLine) for name, curve in liq.by_batch.items()]
+        if len(liq.by_batch) > 1 or len(liq.by_segment) > 1:
+            curves += [(f"segment {name}", curve, Qt.PenStyle.DashLine) for name, curve in liq.by_segment.items()]
+        for i, (name, curve, style) in enumerate(curves):
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            self.curves[f"liquidation:{name}"] = self.liquidation.plot(
+                days, np.asarray(curve, dtype=float) * 100, name=name, connect="finite",
+                pen=pg.mkPen(color, width=2, style=style))
+        top = max((float(np.nanmax(c, initial=0.0)) for _, c, _ in curves), default=0.0) * 100
+        from_zero(self.liquidation, top, headroom=1.12)
+        self.liquidation.setXRange(0, max(len(days) - 1, 1), padding=0.02)
 
     def _draw_per_day(self, view: StrategyView, outcome: Outcome) -> None:
         n_days = view.sent_by_day.shape[1]

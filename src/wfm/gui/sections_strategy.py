@@ -1,7 +1,8 @@
 """The "Collection strategy" tab: the `strategy` section of the scenario (DESIGN §10).
 
 A strategy is a list of treatment paths, each an ordered list of steps, plus the message
-channels, the champion/challenger split and the hidden debtor types behind the score. The tab
+channels, the champion/challenger split, the hidden debtor types behind the score, the offers
+(payment plans, settlements, reminders) and the placements over time. The tab
 shows the paths as a list (order matters: an account enters the first path whose rule it
 meets) with the selected path's entry rule and its steps in an editable table, and the three
 channels side by side in one compact grid (a row per setting, a column per channel), which fits
@@ -20,13 +21,15 @@ import copy
 import functools
 import re
 from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -274,6 +277,8 @@ class StrategyTab(SectionTab):
         boxes: list[QWidget] = [self._build_split(flow), self._build_score(flow)]
         boxes.append(self._build_paths())
         boxes.append(self._build_channels())
+        flow = self.flow()
+        boxes += [self._build_offers(flow), self._build_placements(flow)]
         self.enable_when(boxes, lambda d: bool(d["strategy"]["enabled"]))
 
     # ---- champion/challenger and score ---------------------------------------------------
@@ -309,6 +314,122 @@ class StrategyTab(SectionTab):
         self.segment_values = SegmentValues(self, lay)
         form.addRow(holder)
         return _box_of(form)
+
+    # ---- offers and placements ---------------------------------------------------------
+
+    def _build_offers(self, into: Any) -> QWidget:
+        offers = (*ST, "offers")
+        form = self.group("Payment plans, settlements and reminders", offers, into)
+        percent(self, form, "Promises as a payment plan", (*offers, "plan_share"),
+                "Share of the promises taken as a plan of instalments (each kept or broken)", step=5)
+        plan = [number(self, form, "Instalments", (*offers, "plan_instalments"), 2, 36, "",
+                       tooltip="Instalments of a plan: the balance split evenly"),
+                number(self, form, "Every", (*offers, "plan_every_days"), 7, 92, " days",
+                       tooltip="Days between two instalments")]
+        self.enable_when(plan, lambda d: d["strategy"]["offers"]["plan_share"] > 0)
+        percent(self, form, "Full payments as a settlement", (*offers, "settlement_share"),
+                "Share of the full-balance promises made as a settlement: a kept one closes the account", step=5)
+        discount = percent(self, form, "Settlement discount", (*offers, "settlement_discount"),
+                           "Share of the balance a settlement forgives", maximum=90, step=5)
+        self.enable_when([discount], lambda d: d["strategy"]["offers"]["settlement_share"] > 0)
+        self.row(form, "Reminder before a due date", (*offers, "reminder"),
+                 self.bind_combo((*offers, "reminder"), QComboBox(),
+                                 (("none", "none"), ("sms", "by SMS"), ("email", "by e-mail"))))
+        reminder = [number(self, form, "Reminder sent", (*offers, "reminder_days_before"), 1, 30, " days",
+                           tooltip="Days before each due date the reminder goes out"),
+                    percent(self, form, "Broken promises it saves", (*offers, "reminder_rescue"),
+                            "Share of the promises that would be broken that a delivered reminder saves")]
+        self.enable_when(reminder, lambda d: d["strategy"]["offers"]["reminder"] != "none")
+        return _box_of(form)
+
+    def _build_placements(self, into: Any) -> QWidget:
+        form = self.group("Placements over time", None, into)
+        number(self, form, "Accounts return after", (*ST, "placement_term_days"), 0, 3650, " days", step=30,
+               tooltip="Days an account stays on book before it goes back to the client (0 = the whole run)")
+        form.addRow(hint("Batches placed on dates, each a share of the portfolio (together 100%); no batch = every"
+                         " account placed on the first day."))
+        self.placements = QTableWidget(0, 3)
+        self.placements.setHorizontalHeaderLabels(["Placed on", "Share", "Name"])
+        self.placements.verticalHeader().hide()
+        self.placements.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.placements.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.placements.horizontalHeader().setStretchLastSection(True)
+        self.placements.setMinimumHeight(110)
+        form.addRow(self.placements)
+        self.add_batch_button, self.remove_batch_button = QPushButton("Add batch"), QPushButton("Remove batch")
+        self.add_batch_button.setToolTip("Add a batch a week after the last, taking half of the last batch's share")
+        self.remove_batch_button.setToolTip("Remove the selected batch; its share goes to the batch before it")
+        self.add_batch_button.clicked.connect(lambda _c=False: self.add_batch())
+        self.remove_batch_button.clicked.connect(lambda _c=False: self.remove_batch())
+        form.addRow(row_of(self.add_batch_button, self.remove_batch_button, stretch=True))
+        errors = error_label()
+        form.addRow(errors)
+        self.editor.register_sink((*ST, "placements"), ErrorSink(self, errors, self.placements))
+        return _box_of(form)
+
+    def _fill_placements(self) -> None:
+        batches = self.editor.data["strategy"].get("placements") or []
+        self.placements.setRowCount(len(batches))
+        for r, batch in enumerate(batches):
+            when = QDateEdit()
+            when.setCalendarPopup(True)
+            when.setDisplayFormat("ddd yyyy-MM-dd")
+            when.setFrame(False)
+            if isinstance(batch.get("date"), date):
+                when.setDate(QDate(batch["date"]))
+            when.dateChanged.connect(lambda d, r=r: self.editor.set_value(
+                (*ST, "placements", r, "date"), d.toPython(), source=self))
+            share = spin(0.1, 100, " %", 1, 5, "Share of the portfolio's accounts in this batch")
+            share.setMinimumWidth(0)
+            share.setFrame(False)
+            if isinstance(batch.get("share"), int | float):
+                show_number(share, batch["share"], 100)
+            share.valueChanged.connect(lambda v, r=r: self.editor.set_value(
+                (*ST, "placements", r, "share"), round(v / 100, 10), source=self))
+            name = QLineEdit(str(batch.get("name", "")))
+            name.setFrame(False)
+            name.setPlaceholderText("its date")
+            name.textEdited.connect(lambda text, r=r: self.editor.set_value(
+                (*ST, "placements", r, "name"), text, source=self))
+            for c, widget in enumerate((when, share, name)):
+                self.placements.setCellWidget(r, c, widget)
+        self.placements.resizeColumnsToContents()
+        self.remove_batch_button.setEnabled(bool(batches))
+
+    def add_batch(self) -> None:
+        """Add a batch a week after the last one, splitting the last batch's share with it (the total stays)."""
+        def change(data: dict[str, Any]) -> None:
+            batches = data["strategy"]["placements"]
+            if not batches:
+                batches.append({"date": data["calendar"]["start_date"], "share": 1.0, "name": ""})
+                return
+            last = batches[-1]
+            half = round(float(last.get("share") or 0) / 2, 10)
+            last["share"] = half
+            when = last.get("date")
+            batches.append({"date": when + timedelta(days=7) if isinstance(when, date) else when, "share": half,
+                            "name": ""})
+
+        self._edit(change)
+        self._fill_placements()
+
+    def remove_batch(self) -> None:
+        """Remove the selected batch (the last when none is); the batch before it (or after) takes its share."""
+        batches = self.editor.data["strategy"].get("placements") or []
+        if not batches:
+            return
+        row = self.placements.currentRow()
+        index = row if 0 <= row < len(batches) else len(batches) - 1
+
+        def change(data: dict[str, Any]) -> None:
+            items = data["strategy"]["placements"]
+            gone = items.pop(index)
+            if items:
+                heir = items[max(index - 1, 0)]
+                heir["share"] = round(float(heir.get("share") or 0) + float(gone.get("share") or 0), 10)
+
+        self._edit(change)
+        self._fill_placements()
 
     # ---- paths -------------------------------------------------------------------------
 
@@ -525,6 +646,7 @@ class StrategyTab(SectionTab):
         super().refresh()
         self.segment_values.refresh()
         self._load_windows()
+        self._fill_placements()
         self._fill_paths()
 
     def _fill_paths(self) -> None:
