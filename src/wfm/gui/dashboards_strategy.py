@@ -144,6 +144,10 @@ class StrategyDashboard(QWidget):
         self.per_day = make_plot("Messages sent and debtor calls per day", "messages sent", "", self.day_axis,
                                  legend_columns=4)
         self.per_day.setMinimumHeight(230)
+        # The first day's label reaches left of the axis: pyqtgraph drops it unless the axis may overflow, which
+        # it allows only without a vertical grid (the bars mark the days anyway).
+        self.per_day.getPlotItem().showGrid(x=False, y=True, alpha=0.25)
+        self.day_axis.setStyle(hideOverlappingLabels=40)
         # Debtor calls on an axis of their own (right): a few dozen beside a thousand messages looked flat.
         item = self.per_day.getPlotItem()
         self.calls_box = pg.ViewBox()
