@@ -187,8 +187,11 @@ def test_offers_and_placements_round_trip(qtbot, window):
     editor.field(("strategy", "offers", "plan_share")).setValue(30)  # percent
     assert instalments.isEnabled()
     editor.field(("strategy", "offers", "reminder")).setCurrentIndex(1)  # by SMS
-    offers = editor.scenario.strategy.offers
-    assert offers.plan_share == pytest.approx(0.3) and offers.reminder == "sms"
+    editor.field(("strategy", "follow_up_broken_promises")).setChecked(True)
+    editor.field(("outbound", "selection", "priority")).setCurrentIndex(3)  # the Dialer tab: by the score
+    strategy = editor.scenario.strategy
+    assert strategy.offers.plan_share == pytest.approx(0.3) and strategy.offers.reminder == "sms"
+    assert strategy.follow_up_broken_promises and editor.scenario.outbound.selection.priority == "score"
     start = editor.scenario.calendar.start_date
     qtbot.mouseClick(tab.add_batch_button, Qt.MouseButton.LeftButton)  # all accounts on the first day
     qtbot.mouseClick(tab.add_batch_button, Qt.MouseButton.LeftButton)  # half of them a week later

@@ -340,6 +340,9 @@ class StrategyTab(SectionTab):
                     percent(self, form, "Broken promises it saves", (*offers, "reminder_rescue"),
                             "Share of the promises that would be broken that a delivered reminder saves")]
         self.enable_when(reminder, lambda d: d["strategy"]["offers"]["reminder"] != "none")
+        self.row(form, "Broken promises", (*ST, "follow_up_broken_promises"),
+                 self.bind_check((*ST, "follow_up_broken_promises"), QCheckBox("called before the others")),
+                 "The dialer calls accounts whose promise broke first, until their next conversation")
         return _box_of(form)
 
     def _build_placements(self, into: Any) -> QWidget:
