@@ -69,8 +69,8 @@ def listed(window: MainWindow) -> list[str]:
 
 def test_the_new_tabs_are_listed_in_the_issues_order(window):
     titles = [window.editor.nav.item(i).text() for i in range(window.editor.nav.count())]
-    assert titles == ["Calendar & demand", "Inbound handling & SL", "Dialer & contact strategy", "Staffing & shifts",
-                      "Workforce & incentives", "Costs & targets", "Scenario & run"]
+    assert titles == ["Calendar & demand", "Inbound handling & SL", "Dialer & contact strategy", "Collection strategy",
+                      "Staffing & shifts", "Workforce & incentives", "Costs & targets", "Scenario & run"]
     window.editor.nav.setCurrentRow(2)
     assert window.editor.tabs.currentWidget() is tab_of(window, DialerTab)
 

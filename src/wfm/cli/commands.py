@@ -20,7 +20,7 @@ from wfm.cli.common import (
     setup,
     write_excel,
 )
-from wfm.cli.tables import comparison_table, kpi_table, sweep_table
+from wfm.cli.tables import challenger_line, comparison_table, kpi_table, strategy_table, sweep_table
 from wfm.experiment import Summary, compare, replicate, run_many
 from wfm.kpi import KPI_BY_KEY, OUTBOUND_KPI_DEFS
 from wfm.scenario import Scenario
@@ -59,7 +59,18 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     with run_plan(args, reps, seed, f"Simulating {lit(scenario.name)}") as plan:
         summary = replicate(scenario, plan)
     console.print(kpi_table(summary))
+    print_strategy(summary, scenario, console)
     return write_excel(output, [summary], [scenario], args.force, console)
+
+
+def print_strategy(summary: Summary, scenario: Scenario, console: Console) -> None:
+    """The strategy's paths and the champion/challenger verdict, when the scenario has a strategy."""
+    paths = strategy_table(summary)
+    if paths is not None:
+        console.print(paths)
+    line = challenger_line(summary, scenario.strategy)
+    if line is not None:
+        console.print(line, highlight=False)
 
 
 def kpi_keys(args: argparse.Namespace, scenarios: Sequence[Scenario]) -> list[str] | None:

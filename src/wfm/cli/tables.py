@@ -10,11 +10,13 @@ from rich.table import Table
 from wfm.cli.common import lit
 from wfm.experiment import Comparison, Estimate, Summary
 from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
+from wfm.scenario import Strategy
 from wfm.solvers import StaffingSolution
 from wfm.sweep import SweepResult
 from wfm.views import currency_of
 from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.comparison import comparison_rows
+from wfm.views.strategy import gain_verdict, strategy_view
 
 
 def kpi_table(summary: Summary) -> Table:
@@ -133,3 +135,36 @@ def verification_line(label: str, summary: Summary) -> str:
     sl_def, ab_def = KPI_BY_KEY["service_level"], KPI_BY_KEY["abandon_rate"]
     return (f"{label}: service level {format_kpi(sl.mean, sl_def)} ({kpi_ci_text('service_level', sl)}), "
             f"abandon rate {format_kpi(ab.mean, ab_def)} ({kpi_ci_text('abandon_rate', ab)})")
+
+
+def strategy_table(summary: Summary) -> Table | None:
+    """The collection strategy's paths (`wfm.views.strategy`): accounts, collected, recovery, message cost per euro.
+
+    None when the run had no strategy.
+    """
+    view = strategy_view(summary)
+    if view is None:
+        return None
+    currency = currency_of(summary)
+    table = Table(title="Treatment paths (means over replications)")
+    for name in ("path", "accounts", "collected", "recovery", "message cost per euro"):
+        table.add_column(name, justify="left" if name == "path" else "right")
+    p = view.paths
+    for i, name in enumerate(p["path"]):
+        table.add_row(lit(name), f"{p['accounts'][i]:,.0f}", format_money(p["collected"][i], currency),
+                      "–" if math.isnan(p["recovery_rate"][i]) else f"{p['recovery_rate'][i]:.2%}",
+                      format_money(p["message_cost_per_euro"][i], currency, 3))
+    return table
+
+
+def challenger_line(summary: Summary, strategy: Strategy) -> str | None:
+    """Challenger − champion recovery rate with its paired 95% interval and verdict; None without a challenger."""
+    view = strategy_view(summary)
+    if view is None or view.challenger_gain is None:
+        return None
+    gain = view.challenger_gain
+    low, high = kpi_interval("challenger_recovery_gain", gain)
+    interval = "" if math.isnan(low) else (
+        f" (95% CI {low * 100:+.2f} … {high * 100:+.2f} pt, paired within each of {gain.n} replications)")
+    return (f"Challenger {lit(strategy.challenger)} − champion {lit(strategy.champion)} recovery rate: "
+            f"{gain.mean * 100:+.2f} pt{interval}: {gain_verdict(gain)}")

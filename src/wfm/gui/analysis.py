@@ -19,6 +19,7 @@ from wfm.views.dialer import DialerView, dialer_view
 from wfm.views.funnel import FunnelView, funnel_view
 from wfm.views.profile import IntradayProfile, intraday_profile
 from wfm.views.recovery import RecoveryView, recovery_view
+from wfm.views.strategy import StrategyView, strategy_view
 from wfm.views.workforce import WorkforceView, workforce_view
 
 
@@ -36,6 +37,7 @@ class Outcome:
         funnel: the collections funnel (None without an outbound campaign).
         recovery: cumulative money collected (None without an outbound campaign).
         workforce: headcount, turnover, stress and cost over days or weeks (None without days).
+        strategy: the collection strategy's channels, paths and arms (None without a strategy).
     """
 
     name: str
@@ -47,6 +49,7 @@ class Outcome:
     funnel: FunnelView | None = field(default=None, repr=False)
     recovery: RecoveryView | None = field(default=None, repr=False)
     workforce: WorkforceView | None = field(default=None, repr=False)
+    strategy: StrategyView | None = field(default=None, repr=False)
 
     @property
     def currency(self) -> str:
@@ -64,4 +67,4 @@ class Outcome:
         currency = currency_of(summary)
         return cls(name, scenario, summary, intraday_profile(summary, scenario), daily_bands(summary),
                    dialer_view(summary), funnel_view(summary, currency), recovery_view(summary, currency),
-                   workforce_view(summary, scenario.workforce.stress.enabled, currency))
+                   workforce_view(summary, scenario.workforce.stress.enabled, currency), strategy_view(summary))

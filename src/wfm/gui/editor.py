@@ -49,6 +49,8 @@ Path = tuple[str | int, ...]
 NAV_WIDTH = 160
 """Width of the list of sections left of the editor: its longest titles take two lines."""
 NAV_PADDING = 8
+UNDO_DEPTH = 200
+"""Edits the editor can undo; the oldest are forgotten beyond this."""
 
 
 def get_in(data: Any, path: Path) -> Any:
@@ -455,6 +457,8 @@ class ScenarioEditor(QWidget):
         self._scenario: Scenario | None = scenario
         self._problems: list[Problem] = []
         self._sinks: dict[str, ErrorSink] = {}
+        self._history: list[dict[str, Any]] = []
+        self._merge_key: object = None
         # A list of sections instead of a tab bar: seven sections fit, and a ⚠ shows on each at once.
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -547,18 +551,51 @@ class ScenarioEditor(QWidget):
     def set_scenario(self, scenario: Scenario) -> None:
         """Load a scenario, replacing every edit (the caller asked about unsaved changes)."""
         self.data = scenario_to_data(scenario)
+        self._history.clear()
+        self._merge_key = None
         self._refresh_tabs()
         self._validate()
 
     def set_value(self, path: Path, value: Any, source: SectionTab | None = None) -> None:
-        """Change one value; tabs other than `source` reload so they show it."""
+        """Change one value; tabs other than `source` reload so they show it.
+
+        Successive changes of one field (keystrokes in a name, clicks on a spin box) undo as one.
+        """
+        self._remember(("value", path), copy_data=True)
         set_in(self.data, path, value)
         self._after_edit(source)
 
-    def replace_data(self, data: dict[str, Any], source: SectionTab | None = None) -> None:
-        """Change several values at once (structural edits such as adding a shift)."""
+    def replace_data(self, data: dict[str, Any], source: SectionTab | None = None, merge: object = None) -> None:
+        """Change several values at once (structural edits such as adding a shift).
+
+        `data` is a new dict (an edited deep copy): the one it replaces is kept for `undo`. Edits
+        with the same `merge` key in a row undo as one (None: never merged).
+        """
+        self._remember(merge)
         self.data = data
         self._after_edit(source)
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is an edit to undo."""
+        return bool(self._history)
+
+    def undo(self) -> bool:
+        """Put back the scenario as it was before the last edit (False when there is none)."""
+        if not self._history:
+            return False
+        self.data = self._history.pop()
+        self._merge_key = None
+        self._after_edit(None)
+        return True
+
+    def _remember(self, merge: object, copy_data: bool = False) -> None:
+        """Keep the data as it is before an edit (not again while the same field is edited)."""
+        if merge is not None and merge == self._merge_key and self._history:
+            return  # one undo step puts back the value from before the first of these edits
+        self._history.append(copy.deepcopy(self.data) if copy_data else self.data)
+        del self._history[:-UNDO_DEPTH]
+        self._merge_key = merge
 
     def _after_edit(self, source: SectionTab | None) -> None:
         for tab in self.section_tabs:

@@ -42,6 +42,7 @@ from wfm.gui.changes import default_name
 from wfm.gui.comparison import ComparisonPanel
 from wfm.gui.dashboards import DailyDashboard, InboundDashboard
 from wfm.gui.dashboards_campaign import DialerDashboard, FunnelDashboard, WorkforceDashboard
+from wfm.gui.dashboards_strategy import StrategyDashboard
 from wfm.gui.dialogs import (
     EXCEL_FILTER,
     PORTFOLIO_FILTER,
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         self.editor.edited.connect(lambda: self.setWindowModified(True))
         self.editor.edited.connect(self._mark_stale)
         self.editor.edited.connect(self._update_title)
+        self.editor.edited.connect(lambda: self.act_undo.setEnabled(self.editor.can_undo))
         self.editor.validity_changed.connect(lambda _ok: self._update_actions())
         self.tasks.started.connect(self._on_started)
         self.tasks.progress.connect(self._on_progress)
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         self.dialer_view = DialerDashboard()
         self.funnel_view = FunnelDashboard()
         self.workforce_view = WorkforceDashboard()
+        self.strategy_view = StrategyDashboard()
         self.kpi_table = KpiTable()
         self.comparison = ComparisonPanel()
         self.comparison.changed.connect(self._update_actions)
@@ -226,6 +229,7 @@ class MainWindow(QMainWindow):
         self.result_tabs.addTab(self.dialer_view, "Dialer")
         self.result_tabs.addTab(self.funnel_view, "Funnel && recovery")
         self.result_tabs.addTab(self.workforce_view, "Workforce")
+        self.result_tabs.addTab(self.strategy_view, "Strategy")
         self.result_tabs.addTab(self.comparison, "Comparison")
         self.placeholder = QLabel(NO_RESULTS)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -318,6 +322,8 @@ class MainWindow(QMainWindow):
         self.act_plan = self._action("&Plan roster from history…", self.open_planning,
                                      tip="Forecast an interval history, plan the shifts and prove them by simulation")
         self.act_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self._action("&Undo edit", self.editor.undo, QKeySequence.StandardKey.Undo,
+                                     tip="Put back the scenario as it was before the last edit in the editor")
 
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -330,6 +336,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_export, self.act_export_cmp])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+        bar.addMenu("&Edit").addAction(self.act_undo)
         run_menu = bar.addMenu("&Simulation")
         run_menu.addActions([self.act_run, self.act_stop, self.act_keep])
         run_menu.addSeparator()
@@ -390,6 +397,7 @@ class MainWindow(QMainWindow):
         self.act_keep.setEnabled(self.outcome is not None)
         self.act_export.setEnabled(self.outcome is not None and not self.exports.busy)
         self.act_export_cmp.setEnabled(len(self.comparison.outcomes) >= 1 and not self.exports.busy)
+        self.act_undo.setEnabled(self.editor.can_undo)
         if not valid:
             self.act_run.setToolTip("Fix the problems listed under the editor to run")
         else:
@@ -798,12 +806,14 @@ class MainWindow(QMainWindow):
             self.dialer_view: outcome.dialer is not None,
             self.funnel_view: outcome.funnel is not None and outcome.recovery is not None,
             self.workforce_view: outcome.workforce is not None,
+            self.strategy_view: outcome.strategy is not None,
         }
         return [view for view, shown in has.items() if shown]
 
     def _show_tabs_with_data(self, outcome: Outcome) -> None:
         shown = self.views_with_data(outcome)
-        for view in (self.inbound_view, self.daily_view, self.dialer_view, self.funnel_view, self.workforce_view):
+        for view in (self.inbound_view, self.daily_view, self.dialer_view, self.funnel_view, self.workforce_view,
+                     self.strategy_view):
             self.result_tabs.setTabVisible(self.result_tabs.indexOf(view), view in shown)
 
     def _on_error(self, exc: object) -> None:

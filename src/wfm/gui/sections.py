@@ -564,9 +564,10 @@ class RunTab(SectionTab):
 
 # Imported here: the outbound and workforce tabs are their own modules, listed with the others.
 from wfm.gui.sections_outbound import DialerTab  # noqa: E402
+from wfm.gui.sections_strategy import StrategyTab  # noqa: E402
 from wfm.gui.sections_workforce import CostsTab, WorkforceTab  # noqa: E402
 
-SECTION_TABS: tuple[type[SectionTab], ...] = (CalendarDemandTab, InboundTab, DialerTab, StaffingTab, WorkforceTab,
-                                              CostsTab, RunTab)
+SECTION_TABS: tuple[type[SectionTab], ...] = (CalendarDemandTab, InboundTab, DialerTab, StrategyTab, StaffingTab,
+                                              WorkforceTab, CostsTab, RunTab)
 """The editor's tabs in display order; a new scenario section adds its tab here."""
 

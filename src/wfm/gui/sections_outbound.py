@@ -48,7 +48,8 @@ PORTFOLIO = ("outbound", "portfolio")
 DIALER_MODES = (("preview", "Preview (agent reads, then dials)"), ("progressive", "Progressive (1 line per agent)"),
                 ("power", "Power (fixed lines per agent)"), ("predictive", "Predictive (adaptive pacing)"))
 PRIORITIES = (("expected_value", "Highest expected value"), ("oldest_dpd", "Oldest days past due"),
-              ("fewest_attempts", "Fewest attempts so far"))
+              ("fewest_attempts", "Fewest attempts so far"),
+              ("score", "Expected value × score (collection strategy)"))
 PRESET_TEXT = {"reg_f": "US Regulation F (7 in 7 days, 08–21)", "italy": "Italy (4 a day, no Sundays)",
                "colombia": "Colombia Ley 2300 (1 contact a day)", "uk": "UK Ofcom (3% drops over 24 h)"}
 MODE_FIELDS = {"preview_s": ("preview",), "lines_per_agent": ("power",), "fixed_level": ("power", "predictive"),

@@ -19,6 +19,7 @@ from wfm.views.strategy import (
     CHANNEL_LABELS,
     OFFER_LABELS,
     Liquidation,
+    gain_verdict,
     strategy_view,
 )
 
@@ -84,8 +85,7 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                                   currency=currency)
         gain = view.challenger_gain
         low, high = kpi_interval("challenger_recovery_gain", gain)
-        verdict = ("the challenger recovers more" if low > 0 else "the champion recovers more" if high < 0
-                   else "no difference shown at 95%")
+        verdict = gain_verdict(gain)
         ws.cell(row=arm_last + 1, column=1, value=(
             f"Challenger − champion recovery rate: {gain.mean:+.2%} (95% interval {low:+.2%} to {high:+.2%},"
             f" paired within each of {gain.n} replications): {verdict}.")).font = SUBTITLE_FONT

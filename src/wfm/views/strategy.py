@@ -7,6 +7,7 @@ each replication (both arms share the run's calls, agents and random numbers) an
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,7 @@ import numpy as np
 from wfm import kpi
 from wfm.experiment import Estimate, Summary
 from wfm.sim.collections.result import ARMS, CAUSES, OFFER_COUNTS, RESPONSES, STATUS_BUCKETS, StrategySeries
+from wfm.views.common import kpi_interval
 
 OFFER_LABELS = {"plans": "Payment plans started", "instalments_kept": "Instalments kept",
                 "instalments_broken": "Instalments broken (plan ended)", "settlements": "Settlements agreed",
@@ -172,6 +174,15 @@ def _segment_curve(s: StrategySeries, k: int, span: int) -> np.ndarray:
         collected[:length] += np.cumsum(s.collected_by_batch[b, k, day:])
         placed[:length] += s.batch_balance[b, k]
     return kpi.ratio(collected, placed)
+
+
+def gain_verdict(gain: Estimate) -> str:
+    """What the paired challenger − champion interval says, in words (the sheet, the tab and the CLI agree)."""
+    low, high = kpi_interval("challenger_recovery_gain", gain)
+    if math.isnan(low):
+        return "no interval from one replication"
+    return ("the challenger recovers more" if low > 0 else "the champion recovers more" if high < 0
+            else "no difference shown at 95%")
 
 
 def _rate(num: float, den: float) -> float:

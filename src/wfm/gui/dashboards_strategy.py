@@ -1,0 +1,354 @@
+"""The collection strategy's results: champion against challenger, paths, messages per day, channels, causes.
+
+Every number comes from `wfm.views.strategy` (computed in the worker thread with the run, the
+same tables the Excel Strategy sheet writes); this widget formats and draws them. The window
+shows the tab only when the run had a strategy. Tables are sized to their rows, so the tab
+scrolls as a whole on a laptop screen instead of nesting scroll bars. Tests read `tables`
+(cell texts) and `curves`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
+
+from wfm.gui.analysis import Outcome
+from wfm.gui.dashboards import SERIES_COLORS, DayAxis, PlainAxis, from_zero, make_plot
+from wfm.gui.formatting import format_money, format_points
+from wfm.gui.kpi_table import left, right
+from wfm.gui.widgets import scrolled_layout
+from wfm.kpi import format_money as money_with
+from wfm.sim.collections.result import RESPONSES
+from wfm.views.common import kpi_interval
+from wfm.views.strategy import CAUSE_LABELS, CHANNEL_LABELS, OFFER_LABELS, StrategyView, gain_verdict
+
+CHANNEL_COLORS = {"SMS": "#2d6cdf", "E-mail": "#17becf", "Letter": "#8c564b"}
+"""By the channel's label in `wfm.views.strategy` (the order of its channel axis)."""
+DEBTOR_CALLS_COLOR = "#d62728"
+RESPONSE_TEXT = {"call": "Calls back", "pay": "Link payments", "promise": "Portal promises", "opt_out": "Opt-outs"}
+GROUP_HEADERS = ("Accounts", "Placed", "Collected", "Recovery", "Message\ncost", "Attempts\nper account", "Reach",
+                 "Message cost\nper collected")
+GROUP_TIPS = ("Accounts that entered it at placement", "Balance placed on those accounts",
+              "Money collected from them over the run, every cause (dialer included)",
+              "Collected / placed", "Money spent on messages to them", "Dial attempts per account",
+              "Accounts with a right-party conversation or a message response / accounts",
+              "Money spent on messages per unit of money collected")
+VERDICT_COLORS = {"the challenger recovers more": "#1b7f3b", "the champion recovers more": "#1d4fa8"}
+
+
+def _percent(value: float, decimals: int = 2) -> str:
+    return "–" if math.isnan(value) else f"{value:.{decimals}%}"
+
+
+def _count(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:,.0f}" if value >= 100 or value == int(value) else f"{value:,.1f}"
+
+
+class FittedTable(QTableWidget):
+    """A read-only table as wide as its columns and as tall as its rows: the dashboard scrolls, not the table.
+
+    A horizontal scroll bar appears only when the pane is narrower than the columns, and the
+    table then grows by its height so that it never covers the last row.
+    """
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        super().__init__(0, len(headers))
+        self.setHorizontalHeaderLabels(list(headers))
+
+    def fit(self) -> None:
+        """Size the columns to their text and the table to its content."""
+        self.resizeColumnsToContents()
+        width = sum(self.columnWidth(c) for c in range(self.columnCount())) + 2 * self.frameWidth()
+        self.setMaximumWidth(width)
+        header = self.horizontalHeader()
+        rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
+        scroll = self.horizontalScrollBar().sizeHint().height() if self.width() < width else 0
+        self.setFixedHeight(header.sizeHint().height() + rows + 2 * self.frameWidth() + scroll)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        """Make room for the horizontal scroll bar when the pane gets too narrow for the columns (or give it back)."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
+
+
+def _table(headers: Sequence[str], tips: Sequence[str] = ()) -> FittedTable:
+    table = FittedTable(headers)
+    for i, tip in enumerate(tips):
+        item = table.horizontalHeaderItem(i)
+        if item is not None and tip:
+            item.setToolTip(tip)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return table
+
+
+def _fill(table: FittedTable, rows: Sequence[Sequence[QTableWidgetItem]]) -> None:
+    """Put the rows in and fit the table to them."""
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells):
+            table.setItem(r, c, cell)
+    table.fit()
+
+
+def day_tick_step(n_days: int) -> int:
+    """Days between two labelled ticks: every day for a week, else every other day, else whole weeks.
+
+    A "Thu 08/01" label is about 65 pixels wide; a results pane on a laptop screen fits about eight.
+    """
+    if n_days <= 8:
+        return 1
+    if n_days <= 16:
+        return 2
+    return 7 * math.ceil(n_days / 56)
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(f"<b>{text}</b>")
+    label.setStyleSheet("padding: 6px 2px 0 2px; color: #222;")
+    return label
+
+
+class StrategyDashboard(QWidget):
+    """Champion vs challenger with the paired interval, paths, messages and debtor calls per day, channels, causes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.curves: dict[str, pg.GraphicsObject] = {}
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.headline.setStyleSheet("padding: 4px; background: #f4f7fb; border: 1px solid #d5dde8;")
+        self.arms_title = _title("")
+        self.tables: dict[str, FittedTable] = {
+            # The arms have no reach column: the view counts reached accounts per path only.
+            "arms": _table(("Arm", *GROUP_HEADERS[:-2], GROUP_HEADERS[-1]), ("", *GROUP_TIPS[:-2], GROUP_TIPS[-1])),
+            "paths": _table(("Path", *GROUP_HEADERS), ("", *GROUP_TIPS)),
+            "channels": _table(("", *(CHANNEL_LABELS.values()))),
+            "causes": _table(("Cause", "Collected", "Share")),
+            "offers": _table(("Offer", "Mean")),
+        }
+        self.day_axis = DayAxis("bottom")
+        self.per_day = make_plot("Messages sent and debtor calls per day", "messages sent", "", self.day_axis,
+                                 legend_columns=4)
+        self.per_day.setMinimumHeight(230)
+        # The first day's label reaches left of the axis: pyqtgraph drops it unless the axis may overflow, which
+        # it allows only without a vertical grid (the bars mark the days anyway).
+        self.per_day.getPlotItem().showGrid(x=False, y=True, alpha=0.25)
+        self.day_axis.setStyle(hideOverlappingLabels=40)
+        # Debtor calls on an axis of their own (right): a few dozen beside a thousand messages looked flat.
+        item = self.per_day.getPlotItem()
+        self.calls_box = pg.ViewBox()
+        item.setAxisItems({"right": PlainAxis("right")})
+        item.showAxis("right")
+        item.scene().addItem(self.calls_box)
+        item.getAxis("right").linkToView(self.calls_box)
+        item.getAxis("right").enableAutoSIPrefix(False)
+        item.getAxis("right").setLabel("debtor calls", color=DEBTOR_CALLS_COLOR)
+        self.calls_box.setXLink(item)
+        item.vb.sigResized.connect(self._sync_calls_box)
+        self.liquidation = make_plot("Liquidation: share of the placed balance collected", "collected / placed (%)",
+                                     "days on book", legend_columns=3)
+        self.liquidation.setMinimumHeight(230)
+        self.offers_title = _title("Payment plans, settlements and reminders")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555; padding: 0 4px;")
+        lay = scrolled_layout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.headline)
+        lay.addWidget(self.arms_title)
+        lay.addWidget(self.tables["arms"])
+        lay.addWidget(_title("By path (accounts by the path they entered at placement)"))
+        lay.addWidget(self.tables["paths"])
+        lay.addWidget(self.per_day)
+        lay.addWidget(self.liquidation)
+        lay.addWidget(_title("Channels (messages counted on the day sent, responses with the message)"))
+        lay.addWidget(self.tables["channels"])
+        lay.addWidget(_title("Money collected by cause"))
+        lay.addWidget(self.tables["causes"])
+        lay.addWidget(self.offers_title)
+        lay.addWidget(self.tables["offers"])
+        lay.addWidget(self.note)
+        lay.addStretch(1)
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Draw the strategy of a result (the window hides this tab when it has none)."""
+        for step in self.drawing_steps(outcome):
+            step()
+
+    def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
+        """The tables and the plot of a new result, one callable each (see `wfm.gui.dashboards.draw_all`)."""
+        legend = self.per_day.getPlotItem().legend
+        calls = self.curves.get("debtor_calls")
+        if legend is not None and calls is not None:
+            legend.removeItem(calls)  # added by hand (it lives in the right axis' box): removed by hand
+        self.per_day.clear()
+        self.liquidation.clear()
+        self.calls_box.clear()
+        self.curves.clear()
+        view = outcome.strategy
+        if view is None:
+            return []
+        return [functools.partial(self._show_arms, view, outcome), functools.partial(self._show_paths, view, outcome),
+                functools.partial(self._draw_per_day, view, outcome),
+                functools.partial(self._draw_liquidation, view),
+                functools.partial(self._show_channels, view, outcome),
+                functools.partial(self._show_causes, view, outcome),
+                functools.partial(self._show_offers, view, outcome)]
+
+    def cell(self, table: str, row: int, column: int) -> str:
+        """A cell's text as shown (for tests and copy-paste)."""
+        item = self.tables[table].item(row, column)
+        return item.text() if item is not None else ""
+
+    # ---- tables --------------------------------------------------------------------------
+
+    def _group_rows(self, groups: dict[str, np.ndarray], labels: Sequence[str], currency: str,
+                    reach: bool) -> list[list[QTableWidgetItem]]:
+        rows = []
+        for i, label in enumerate(labels):
+            cells = [left(label), right(_count(groups["accounts"][i])),
+                     right(format_money(groups["balance"][i], currency)),
+                     right(format_money(groups["collected"][i], currency)),
+                     right(_percent(groups["recovery_rate"][i])),
+                     right(format_money(groups["message_cost"][i], currency)),
+                     right(f"{groups['attempts_per_account'][i]:.1f}")]
+            if reach:
+                cells.append(right(_percent(groups["reach_rate"][i], 1)))
+            cells.append(right(money_with(groups["message_cost_per_euro"][i], currency, 3)))
+            rows.append(cells)
+        return rows
+
+    def _show_arms(self, view: StrategyView, outcome: Outcome) -> None:
+        strategy = outcome.scenario.strategy
+        has_arms = bool(view.arms) and view.challenger_gain is not None
+        self.arms_title.setVisible(has_arms)
+        self.tables["arms"].setVisible(has_arms)
+        if not has_arms or view.challenger_gain is None:
+            self.headline.setText(f"{len(strategy.paths)} treatment path(s), no challenger: add one in the editor"
+                                  " (Collection strategy ▸ Champion and challenger) to compare two paths in one run.")
+            return
+        self.arms_title.setText(f"<b>Champion {strategy.champion} against challenger {strategy.challenger}</b>"
+                                " (same run, same kind of debtors)")
+        _fill(self.tables["arms"], self._group_rows(view.arms, ["Champion", "Challenger"], outcome.currency,
+                                                    reach=False))
+        gain = view.challenger_gain
+        low, high = kpi_interval("challenger_recovery_gain", gain)
+        verdict = gain_verdict(gain)
+        interval = ("" if math.isnan(low) else
+                    f" (95% interval {format_points(low * 100, signed=True)} to"
+                    f" {format_points(high * 100, signed=True)}, paired within each of {gain.n} replications)")
+        color = VERDICT_COLORS.get(verdict, "#7a4b00")
+        self.headline.setText(
+            f"Challenger <b>{strategy.challenger}</b> ({strategy.challenger_share:.0%} of the accounts entering"
+            f" {strategy.champion}) − champion <b>{strategy.champion}</b> recovery rate:"
+            f" <b>{format_points(gain.mean * 100, signed=True)}</b>{interval}:"
+            f" <span style='color:{color}'><b>{verdict}</b></span>.")
+
+    def _show_paths(self, view: StrategyView, outcome: Outcome) -> None:
+        labels = [str(name) for name in view.paths["path"]]
+        _fill(self.tables["paths"], self._group_rows(view.paths, labels, outcome.currency, reach=True))
+
+    def _show_channels(self, view: StrategyView, outcome: Outcome) -> None:
+        ch, currency = view.channels, outcome.currency
+        n = len(ch["channel"])
+        table = self.tables["channels"]
+        table.setHorizontalHeaderLabels(["", *(str(c) for c in ch["channel"])])
+        money = functools.partial(format_money, currency=currency)
+        lines: list[tuple[str, str, Callable[[float], str]]] = [
+            ("Sent", "sent", _count), ("Delivered", "delivered", _count),
+            ("Delivery rate", "delivery_rate", functools.partial(_percent, decimals=1)),
+            *((RESPONSE_TEXT[k], f"responses_{k}", _count) for k in RESPONSES),
+            ("Response rate (call, pay, promise)", "response_rate", _percent),
+            ("Opt-out rate", "opt_out_rate", _percent),
+            ("Cost", "cost", money), ("Cost per response", "cost_per_response", money),
+        ]
+        _fill(table, [[left(text), *(right(show(float(ch[key][i]))) for i in range(n))] for text, key, show in lines])
+
+    def _show_causes(self, view: StrategyView, outcome: Outcome) -> None:
+        total = sum(view.causes.values())
+        rows = [[left(CAUSE_LABELS[k]), right(format_money(v, outcome.currency)),
+                 right(_percent(v / total if total > 0 else math.nan, 1))] for k, v in view.causes.items()]
+        _fill(self.tables["causes"], rows)
+        self.note.setText(
+            f"Means over {outcome.summary.replications} replication(s). Money by path and arm is everything collected"
+            " from the accounts that entered it, dialer included; the dialer's cause is the rest of the campaign's"
+            f" money. Accounts in no path: {_count(view.untreated)}.")
+
+    def _show_offers(self, view: StrategyView, outcome: Outcome) -> None:
+        shown = any(view.offers.values())  # a strategy without plans, settlements or reminders: no table of zeros
+        self.offers_title.setVisible(shown)
+        self.tables["offers"].setVisible(shown)
+        money = {"discount_given"}
+        rows = [[left(OFFER_LABELS[k]), right(format_money(v, outcome.currency) if k in money else _count(v))]
+                for k, v in view.offers.items()]
+        _fill(self.tables["offers"], rows)
+
+    # ---- plots ---------------------------------------------------------------------------
+
+    def _draw_liquidation(self, view: StrategyView) -> None:
+        liq = view.liquidation
+        days = liq.days_on_book.astype(float)
+        curves = [(f"batch {name}", curve, Qt.PenStyle.SolidLine) for name, curve in liq.by_batch.items()]
+        if len(liq.by_batch) > 1 or len(liq.by_segment) > 1:
+            curves += [(f"segment {name}", curve, Qt.PenStyle.DashLine) for name, curve in liq.by_segment.items()]
+        for i, (name, curve, style) in enumerate(curves):
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            self.curves[f"liquidation:{name}"] = self.liquidation.plot(
+                days, np.asarray(curve, dtype=float) * 100, name=name, connect="finite",
+                pen=pg.mkPen(color, width=2, style=style))
+        top = max((float(np.nanmax(c, initial=0.0)) for _, c, _ in curves), default=0.0) * 100
+        from_zero(self.liquidation, top, headroom=1.12)
+        self.liquidation.setXRange(0, max(len(days) - 1, 1), padding=0.02)
+
+    def _draw_per_day(self, view: StrategyView, outcome: Outcome) -> None:
+        n_days = view.sent_by_day.shape[1]
+        days = np.arange(n_days, dtype=float)
+        start = outcome.scenario.calendar.start_date
+        labels = [(start + timedelta(days=d)).strftime("%a %d/%m") for d in range(n_days)]
+        self.day_axis.labels = labels
+        every = day_tick_step(n_days)
+        self.per_day.getPlotItem().getAxis("bottom").setTicks(
+            [[(float(i), s) for i, s in enumerate(labels) if i % every == 0]])
+        bottom = np.zeros(n_days)
+        for j, name in enumerate(str(c) for c in view.channels["channel"]):
+            sent = np.nan_to_num(view.sent_by_day[j])
+            if not sent.any():
+                continue  # a channel no path uses: no empty legend entry
+            color = CHANNEL_COLORS.get(name, "#7f7f7f")
+            bars = pg.BarGraphItem(x=days, y0=bottom.copy(), height=sent, width=0.6, brush=pg.mkBrush(color + "bb"),
+                                   pen=pg.mkPen(color), name=f"{name} sent")
+            self.per_day.addItem(bars)
+            self.curves[f"sent:{name}"] = bars
+            bottom += sent
+        calls = np.nan_to_num(view.debtor_calls_by_day)
+        line = pg.PlotDataItem(days, calls, pen=pg.mkPen(DEBTOR_CALLS_COLOR, width=2), symbol="o", symbolSize=6,
+                               symbolBrush=DEBTOR_CALLS_COLOR, symbolPen=DEBTOR_CALLS_COLOR)
+        self.calls_box.addItem(line)
+        legend = self.per_day.getPlotItem().legend
+        if legend is not None:
+            legend.addItem(line, "debtor calls (right axis)")
+        self.curves["debtor_calls"] = line
+        from_zero(self.per_day, float(bottom.max(initial=0.0)), headroom=1.12)
+        top = float(calls.max(initial=0.0))
+        self.calls_box.setYRange(0, (top if top > 0 else 1.0) * 1.12, padding=0)
+        self.per_day.setXRange(-0.6, n_days - 0.4, padding=0)
+        self._sync_calls_box()
+
+    def _sync_calls_box(self) -> None:
+        item = self.per_day.getPlotItem()
+        self.calls_box.setGeometry(item.vb.sceneBoundingRect())
+        self.calls_box.linkedViewChanged(item.vb, self.calls_box.XAxis)
