@@ -121,6 +121,15 @@ def test_every_euro_is_traced_to_an_account_and_never_exceeds_its_balance(both: 
     assert s.arm_collected.sum() == pytest.approx(s.path_collected.sum())
     assert np.all(s.collected >= 0) and s.collected.sum() <= out.amount_collected.sum() + 1e-6
     assert s.collected[1].sum() > 0  # self-cure in the early segment
+    # Per account too (the run recorded): nobody pays more than they owed at placement.
+    from wfm.sim.outbound.accounts import build_portfolio
+    from wfm.sim.streams import make_streams
+
+    sc = scenario(champion_challenger(self_cure_monthly={"early": 0.05}))
+    placed = build_portfolio(sc.outbound.portfolio, sc.calendar, make_streams(SEED, 0).accounts).balance
+    assert s.account_collected is not None and len(s.account_collected) == len(placed)
+    assert np.all(s.account_collected <= placed + 1e-6)
+    assert s.account_collected.sum() == pytest.approx(out.amount_collected.sum())
 
 
 def test_every_message_is_delivered_or_failed_and_responses_follow_delivery(both: tuple[RunResult, RunResult]) -> None:
@@ -588,3 +597,17 @@ def test_the_auditor_catches_a_dialer_that_ignores_the_one_channel_week() -> Non
         compliance.ContactRules.account_rule = original  # type: ignore[method-assign]
     assert out is not None
     assert out.violations[RULES.index("channel_week")] > 0
+
+
+def test_self_cure_fades_with_days_past_due() -> None:
+    def cured(halflife: float) -> float:
+        sc = scenario({"paths": [{"name": "rest", "steps": [{"kind": "wait", "days": 30}]}],
+                       "self_cure_monthly": {"early": 0.2, "mid": 0.2, "late": 0.2},
+                       "self_cure_halflife_days": halflife}, accounts=3000, inbound=False, horizon_days=10)
+        s = run(sc, SEED).outbound
+        assert s is not None
+        return float(s.accounts_paid_off.sum())
+
+    fresh, fading = cured(0.0), cured(90.0)
+    # Days past due run from 30 (early) to 1,080 (late): with a 90-day half-life most debts cure far less.
+    assert fresh > 150 and fading < 0.6 * fresh

@@ -251,7 +251,9 @@ class Strategy(Model):
         payer_share: share of payers per segment name; segments not named use `default_payer_share`.
         default_payer_share: share of payers in a segment not named in `payer_share`.
         payer_lift: how many times a payer is as likely as a non-payer to promise, keep, respond and self-cure.
-        self_cure_monthly: share per segment name paying in full within 30 days without any contact.
+        self_cure_monthly: share per segment name paying in full within 30 days without any contact, for
+            a debt just past due.
+        self_cure_halflife_days: days past due over which the self-cure chance halves (0 = it does not fade).
         offers: payment plans, settlements and reminders.
         follow_up_broken_promises: the dialer calls accounts whose promise broke before the others
             (until their next right-party conversation).
@@ -271,6 +273,7 @@ class Strategy(Model):
     default_payer_share: float = Field(default=0.4, gt=0, le=1)
     payer_lift: float = Field(default=3.0, ge=1, le=100)
     self_cure_monthly: dict[str, float] = Field(default_factory=dict)
+    self_cure_halflife_days: float = Field(default=0.0, ge=0, le=36_500)
     offers: Offers = Offers()
     follow_up_broken_promises: bool = False
     placements: tuple[Placement, ...] = ()

@@ -57,6 +57,7 @@ class StrategySeries:
         roll: week-on-week moves of placed accounts between status buckets, (from, to), summed over weeks.
         message_log: one row per message when the run recorded (account, channel, sent_s, delivered),
             else None.
+        account_collected: money collected from each account over the run, when the run recorded, else None.
     """
 
     channel_names: tuple[str, ...]
@@ -92,6 +93,7 @@ class StrategySeries:
     status_by_week: np.ndarray = field(default_factory=lambda: np.zeros((0, len(STATUS_BUCKETS)), dtype=np.int64))
     roll: np.ndarray = field(default_factory=lambda: np.zeros((len(STATUS_BUCKETS),) * 2, dtype=np.int64))
     message_log: np.ndarray | None = None
+    account_collected: np.ndarray | None = None
 
     @property
     def message_cost_per_day(self) -> np.ndarray:

@@ -61,6 +61,7 @@ class Treatment:
     def __init__(self, env: simpy.Environment, scenario: Scenario, dialer: Dialer, acd: InboundACD,
                  rng: np.random.Generator, record: bool = False) -> None:
         spec = scenario.strategy
+        self.record = record
         self.env = env
         self.dialer = dialer
         self.acd = acd
@@ -115,6 +116,7 @@ class Treatment:
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
                                    rng, self._respond, record, dialer.contact_rules, dialer.auditor)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
+        self.cure_halflife = spec.self_cure_halflife_days
         self.collected = np.zeros((len(CAUSES), self.n_days))
         n_seg = len(segments)
         self.collected_by_batch = np.zeros((len(self.batch_names), n_seg, self.n_days))
@@ -157,6 +159,13 @@ class Treatment:
         """Daily chance per account of paying in full without contact: 30-day share, scaled by the hidden type."""
         share = np.array([monthly.get(name, 0.0) for name in segments])[segment] * self.behaviour.lift
         return 1.0 - (1.0 - np.minimum(share, 1.0)) ** (1.0 / 30.0)
+
+    def _cure_today(self, day: int) -> np.ndarray:
+        """Today's self-cure chances: the base, halved every `self_cure_halflife_days` past due."""
+        if not self.cure_halflife:
+            return self.cure
+        dpd = np.asarray(self.book.dpd, dtype=float) + day
+        return self.cure * 0.5 ** (np.maximum(dpd, 0.0) / self.cure_halflife)
 
     # ------------------------------------------------------------------------------------------
     # Days
@@ -485,7 +494,7 @@ class Treatment:
         if not self.cure.any():
             return
         status = self.book.status
-        for a in np.flatnonzero(u < self.cure).tolist():
+        for a in np.flatnonzero(u < self._cure_today(day)).tolist():
             if self.placed[a] and status[a] not in CLOSED and status[a] != IN_CALL:
                 self._pay(a, self.book.balance[a], SELF_CURE)
 
@@ -614,4 +623,5 @@ class Treatment:
             batch_balance=self._by_batch_segment(balance), collected_by_batch=self.collected_by_batch,
             status_by_week=self._weeks(), roll=self.roll,
             message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
+            account_collected=collected if self.record else None,
         )
