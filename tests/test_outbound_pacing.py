@@ -113,12 +113,13 @@ def test_power_two_lines_one_agent_every_event_by_hand() -> None:
 def test_power_three_lines_without_answers_by_hand() -> None:
     """Contact 0: three lines ring the full 26 s timeout; each one ending is replaced at once.
 
-    Batches of three at 09:00 + 26 k s while the agent is logged in (k = 0..69, 69 × 26 = 1,794 s);
-    the last batch rings out at 1,820 s and nobody dials for an agent who left.
+    Batches of three at 09:00 + 26 k s while the agent stays logged in for a line's whole ring and
+    connect wait (k = 0..68, 68 × 26 = 1,768 s): at 1,794 s the agent leaves in 6 s, before a line
+    dialed then could be answered, so nobody dials for them; the last batch rings out at 1,794 s.
     """
     result = run(hand_scenario("power", 0.0, ratio=3.0, timeout_s=26), 3, record_calls=True)
     log = result.outbound.log
-    batches = T0 + 26.0 * np.arange(70)
+    batches = T0 + 26.0 * np.arange(69)
     np.testing.assert_array_equal(log.time, np.repeat(batches, 3))
     np.testing.assert_array_equal(log.end, np.repeat(batches + 26.0, 3))
     assert set(log.outcome.tolist()) == {NO_ANSWER}

@@ -6,6 +6,7 @@ shift process asks for a pause and waits until the agent is actually free.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -81,7 +82,7 @@ class Agent:
 
     __slots__ = (
         "entry", "agent_id", "takes_inbound", "env", "ledger", "state", "since",
-        "idle_token", "pause_request", "calls_handled", "shifts_worked", "shifts_absent",
+        "idle_token", "pause_request", "calls_handled", "shifts_worked", "shifts_absent", "leaves_at",
     )
 
     def __init__(self, entry: RosterEntry, env: simpy.Environment, ledger: TimeLedger) -> None:
@@ -97,6 +98,7 @@ class Agent:
         self.calls_handled = 0
         self.shifts_worked = 0
         self.shifts_absent = 0
+        self.leaves_at = math.inf  # while on shift: when the agent next leaves the phones (a break, the shift end)
 
     def switch(self, state: State) -> None:
         """Close the current state's span in the ledger and enter `state`."""
@@ -230,6 +232,7 @@ class ShiftFloor(Generic[AgentT]):
                 self._shift_ended(agent, inst, attendance)
                 continue
             agent.shifts_worked += 1
+            agent.leaves_at = inst.breaks[0][0] if inst.breaks else inst.end
             self._available(agent)
             for k, (break_start, duration) in enumerate(inst.breaks):
                 if break_start > env.now:
@@ -239,6 +242,7 @@ class ShiftFloor(Generic[AgentT]):
                 # A break pushed back by a long call may end when the next break or the shift end is
                 # already due: the agent then goes straight on to it instead of taking one more call.
                 next_due = inst.breaks[k + 1][0] if k + 1 < len(inst.breaks) else inst.end
+                agent.leaves_at = next_due
                 if env.now < next_due:
                     self._available(agent)
             if inst.end > env.now:

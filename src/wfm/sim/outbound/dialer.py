@@ -207,6 +207,12 @@ class Dialer:
         self.pool = deque((agent, token) for agent, token in pool if agent.idle_token == token and agent.state is idle)
         return len(self.pool)
 
+    def free_agents_staying(self, horizon_s: float) -> int:
+        """Pool agents still at the phones `horizon_s` from now: a paced line dialed now may need them then."""
+        self.free_agents()  # drops the stale entries first
+        until = self.env.now + horizon_s
+        return sum(1 for agent, _ in self.pool if agent.leaves_at > until)
+
     def _take_agent(self) -> Agent | None:
         """The longest-waiting agent still idle in the pool, or None."""
         while self.pool:

@@ -10,8 +10,11 @@ and judges the window on the live answers it really holds (no floor):
 - C: the connects the paced lines in flight could bring, the new line included: the mean plus
   `Z` standard deviations of a sum of independent lines, each at its chance to reach an agent
   (`LineStats.reach`: the pick-up chance until the hit rate is learned, never below the truth);
-- A: the agents free now; the drops in that case are X = answers waiting + (C − A)+ + the AMD
-  false positives such lines bring (each drop is a live answer too, hence X on both sides);
+- A: the agents free now and still at the phones when these lines may need them (not due on a
+  break or at the end of their shift within a ring and the connect wait: an agent who leaves
+  while the line rings leaves it to drop); the drops in that case are X = answers waiting +
+  (C − A)+ + the AMD false positives such lines bring (each drop is a live answer too, hence X
+  on both sides);
 - s: the share of lines reaching an agent that are live people (the rest are undetected machines,
   which are neither live answers nor drops).
 
@@ -52,6 +55,16 @@ from wfm.sim.outbound.counters import Counters
 from wfm.sim.outbound.result import RULES
 
 Z = 3.0  # the connects of the lines in flight are counted this many standard deviations above their mean
+
+
+def whole(connects: float, lines: int) -> float:
+    """The high case of connects as the whole number it is, never more than the lines that could connect.
+
+    Connects and drops come in whole calls: a high case of 1.4 connects against one free agent
+    is one call dropped, not 0.4 of one, and on a window of a hundred live answers that one call
+    is the cap's whole margin.
+    """
+    return float(min(math.ceil(connects - 1e-9), lines))
 
 
 class Mix(NamedTuple):
@@ -100,6 +113,9 @@ class DropGuard:
         self.waiting = 0
         self.now = 0.0
         self.refused_pack = 0  # the pack of the account whose paced line was held back last
+        # The longest a paced line dialed now may take to need an agent: its ring and the connect wait.
+        # Only the free agents still at the phones by then count (one due on a break would leave it to drop).
+        self.horizon_s = spec.attempts.ring_timeout_s + spec.dialer.connect_wait_s
 
     # -- the paced lines in flight --------------------------------------------------------------
 
@@ -140,7 +156,8 @@ class DropGuard:
 
         Asked before every paced line, so `connects_high` is written out here.
         """
-        c = max(self.mean + reach, 0.0) + Z * math.sqrt(max(self.var + reach * (1.0 - reach), 0.0))
+        c = whole(max(self.mean + reach, 0.0) + Z * math.sqrt(max(self.var + reach * (1.0 - reach), 0.0)),
+                  self.n_flight + 1)
         free = self.free
         x = self.waiting + (c - free if c > free else 0.0) + self.fp_ratio * c
         return (1.0 - self.cap) * x <= self.credit + self.live_cap * (c if c < free else free)
@@ -242,14 +259,16 @@ class PackDropGuard(DropGuard):
     def admits(self, pack: int, reach: float) -> bool:
         """Whether one more paced line of chance `reach` to a debtor of `pack` keeps every pack under its cap."""
         extra = reach * (1.0 - reach)
-        total = max(self.mean + reach, 0.0) + Z * math.sqrt(max(self.var + extra, 0.0))
+        total = whole(max(self.mean + reach, 0.0) + Z * math.sqrt(max(self.var + extra, 0.0)), self.n_flight + 1)
         overflow = total - self.free if total > self.free else 0.0
         fp = self.fp_ratio
         for q in range(self.n_packs):
             if q == pack:
-                c = max(self.mean_p[q] + reach, 0.0) + Z * math.sqrt(max(self.var_p[q] + extra, 0.0))
+                c = whole(max(self.mean_p[q] + reach, 0.0) + Z * math.sqrt(max(self.var_p[q] + extra, 0.0)),
+                          self.n_flight_p[q] + 1)
             elif self.n_flight_p[q] or self.waiting_p[q]:
-                c = max(self.mean_p[q], 0.0) + Z * math.sqrt(max(self.var_p[q], 0.0)) if self.n_flight_p[q] else 0.0
+                c = whole(max(self.mean_p[q], 0.0) + Z * math.sqrt(max(self.var_p[q], 0.0)),
+                          self.n_flight_p[q]) if self.n_flight_p[q] else 0.0
             else:
                 continue  # nothing of q's in flight or waiting: this line cannot drop one of its debtors
             spill = c if c < overflow else overflow

@@ -29,6 +29,9 @@ class DialPort(Protocol):
     def free_agents(self) -> int:
         """Agents idle in the dialer's pool now."""
 
+    def free_agents_staying(self, horizon_s: float) -> int:
+        """Agents idle in the dialer's pool now who are not due to leave (a break, the shift end) within `horizon_s`."""
+
     def dial_next(self) -> float | None:
         """Dial the next account on a paced line: its prior chance to reach an agent, None when nobody may be called.
 

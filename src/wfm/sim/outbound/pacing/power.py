@@ -56,7 +56,7 @@ class GuardedPacer(Pacer):
     def pace(self, port: DialPort) -> None:
         """The mode's own pacing, each line allowed by the guard; bound lines for the spare agents when it refuses."""
         guard = self.guard
-        guard.look(port.now, port.free_agents(), port.waiting_lines)
+        guard.look(port.now, port.free_agents_staying(guard.horizon_s), port.waiting_lines)
         self.next_reach = self.stats.reach(self.max_base)  # the estimates do not move while it paces
         paced = self.pace_unbound(port)
         if paced is DIALED:
