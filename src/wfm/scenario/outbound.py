@@ -79,8 +79,8 @@ class Segment(Model):
     balance_cv: float = Field(default=0.8, gt=0, le=10)
     dpd_min: int = Field(default=30, ge=0, le=3650)
     dpd_max: int = Field(default=180, ge=0, le=3650)
-    contact: float = Field(default=0.45, ge=0, le=1)
-    right_party: float = Field(default=0.7, ge=0, le=1)
+    contact: float = Field(default=0.2, ge=0, le=1)
+    right_party: float = Field(default=0.45, ge=0, le=1)
     ptp: float = Field(default=0.4, ge=0, le=1)
     ptp_halflife_days: float = Field(default=365.0, gt=0)
     kept: float = Field(default=0.65, ge=0, le=1)
@@ -97,12 +97,12 @@ class Segment(Model):
 
 def _default_segments() -> tuple[Segment, ...]:
     return (
-        Segment(name="early", share=0.4, balance_mean=800, dpd_min=30, dpd_max=90, contact=0.5,
-                right_party=0.75, ptp=0.45, kept=0.7),
-        Segment(name="mid", share=0.35, balance_mean=1_500, dpd_min=90, dpd_max=360, contact=0.4,
-                right_party=0.65, ptp=0.35, kept=0.6),
-        Segment(name="late", share=0.25, balance_mean=2_500, dpd_min=360, dpd_max=1_080, contact=0.3,
-                right_party=0.55, ptp=0.25, kept=0.5),
+        Segment(name="early", share=0.4, balance_mean=800, dpd_min=30, dpd_max=90, contact=0.24,
+                right_party=0.55, ptp=0.45, kept=0.7),
+        Segment(name="mid", share=0.35, balance_mean=1_500, dpd_min=90, dpd_max=360, contact=0.18,
+                right_party=0.45, ptp=0.35, kept=0.6),
+        Segment(name="late", share=0.25, balance_mean=2_500, dpd_min=360, dpd_max=1_080, contact=0.12,
+                right_party=0.35, ptp=0.25, kept=0.5),
     )
 
 
@@ -269,7 +269,7 @@ class Attempts(Model):
     ring_timeout_s: float = Field(default=25.0, ge=15, le=120)
     answer_delay: Duration = Duration(distribution="lognormal", mean_s=9.0, cv=0.5)
     busy: float = Field(default=0.05, ge=0, le=1)
-    machine: float = Field(default=0.25, ge=0, le=1)
+    machine: float = Field(default=0.35, ge=0, le=1)
     invalid_s: float = Field(default=4.0, gt=0, le=60)
     busy_s: float = Field(default=6.0, gt=0, le=60)
     live_by_hour: Annotated[tuple[float, ...], BeforeValidator(tuple)] = Field(default_factory=_flat_hours)
