@@ -135,7 +135,8 @@ def _weekly_table(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
 # --------------------------------------------------------------------------------------------
 
 COST_LABELS = {"wages": "Wages", "bonuses": "Bonuses", "telephony": "Telephony", "dialer": "Dialer seats",
-               "hiring": "Hiring", "overhead": "Overhead", "messages": "Messages"}
+               "hiring": "Hiring", "overhead": "Overhead", "messages": "Messages",
+               "field": "Field visits"}
 
 
 def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:

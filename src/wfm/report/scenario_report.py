@@ -36,6 +36,7 @@ FEATURE_KPIS: dict[str, tuple[str, ...]] = {
     "hiring": ("hires", "training_days", "cost_hiring"),
     "incentives": ("cost_bonuses",),
     "collection strategy": ("cost_messages", *(k.key for k in STRATEGY_KPI_DEFS)),
+    "field visits": ("cost_field",),
 }
 CHART_ROWS = 17  # rows of default height an 8 cm chart covers
 SHORT_TABLE_ROWS = 31  # a chart goes under a table this short, and beside a longer one
@@ -103,6 +104,8 @@ def features_on(scenario: Scenario) -> list[str]:
         on.append("incentives")
     if scenario.strategy.enabled:
         on.append("collection strategy")
+        if scenario.strategy.field is not None:
+            on.append("field visits")
     return on
 
 

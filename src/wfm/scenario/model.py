@@ -128,6 +128,8 @@ class Scenario(Model):
         exclude: dict[str, Any] = {"outbound": {"portfolio": {"imported"}}, "targets": True}
         if not self.strategy.enabled:
             exclude["strategy"] = True
+        elif self.strategy.field is None:  # a strategy without home visits hashes as before them
+            exclude["strategy"] = {"field"}
         data = self.model_dump(mode="json", exclude=exclude)
         imported = self.outbound.portfolio.imported
         data["outbound"]["portfolio"]["imported"] = f"sha256:{imported.digest}" if imported else []

@@ -29,10 +29,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from wfm.scenario.field import FieldVisits
 from wfm.scenario.units import ClosingTime, Model, TimeOfDay, format_time_of_day
 
 ChannelName = Literal["sms", "email", "letter"]
-StepKind = Literal["sms", "email", "letter", "phone", "wait"]
+StepKind = Literal["sms", "email", "letter", "phone", "wait", "visit"]
 CHANNELS: tuple[ChannelName, ...] = ("sms", "email", "letter")
 
 
@@ -119,7 +120,8 @@ class Step(Model):
     """One step of a path.
 
     Attributes:
-        kind: sms, email or letter (send one message), phone (a phone phase) or wait.
+        kind: sms, email or letter (send one message), phone (a phone phase), wait, or visit (join
+            the field team's queue; the path goes on the day after the visit; needs `[strategy.field]`).
         days: wait: days to wait; phone: most days the phase lasts (0 = until the attempt budget
             is spent).
         attempts: phone: most dial attempts in the phase (0 = no budget, only `days`).
@@ -136,6 +138,9 @@ class Step(Model):
         if self.kind == "phone" and not (self.days or self.attempts):
             raise ValueError("a phone step needs an attempt budget, a number of days or both;"
                              " e.g. { kind = \"phone\", attempts = 6, days = 10 }")
+        if self.kind == "visit" and (self.days or self.attempts):
+            raise ValueError("a visit step takes no days or attempts: the field team visits when the budget and"
+                             " routes allow; add a wait step after it to wait")
         if self.kind in ("sms", "email", "letter") and (self.days or self.attempts):
             raise ValueError(f"a {self.kind} step sends one message and takes no days or attempts; add a wait step"
                              " after it to wait")
@@ -179,7 +184,7 @@ class TreatmentPath(Model):
         if self.balance_max is not None and self.balance_max <= self.balance_min:
             raise ValueError(f"path {self.name!r}: balance_max {self.balance_max:g} must be above balance_min"
                              f" {self.balance_min:g}")
-        if self.repeat and not any(s.kind in ("phone", "wait") for s in self.steps):
+        if self.repeat and not any(s.kind in ("phone", "wait", "visit") for s in self.steps):
             raise ValueError(f"path {self.name!r} repeats with messages only: it would send every day without"
                              " end; add a wait or phone step")
         return self
@@ -260,6 +265,7 @@ class Strategy(Model):
         placements: batches placed over time (empty = every account placed on the first day).
         placement_term_days: days an account stays on book before it returns to the client
             (0 = for the whole run); a returned account is no longer treated.
+        field: the field team for visit steps (None = no home visits).
     """
 
     enabled: bool = False
@@ -278,6 +284,7 @@ class Strategy(Model):
     follow_up_broken_promises: bool = False
     placements: tuple[Placement, ...] = ()
     placement_term_days: int = Field(default=0, ge=0, le=3650)
+    field: FieldVisits | None = None
 
     @field_validator("placements")
     @classmethod
@@ -330,6 +337,10 @@ class Strategy(Model):
         if self.challenger and not 0 < self.challenger_share < 1:
             raise ValueError(f"challenger_share = {self.challenger_share:g}: with a challenger, give a share"
                              " strictly between 0 and 1 (e.g. 0.2)")
+        visiting = [p.name for p in self.paths if any(s.kind == "visit" for s in p.steps)]
+        if visiting and self.field is None:
+            raise ValueError(f"path(s) {visiting} have a visit step but there is no field team; add [strategy.field]"
+                             " (agents, visiting hours, budget) or remove the visit steps")
         if self.enabled and not self.paths:
             raise ValueError("strategy.enabled needs at least one path; add [[strategy.paths]] or set enabled = false")
         return self

@@ -23,6 +23,7 @@ def cost_breakdown(
     phone_s_per_day: np.ndarray | None = None,
     dialer_in_use: bool = True,
     messages_per_day: np.ndarray | None = None,
+    field_per_day: np.ndarray | None = None,
 ) -> CostSeries:
     """Money per day by category.
 
@@ -34,6 +35,7 @@ def cost_breakdown(
         phone_s_per_day: other billed line seconds per day, e.g. outbound ringing and talk (None: none).
         dialer_in_use: whether the scenario dials at all; without a campaign no seat needs a licence.
         messages_per_day: money spent on a strategy's messages per day (None: none).
+        field_per_day: money spent on a strategy's field agents per day (None: none).
     """
     days = workforce.present.shape[0]
     wages_per_s = np.array([costs.wage_of(name) for name in workforce.group_names]) / HOUR_S
@@ -52,4 +54,5 @@ def cost_breakdown(
         hiring=workforce.hires.sum(axis=1) * costs.cost_per_hire,
         overhead=seat_days.sum(axis=1) * costs.overhead_per_seat_day,
         messages=np.zeros(days) if messages_per_day is None else np.asarray(messages_per_day, dtype=float),
+        field=np.zeros(days) if field_per_day is None else np.asarray(field_per_day, dtype=float),
     )

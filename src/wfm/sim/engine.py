@@ -163,6 +163,7 @@ def _costs(
         attempts_per_day=outbound.outcomes.sum(axis=1).reshape(days, -1).sum(axis=1),
         phone_s_per_day=(outbound.ring_s + outbound.talk_s).reshape(days, -1).sum(axis=1),
         messages_per_day=None if strategy is None else strategy.message_cost_per_day,
+        field_per_day=None if strategy is None or not len(strategy.field_cost) else strategy.field_cost,
     )
 
 

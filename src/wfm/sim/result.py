@@ -192,7 +192,8 @@ class WorkforceSeries:
         return self.scheduled_s - self.unpaid_break_s + self.overrun_s + self.training_s
 
 
-COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "hiring", "overhead", "messages")
+COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "hiring", "overhead", "messages",
+                                    "field")
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class CostSeries:
         hiring: cost of the hires arriving.
         overhead: overhead per seat-day.
         messages: SMS, e-mail and letters of a collection strategy.
+        field: the strategy's field agents: their shifts and kilometres.
     """
 
     currency: str = "EUR"
@@ -218,10 +220,12 @@ class CostSeries:
     hiring: np.ndarray = field(default_factory=lambda: _empty(0))
     overhead: np.ndarray = field(default_factory=lambda: _empty(0))
     messages: np.ndarray = field(default_factory=lambda: _empty(0))
+    field: np.ndarray = field(default_factory=lambda: _empty(0))
 
     def __post_init__(self) -> None:
-        if len(self.messages) != len(self.wages):  # no strategy: no message spent, day by day
-            object.__setattr__(self, "messages", np.zeros_like(self.wages))
+        for name in ("messages", "field"):  # no strategy (or no field team): nothing spent, day by day
+            if len(getattr(self, name)) != len(self.wages):
+                object.__setattr__(self, name, np.zeros_like(self.wages))
 
     @property
     def total(self) -> np.ndarray:

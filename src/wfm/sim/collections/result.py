@@ -8,7 +8,7 @@ import numpy as np
 
 RESPONSES: tuple[str, ...] = ("call", "pay", "promise", "opt_out")
 """What a delivered message may lead to, in the order of `StrategySeries.responses`' last axis."""
-CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise")
+CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise", "field_visit")
 """Money collected without the dialer, by cause (the dialer's kept promises are the rest of the collected)."""
 ARMS: tuple[str, ...] = ("champion", "challenger")
 STATUS_BUCKETS: tuple[str, ...] = ("not_reached", "reached", "promised", "paid", "closed", "returned")
@@ -58,6 +58,11 @@ class StrategySeries:
         message_log: one row per message when the run recorded (account, channel, sent_s, delivered),
             else None.
         account_collected: money collected from each account over the run, when the run recorded, else None.
+        field_visits: home visits made per day (zeros, or empty, without a field team).
+        field_outcomes: visits per day and outcome, shape (days, `field.FIELD_OUTCOMES`).
+        field_km: kilometres the field agents drove per day.
+        field_cost: field money per day: the agents' shifts on visiting days plus km × cost per km.
+        field_log: one row per visit when the run recorded (`field.FIELD_LOG`), else None.
     """
 
     channel_names: tuple[str, ...]
@@ -94,6 +99,11 @@ class StrategySeries:
     roll: np.ndarray = field(default_factory=lambda: np.zeros((len(STATUS_BUCKETS),) * 2, dtype=np.int64))
     message_log: np.ndarray | None = None
     account_collected: np.ndarray | None = None
+    field_visits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    field_outcomes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    field_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    field_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    field_log: np.ndarray | None = None
 
     @property
     def message_cost_per_day(self) -> np.ndarray:

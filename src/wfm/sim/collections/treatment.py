@@ -28,6 +28,17 @@ from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.strategy import CHANNELS, Step, Strategy
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour, expected_lift
+from wfm.sim.collections.field import (
+    DISPUTE,
+    DOOR_PROMISE,
+    FIELD_LOG,
+    PAID_ON_SPOT,
+    VOID,
+    WRONG_ADDRESS,
+    FieldTeam,
+    PlannedVisit,
+    outcome_of,
+)
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
 from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, STATUS_BUCKETS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
@@ -52,7 +63,7 @@ CLOSED = (PAID, DISPUTED, RETURNED)
 NO_PHONE = (DO_NOT_CALL, UNREACHABLE)
 LATE_CALL_MEAN_S = 1800.0
 """A debtor answering a message while the line is closed calls this long (mean) after it opens."""
-LINK_PAY, SELF_CURE, PORTAL, INBOUND = range(len(CAUSES))
+LINK_PAY, SELF_CURE, PORTAL, INBOUND, FIELD_VISIT = range(len(CAUSES))
 
 
 class Treatment:
@@ -129,6 +140,9 @@ class Treatment:
         total = self.conv.refusal + self.conv.dispute + self.conv.callback
         self.p_refusal = self.conv.refusal / total
         self.p_dispute = self.conv.dispute / total
+        self.field = None if spec.field is None else FieldTeam(
+            spec.field, scenario.calendar.start_date, self.n_days, n, rng, record)
+        self.no_visit = [False] * n  # a visit found a wrong address: later visit steps are skipped
         dialer.day_hooks.append(self.begin_day)
         acd.on_debtor_call = self._debtor_call_ended
 
@@ -191,6 +205,8 @@ class Treatment:
             elif self._waiting(a):
                 self.step[a] += 1
             self._run(a, day)
+        if self.field is not None:
+            self._field_day(day)
 
     def _place(self, day: int) -> None:
         """The accounts of batches placed today enter their paths (and may self-cure from now on)."""
@@ -300,6 +316,13 @@ class Treatment:
                     self._timer(a, day + step.days)
                 else:
                     self.version[a] += 1
+                return
+            if step.kind == "visit":
+                if self.field is None or self.no_visit[a]:
+                    self.step[a] += 1
+                    continue
+                self._rest(a)
+                self.field.queue.append((a, self.version[a]))
                 return
             channel = CHANNELS.index(step.kind)
             if not self.opted_out[a] & (1 << channel):
@@ -499,6 +522,63 @@ class Treatment:
                 self._pay(a, self.book.balance[a], SELF_CURE)
 
     # ------------------------------------------------------------------------------------------
+    # Home visits
+    # ------------------------------------------------------------------------------------------
+
+    def _visitable(self, a: int, version: int) -> bool:
+        """Whether a queued account still waits at its visit step (not moved on, closed or promised)."""
+        return version == self.version[a] and self.book.status[a] not in (*CLOSED, PROMISED)
+
+    def _field_day(self, day: int) -> None:
+        """The field team plans today's visits from its queue; each acts at the visit's end."""
+        field = self.field
+        assert field is not None
+        field.queue = [(a, v) for a, v in field.queue if self._visitable(a, v)]
+        planned = field.plan(day, [a for a, _ in field.queue])
+        visited = {p.account for p in planned}
+        field.queue = [(a, v) for a, v in field.queue if a not in visited]
+        for p in planned:
+            at = day * DAY_S + p.visit.end_s
+            if at < self.env.now or at >= self.n_days * DAY_S:
+                continue
+            wake = partial(self._visited, p, day, self.version[p.account])
+            self.env.timeout(at - self.env.now).callbacks.append(wake)
+
+    def _visited(self, p: PlannedVisit, day: int, version: int, _event: simpy.Event) -> None:
+        """A visit ended: book what it found and move the account on along its path."""
+        field = self.field
+        assert field is not None
+        a, book = p.account, self.book
+        u_door, u_reached, u_full, u_due, u_kept = p.draws
+        if not self._visitable(a, version) or book.status[a] == IN_CALL:
+            field.done(day, p, VOID)
+            return
+        outcome = outcome_of(field.spec.outcomes, book.lift[a], u_door, u_reached)
+        field.done(day, p, outcome)
+        if outcome >= PAID_ON_SPOT:
+            self.reached[a] = True
+        if outcome == WRONG_ADDRESS:
+            self.no_visit[a] = True
+        if outcome == PAID_ON_SPOT:
+            fraction = field.spec.outcomes.pay_fraction
+            self._pay(a, max(round(book.balance[a] * fraction, 2), 0.01), FIELD_VISIT)
+            if book.status[a] in CLOSED:
+                return
+        elif outcome == DOOR_PROMISE:
+            status = book.status[a]
+            book.promise(a, self.env.now, None, u_full, u_due, u_kept, self.n_days)
+            if status in NO_PHONE:  # the promise does not make the number callable
+                book.status[a] = PROMISED
+            self.promise_cause[a] = FIELD_VISIT
+            self.version[a] += 1
+            return
+        elif outcome == DISPUTE:
+            book.disputed(a)
+            self.version[a] += 1
+            return
+        self._next_day(a)
+
+    # ------------------------------------------------------------------------------------------
     # Identified debtors on the inbound line
     # ------------------------------------------------------------------------------------------
 
@@ -603,7 +683,7 @@ class Treatment:
 
         ones = np.ones(len(entry))
         opted = np.array(self.opted_out, dtype=np.int64)
-        return StrategySeries(
+        series = StrategySeries(
             channel_names=CHANNELS, sent=m.sent, delivered=m.delivered, responses=m.responses,
             message_cost=m.cost, collected=self.collected, debtor_calls=self.debtor_calls,
             debtor_calls_handled=self.debtor_handled, debtor_promises=self.debtor_promises,
@@ -625,3 +705,9 @@ class Treatment:
             message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
             account_collected=collected if self.record else None,
         )
+        field = self.field
+        if field is None:  # the defaults: no visits
+            return series
+        log = None if field.log is None else np.array(field.log, dtype=FIELD_LOG)
+        return replace(series, field_visits=field.visits, field_outcomes=field.outcomes, field_km=field.km,
+                       field_cost=field.cost, field_log=log)
