@@ -366,6 +366,12 @@ def _strategy_to_toml_data(data: dict[str, Any]) -> None:
     for path in strategy["paths"]:
         if path["balance_max"] is None:
             del path["balance_max"]
+    field = strategy.pop("field")
+    if field is not None:  # times as a file writes them; no field team: no table (TOML has no null)
+        field["agents"]["shift_start"] = format_time_of_day(field["agents"]["shift_start"])
+        for key in ("visiting_start", "visiting_end"):
+            field[key] = format_time_of_day(field[key])
+        strategy["field"] = field
     data["strategy"] = strategy
 
 

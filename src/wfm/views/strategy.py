@@ -26,7 +26,9 @@ BUCKET_LABELS = {"not_reached": "Not reached", "reached": "Reached, open", "prom
 CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
 CAUSE_LABELS = {"link_payment": "Payment through a message link", "self_cure": "Self-cure (no contact)",
                 "portal_promise": "Promise through the portal, kept",
-                "inbound_promise": "Promise on a debtor's call, kept", "dialer": "Promise on a dialer call, kept"}
+                "inbound_promise": "Promise on a debtor's call, kept",
+                "field_visit": "Home visit: paid at the door or promise kept",
+                "dialer": "Promise on a dialer call, kept"}
 
 
 def strategies(summary: Summary) -> list[StrategySeries] | None:
