@@ -9,6 +9,7 @@ against straight-line travel at the stated speed, the week's budget, and the cos
 from __future__ import annotations
 
 import math
+import tomllib
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from test_strategy import SEED, scenario
 from wfm import kpi
 from wfm.scenario import Strategy
-from wfm.scenario.io import ScenarioError
+from wfm.scenario.io import ScenarioError, scenario_from_mapping, scenario_to_toml
 from wfm.sim import run
 from wfm.sim.collections.field import FIELD_OUTCOMES
 from wfm.sim.collections.result import CAUSES
@@ -122,3 +123,10 @@ def test_a_visit_step_needs_a_field_team_and_sunday_is_refused() -> None:
         scenario({"paths": [{"name": "visit", "steps": STEPS}]})
     with pytest.raises(ValidationError, match="Sundays"):
         Strategy.model_validate({"field": {**FIELD, "days": ["sat", "sun"]}})
+
+
+def test_a_field_team_survives_a_save_and_load() -> None:
+    spec = scenario({"paths": [{"name": "visit", "steps": STEPS}], "field": FIELD})
+    again = scenario_from_mapping(tomllib.loads(scenario_to_toml(spec)), "<again>")
+    assert again.strategy.field == spec.strategy.field
+    assert again.content_hash() == spec.content_hash()
