@@ -374,3 +374,16 @@ def test_the_compliance_editor_edits_the_packs(qtbot, tmp_path) -> None:
         assert editor.scenario is None and any("'XX' is not a country" in str(p) for p in editor.problems)
     finally:
         window.tasks.shutdown()
+
+
+@pytest.mark.parametrize("seed", [1, 10, 11])
+def test_small_packs_stay_under_their_caps_at_realistic_pick_up_rates(seed: int) -> None:
+    """The shipped example with the calibrated pick-up rates: seeds where the guard once let a small US (3.06%)
+    or UK (3.45%) pack over its cap, counting on agents due on a break and on fractions of a dropped call."""
+    scenario = load_scenario(SCENARIOS / "mixed_jurisdictions.toml")
+    ob, verdict = judged(scenario, seed)
+    assert verdict.total == 0 and ob.violations.sum() == 0, verdict.examples
+    caps = {p.name: p.rules.drop_cap for p in scenario.outbound.compliance.packs()}
+    for name, windows in pack_drop_rates(scenario, seed, ob.log).items():  # the independent count from the log
+        assert all(dropped <= caps[name] * live for dropped, live in windows), (name, windows)
+    assert np.all(ob.packs.drop_windows_over_cap == 0), ob.packs.drop_rate_window

@@ -615,3 +615,16 @@ def test_self_cure_fades_with_days_past_due() -> None:
     fresh, fading = cured(0.0), cured(90.0)
     # Days past due run from 30 (early) to 1,080 (late): with a 90-day half-life most debts cure far less.
     assert fresh > 150 and fading < 0.6 * fresh
+
+
+def test_the_strategy_keys_documented_in_the_baseline_make_a_valid_scenario() -> None:
+    """The commented [strategy] block of scenarios/baseline.toml, uncommented, is a scenario that validates."""
+    from wfm.scenario.io import parse_scenario
+
+    text = (Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    first = lines.index("# [strategy]")
+    block = [line[2:] for line in lines[first:] if line.startswith("# ")]
+    sc = parse_scenario(text + "\n" + "\n".join(block) + "\n")
+    assert sc.strategy.enabled and sc.strategy.offers.reminder == "sms" and len(sc.strategy.placements) == 2
+    assert sc.strategy.paths[0].steps[2].attempts == 6

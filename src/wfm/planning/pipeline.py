@@ -131,6 +131,11 @@ class Prepared:
     target: float
     settings: PlanSettings
 
+    def step(self) -> ErlangStep:
+        """How many agents a round of the correction adds where the week misses (sized by Erlang A)."""
+        week = self.week
+        return ErlangStep.of(self.forecast, StaffingRule.for_inbound(week.inbound), week.calendar.interval_minutes)
+
     @property
     def planned_groups(self) -> tuple[str, ...]:
         """The groups the scheduler rosters."""
@@ -209,8 +214,7 @@ def make_plan(prepared: Prepared, plan: RunPlan) -> PlanResult:
     rounds_share = 0.6 if settings.compare_current_shifts else 0.8
     correction = correct_by_simulation(
         prepared.erlang, roster, prepared.target, plan.reporting_to(lambda f: plan.progress(rounds_share * f)),
-        max_rounds=settings.max_rounds, max_raise=settings.max_raise,
-        step=ErlangStep.of(prepared.forecast, StaffingRule.for_inbound(week.inbound), week.calendar.interval_minutes))
+        max_rounds=settings.max_rounds, max_raise=settings.max_raise, step=prepared.step())
     schedule = roster.last
     planned = correction.scenario
     planned_run = judge_run(planned, correction.summary, prepared.target, plan.replications)
@@ -283,4 +287,4 @@ def _reference(prepared: Prepared, requirement: np.ndarray, plan: RunPlan) -> Co
     roster = _Roster(prepared, current_templates(week, prepared.planned_groups, week.calendar.interval_minutes))
     return correct_by_simulation(
         requirement, roster, prepared.target, plan, max_rounds=REFERENCE_ROUNDS, max_raise=settings.max_raise,
-        step=ErlangStep.of(prepared.forecast, StaffingRule.for_inbound(week.inbound), week.calendar.interval_minutes))
+        step=prepared.step())

@@ -79,7 +79,6 @@ class Treatment:
         self.book = book = dialer.book
         self.rng = rng
         self.inbound = scenario.inbound
-        self.conv = scenario.outbound.conversation
         self.n_days = scenario.calendar.horizon_days
         segments = [s.name for s in scenario.outbound.portfolio.segments]
         pf = book.pf
@@ -109,7 +108,6 @@ class Treatment:
         self.settling = [False] * n  # the open promise is a discounted settlement
         self.reminders: dict[int, list[int]] = {}
         self.reminder_channel = CHANNELS.index(spec.offers.reminder) if spec.offers.reminder != "none" else -1
-        self.seg_kept = [s.kept for s in scenario.outbound.portfolio.segments]
         self.offer_counts = dict.fromkeys(OFFER_COUNTS, 0)
         self.discount_given = 0.0
         self.agenda: dict[int, list[tuple[int, int]]] = {0: []}
@@ -137,9 +135,6 @@ class Treatment:
         self.debtor_calls = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
-        total = self.conv.refusal + self.conv.dispute + self.conv.callback
-        self.p_refusal = self.conv.refusal / total
-        self.p_dispute = self.conv.dispute / total
         self.field = None if spec.field is None else FieldTeam(
             spec.field, scenario.calendar.start_date, self.n_days, n, rng, record)
         self.no_visit = [False] * n  # a visit found a wrong address: later visit steps are skipped
@@ -458,7 +453,7 @@ class Treatment:
         if self.plan_left[a] == 0:  # the last instalment clears what the rounding of the others left
             book.promise_amount[a] = book.balance[a]
         u_kept = self.rng.random()
-        book.promise_kept[a] = u_kept < min(1.0, self.seg_kept[book.seg[a]] * book.lift[a])
+        book.promise_kept[a] = book.keeps(a, u_kept)
         book.status[a] = PROMISED
         due = day + self.offers.plan_every_days
         if due < self.n_days:
@@ -623,7 +618,7 @@ class Treatment:
         real = dialer.clock.real(now)
         local_day, _ = dialer.clock.local_day(book.tz[a], real)
         p_ptp = book.ptp_chance(a, day) * agent.conversion_factor()
-        result = conversation_result(u, p_ptp, self.p_refusal, self.p_dispute)
+        result = conversation_result(u, p_ptp, dialer.p_refusal, dialer.p_dispute)
         dialer.contact_rules.record_rpc(a, real, local_day, result == CALLBACK)
         dialer.auditor.rpc(a, now, result == CALLBACK)
         if result == PTP:

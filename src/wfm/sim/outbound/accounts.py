@@ -299,7 +299,7 @@ class AccountBook:
         today = int(now // DAY_S)
         due = today + conv.due_days_min + int(u_due * (conv.due_days_max - conv.due_days_min + 1))
         self.promise_amount[a] = amount
-        self.promise_kept[a] = u_kept < min(1.0, self.seg_kept[seg] * self.lift[a])
+        self.promise_kept[a] = self.keeps(a, u_kept)
         self.promise_agent[a] = agent
         self.status[a] = PROMISED
         if due < n_days:
@@ -307,6 +307,10 @@ class AccountBook:
         if self.observer is not None:
             self.observer.conversation(a, "ptp")
         return Promise(full, amount, due)
+
+    def keeps(self, a: int, u: float) -> bool:
+        """Whether the debtor of `a` keeps a promise (or a plan's instalment), from one uniform `u`."""
+        return u < min(1.0, self.seg_kept[self.seg[a]] * self.lift[a])
 
     def refused(self, a: int, now: float) -> None:
         """The debtor refused: try again after the rest the scenario gives."""
