@@ -72,6 +72,16 @@ class GuardedPacer(Pacer):
         """Whether the guard allows one more paced line (judged at the scenario's highest pick-up chance)."""
         return self.guard.allows(self.next_reach)
 
+    def guarded_line(self, port: DialPort) -> float | None:
+        """Dial one paced line if the guard allows it.
+
+        Returns its prior, `HELD` when the guard (or the account's pack) held it back, None when
+        nobody may be called now.
+        """
+        if not self.allowed():
+            return HELD
+        return port.dial_next()
+
     def admission(self) -> Callable[[int], bool] | None:
         """With rule packs, the guard judges each paced line once its account's pack is known."""
         return self._admits if self.guard.by_pack else None
@@ -109,9 +119,7 @@ class PowerPacer(GuardedPacer):
         in_flight = port.lines_out + len(port.waiting_lines)
         paced = IDLE
         while in_flight < target:
-            if not self.allowed():
-                return REFUSED
-            prior = port.dial_next()
+            prior = self.guarded_line(port)
             if prior is None:
                 return paced
             if prior == HELD:

@@ -73,9 +73,7 @@ class PredictivePacer(GuardedPacer):
         room = int(self.settings.max_level * available + FLOAT_SLACK) - port.lines_out - waiting
         paced = IDLE
         while need >= HALF_LINE * p and room > 0:
-            if not self.allowed():
-                return REFUSED
-            prior = port.dial_next()
+            prior = self.guarded_line(port)
             if prior is None:
                 return paced
             if prior == HELD:
