@@ -130,3 +130,18 @@ def test_a_field_team_survives_a_save_and_load() -> None:
     again = scenario_from_mapping(tomllib.loads(scenario_to_toml(spec)), "<again>")
     assert again.strategy.field == spec.strategy.field
     assert again.content_hash() == spec.content_hash()
+
+
+def test_the_shipped_field_scenario_compares_phone_only_with_a_home_visit() -> None:
+    from pathlib import Path
+
+    from wfm.scenario.io import load_scenario
+    from wfm.sim import run
+
+    sc = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "field.toml")
+    assert sc.strategy.field is not None and (sc.strategy.champion, sc.strategy.challenger) == (
+        "late_high_phone", "late_high_field")
+    short = sc.model_copy(update={"calendar": sc.calendar.model_copy(update={"horizon_days": 10})})
+    s = run(short, 20260105).strategy
+    assert s is not None and s.arm_accounts.min() > 0
+    assert s.field_visits.sum() > 0 and s.field_cost.sum() > 0
