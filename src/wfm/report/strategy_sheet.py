@@ -17,6 +17,7 @@ from wfm.views.strategy import (
     BUCKET_LABELS,
     CAUSE_LABELS,
     CHANNEL_LABELS,
+    FIELD_LABELS,
     OFFER_LABELS,
     Liquidation,
     gain_verdict,
@@ -104,6 +105,13 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                                     offer_rows, freeze=False, autofilter=False, currency=currency)
         row = offer_last + GAP_ROWS + 1
 
+    if view.field:
+        field_top = _section(ws, row, "Home visits")
+        money = ("cost", "collected", "cost_per_euro")
+        field_rows = [[FIELD_LABELS[k], Styled(v, "money" if k in money else "number")] for k, v in view.field.items()]
+        _, field_last = write_table(ws, field_top, [Column("Field", "text", 40), Column("Mean", "number", 14)],
+                                    field_rows, freeze=False, autofilter=False, currency=currency)
+        row = field_last + GAP_ROWS + 1
     row = _liquidation(ws, row, view.liquidation, currency)
 
     day_top = _section(ws, row, "Messages and debtor calls by day")

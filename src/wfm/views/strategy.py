@@ -14,6 +14,7 @@ import numpy as np
 
 from wfm import kpi
 from wfm.experiment import Estimate, Summary
+from wfm.sim.collections.field import FIELD_OUTCOMES
 from wfm.sim.collections.result import ARMS, CAUSES, OFFER_COUNTS, RESPONSES, STATUS_BUCKETS, StrategySeries
 from wfm.views.common import kpi_interval
 
@@ -23,6 +24,12 @@ OFFER_LABELS = {"plans": "Payment plans started", "instalments_kept": "Instalmen
                 "discount_given": "Balance written off by kept settlements"}
 BUCKET_LABELS = {"not_reached": "Not reached", "reached": "Reached, open", "promised": "Promised / in a plan",
                  "paid": "Paid or settled", "closed": "Disputed or unreachable", "returned": "Returned to client"}
+FIELD_LABELS = {"visits": "Visits", "nobody_home": "Nobody home", "wrong_address": "Wrong address",
+                "third_party": "Someone else opened", "paid": "Paid at the door", "promise": "Promise",
+                "refusal": "Refusal", "dispute": "Dispute", "void": "Void (closed or promised meanwhile)",
+                "km": "Kilometres driven", "cost": "Field cost (shifts and km)",
+                "collected": "Collected by visits (at the door, promises kept)",
+                "cost_per_euro": "Field cost per euro collected by visits"}
 CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
 CAUSE_LABELS = {"link_payment": "Payment through a message link", "self_cure": "Self-cure (no contact)",
                 "portal_promise": "Promise through the portal, kept",
@@ -57,6 +64,9 @@ class StrategyView:
         offers: payment plans, instalments kept and broken, settlements, reminders and promises
             saved (means), with `discount_given` (balance written off by kept settlements).
         liquidation: cumulative share of the placed balance collected by days on book.
+        field: home visits (means over replications): visits, each outcome, km, cost, money
+            collected at the door or by a visit's promise kept, and the cost per euro so collected;
+            empty without a field team.
     """
 
     channels: dict[str, np.ndarray]
@@ -69,6 +79,7 @@ class StrategyView:
     untreated: float
     offers: dict[str, float]
     liquidation: Liquidation
+    field: dict[str, float]
 
 
 def strategy_view(summary: Summary) -> StrategyView | None:
@@ -99,7 +110,23 @@ def strategy_view(summary: Summary) -> StrategyView | None:
         offers={**{k: float(np.mean([s.offers[k] for s in series])) for k in OFFER_COUNTS},
                 "discount_given": float(np.mean([s.discount_given for s in series]))},
         liquidation=liquidation(series, segment_names(summary)),
+        field=field_visits(series),
     )
+
+
+def field_visits(series: list[StrategySeries]) -> dict[str, float]:
+    """Home visits over the run, mean over replications (empty when no run had a field team)."""
+    if not any(s.field_visits.sum() or s.field_cost.sum() for s in series):
+        return {}
+    cause = CAUSES.index("field_visit")
+    out = {"visits": float(np.mean([s.field_visits.sum() for s in series]))}
+    for k, name in enumerate(FIELD_OUTCOMES):
+        out[name] = float(np.mean([s.field_outcomes[:, k].sum() if s.field_outcomes.size else 0.0 for s in series]))
+    out["km"] = float(np.mean([s.field_km.sum() for s in series]))
+    out["cost"] = float(np.mean([s.field_cost.sum() for s in series]))
+    out["collected"] = float(np.mean([s.collected[cause].sum() for s in series]))
+    out["cost_per_euro"] = out["cost"] / out["collected"] if out["collected"] > 0 else float("nan")
+    return out
 
 
 @dataclass(frozen=True)
