@@ -64,6 +64,32 @@ class PlainAxis(pg.AxisItem):
         return [f"{v * scale:,.{decimals}f}" for v in values]
 
 
+class RightAxisBox(pg.ViewBox):
+    """A second view box on a plot's right axis, for a series on a scale of its own (money beside counts).
+
+    pyqtgraph draws one y scale per plot: a box linked to the right axis, sharing the plot's x
+    axis and laid over its area whenever the plot resizes (`sync`), gives the second. Its axis
+    writes plain numbers, never an SI prefix, as every axis of `make_plot` does.
+    """
+
+    def __init__(self, plot: pg.PlotWidget) -> None:
+        super().__init__()
+        self.item = item = plot.getPlotItem()
+        item.setAxisItems({"right": PlainAxis("right")})
+        item.showAxis("right")
+        item.scene().addItem(self)
+        right = item.getAxis("right")
+        right.linkToView(self)
+        right.enableAutoSIPrefix(False)
+        self.setXLink(item)
+        item.vb.sigResized.connect(self.sync)
+
+    def sync(self) -> None:
+        """Lay the box over the plot's area again (after a resize or a redraw)."""
+        self.setGeometry(self.item.vb.sceneBoundingRect())
+        self.linkedViewChanged(self.item.vb, self.XAxis)
+
+
 def draw_all(steps: Iterable[Callable[[], None]]) -> None:
     """Draw a dashboard's plots at once.
 

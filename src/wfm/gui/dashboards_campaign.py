@@ -22,7 +22,7 @@ from wfm.gui.analysis import Outcome
 from wfm.gui.dashboards import (
     SERIES_COLORS,
     DayAxis,
-    PlainAxis,
+    RightAxisBox,
     draw_all,
     draw_band,
     from_zero,
@@ -204,42 +204,17 @@ class FunnelDashboard(QWidget):
         self.curves: dict[str, Any] = {}
         self._labels: list[pg.TextItem] = []
         self.funnel = make_plot("Collections funnel over the horizon", "count", "", legend=False)
-        item = self.funnel.getPlotItem()
-        self.money_box = pg.ViewBox()
-        item.setAxisItems({"right": PlainAxis("right")})
-        item.showAxis("right")
-        item.scene().addItem(self.money_box)
-        item.getAxis("right").linkToView(self.money_box)
-        self.money_box.setXLink(item)
-        item.vb.sigResized.connect(self._sync_money_box)
+        self.money_box = RightAxisBox(self.funnel)
         self.recovery_axis = DayAxis("bottom")
         self.recovery = make_plot("Cumulative recovery", "amount", "end of day", self.recovery_axis)
         # Money promised on an axis of its own (right): on one scale with it, the money collected looked flat.
-        recovery = self.recovery.getPlotItem()
-        self.promised_box = pg.ViewBox()
-        recovery.setAxisItems({"right": PlainAxis("right")})
-        recovery.showAxis("right")
-        recovery.scene().addItem(self.promised_box)
-        recovery.getAxis("right").linkToView(self.promised_box)
-        recovery.getAxis("right").enableAutoSIPrefix(False)
-        self.promised_box.setXLink(recovery)
-        recovery.vb.sigResized.connect(self._sync_promised_box)
+        self.promised_box = RightAxisBox(self.recovery)
         self.note = _note()
         lay = scrolled_layout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.funnel, 1)
         lay.addWidget(self.note)
         lay.addWidget(self.recovery, 1)
-
-    def _sync_money_box(self) -> None:
-        item = self.funnel.getPlotItem()
-        self.money_box.setGeometry(item.vb.sceneBoundingRect())
-        self.money_box.linkedViewChanged(item.vb, self.money_box.XAxis)
-
-    def _sync_promised_box(self) -> None:
-        recovery = self.recovery.getPlotItem()
-        self.promised_box.setGeometry(recovery.vb.sceneBoundingRect())
-        self.promised_box.linkedViewChanged(recovery.vb, self.promised_box.XAxis)
 
     def _clear(self) -> None:
         legend = self.recovery.getPlotItem().legend
@@ -330,7 +305,7 @@ class FunnelDashboard(QWidget):
         from_zero(self.recovery, float(np.nanmax(view.cumulative.high, initial=1.0)))
         top = float(np.nanmax(view.cumulative_promised.mean, initial=1.0))
         self.promised_box.setYRange(0, (top if top > 0 else 1.0) * 1.08, padding=0)
-        self._sync_promised_box()
+        self.promised_box.sync()
 
     def _label(self, target: Any, x: float, y: float, text: str, lift: float, color: str = "#222") -> None:
         label = pg.TextItem(text, color=color, anchor=(0.5, 1.0))

@@ -21,7 +21,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
 from wfm.gui.analysis import Outcome
-from wfm.gui.dashboards import SERIES_COLORS, DayAxis, PlainAxis, from_zero, make_plot
+from wfm.gui.dashboards import SERIES_COLORS, DayAxis, RightAxisBox, from_zero, make_plot
 from wfm.gui.formatting import format_money, format_points
 from wfm.gui.kpi_table import left, right
 from wfm.gui.widgets import scrolled_layout
@@ -149,16 +149,8 @@ class StrategyDashboard(QWidget):
         self.per_day.getPlotItem().showGrid(x=False, y=True, alpha=0.25)
         self.day_axis.setStyle(hideOverlappingLabels=40)
         # Debtor calls on an axis of their own (right): a few dozen beside a thousand messages looked flat.
-        item = self.per_day.getPlotItem()
-        self.calls_box = pg.ViewBox()
-        item.setAxisItems({"right": PlainAxis("right")})
-        item.showAxis("right")
-        item.scene().addItem(self.calls_box)
-        item.getAxis("right").linkToView(self.calls_box)
-        item.getAxis("right").enableAutoSIPrefix(False)
-        item.getAxis("right").setLabel("debtor calls", color=DEBTOR_CALLS_COLOR)
-        self.calls_box.setXLink(item)
-        item.vb.sigResized.connect(self._sync_calls_box)
+        self.calls_box = RightAxisBox(self.per_day)
+        self.per_day.getPlotItem().getAxis("right").setLabel("debtor calls", color=DEBTOR_CALLS_COLOR)
         self.liquidation = make_plot("Liquidation: share of the placed balance collected", "collected / placed (%)",
                                      "days on book", legend_columns=3)
         self.liquidation.setMinimumHeight(230)
@@ -346,9 +338,5 @@ class StrategyDashboard(QWidget):
         top = float(calls.max(initial=0.0))
         self.calls_box.setYRange(0, (top if top > 0 else 1.0) * 1.12, padding=0)
         self.per_day.setXRange(-0.6, n_days - 0.4, padding=0)
-        self._sync_calls_box()
+        self.calls_box.sync()
 
-    def _sync_calls_box(self) -> None:
-        item = self.per_day.getPlotItem()
-        self.calls_box.setGeometry(item.vb.sceneBoundingRect())
-        self.calls_box.linkedViewChanged(item.vb, self.calls_box.XAxis)
