@@ -301,7 +301,8 @@ class AccountTable:
                           _coordinate(self.x_km[i]), _coordinate(self.y_km[i]), self.postcode_names[self.postcode[i]])
 
     def __iter__(self) -> Iterator[AccountRow]:
-        segments, zones, regions, codes = self.segment_names, self.timezone_names, self.region_names, self.postcode_names
+        segments, zones, regions = self.segment_names, self.timezone_names, self.region_names
+        codes = self.postcode_names
         for a, b, d, s, p, z, r, x, y, c in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
                                                 self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(),
                                                 self.region.tolist(), self.x_km.tolist(), self.y_km.tolist(),

@@ -338,7 +338,8 @@ class FieldVisits(Model):
                 raise ValueError(f"postcode {p.code!r} is in the zone table twice; keep one row per postcode")
             seen.add(key)
             if p.zone not in zones:
-                raise ValueError(f"postcode {p.code!r} lies in zone {p.zone!r}, which is not a zone; use one of {zones}")
+                raise ValueError(f"postcode {p.code!r} lies in zone {p.zone!r}, which is not a zone; use one of"
+                                 f" {zones}")
 
     def groups(self) -> tuple[FieldGroup, ...]:
         """The teams, or the single team `agents` (named "field") covering every zone."""

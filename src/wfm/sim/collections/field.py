@@ -50,6 +50,9 @@ NOON_S = 12 * HOUR_S
 class VisitAuditor(Protocol):
     """What the team asks of its auditor (`field_rules.FieldAuditor`): to check each visit made."""
 
+    violations: list[int]
+    """Visits found breaking each rule (`field_rules.FIELD_RULES`)."""
+
     def visit(self, a: int, start_t: float, end_t: float) -> None:
         """Check a visit to `a` from run time `start_t` to `end_t`."""
 

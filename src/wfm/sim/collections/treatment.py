@@ -567,7 +567,7 @@ class Treatment:
         return [accounts[i] for i in np.argsort(-value, kind="stable").tolist()]
 
     def _visit_worth(self, a: int) -> float:
-        """Share of the balance a visit brings, before the debtor's type: reached × (paid on the spot + kept promises)."""
+        """Share of the balance a visit brings, before the debtor's type: reached × (paid at once + kept promises)."""
         field = self.field
         assert field is not None
         seg = self.book.seg[a]
