@@ -309,13 +309,17 @@ class AccountTable:
                                                 self.postcode.tolist(), strict=True):
             yield AccountRow(a, b, d, segments[s], p, zones[z], regions[r], _coordinate(x), _coordinate(y), codes[c])
 
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as plain dicts, as a scenario file lists inline accounts (place keys only where given)."""
+    def records(self, compact: bool = False) -> list[dict[str, Any]]:
+        """The rows as plain dicts, as `ImportedAccount.model_dump` gives them.
+
+        `compact`: leave out the place keys an account does not have (a TOML file has no null).
+        """
         rows = [row._asdict() for row in self]
-        for row in rows:
-            for key in PLACE_KEYS:
-                if row[key] is None or row[key] == "":
-                    del row[key]
+        if compact:
+            for row in rows:
+                for key in PLACE_KEYS:
+                    if row[key] is None or row[key] == "":
+                        del row[key]
         return rows
 
     def total_balance(self) -> float:

@@ -362,7 +362,7 @@ def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
     if portfolio["file"] or not portfolio["imported"]:
         del portfolio["imported"]
     else:
-        portfolio["imported"] = portfolio["imported"].records()  # inline accounts, one table row each
+        portfolio["imported"] = portfolio["imported"].records(compact=True)  # inline accounts, one table row each
 
 
 def _strategy_to_toml_data(data: dict[str, Any]) -> None:
@@ -430,7 +430,7 @@ def _draft_value(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_draft_value(key, v) for v in value if v is not None]
     if hasattr(value, "records"):  # an AccountTable of inline accounts
-        return value.records()
+        return value.records(compact=True)
     return value
 
 
