@@ -63,6 +63,11 @@ class StrategySeries:
         field_km: kilometres the field agents drove per day.
         field_cost: field money per day: the agents' shifts on visiting days plus km × cost per km.
         field_log: one row per visit when the run recorded (`field.FIELD_LOG`), else None.
+        field_violations: visits the field auditor found breaking each visit rule
+            (`field_rules.FIELD_RULES`); zeros for a correct planner, empty without a field team.
+        field_team_names: the field teams (one, "field", without territories).
+        field_team_visits, field_team_km, field_team_cost: visits, km and money per day and team,
+            shape (days, teams).
     """
 
     channel_names: tuple[str, ...]
@@ -104,6 +109,11 @@ class StrategySeries:
     field_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_log: np.ndarray | None = None
+    field_violations: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    field_team_names: tuple[str, ...] = ()
+    field_team_visits: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    field_team_km: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    field_team_cost: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
 
     @property
     def message_cost_per_day(self) -> np.ndarray:
