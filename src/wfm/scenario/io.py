@@ -372,6 +372,9 @@ def _strategy_to_toml_data(data: dict[str, Any]) -> None:
         for key in ("visiting_start", "visiting_end"):
             field[key] = format_time_of_day(field[key])
         strategy["field"] = field
+    legal = strategy.pop("legal")
+    if legal is not None:  # no legal hand-off: no table
+        strategy["legal"] = legal
     data["strategy"] = strategy
 
 

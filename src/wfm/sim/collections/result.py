@@ -8,7 +8,7 @@ import numpy as np
 
 RESPONSES: tuple[str, ...] = ("call", "pay", "promise", "opt_out")
 """What a delivered message may lead to, in the order of `StrategySeries.responses`' last axis."""
-CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise", "field_visit")
+CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise", "field_visit", "legal")
 """Money collected without the dialer, by cause (the dialer's kept promises are the rest of the collected)."""
 ARMS: tuple[str, ...] = ("champion", "challenger")
 STATUS_BUCKETS: tuple[str, ...] = ("not_reached", "reached", "promised", "paid", "closed", "returned")
@@ -63,6 +63,15 @@ class StrategySeries:
         field_km: kilometres the field agents drove per day.
         field_cost: field money per day: the agents' shifts on visiting days plus km × cost per km.
         field_log: one row per visit when the run recorded (`field.FIELD_LOG`), else None.
+        path_visits: home visits planned for each path's accounts (zeros without a field team).
+        legal_handed: accounts handed to legal per day (empty without `[strategy.legal]`).
+        legal_resolved: cases ending per day (with or without money).
+        legal_recovered: of those, cases ending with money (the money: `collected`'s "legal" row).
+        legal_cost: legal money per day: fees and court costs at hand-off, the lawyer's monthly fee
+            while a case runs, the contingency on money recovered.
+        legal_pending: cases still open at the end of the run (their outcome lies past the horizon).
+        path_legal_cost: legal money spent on each path's accounts.
+        legal_log: one row per case when the run recorded (`legal.LEGAL_LOG`), else None.
     """
 
     channel_names: tuple[str, ...]
@@ -104,6 +113,14 @@ class StrategySeries:
     field_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_log: np.ndarray | None = None
+    path_visits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_handed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_resolved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_recovered: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    legal_pending: int = 0
+    path_legal_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    legal_log: np.ndarray | None = None
 
     @property
     def message_cost_per_day(self) -> np.ndarray:
