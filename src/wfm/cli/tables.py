@@ -14,8 +14,8 @@ from wfm.scenario import Costs, Strategy
 from wfm.solvers import StaffingSolution
 from wfm.sweep import SweepResult
 from wfm.views import currency_of
-from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.channel_economics import channel_economics
+from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.comparison import comparison_rows
 from wfm.views.strategy import gain_verdict, strategy_view
 

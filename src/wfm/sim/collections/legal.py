@@ -25,10 +25,10 @@ from wfm.sim.sampling import lognormal_params
 
 DRAWS_PER_CASE = 3
 """The case's length, whether it recovers anything, and the share it recovers (drawn whether used or not)."""
-LEGAL_LOG = np.dtype([("account", np.int64), ("handed_day", np.int64), ("end_day", np.int64), ("fraction", float),
-                      ("recovered", float), ("cost", float)])
-"""One row per case when the run records: `end_day` may lie past the horizon (pending: `recovered` is NaN);
-`cost` is what the case cost inside the run."""
+LEGAL_LOG = np.dtype([("account", np.int64), ("handed_day", np.int64), ("balance", float), ("end_day", np.int64),
+                      ("fraction", float), ("recovered", float), ("cost", float)])
+"""One row per case when the run records: the balance handed over; `end_day` may lie past the horizon (pending:
+`recovered` is NaN); `cost` is what the case cost inside the run."""
 _TINY = 1e-12  # keeps an inverse CDF away from its infinite ends
 
 
@@ -43,7 +43,7 @@ def case_days(spec: CaseDuration, u: float) -> int:
 
 
 def case_fraction(spec: CaseRecovery, u_success: float, u_share: float) -> float:
-    """The share of the balance a case recovers: 0 unless `u_success` falls in the success share, then a beta quantile."""
+    """The share of the balance a case recovers: 0 unless `u_success` is in the success share, else a beta quantile."""
     if u_success >= spec.success_share:
         return 0.0
     m, cv = spec.fraction_mean, spec.fraction_cv
@@ -89,7 +89,7 @@ class LegalDesk:
             self.ending.setdefault(end, []).append((a, fraction))
         if self.rows is not None:
             self.rows[a] = len(self.log)
-            self.log.append([a, day, end, fraction, float("nan"), 0.0])
+            self.log.append([a, day, balance, end, fraction, float("nan"), 0.0])
 
     def ending_today(self, day: int) -> list[tuple[int, float]]:
         """The cases that end today: (account, share of the balance recovered)."""
@@ -102,7 +102,7 @@ class LegalDesk:
             self.recovered[day] += 1
             self._charge(a, day, self.spec.contingency * paid)
         if self.rows is not None:
-            self.log[self.rows[a]][4] = paid
+            self.log[self.rows[a]][5] = paid
 
     def _charge(self, a: int, day: int, amount: float) -> None:
         self.cost[day] += amount
@@ -118,5 +118,5 @@ class LegalDesk:
         if self.rows is None:
             return None
         for a, row in self.rows.items():
-            self.log[row][5] = self.cost_of[a]
+            self.log[row][6] = self.cost_of[a]
         return np.array([tuple(r) for r in self.log], dtype=LEGAL_LOG)
