@@ -15,12 +15,14 @@ days inside the run and recovers nothing in it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from statistics import NormalDist
 
 import numpy as np
 from scipy.special import betaincinv
 
 from wfm.scenario.legal import MONTH_DAYS, CaseDuration, CaseRecovery, LegalAction
+from wfm.sim.outbound.accounts import LEGAL, AccountBook
 from wfm.sim.sampling import lognormal_params
 
 DRAWS_PER_CASE = 3
@@ -72,6 +74,28 @@ class LegalDesk:
     def qualifies(self, a: int, balance: float, days_past_due: int) -> bool:
         """Whether the account meets the hand-off rule today."""
         return self.spec.rule.met(balance, days_past_due, self.broken[a])
+
+    def take(self, a: int, day: int, book: AccountBook, rng: np.random.Generator) -> bool:
+        """At a legal step: hand `a` over if it meets the rule (three draws then) and set it LEGAL in the book.
+
+        The book's days past due are at placement less the placement day, so adding the run day
+        gives today's. False: the account stays with the treatment (it skips the step).
+        """
+        if not self.qualifies(a, book.balance[a], book.dpd[a] + day):
+            return False
+        u_days, u_success, u_share = (float(u) for u in rng.random(DRAWS_PER_CASE))
+        self.hand_over(a, day, book.balance[a], (u_days, u_success, u_share))
+        book.status[a] = LEGAL  # the dialer ranks, and the field team visits, only other statuses
+        book.phase_left[a] = -1
+        book.follow_up[a] = False
+        return True
+
+    def end_cases(self, day: int, book: AccountBook, pay: Callable[[int, float], float]) -> None:
+        """The cases ending today pay their share of the balance through `pay` (money never above the balance)."""
+        for a, fraction in self.ending_today(day):
+            amount = min(round(book.balance[a] * fraction, 2), book.balance[a])
+            paid = pay(a, amount) if amount > 0 and book.status[a] == LEGAL else 0.0
+            self.ended(a, day, paid)
 
     def hand_over(self, a: int, day: int, balance: float, draws: tuple[float, float, float]) -> None:
         """Open a case for `a` today: book its costs inside the run and its end (if inside the run)."""

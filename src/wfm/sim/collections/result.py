@@ -13,7 +13,7 @@ CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbou
 ARMS: tuple[str, ...] = ("champion", "challenger")
 STATUS_BUCKETS: tuple[str, ...] = ("not_reached", "reached", "promised", "paid", "closed", "returned")
 """Where a placed account stands, for the week-on-week roll: never reached; reached and open; promised or in
-a plan; paid off or settled; disputed or unreachable; returned to the client."""
+a plan; paid off or settled; disputed, unreachable or handed to legal; returned to the client."""
 OFFER_COUNTS: tuple[str, ...] = ("plans", "instalments_kept", "instalments_broken", "settlements", "reminders",
                                  "rescued")
 MESSAGE_LOG = np.dtype([("account", np.int64), ("channel", np.int8), ("sent_s", float), ("delivered", bool)])

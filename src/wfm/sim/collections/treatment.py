@@ -39,7 +39,7 @@ from wfm.sim.collections.field import (
     PlannedVisit,
     outcome_of,
 )
-from wfm.sim.collections.legal import DRAWS_PER_CASE, LegalDesk
+from wfm.sim.collections.legal import LegalDesk
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
 from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, STATUS_BUCKETS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
@@ -190,8 +190,8 @@ class Treatment:
         self._return(day)
         if day % 7 == 0:
             self._snapshot()
-        if self.legal is not None:
-            self._legal_day(day)
+        if self.legal is not None:  # cases ending today pay through the book
+            self.legal.end_cases(day, self.book, lambda a, amount: self._pay(a, amount, LEGAL_CASE))
         self._self_cure(day)
         for a in self.reminders.pop(day, []):
             if self.book.status[a] == PROMISED:
@@ -319,7 +319,9 @@ class Treatment:
                     self.version[a] += 1
                 return
             if step.kind == "legal":
-                if self._hand_to_legal(a, day):
+                if self.legal is not None and self.legal.take(a, day, book, self.rng):
+                    self.in_phone[a] = False  # it leaves every other channel for good
+                    self.version[a] += 1
                     return
                 self.step[a] += 1
                 continue
@@ -588,33 +590,6 @@ class Treatment:
             self.version[a] += 1
             return
         self._next_day(a)
-
-    # ------------------------------------------------------------------------------------------
-    # Legal action
-    # ------------------------------------------------------------------------------------------
-
-    def _hand_to_legal(self, a: int, day: int) -> bool:
-        """Hand `a` to the lawyers if it meets the rule (three draws then): it leaves every other channel."""
-        legal, book = self.legal, self.book
-        if legal is None or not legal.qualifies(a, book.balance[a], book.dpd[a] + day):
-            return False
-        u_days, u_success, u_share = (float(u) for u in self.rng.random(DRAWS_PER_CASE))
-        legal.hand_over(a, day, book.balance[a], (u_days, u_success, u_share))
-        book.status[a] = LEGAL
-        book.phase_left[a] = -1
-        book.follow_up[a] = False
-        self.in_phone[a] = False
-        self.version[a] += 1
-        return True
-
-    def _legal_day(self, day: int) -> None:
-        """The cases ending today pay their share of the balance through the book (cause legal)."""
-        legal, book = self.legal, self.book
-        assert legal is not None
-        for a, fraction in legal.ending_today(day):
-            amount = min(round(book.balance[a] * fraction, 2), book.balance[a])
-            paid = self._pay(a, amount, LEGAL_CASE) if amount > 0 and book.status[a] == LEGAL else 0.0
-            legal.ended(a, day, paid)
 
     # ------------------------------------------------------------------------------------------
     # Identified debtors on the inbound line
