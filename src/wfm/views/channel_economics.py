@@ -25,7 +25,8 @@ are the path's own. The inbound line's cost is not shared out (it serves callers
 and none), so the path rows add up to the run's cost less the inbound line. Money by path is
 everything collected from the path's accounts, by every channel.
 
-Means over replications, as every KPI (a cost per euro is the mean of the replications' ratios).
+Costs and money are means over replications; a cost per euro is the row's mean cost over its mean
+money (as the field and legal tables of `wfm.views.strategy` give it), so each row checks by hand.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def channel_economics(summary: Summary, costs: Costs) -> ChannelEconomics | None
         return None
     channels = kpi.mean_over_runs([_channel_rows(r, costs) for r in runs], ("channel",))
     paths = kpi.mean_over_runs([_path_rows(r, costs) for r in runs], ("path",))
+    for table in (channels, paths):
+        table["cost_per_euro"] = kpi.ratio(table["cost"], table["collected"])
     return ChannelEconomics(channels=channels, paths=paths)
 
 
