@@ -142,7 +142,7 @@ def test_summary_cells_equal_the_summary(single):
     # Every workforce feature is off in the baseline: their KPIs are zero by construction and left out.
     hidden = {k for k in summary.kpis if k in HIDDEN_WHEN_OFF}
     assert hidden == {"stress_mean", "stress_p90", "productivity", "leavers", "attrition", "hires", "training_days",
-                      "cost_hiring", "cost_bonuses", "cost_messages", "cost_field"}
+                      "cost_hiring", "cost_bonuses", "cost_messages", "cost_field", "cost_legal"}
     assert all(summary.kpis[k].mean == (1.0 if k == "productivity" else 0.0) for k in hidden)
     assert len(rows) == len(summary.kpis) - len(hidden)
     # The headline table comes first, in DESIGN's order: the campaign, handle time and cost, then service.

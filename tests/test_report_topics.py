@@ -376,7 +376,7 @@ def test_costs_by_category_and_day(people):
     tables = tables_on(ws)
     _, headers, rows = tables["Category"]
     labels = ["Wages", "Bonuses", "Telephony", "Dialer seats", "Hiring", "Overhead", "Messages", "Field visits",
-              "Total", "Cost per call", "Cost to collect"]
+              "Legal action", "Total", "Cost per call", "Cost to collect"]
     assert [r[0].value for r in rows] == labels
     days = len(summary.daily["cost_total"])
     keys = [f"cost_{c}" for c in COST_CATEGORIES] + ["cost_total", "cost_per_call", "cost_to_collect"]

@@ -306,7 +306,7 @@ def test_the_strategy_sheet_shows_the_views_numbers(tmp_path: Any) -> None:
     sms = cells["SMS"]
     assert ws.cell(row=sms.row, column=2).value == pytest.approx(view.channels["sent"][0])
     assert ws.cell(row=cells["sms_first"].row, column=4).value == pytest.approx(view.paths["collected"][0])
-    assert len(ws._charts) == 3  # recovery by path, liquidation, messages per day
+    assert len(ws._charts) == 4  # recovery by path, cost per euro by channel, liquidation, messages per day
     assert summary.kpis["cost_messages"].mean == pytest.approx(view.channels["cost"].sum())
 
 

@@ -69,6 +69,8 @@ KPI_DEFS: tuple[KpiDef, ...] = (
     KpiDef("cost_overhead", "Cost: overhead", "money", False, "seat-days × overhead per seat-day"),
     KpiDef("cost_messages", "Cost: messages", "money", False, "SMS, e-mail and letters sent by the strategy"),
     KpiDef("cost_field", "Cost: field", "money", False, "Field agents' shifts and kilometres for home visits"),
+    KpiDef("cost_legal", "Cost: legal", "money", False,
+           "Legal cases: placement fees, court costs, the lawyer's monthly fee, contingency on recoveries"),
     KpiDef("cost_per_call", "Cost per call", "money", False,
            "total cost / calls handled by agents (inbound and outbound)"),
     KpiDef("cost_to_collect", "Cost to collect", "money", False, "total cost / amount collected (NaN when nothing is)"),

@@ -20,7 +20,14 @@ from wfm.cli.common import (
     setup,
     write_excel,
 )
-from wfm.cli.tables import challenger_line, comparison_table, kpi_table, strategy_table, sweep_table
+from wfm.cli.tables import (
+    challenger_line,
+    channel_table,
+    comparison_table,
+    kpi_table,
+    strategy_table,
+    sweep_table,
+)
 from wfm.experiment import Summary, compare, replicate, run_many
 from wfm.kpi import KPI_BY_KEY, OUTBOUND_KPI_DEFS
 from wfm.scenario import Scenario
@@ -64,10 +71,13 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def print_strategy(summary: Summary, scenario: Scenario, console: Console) -> None:
-    """The strategy's paths and the champion/challenger verdict, when the scenario has a strategy."""
+    """The strategy's paths, its cost per euro by channel and the champion/challenger verdict, with a strategy."""
     paths = strategy_table(summary)
     if paths is not None:
         console.print(paths)
+    channels = channel_table(summary, scenario.costs)
+    if channels is not None:
+        console.print(channels)
     line = challenger_line(summary, scenario.strategy)
     if line is not None:
         console.print(line, highlight=False)

@@ -10,10 +10,11 @@ from rich.table import Table
 from wfm.cli.common import lit
 from wfm.experiment import Comparison, Estimate, Summary
 from wfm.kpi import DEFAULT_CURRENCY, HEADLINE, KPI_BY_KEY, KpiDef, format_kpi, format_money
-from wfm.scenario import Strategy
+from wfm.scenario import Costs, Strategy
 from wfm.solvers import StaffingSolution
 from wfm.sweep import SweepResult
 from wfm.views import currency_of
+from wfm.views.channel_economics import channel_economics
 from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.comparison import comparison_rows
 from wfm.views.strategy import gain_verdict, strategy_view
@@ -154,6 +155,23 @@ def strategy_table(summary: Summary) -> Table | None:
         table.add_row(lit(name), f"{p['accounts'][i]:,.0f}", format_money(p["collected"][i], currency),
                       "–" if math.isnan(p["recovery_rate"][i]) else f"{p['recovery_rate'][i]:.2%}",
                       format_money(p["message_cost_per_euro"][i], currency, 3))
+    return table
+
+
+def channel_table(summary: Summary, costs: Costs) -> Table | None:
+    """Cost, money and cost per euro collected by channel (`wfm.views.channel_economics`); None without a strategy."""
+    economics = channel_economics(summary, costs)
+    if economics is None:
+        return None
+    currency = currency_of(summary)
+    table = Table(title="Cost per euro collected by channel (means over replications)")
+    for name in ("channel", "cost", "collected", "cost per euro"):
+        table.add_column(name, justify="left" if name == "channel" else "right")
+    ch = economics.channels
+    for i, name in enumerate(ch["channel"]):
+        per_euro = ch["cost_per_euro"][i]
+        table.add_row(str(name), format_money(ch["cost"][i], currency), format_money(ch["collected"][i], currency),
+                      "–" if math.isnan(per_euro) else format_money(per_euro, currency, 3))
     return table
 
 

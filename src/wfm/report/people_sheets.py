@@ -136,7 +136,7 @@ def _weekly_table(ws: Worksheet, rep: ScenarioReport, row: int) -> None:
 
 COST_LABELS = {"wages": "Wages", "bonuses": "Bonuses", "telephony": "Telephony", "dialer": "Dialer seats",
                "hiring": "Hiring", "overhead": "Overhead", "messages": "Messages",
-               "field": "Field visits"}
+               "field": "Field visits", "legal": "Legal action"}
 
 
 def costs_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:

@@ -37,6 +37,7 @@ FEATURE_KPIS: dict[str, tuple[str, ...]] = {
     "incentives": ("cost_bonuses",),
     "collection strategy": ("cost_messages", *(k.key for k in STRATEGY_KPI_DEFS)),
     "field visits": ("cost_field",),
+    "legal action": ("cost_legal",),
 }
 CHART_ROWS = 17  # rows of default height an 8 cm chart covers
 SHORT_TABLE_ROWS = 31  # a chart goes under a table this short, and beside a longer one
@@ -106,6 +107,8 @@ def features_on(scenario: Scenario) -> list[str]:
         on.append("collection strategy")
         if scenario.strategy.field is not None:
             on.append("field visits")
+        if scenario.strategy.legal is not None:
+            on.append("legal action")
     return on
 
 

@@ -12,12 +12,14 @@ from wfm.report.charts import ColumnRange
 from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, place_chart
 from wfm.report.styles import LABEL_FONT, SUBTITLE_FONT, Column, Styled, set_print_layout, write_table
 from wfm.sim.collections.result import RESPONSES
+from wfm.views.channel_economics import ChannelEconomics, channel_economics
 from wfm.views.common import kpi_interval
 from wfm.views.strategy import (
     BUCKET_LABELS,
     CAUSE_LABELS,
     CHANNEL_LABELS,
     FIELD_LABELS,
+    LEGAL_LABELS,
     OFFER_LABELS,
     Liquidation,
     gain_verdict,
@@ -65,10 +67,20 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                     Column("Collected", "money", 13), Column("Recovery rate", "ratio", 10),
                     Column("Message cost", "money", 12), Column("Attempts per account", "number", 10),
                     Column("Reach rate", "ratio", 10), Column("Message cost per euro", "money", 10)]
+    arm_columns = path_columns
     p = view.paths
     path_rows = [[p["path"][i], p["accounts"][i], p["balance"][i], p["collected"][i], p["recovery_rate"][i],
                   p["message_cost"][i], p["attempts_per_account"][i], p["reach_rate"][i],
                   p["message_cost_per_euro"][i]] for i in range(len(p["path"]))]
+    economics = channel_economics(rep.summary, rep.scenario.costs)
+    if economics is not None:  # every channel's cost of the path's accounts (wfm.views.channel_economics)
+        path_columns = [*path_columns, Column("Phone cost (by attempts)", "money", 12),
+                        Column("Field cost (by visits)", "money", 12), Column("Legal cost", "money", 12),
+                        Column("Cost (phone, messages, field, legal)", "money", 13),
+                        Column("Cost per euro collected", "money", 10)]
+        e = economics.paths
+        for i, r in enumerate(path_rows):
+            r += [e["phone_cost"][i], e["field_cost"][i], e["legal_cost"][i], e["cost"][i], e["cost_per_euro"][i]]
     _, path_last = write_table(ws, path_top, path_columns, path_rows, freeze=False, autofilter=False,
                                         currency=currency)
     chart = charts.clustered_bars(
@@ -82,7 +94,7 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         arm_rows = [[name.capitalize(), a["accounts"][i], a["balance"][i], a["collected"][i], a["recovery_rate"][i],
                      a["message_cost"][i], a["attempts_per_account"][i], None, a["message_cost_per_euro"][i]]
                     for i, name in enumerate(a["path"])]
-        _, arm_last = write_table(ws, arm_top, path_columns, arm_rows, freeze=False, autofilter=False,
+        _, arm_last = write_table(ws, arm_top, arm_columns, arm_rows, freeze=False, autofilter=False,
                                   currency=currency)
         gain = view.challenger_gain
         low, high = kpi_interval("challenger_recovery_gain", gain)
@@ -112,6 +124,15 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
         _, field_last = write_table(ws, field_top, [Column("Field", "text", 40), Column("Mean", "number", 14)],
                                     field_rows, freeze=False, autofilter=False, currency=currency)
         row = field_last + GAP_ROWS + 1
+    if view.legal:
+        legal_top = _section(ws, row, "Legal action")
+        money = ("collected", "cost", "cost_per_euro")
+        legal_rows = [[LEGAL_LABELS[k], Styled(v, "money" if k in money else "number")] for k, v in view.legal.items()]
+        _, legal_last = write_table(ws, legal_top, [Column("Legal", "text", 40), Column("Mean", "number", 14)],
+                                    legal_rows, freeze=False, autofilter=False, currency=currency)
+        row = legal_last + GAP_ROWS + 1
+    if economics is not None:
+        row = _economics(ws, row, economics, currency)
     row = _liquidation(ws, row, view.liquidation, currency)
 
     day_top = _section(ws, row, "Messages and debtor calls by day")
@@ -132,6 +153,22 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     place_chart(ws, chart, day_top, day_last, len(day_columns))
     set_print_layout(ws, title_rows=f"{top}:{top}")
     return ws
+
+
+def _economics(ws: Worksheet, row: int, economics: ChannelEconomics, currency: str) -> int:
+    """Cost, money and cost per euro collected by channel, with a chart; the next free row."""
+    top = _section(ws, row, "Cost per euro collected by channel (every cost and every euro of the run in one row;"
+                            " allocation: wfm.views.channel_economics)")
+    ch = economics.channels
+    rows = [[ch["channel"][i], ch["cost"][i], ch["collected"][i], ch["cost_per_euro"][i]]
+            for i in range(len(ch["channel"]))]
+    columns = [Column("Channel", "text", 30), Column("Cost", "money", 14), Column("Collected", "money", 14),
+               Column("Cost per euro collected", "money", 12)]
+    _, last = write_table(ws, top, columns, rows, freeze=False, autofilter=False, currency=currency)
+    chart = charts.clustered_bars(
+        "Cost per euro collected by channel", charts.Categories(ColumnRange(ws, 1, top, last - 1), "Channel"),
+        [ColumnRange(ws, 4, top, last - 1)], y_title="Cost / collected", y_format="0.00")
+    return place_chart(ws, chart, top, last, len(columns)) + GAP_ROWS
 
 
 def _liquidation(ws: Worksheet, row: int, liq: Liquidation, currency: str) -> int:

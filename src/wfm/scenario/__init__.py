@@ -14,6 +14,7 @@ a module of its own:
     accounts        imported accounts as one immutable column table
     targets         optional KPI targets (abandon, occupancy band, cost per call, recovery)
     field           field collection: home-visit teams and territories, visit rules, selection, outcomes, zones
+    legal           legal action: hand-off rule, fees, court and lawyer costs, case duration and recovery
     strategy        collection strategy: treatment paths, message channels, score, champion/challenger
     model           `Scenario` (all sections), schema version, content hash
     io              reading and writing scenario files (TOML), planner-readable problems
@@ -36,6 +37,7 @@ from wfm.scenario.field import (
 )
 from wfm.scenario.groups import AgentGroup, Break, Shift
 from wfm.scenario.inbound import DEFAULT_INTRADAY_SHAPE, Demand, Inbound, Patience, Redial, ServiceLevel
+from wfm.scenario.legal import CaseDuration, CaseRecovery, HandOffRule, LegalAction
 from wfm.scenario.model import SCHEMA_VERSION, RunSettings, Scenario
 from wfm.scenario.outbound import (
     PRESETS,
@@ -132,6 +134,10 @@ __all__ = [
     "Postcode",
     "VisitRules",
     "VisitSelection",
+    "CaseDuration",
+    "CaseRecovery",
+    "HandOffRule",
+    "LegalAction",
     "Strategy",
     "Stress",
     "Targets",

@@ -386,6 +386,9 @@ def _strategy_to_toml_data(data: dict[str, Any]) -> None:
                 if key in rules:
                     rules[key] = format_time_of_day(rules[key])
         strategy["field"] = field
+    legal = strategy.pop("legal")
+    if legal is not None:  # no legal hand-off: no table
+        strategy["legal"] = legal
     data["strategy"] = strategy
 
 

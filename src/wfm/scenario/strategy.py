@@ -30,10 +30,11 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from wfm.scenario.field import FieldVisits
+from wfm.scenario.legal import LegalAction
 from wfm.scenario.units import ClosingTime, Model, TimeOfDay, format_time_of_day
 
 ChannelName = Literal["sms", "email", "letter"]
-StepKind = Literal["sms", "email", "letter", "phone", "wait", "visit"]
+StepKind = Literal["sms", "email", "letter", "phone", "wait", "visit", "legal"]
 CHANNELS: tuple[ChannelName, ...] = ("sms", "email", "letter")
 
 
@@ -121,7 +122,9 @@ class Step(Model):
 
     Attributes:
         kind: sms, email or letter (send one message), phone (a phone phase), wait, or visit (join
-            the field team's queue; the path goes on the day after the visit; needs `[strategy.field]`).
+            the field team's queue; the path goes on the day after the visit; needs `[strategy.field]`), or
+            legal (hand the account to the lawyers when it meets `[strategy.legal]`'s rule: it leaves
+            every other channel for good; an account not meeting the rule skips the step).
         days: wait: days to wait; phone: most days the phase lasts (0 = until the attempt budget
             is spent).
         attempts: phone: most dial attempts in the phase (0 = no budget, only `days`).
@@ -138,6 +141,9 @@ class Step(Model):
         if self.kind == "phone" and not (self.days or self.attempts):
             raise ValueError("a phone step needs an attempt budget, a number of days or both;"
                              " e.g. { kind = \"phone\", attempts = 6, days = 10 }")
+        if self.kind == "legal" and (self.days or self.attempts):
+            raise ValueError("a legal step takes no days or attempts: the case lasts as [strategy.legal.duration]"
+                             " says and the account never comes back to the path")
         if self.kind == "visit" and (self.days or self.attempts):
             raise ValueError("a visit step takes no days or attempts: the field team visits when the budget and"
                              " routes allow; add a wait step after it to wait")
@@ -266,6 +272,7 @@ class Strategy(Model):
         placement_term_days: days an account stays on book before it returns to the client
             (0 = for the whole run); a returned account is no longer treated.
         field: the field team for visit steps (None = no home visits).
+        legal: the legal hand-off for legal steps (None = no legal action).
     """
 
     enabled: bool = False
@@ -285,6 +292,7 @@ class Strategy(Model):
     placements: tuple[Placement, ...] = ()
     placement_term_days: int = Field(default=0, ge=0, le=3650)
     field: FieldVisits | None = None
+    legal: LegalAction | None = None
 
     @field_validator("placements")
     @classmethod
@@ -341,6 +349,10 @@ class Strategy(Model):
         if visiting and self.field is None:
             raise ValueError(f"path(s) {visiting} have a visit step but there is no field team; add [strategy.field]"
                              " (agents, visiting hours, budget) or remove the visit steps")
+        suing = [p.name for p in self.paths if any(s.kind == "legal" for s in p.steps)]
+        if suing and self.legal is None:
+            raise ValueError(f"path(s) {suing} have a legal step but there is no legal hand-off; add [strategy.legal]"
+                             " (rule, fees, duration, recovery) or remove the legal steps")
         if self.enabled and not self.paths:
             raise ValueError("strategy.enabled needs at least one path; add [[strategy.paths]] or set enabled = false")
         return self

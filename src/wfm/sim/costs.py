@@ -24,6 +24,7 @@ def cost_breakdown(
     dialer_in_use: bool = True,
     messages_per_day: np.ndarray | None = None,
     field_per_day: np.ndarray | None = None,
+    legal_per_day: np.ndarray | None = None,
 ) -> CostSeries:
     """Money per day by category.
 
@@ -36,6 +37,7 @@ def cost_breakdown(
         dialer_in_use: whether the scenario dials at all; without a campaign no seat needs a licence.
         messages_per_day: money spent on a strategy's messages per day (None: none).
         field_per_day: money spent on a strategy's field agents per day (None: none).
+        legal_per_day: money spent on a strategy's legal cases per day (None: none).
     """
     days = workforce.present.shape[0]
     wages_per_s = np.array([costs.wage_of(name) for name in workforce.group_names]) / HOUR_S
@@ -55,4 +57,5 @@ def cost_breakdown(
         overhead=seat_days.sum(axis=1) * costs.overhead_per_seat_day,
         messages=np.zeros(days) if messages_per_day is None else np.asarray(messages_per_day, dtype=float),
         field=np.zeros(days) if field_per_day is None else np.asarray(field_per_day, dtype=float),
+        legal=np.zeros(days) if legal_per_day is None else np.asarray(legal_per_day, dtype=float),
     )

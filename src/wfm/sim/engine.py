@@ -164,6 +164,7 @@ def _costs(
         phone_s_per_day=(outbound.ring_s + outbound.talk_s).reshape(days, -1).sum(axis=1),
         messages_per_day=None if strategy is None else strategy.message_cost_per_day,
         field_per_day=None if strategy is None or not len(strategy.field_cost) else strategy.field_cost,
+        legal_per_day=None if strategy is None or not len(strategy.legal_cost) else strategy.legal_cost,
     )
 
 

@@ -193,7 +193,7 @@ class WorkforceSeries:
 
 
 COST_CATEGORIES: tuple[str, ...] = ("wages", "bonuses", "telephony", "dialer", "hiring", "overhead", "messages",
-                                    "field")
+                                    "field", "legal")
 
 
 @dataclass(frozen=True)
@@ -210,6 +210,7 @@ class CostSeries:
         overhead: overhead per seat-day.
         messages: SMS, e-mail and letters of a collection strategy.
         field: the strategy's field agents: their shifts and kilometres.
+        legal: the strategy's legal cases: fees, court and lawyer costs, contingency on recoveries.
     """
 
     currency: str = "EUR"
@@ -220,10 +221,11 @@ class CostSeries:
     hiring: np.ndarray = field(default_factory=lambda: _empty(0))
     overhead: np.ndarray = field(default_factory=lambda: _empty(0))
     messages: np.ndarray = field(default_factory=lambda: _empty(0))
+    legal: np.ndarray = field(default_factory=lambda: _empty(0))  # before `field`, which shadows dataclasses.field
     field: np.ndarray = field(default_factory=lambda: _empty(0))
 
     def __post_init__(self) -> None:
-        for name in ("messages", "field"):  # no strategy (or no field team): nothing spent, day by day
+        for name in ("messages", "field", "legal"):  # no strategy (or no such step): nothing spent, day by day
             if len(getattr(self, name)) != len(self.wages):
                 object.__setattr__(self, name, np.zeros_like(self.wages))
 

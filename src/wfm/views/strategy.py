@@ -23,7 +23,8 @@ OFFER_LABELS = {"plans": "Payment plans started", "instalments_kept": "Instalmen
                 "reminders": "Reminders sent before a due date", "rescued": "Promises a reminder saved",
                 "discount_given": "Balance written off by kept settlements"}
 BUCKET_LABELS = {"not_reached": "Not reached", "reached": "Reached, open", "promised": "Promised / in a plan",
-                 "paid": "Paid or settled", "closed": "Disputed or unreachable", "returned": "Returned to client"}
+                 "paid": "Paid or settled",
+                 "closed": "Disputed, unreachable or with legal", "returned": "Returned to client"}
 FIELD_LABELS = {"visits": "Visits", "nobody_home": "Nobody home", "wrong_address": "Wrong address",
                 "third_party": "Someone else opened", "paid": "Paid at the door", "promise": "Promise",
                 "refusal": "Refusal", "dispute": "Dispute", "void": "Void (closed or promised meanwhile)",
@@ -31,10 +32,15 @@ FIELD_LABELS = {"visits": "Visits", "nobody_home": "Nobody home", "wrong_address
                 "collected": "Collected by visits (at the door, promises kept)",
                 "cost_per_euro": "Field cost per euro collected by visits"}
 CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
+LEGAL_LABELS = {"handed": "Accounts handed to legal", "resolved": "Cases ended", "recovered": "Cases ended with money",
+                "pending": "Cases pending at the run's end (outcome past the horizon)",
+                "collected": "Collected by legal", "cost": "Legal cost (fees, court, lawyer, contingency)",
+                "cost_per_euro": "Legal cost per euro collected by legal"}
 CAUSE_LABELS = {"link_payment": "Payment through a message link", "self_cure": "Self-cure (no contact)",
                 "portal_promise": "Promise through the portal, kept",
                 "inbound_promise": "Promise on a debtor's call, kept",
                 "field_visit": "Home visit: paid at the door or promise kept",
+                "legal": "Legal action: cases ended with money",
                 "dialer": "Promise on a dialer call, kept"}
 
 
@@ -67,6 +73,8 @@ class StrategyView:
         field: home visits (means over replications): visits, each outcome, km, cost, money
             collected at the door or by a visit's promise kept, and the cost per euro so collected;
             empty without a field team.
+        legal: legal cases (means over replications): handed over, ended, ended with money, pending
+            at the run's end, money collected, cost and cost per euro; empty without legal action.
     """
 
     channels: dict[str, np.ndarray]
@@ -80,6 +88,7 @@ class StrategyView:
     offers: dict[str, float]
     liquidation: Liquidation
     field: dict[str, float]
+    legal: dict[str, float]
 
 
 def strategy_view(summary: Summary) -> StrategyView | None:
@@ -111,6 +120,7 @@ def strategy_view(summary: Summary) -> StrategyView | None:
                 "discount_given": float(np.mean([s.discount_given for s in series]))},
         liquidation=liquidation(series, segment_names(summary)),
         field=field_visits(series),
+        legal=legal_cases(series),
     )
 
 
@@ -125,6 +135,29 @@ def field_visits(series: list[StrategySeries]) -> dict[str, float]:
     out["km"] = float(np.mean([s.field_km.sum() for s in series]))
     out["cost"] = float(np.mean([s.field_cost.sum() for s in series]))
     out["collected"] = float(np.mean([s.collected[cause].sum() for s in series]))
+    out["cost_per_euro"] = out["cost"] / out["collected"] if out["collected"] > 0 else float("nan")
+    return out
+
+
+def legal_cases(series: list[StrategySeries]) -> dict[str, float]:
+    """Legal cases over the run, mean over replications (empty when no run had legal action).
+
+    A case still open at the run's end is pending: its outcome lies past the horizon, so it
+    counts neither as recovered nor as lost.
+    """
+    if not any(len(s.legal_handed) for s in series):
+        return {}
+    cause = CAUSES.index("legal")
+
+    def mean(values: list[float]) -> float:
+        return float(np.mean(values))
+
+    out = {"handed": mean([s.legal_handed.sum() for s in series]),
+           "resolved": mean([s.legal_resolved.sum() for s in series]),
+           "recovered": mean([s.legal_recovered.sum() for s in series]),
+           "pending": mean([s.legal_pending for s in series]),
+           "collected": mean([s.collected[cause].sum() for s in series]),
+           "cost": mean([s.legal_cost.sum() for s in series])}
     out["cost_per_euro"] = out["cost"] / out["collected"] if out["collected"] > 0 else float("nan")
     return out
 

@@ -8,12 +8,12 @@ import numpy as np
 
 RESPONSES: tuple[str, ...] = ("call", "pay", "promise", "opt_out")
 """What a delivered message may lead to, in the order of `StrategySeries.responses`' last axis."""
-CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise", "field_visit")
+CAUSES: tuple[str, ...] = ("link_payment", "self_cure", "portal_promise", "inbound_promise", "field_visit", "legal")
 """Money collected without the dialer, by cause (the dialer's kept promises are the rest of the collected)."""
 ARMS: tuple[str, ...] = ("champion", "challenger")
 STATUS_BUCKETS: tuple[str, ...] = ("not_reached", "reached", "promised", "paid", "closed", "returned")
 """Where a placed account stands, for the week-on-week roll: never reached; reached and open; promised or in
-a plan; paid off or settled; disputed or unreachable; returned to the client."""
+a plan; paid off or settled; disputed, unreachable or handed to legal; returned to the client."""
 OFFER_COUNTS: tuple[str, ...] = ("plans", "instalments_kept", "instalments_broken", "settlements", "reminders",
                                  "rescued")
 MESSAGE_LOG = np.dtype([("account", np.int64), ("channel", np.int8), ("sent_s", float), ("delivered", bool)])
@@ -68,6 +68,15 @@ class StrategySeries:
         field_team_names: the field teams (one, "field", without territories).
         field_team_visits, field_team_km, field_team_cost: visits, km and money per day and team,
             shape (days, teams).
+        path_visits: home visits planned for each path's accounts (zeros without a field team).
+        legal_handed: accounts handed to legal per day (empty without `[strategy.legal]`).
+        legal_resolved: cases ending per day (with or without money).
+        legal_recovered: of those, cases ending with money (the money: `collected`'s "legal" row).
+        legal_cost: legal money per day: fees and court costs at hand-off, the lawyer's monthly fee
+            while a case runs, the contingency on money recovered.
+        legal_pending: cases still open at the end of the run (their outcome lies past the horizon).
+        path_legal_cost: legal money spent on each path's accounts.
+        legal_log: one row per case when the run recorded (`legal.LEGAL_LOG`), else None.
     """
 
     channel_names: tuple[str, ...]
@@ -114,6 +123,14 @@ class StrategySeries:
     field_team_visits: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     field_team_km: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     field_team_cost: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    path_visits: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_handed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_resolved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_recovered: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    legal_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    legal_pending: int = 0
+    path_legal_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    legal_log: np.ndarray | None = None
 
     @property
     def message_cost_per_day(self) -> np.ndarray:

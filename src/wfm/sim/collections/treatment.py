@@ -41,6 +41,7 @@ from wfm.sim.collections.field import (
     PlannedVisit,
 )
 from wfm.sim.collections.field_rules import FieldAuditor
+from wfm.sim.collections.legal import LegalDesk
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
 from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, STATUS_BUCKETS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
@@ -49,6 +50,7 @@ from wfm.sim.outbound.accounts import (
     DISPUTED,
     DO_NOT_CALL,
     IN_CALL,
+    LEGAL,
     PAID,
     PROMISED,
     RESTING,
@@ -61,11 +63,11 @@ from wfm.sim.outbound.result import RPC_RESULTS, OutboundSeries
 from wfm.sim.sampling import draw_durations, draw_patience
 
 NO_PATH = -1
-CLOSED = (PAID, DISPUTED, RETURNED)
+CLOSED = (PAID, DISPUTED, RETURNED, LEGAL)
 NO_PHONE = (DO_NOT_CALL, UNREACHABLE)
 LATE_CALL_MEAN_S = 1800.0
 """A debtor answering a message while the line is closed calls this long (mean) after it opens."""
-LINK_PAY, SELF_CURE, PORTAL, INBOUND, FIELD_VISIT = range(len(CAUSES))
+LINK_PAY, SELF_CURE, PORTAL, INBOUND, FIELD_VISIT, LEGAL_CASE = range(len(CAUSES))
 
 
 class Treatment:
@@ -139,6 +141,8 @@ class Treatment:
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
         self.field = None if spec.field is None else self._field_team(spec.field, scenario, segments, rng)
         self.no_visit = [False] * n  # a visit found a wrong address: later visit steps are skipped
+        self.visits_of = [0] * n  # visits planned for each account (the field cost of a path)
+        self.legal = None if spec.legal is None else LegalDesk(spec.legal, self.n_days, n, record)
         dialer.day_hooks.append(self.begin_day)
         acd.on_debtor_call = self._debtor_call_ended
 
@@ -199,6 +203,8 @@ class Treatment:
         self._return(day)
         if day % 7 == 0:
             self._snapshot()
+        if self.legal is not None:  # cases ending today pay through the book
+            self.legal.end_cases(day, self.book, lambda a, amount: self._pay(a, amount, LEGAL_CASE))
         self._self_cure(day)
         for a in self.reminders.pop(day, []):
             if self.book.status[a] == PROMISED:
@@ -229,7 +235,7 @@ class Treatment:
         """Accounts at the end of their placement term go back to the client, open or not."""
         book = self.book
         for a in self.returning.pop(day, []):
-            if book.status[a] in (PAID, DISPUTED):
+            if book.status[a] in (PAID, DISPUTED, LEGAL):  # a legal case stays with the lawyers
                 continue
             if book.status[a] == IN_CALL:  # the attempt in hand ends the phase; the account returns tomorrow
                 self.returning.setdefault(day + 1, []).append(a)
@@ -253,7 +259,7 @@ class Treatment:
             return 5
         if status == PAID:
             return 3
-        if status in (DISPUTED, UNREACHABLE):
+        if status in (DISPUTED, UNREACHABLE, LEGAL):
             return 4
         if status == PROMISED or self.in_plan[a]:
             return 2
@@ -325,6 +331,13 @@ class Treatment:
                 else:
                     self.version[a] += 1
                 return
+            if step.kind == "legal":
+                if self.legal is not None and self.legal.take(a, day, book, self.rng):
+                    self.in_phone[a] = False  # it leaves every other channel for good
+                    self.version[a] += 1
+                    return
+                self.step[a] += 1
+                continue
             if step.kind == "visit":
                 if self.field is None or self.no_visit[a] or not self._selected(a, day):
                     self.step[a] += 1
@@ -388,6 +401,8 @@ class Treatment:
             if self.path[a] == NO_PATH:
                 self._rest(a)
             return
+        if not kept and self.legal is not None:
+            self.legal.broken[a] += 1
         if not kept and self.follow_up:
             self.book.follow_up[a] = True
         if not kept and self.after_broken[self.path[a]] != NO_PATH:
@@ -495,8 +510,8 @@ class Treatment:
         elif kind == CALL:
             self._debtor_calls(a, when)
 
-    def _pay(self, a: int, amount: float, cause: int) -> None:
-        """A payment without a promise: into the dialer's collected money (recovery) and by cause."""
+    def _pay(self, a: int, amount: float, cause: int) -> float:
+        """A payment without a promise: into the dialer's collected money (recovery) and by cause; the amount paid."""
         book = self.book
         paid, paid_off = book.pay(a, amount)
         day = min(int(self.env.now // DAY_S), self.n_days - 1)
@@ -510,6 +525,7 @@ class Treatment:
         self.collected[cause, day] += paid
         self.collected_of[a] += paid
         self.collected_by_batch[self.batch_of[a], book.seg[a], day] += paid
+        return paid
 
     def _portal_promise(self, a: int, when: float) -> None:
         status = self.book.status[a]
@@ -582,6 +598,8 @@ class Treatment:
         field.queue = [(a, v) for a, v in field.queue if self._visitable(a, v)]
         planned = field.plan(day, self._visit_order([a for a, _ in field.queue]))
         visited = {p.account for p in planned}
+        for a in visited:
+            self.visits_of[a] += 1
         field.queue = [(a, v) for a, v in field.queue if a not in visited]
         for p in planned:
             at = day * DAY_S + p.visit.end_s
@@ -750,7 +768,13 @@ class Treatment:
             status_by_week=self._weeks(), roll=self.roll,
             message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
             account_collected=collected if self.record else None,
+            path_visits=by(entry, np.array(self.visits_of, dtype=float), k).astype(np.int64),
         )
+        legal = self.legal
+        if legal is not None:
+            series = replace(series, legal_handed=legal.handed, legal_resolved=legal.resolved,
+                             legal_recovered=legal.recovered, legal_cost=legal.cost, legal_pending=legal.pending,
+                             path_legal_cost=by(entry, np.array(legal.cost_of), k), legal_log=legal.log_array())
         field = self.field
         if field is None:  # the defaults: no visits
             return series

@@ -23,10 +23,11 @@ from wfm.sim.sampling import lognormal_params
 
 # Account status, in the order of `STATUSES`; the book keeps them as plain ints (hot path).
 # Under a collection strategy: "resting" = in no phone phase (a message, a wait, the path's end, not
-# placed yet); "returned" = back with the client at the end of its placement term.
+# placed yet); "returned" = back with the client at the end of its placement term; "legal" = handed to the
+# lawyers (never dialed or visited again; only its case can pay).
 STATUSES: tuple[str, ...] = ("active", "in_call", "promised", "paid", "do_not_call", "disputed", "unreachable",
-                             "resting", "returned")
-ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE, RESTING, RETURNED = range(len(STATUSES))
+                             "resting", "returned", "legal")
+ACTIVE, IN_CALL, PROMISED, PAID, DO_NOT_CALL, DISPUTED, UNREACHABLE, RESTING, RETURNED, LEGAL = range(len(STATUSES))
 PAID_BELOW = 0.005  # a balance under half a cent is paid off (float residue of instalments)
 MIN_PROMISE = 0.01  # a promise is for at least one cent
 
