@@ -8,6 +8,11 @@ nowhere, splits it between the agents by direction from the base (a sweep: sorte
 cut in equal runs), and plans each agent's day (`routes.plan_day`). A visit's outcome takes
 five draws from the strategy stream at planning, whatever it turns out to be, so one visit's
 fate never shifts another's. Agents are paid the whole shift on every allowed day.
+
+The team keeps a log of every visit whether or not the run records calls (visits are few: a few
+dozen per agent and week), since the results' map of visited addresses needs it, and counts each
+day's paid shift seconds and busy seconds (driving and visiting, not waiting at a door before the
+visiting hours open) for the agents' utilisation.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import numpy as np
 
 from wfm.scenario import DAY_S, HOUR_S, MINUTE_S
 from wfm.scenario.field import FieldVisits, VisitOutcomes
-from wfm.sim.collections.routes import DaySpec, Visit, plan_day
+from wfm.sim.collections.routes import DayPlan, DaySpec, Visit, plan_day
 from wfm.sim.outbound.compliance import holiday_years, public_holidays
 
 FIELD_OUTCOMES: tuple[str, ...] = ("nobody_home", "wrong_address", "third_party", "paid", "promise", "refusal",
@@ -67,8 +72,8 @@ def outcome_of(spec: VisitOutcomes, lift: float, u_door: float, u_reached: float
 class FieldTeam:
     """Plans the field agents' days and counts their visits, outcomes, kilometres and cost per day."""
 
-    def __init__(self, spec: FieldVisits, start: date, n_days: int, n_accounts: int, rng: np.random.Generator,
-                 record: bool = False) -> None:
+    def __init__(self, spec: FieldVisits, start: date, n_days: int, n_accounts: int,
+                 rng: np.random.Generator) -> None:
         self.spec = spec
         self.start = start
         self.n_days = n_days
@@ -91,7 +96,9 @@ class FieldTeam:
         self.outcomes = np.zeros((n_days, len(FIELD_OUTCOMES)), dtype=np.int64)
         self.km = np.zeros(n_days)
         self.cost = np.zeros(n_days)
-        self.log: list[tuple[int, int, float, float, float, float, int]] | None = [] if record else None
+        self.busy_s = np.zeros(n_days)  # agents' seconds driving and visiting, per day
+        self.paid_s = np.zeros(n_days)  # agents' paid shift seconds, per day
+        self.log: list[tuple[int, int, float, float, float, float, int]] = []  # `FIELD_LOG` rows, in visit order
 
     @staticmethod
     def _locations(spec: FieldVisits, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -121,6 +128,7 @@ class FieldTeam:
             plan = plan_day(self.spec.agents.base_km, points, self.day_spec)
             self.km[day] += plan.km
             self.cost[day] += plan.cost
+            self._book_time(day, plan, self.day_spec)
             for v in plan.visits:
                 draws = tuple(float(u) for u in self.rng.random(DRAWS_PER_VISIT))
                 out.append(PlannedVisit(share[v.point], agent, v, draws))
@@ -138,11 +146,20 @@ class FieldTeam:
         order = np.argsort(angle, kind="stable")
         return [[accounts[i] for i in run.tolist()] for run in np.array_split(order, n_agents)]
 
+    def _book_time(self, day: int, plan: DayPlan, spec: DaySpec) -> None:
+        """Count an agent's day for utilisation: the whole shift is paid; busy is base to base less door waits."""
+        waiting = sum(v.start_s - v.arrive_s for v in plan.visits)
+        self.paid_s[day] += spec.shift_end_s - spec.shift_start_s
+        self.busy_s[day] += plan.back_s - spec.shift_start_s - waiting
+
     def done(self, day: int, planned: PlannedVisit, outcome: int) -> None:
-        """Count a visit's outcome (and log it when the run records)."""
+        """Count a visit's outcome and log it."""
         self.outcomes[day, outcome] += 1
-        if self.log is not None:
-            a = planned.account
-            self.log.append((a, planned.agent, day * DAY_S + planned.visit.start_s,
-                             day * DAY_S + planned.visit.end_s, float(self.xy[a, 0]), float(self.xy[a, 1]),
-                             outcome))
+        a = planned.account
+        self.log.append((a, planned.agent, day * DAY_S + planned.visit.start_s, day * DAY_S + planned.visit.end_s,
+                         float(self.xy[a, 0]), float(self.xy[a, 1]), outcome))
+
+    @property
+    def bases(self) -> np.ndarray:
+        """Where the agents' routes start and end, one (x, y) km row per base."""
+        return np.array([self.spec.agents.base_km], dtype=float)

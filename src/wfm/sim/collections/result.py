@@ -62,7 +62,11 @@ class StrategySeries:
         field_outcomes: visits per day and outcome, shape (days, `field.FIELD_OUTCOMES`).
         field_km: kilometres the field agents drove per day.
         field_cost: field money per day: the agents' shifts on visiting days plus km × cost per km.
-        field_log: one row per visit when the run recorded (`field.FIELD_LOG`), else None.
+        field_log: one row per visit (`field.FIELD_LOG`), in the order the visits ended; None without a
+            field team.
+        field_busy_s: the field agents' seconds driving and visiting per day (waits at a door not counted).
+        field_paid_s: the field agents' paid shift seconds per day (utilisation = busy / paid).
+        field_bases: where the agents' routes start and end, one (x, y) km row per base.
     """
 
     channel_names: tuple[str, ...]
@@ -104,6 +108,9 @@ class StrategySeries:
     field_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_log: np.ndarray | None = None
+    field_busy_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    field_paid_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    field_bases: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
     @property
     def message_cost_per_day(self) -> np.ndarray:

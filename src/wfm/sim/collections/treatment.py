@@ -136,7 +136,7 @@ class Treatment:
         self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
         self.field = None if spec.field is None else FieldTeam(
-            spec.field, scenario.calendar.start_date, self.n_days, n, rng, record)
+            spec.field, scenario.calendar.start_date, self.n_days, n, rng)
         self.no_visit = [False] * n  # a visit found a wrong address: later visit steps are skipped
         dialer.day_hooks.append(self.begin_day)
         acd.on_debtor_call = self._debtor_call_ended
@@ -703,6 +703,6 @@ class Treatment:
         field = self.field
         if field is None:  # the defaults: no visits
             return series
-        log = None if field.log is None else np.array(field.log, dtype=FIELD_LOG)
         return replace(series, field_visits=field.visits, field_outcomes=field.outcomes, field_km=field.km,
-                       field_cost=field.cost, field_log=log)
+                       field_cost=field.cost, field_log=np.array(field.log, dtype=FIELD_LOG),
+                       field_busy_s=field.busy_s, field_paid_s=field.paid_s, field_bases=field.bases)
