@@ -470,7 +470,8 @@ class FieldPanel(QWidget):
                 continue  # an outcome no visit had: no legend entry
             color = FIELD_OUTCOME_COLORS[name]
             item = pg.ScatterPlotItem(x=rows["km_x"].astype(float), y=rows["km_y"].astype(float), size=7,
-                                      brush=pg.mkBrush(color + "cc"), pen=pg.mkPen(color), name=f"{FIELD_LABELS[name]} ({len(rows)})")
+                                      brush=pg.mkBrush(color + "cc"), pen=pg.mkPen(color),
+                                      name=f"{FIELD_LABELS[name]} ({len(rows)})")
             plot.addItem(item)
             self.points[name] = item
         bases = np.asarray(field.bases, dtype=float).reshape(-1, 2)

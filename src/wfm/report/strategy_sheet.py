@@ -175,8 +175,9 @@ def _home_visits(ws: Worksheet, row: int, field: FieldView, rep: ScenarioReport,
     _, last = write_table(ws, top, columns, rows, freeze=False, autofilter=False, currency=currency)
     caveat = interval_caveat(field.replications)
     notes = ("Per visit: over every visit made, void ones included (the account closed, promised or was on a call"
-             " between planning and the visit). Debtor reached: paid at the door, promise, refusal or dispute. Utilisation: driving"
-             " and visiting time over the paid shifts (waiting at a door for the visiting hours is not busy).")
+             " between planning and the visit). Debtor reached: paid at the door, promise, refusal or dispute."
+             " Utilisation: driving and visiting time over the paid shifts (waiting at a door for the visiting hours"
+             " is not busy).")
     ws.cell(row=last + 1, column=1, value=f"{notes} {caveat}".strip()).font = SUBTITLE_FONT
 
     day_top = _section(ws, last + GAP_ROWS + 2, "Home visits by day and outcome (mean over replications)")
