@@ -13,7 +13,7 @@ a module of its own:
     outbound        portfolio, dial outcomes, dialer, conversations, compliance rules
     accounts        imported accounts as one immutable column table
     targets         optional KPI targets (abandon, occupancy band, cost per call, recovery)
-    field           field collection: home-visit agents, visiting rules, outcomes, zones
+    field           field collection: home-visit teams and territories, visit rules, selection, outcomes, zones
     strategy        collection strategy: treatment paths, message channels, score, champion/challenger
     model           `Scenario` (all sections), schema version, content hash
     io              reading and writing scenario files (TOML), planner-readable problems
@@ -23,7 +23,17 @@ a module of its own:
 from wfm.scenario.accounts import MAX_PHONES, NO_ACCOUNTS, AccountRow, AccountTable, ImportedAccount
 from wfm.scenario.calendar import Calendar, OpeningHours
 from wfm.scenario.costs import Costs
-from wfm.scenario.field import FieldAgents, FieldVisits, VisitOutcomes, Zone
+from wfm.scenario.field import (
+    FieldAgents,
+    FieldGroup,
+    FieldVisits,
+    HourBand,
+    Postcode,
+    VisitOutcomes,
+    VisitRules,
+    VisitSelection,
+    Zone,
+)
 from wfm.scenario.groups import AgentGroup, Break, Shift
 from wfm.scenario.inbound import DEFAULT_INTRADAY_SHAPE, Demand, Inbound, Patience, Redial, ServiceLevel
 from wfm.scenario.model import SCHEMA_VERSION, RunSettings, Scenario
@@ -117,6 +127,11 @@ __all__ = [
     "Zone",
     "FieldAgents",
     "FieldVisits",
+    "FieldGroup",
+    "HourBand",
+    "Postcode",
+    "VisitRules",
+    "VisitSelection",
     "Strategy",
     "Stress",
     "Targets",

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
-from pydantic import Field, GetCoreSchemaHandler
+from pydantic import Field, GetCoreSchemaHandler, model_validator
 from pydantic_core import core_schema
 
 from wfm.scenario.units import Model
@@ -39,6 +39,15 @@ class ImportedAccount(Model):
     phones: int = Field(default=1, ge=1, le=MAX_PHONES)
     timezone: str = ""
     region: str = ""  # the debtor's jurisdiction for public holidays ("US-NY"); "" = the compliance rules'
+    x_km: float | None = None  # the debtor's map position for home visits (km); None = from the postcode or zone
+    y_km: float | None = None
+    postcode: str = ""  # looked up in strategy.field.postcodes; "" = none
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> ImportedAccount:
+        if (self.x_km is None) != (self.y_km is None):
+            raise ValueError(f"account {self.account_id}: give both x_km and y_km, or neither")
+        return self
 
 
 class AccountRow(NamedTuple):
@@ -51,6 +60,13 @@ class AccountRow(NamedTuple):
     phones: int
     timezone: str
     region: str = ""
+    x_km: float | None = None
+    y_km: float | None = None
+    postcode: str = ""
+
+
+PLACE_KEYS = ("x_km", "y_km", "postcode")
+"""Row keys of an account's place for home visits; a row without a place leaves them out of `records`."""
 
 
 def _frozen(values: Any, dtype: Any) -> np.ndarray:
@@ -88,11 +104,14 @@ class AccountTable:
         timezone_names: the time zones that occur, sorted; "" is the center's own.
         region: index into `region_names` (int32).
         region_names: the debtors' holiday jurisdictions that occur ("IT", "US-NY"), sorted; "" = the rules'.
+        x_km, y_km: the debtors' map positions for home visits (float64, NaN = not given).
+        postcode: index into `postcode_names`.
+        postcode_names: the postcodes that occur, sorted; "" = none given.
         digest: SHA-256 of the content; equality and hash use it.
     """
 
-    __slots__ = ("account_id", "balance", "digest", "dpd", "phones", "region", "region_names", "segment",
-                 "segment_names", "timezone", "timezone_names")
+    __slots__ = ("account_id", "balance", "digest", "dpd", "phones", "postcode", "postcode_names", "region",
+                 "region_names", "segment", "segment_names", "timezone", "timezone_names", "x_km", "y_km")
 
     row_model: ClassVar[type[ImportedAccount]] = ImportedAccount
     """What one row is, and how a scenario file lists it inline (error messages list its keys)."""
@@ -107,6 +126,10 @@ class AccountTable:
     timezone_names: tuple[str, ...]
     region: np.ndarray
     region_names: tuple[str, ...]
+    x_km: np.ndarray
+    y_km: np.ndarray
+    postcode: np.ndarray
+    postcode_names: tuple[str, ...]
     digest: str
 
     def __init__(
@@ -122,12 +145,17 @@ class AccountTable:
         timezone_names: Sequence[str],
         region: Any = None,
         region_names: Sequence[str] = ("",),
+        x_km: Any = None,
+        y_km: Any = None,
+        postcode: Any = None,
+        postcode_names: Sequence[str] = ("",),
     ) -> None:
         """Take the columns (copied and made read-only) and check them; prefer `from_columns`."""
         if region is None:
             region = np.zeros(len(account_id), dtype=np.int32)
         self._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names, region,
                    region_names)
+        self._fill_places(len(account_id), x_km, y_km, postcode, postcode_names)
         self._check()
         object.__setattr__(self, "digest", self._content_digest())
 
@@ -149,6 +177,18 @@ class AccountTable:
         for name, value in columns.items():
             object.__setattr__(self, name, value)
 
+    def _fill_places(self, n: int, x_km: Any, y_km: Any, postcode: Any, postcode_names: Sequence[str]) -> None:
+        """The place columns; absent ones are NaN coordinates and the empty postcode."""
+        nan = np.full(n, np.nan)
+        object.__setattr__(self, "x_km", _frozen(nan if x_km is None else x_km, np.float64))
+        object.__setattr__(self, "y_km", _frozen(nan if y_km is None else y_km, np.float64))
+        object.__setattr__(self, "postcode", _frozen(np.zeros(n) if postcode is None else postcode, np.int32))
+        object.__setattr__(self, "postcode_names", tuple(postcode_names))
+
+    def has_places(self) -> bool:
+        """Whether any account carries imported coordinates or a postcode."""
+        return bool(any(self.postcode_names) or np.isfinite(self.x_km).any() or np.isfinite(self.y_km).any())
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"an AccountTable is immutable; build a new one instead of setting {name}")
 
@@ -157,7 +197,7 @@ class AccountTable:
 
     def _check(self) -> None:
         n = len(self.account_id)
-        for name in ("balance", "dpd", "phones", "segment", "timezone", "region"):
+        for name in ("balance", "dpd", "phones", "segment", "timezone", "region", "x_km", "y_km", "postcode"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"column {name} has {len(getattr(self, name))} rows but account_id has {n}")
         problems = [
@@ -168,6 +208,10 @@ class AccountTable:
             ("timezone", (self.timezone < 0) | (self.timezone >= len(self.timezone_names)),
              "is not a known time-zone code"),
             ("region", (self.region < 0) | (self.region >= len(self.region_names)), "is not a known region code"),
+            ("postcode", (self.postcode < 0) | (self.postcode >= len(self.postcode_names)),
+             "is not a known postcode code"),
+            ("x_km", np.isinf(self.x_km) | np.isinf(self.y_km) | (np.isnan(self.x_km) != np.isnan(self.y_km)),
+             "is not a coordinate paired with a y_km; give both x_km and y_km as finite numbers, or neither"),
         ]
         for name, bad, what in problems:
             if bad.any():
@@ -175,7 +219,7 @@ class AccountTable:
                 value = getattr(self, name)[i]
                 raise ValueError(f"imported[{i}] (account {self.account_id[i]}): {name} {value} {what}")
         for kind, names in (("segment", self.segment_names), ("time zone", self.timezone_names),
-                            ("region", self.region_names)):
+                            ("region", self.region_names), ("postcode", self.postcode_names)):
             if len(set(names)) != len(names):
                 raise ValueError(f"{kind} names {list(names)} repeat; each name must appear once")
 
@@ -188,6 +232,10 @@ class AccountTable:
         if any(self.region_names):  # a table without regions keeps the digest it had before regions existed
             h.update(json.dumps(self.region_names).encode())
             h.update(self.region.astype("<i4", copy=False).tobytes())
+        if self.has_places():  # so does a table without places for home visits
+            h.update(json.dumps(self.postcode_names).encode())
+            for array, dtype in ((self.x_km, "<f8"), (self.y_km, "<f8"), (self.postcode, "<i4")):
+                h.update(array.astype(dtype, copy=False).tobytes())
         return h.hexdigest()
 
     # ---- construction -------------------------------------------------------------------
@@ -202,16 +250,29 @@ class AccountTable:
         phones: Sequence[int] | None = None,
         timezone: Sequence[str] | None = None,
         region: Sequence[str] | None = None,
+        x_km: Sequence[float | None] | None = None,
+        y_km: Sequence[float | None] | None = None,
+        postcode: Sequence[str] | None = None,
     ) -> AccountTable:
-        """A table from one list per field; `phones` defaults to 1, `timezone` and `region` to "" (center's, rules')."""
+        """A table from one list per field; `phones` defaults to 1, `timezone` and `region` to "" (center's, rules').
+
+        `x_km`, `y_km`: map positions for home visits (None = not given); `postcode`: "" = none.
+        """
         n = len(account_id)
         segment_names, segment_codes = _codes(segment)
         timezone_names, timezone_codes = _codes(timezone if timezone is not None else [""] * n)
         region_names, region_codes = _codes(region if region is not None else [""] * n)
+        postcode_names, postcode_codes = _codes(postcode if postcode is not None else [""] * n)
+
+        def coordinate(values: Sequence[float | None] | None) -> np.ndarray | None:
+            return None if values is None else np.array([np.nan if v is None else v for v in values], dtype=float)
+
         return cls(account_id=np.array(account_id, dtype=np.str_) if n else np.empty(0, dtype=np.str_),
                    balance=balance, dpd=dpd, phones=phones if phones is not None else np.ones(n),
                    segment=segment_codes, segment_names=segment_names, timezone=timezone_codes,
-                   timezone_names=timezone_names, region=region_codes, region_names=region_names or ("",))
+                   timezone_names=timezone_names, region=region_codes, region_names=region_names or ("",),
+                   x_km=coordinate(x_km), y_km=coordinate(y_km), postcode=postcode_codes,
+                   postcode_names=postcode_names or ("",))
 
     @classmethod
     def from_accounts(cls, accounts: Iterable[ImportedAccount]) -> AccountTable:
@@ -221,7 +282,8 @@ class AccountTable:
             return NO_ACCOUNTS
         return cls.from_columns([a.account_id for a in rows], [a.balance for a in rows], [a.dpd for a in rows],
                                 [a.segment for a in rows], [a.phones for a in rows], [a.timezone for a in rows],
-                                [a.region for a in rows])
+                                [a.region for a in rows], [a.x_km for a in rows], [a.y_km for a in rows],
+                                [a.postcode for a in rows])
 
     # ---- rows ---------------------------------------------------------------------------
 
@@ -235,18 +297,30 @@ class AccountTable:
         """Row `i`."""
         return AccountRow(self.account_id[i].item(), self.balance[i].item(), self.dpd[i].item(),
                           self.segment_names[self.segment[i]], self.phones[i].item(),
-                          self.timezone_names[self.timezone[i]], self.region_names[self.region[i]])
+                          self.timezone_names[self.timezone[i]], self.region_names[self.region[i]],
+                          _coordinate(self.x_km[i]), _coordinate(self.y_km[i]), self.postcode_names[self.postcode[i]])
 
     def __iter__(self) -> Iterator[AccountRow]:
         segments, zones, regions = self.segment_names, self.timezone_names, self.region_names
-        for a, b, d, s, p, z, r in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
-                                       self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(),
-                                       self.region.tolist(), strict=True):
-            yield AccountRow(a, b, d, segments[s], p, zones[z], regions[r])
+        codes = self.postcode_names
+        for a, b, d, s, p, z, r, x, y, c in zip(self.account_id.tolist(), self.balance.tolist(), self.dpd.tolist(),
+                                                self.segment.tolist(), self.phones.tolist(), self.timezone.tolist(),
+                                                self.region.tolist(), self.x_km.tolist(), self.y_km.tolist(),
+                                                self.postcode.tolist(), strict=True):
+            yield AccountRow(a, b, d, segments[s], p, zones[z], regions[r], _coordinate(x), _coordinate(y), codes[c])
 
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as plain dicts, as a scenario file lists inline accounts."""
-        return [row._asdict() for row in self]
+    def records(self, compact: bool = False) -> list[dict[str, Any]]:
+        """The rows as plain dicts, as `ImportedAccount.model_dump` gives them.
+
+        `compact`: leave out the place keys an account does not have (a TOML file has no null).
+        """
+        rows = [row._asdict() for row in self]
+        if compact:
+            for row in rows:
+                for key in PLACE_KEYS:
+                    if row[key] is None or row[key] == "":
+                        del row[key]
+        return rows
 
     def total_balance(self) -> float:
         """Sum of the balances, exactly rounded."""
@@ -284,7 +358,8 @@ class AccountTable:
         lengths = _narrow(np.fromiter((len(a) for a in ids), dtype=np.int64, count=len(ids)))
         return (_restore, ("".join(ids), lengths, self.balance, _narrow(self.dpd), _narrow(self.phones),
                            _narrow(self.segment), self.segment_names, _narrow(self.timezone), self.timezone_names,
-                           self.digest, _narrow(self.region), self.region_names))
+                           self.digest, _narrow(self.region), self.region_names, self.x_km, self.y_km,
+                           _narrow(self.postcode), self.postcode_names))
 
     # ---- pydantic: accepts a table as it is, or a list of rows to check --------------------
 
@@ -309,6 +384,11 @@ class AccountTable:
         return table.records() if info.mode_is_json() else table
 
 
+def _coordinate(value: float) -> float | None:
+    """A coordinate as a row gives it: None where not given (NaN in the column)."""
+    return None if math.isnan(value) else float(value)
+
+
 def _narrow(array: np.ndarray) -> np.ndarray:
     """Non-negative integers in the smallest unsigned type that holds them (for pickling)."""
     return array.astype(np.min_scalar_type(int(array.max()) if len(array) else 0))
@@ -317,7 +397,8 @@ def _narrow(array: np.ndarray) -> np.ndarray:
 def _restore(ids: str, lengths: np.ndarray, balance: np.ndarray, dpd: np.ndarray, phones: np.ndarray,
              segment: np.ndarray, segment_names: tuple[str, ...], timezone: np.ndarray,
              timezone_names: tuple[str, ...], digest: str, region: np.ndarray | None = None,
-             region_names: tuple[str, ...] = ("",)) -> AccountTable:
+             region_names: tuple[str, ...] = ("",), x_km: np.ndarray | None = None, y_km: np.ndarray | None = None,
+             postcode: np.ndarray | None = None, postcode_names: tuple[str, ...] = ("",)) -> AccountTable:
     """The table `AccountTable.__reduce__` packed; checked when first built, so not checked again."""
     ends = np.cumsum(lengths, dtype=np.int64).tolist()
     starts = [0, *ends[:-1]]
@@ -328,6 +409,7 @@ def _restore(ids: str, lengths: np.ndarray, balance: np.ndarray, dpd: np.ndarray
         region = np.zeros(len(account_id), dtype=np.int32)
     table._fill(account_id, balance, dpd, phones, segment, segment_names, timezone, timezone_names, region,
                 region_names)
+    table._fill_places(len(account_id), x_km, y_km, postcode, postcode_names)
     object.__setattr__(table, "digest", digest)
     return table
 

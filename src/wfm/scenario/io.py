@@ -253,11 +253,22 @@ def _import_portfolio_file(data: dict[str, Any], base_dir: Path | None, progress
     sheet = portfolio.get("sheet", "")
     try:
         accounts = read_portfolio(base_dir / name, sheet=sheet if isinstance(sheet, str) else "",
-                                  segments=_segment_names(portfolio), progress=progress)
+                                  segments=_segment_names(portfolio), progress=progress,
+                                  postcodes=_postcode_codes(data))
     except PortfolioError as exc:
         return data, [Problem(PORTFOLIO_FILE, line) for line in exc.lines()]
     outbound = {**data["outbound"], "portfolio": {**portfolio, "imported": accounts}}
     return {**data, "outbound": outbound}, []
+
+
+def _postcode_codes(data: Mapping[str, Any]) -> list[str] | None:
+    """The codes of the field teams' zone table, when the scenario has one (a file's postcodes must be in it)."""
+    strategy = data.get("strategy")
+    field = strategy.get("field") if isinstance(strategy, Mapping) else None
+    rows = field.get("postcodes") if isinstance(field, Mapping) else None
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) and isinstance(r.get("code"), str) for r in rows):
+        return None  # no table (or a malformed one, reported by validation): any postcode is read as it is
+    return [r["code"] for r in rows]
 
 
 def _segment_names(portfolio: Mapping[str, Any]) -> list[str] | None:
@@ -351,7 +362,7 @@ def _outbound_to_toml_data(outbound: dict[str, Any]) -> None:
     if portfolio["file"] or not portfolio["imported"]:
         del portfolio["imported"]
     else:
-        portfolio["imported"] = portfolio["imported"].records()  # inline accounts, one table row each
+        portfolio["imported"] = portfolio["imported"].records(compact=True)  # inline accounts, one table row each
 
 
 def _strategy_to_toml_data(data: dict[str, Any]) -> None:
@@ -368,9 +379,12 @@ def _strategy_to_toml_data(data: dict[str, Any]) -> None:
             del path["balance_max"]
     field = strategy.pop("field")
     if field is not None:  # times as a file writes them; no field team: no table (TOML has no null)
-        field["agents"]["shift_start"] = format_time_of_day(field["agents"]["shift_start"])
-        for key in ("visiting_start", "visiting_end"):
-            field[key] = format_time_of_day(field[key])
+        for agents in (field["agents"], *field["teams"]):
+            agents["shift_start"] = format_time_of_day(agents["shift_start"])
+        for rules in (field, *field["by_region"].values(), *field["nobody_home_by_hour"]):
+            for key in ("visiting_start", "visiting_end", "start", "end"):
+                if key in rules:
+                    rules[key] = format_time_of_day(rules[key])
         strategy["field"] = field
     data["strategy"] = strategy
 
@@ -416,7 +430,7 @@ def _draft_value(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_draft_value(key, v) for v in value if v is not None]
     if hasattr(value, "records"):  # an AccountTable of inline accounts
-        return value.records()
+        return value.records(compact=True)
     return value
 
 

@@ -6,10 +6,12 @@ import hashlib
 import json
 from typing import Any, Final, Literal
 
+import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from wfm.scenario.calendar import Calendar
 from wfm.scenario.costs import Costs
+from wfm.scenario.field import postcode_key
 from wfm.scenario.groups import AgentGroup
 from wfm.scenario.inbound import Inbound
 from wfm.scenario.outbound import Outbound
@@ -109,7 +111,21 @@ class Scenario(Model):
         if unknown:
             raise ValueError(f"strategy names segment(s) {unknown}, which the portfolio does not have; use some of"
                              f" {sorted(known)}")
+        self._postcodes_known()
         return self
+
+    def _postcodes_known(self) -> None:
+        """Every postcode of the imported accounts is in the field teams' zone table (when there are visits)."""
+        imported, field = self.outbound.portfolio.imported, self.strategy.field
+        if field is None or not imported or not any(imported.postcode_names):
+            return
+        table = {postcode_key(p.code) for p in field.postcodes}
+        for k, code in enumerate(imported.postcode_names):
+            if code and postcode_key(code) not in table:
+                i = int(np.flatnonzero(imported.postcode == k)[0])
+                raise ValueError(f"outbound.portfolio.imported[{i}] (account {imported.account_id[i]}): postcode"
+                                 f" {code!r} is not in strategy.field.postcodes; add it to the zone table (code, zone,"
+                                 " centre_km) or clear the account's postcode to place it by the zone shares")
 
     @property
     def headcount(self) -> int:

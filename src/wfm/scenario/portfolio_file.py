@@ -17,6 +17,10 @@ as underscores ("Days Past Due" = days_past_due). Other columns are ignored. Acc
     timezone   (optional, default the center's): timezone, tz, time_zone
     country    (optional): country, country_code — the debtor's jurisdiction for public holidays (ISO code: IT, US)
     subdivision (optional, with country): subdivision, subdiv, state, province — e.g. NY for US, SCT for GB
+    x_km, y_km (optional, together): x_km, map_x_km / y_km, map_y_km — the debtor's position on the
+               field teams' map in km (home visits, `strategy.field`)
+    postcode   (optional): postcode, post_code, postal_code, zip, zip_code, cap — looked up in the
+               zone table `strategy.field.postcodes` (an account with coordinates uses those)
 
 An account's country (and subdivision) replaces the compliance rules' holiday jurisdictions for
 that debtor (`Rules.no_holidays`): a Colombian debtor rests on Colombia's holidays, a New Yorker
@@ -50,13 +54,14 @@ import os
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from wfm.scenario.accounts import AccountTable
+from wfm.scenario.field import postcode_key
 from wfm.scenario.outbound import check_region, parse_tz
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -68,6 +73,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "timezone": ("timezone", "tz", "time_zone"),
     "country": ("country", "country_code"),
     "subdivision": ("subdivision", "subdiv", "state", "province"),
+    "x_km": ("x_km", "map_x_km"),
+    "y_km": ("y_km", "map_y_km"),
+    "postcode": ("postcode", "post_code", "postal_code", "zip", "zip_code", "cap"),
 }
 REQUIRED: tuple[str, ...] = ("account_id", "balance", "dpd", "segment")
 MAX_PROBLEMS = 50
@@ -75,6 +83,7 @@ PROGRESS_ROWS = 25_000  # rows between two progress reports while a file is read
 
 _ALIAS = {alias: field for field, aliases in COLUMNS.items() for alias in aliases}
 _COUNTRY, _SUBDIVISION = list(COLUMNS).index("country"), list(COLUMNS).index("subdivision")  # in a row's values
+_X, _Y = list(COLUMNS).index("x_km"), list(COLUMNS).index("y_km")
 _SEPARATORS = re.compile(r"[\s\-./]+")
 _SPACES = "\u00a0\u202f "  # no-break and narrow no-break spaces group thousands in many locales
 _CURRENCY = "€$£"
@@ -174,6 +183,7 @@ def read_portfolio(
     sheet: str = "",
     segments: Sequence[str] | None = None,
     progress: Callable[[float], None] | None = None,
+    postcodes: Collection[str] | None = None,
 ) -> AccountTable:
     """Read the accounts of a CSV or XLSX portfolio file, in file order, into one table.
 
@@ -187,6 +197,8 @@ def read_portfolio(
             and written with the scenario's spelling. None = accept any name as written.
         progress: called with the share of the file's rows read so far (0 to 1), every
             `PROGRESS_ROWS` rows, so a front end can show a large file loading.
+        postcodes: the field teams' zone table (`strategy.field.postcodes` codes); a postcode cell
+            not in it is a problem. None = accept any postcode.
 
     Raises:
         PortfolioError: with every problem found, each naming the row, column, value and fix.
@@ -210,7 +222,7 @@ def read_portfolio(
         raise problems.fail(f"is not a CSV or XLSX file ({kind}); export the portfolio from Excel as .csv or .xlsx")
     del data  # the rows come from the decoded text (CSV) or the open workbook (XLSX) now
     with contextlib.closing(rows):  # an XLSX workbook is closed even when a bad row stops the reading
-        return _accounts(_reporting(rows, total, progress), decimal_comma, csv_file, segments, problems)
+        return _accounts(_reporting(rows, total, progress), decimal_comma, csv_file, segments, problems, postcodes)
 
 
 def _reporting(rows: Iterator[Row], total: int, progress: Callable[[float], None] | None) -> Iterator[Row]:
@@ -398,7 +410,8 @@ def _blank_row(cells: list[Any]) -> bool:
 
 
 def _accounts(
-    rows: Iterable[Row], decimal_comma: bool, csv_file: bool, segments: Sequence[str] | None, problems: _Problems
+    rows: Iterable[Row], decimal_comma: bool, csv_file: bool, segments: Sequence[str] | None, problems: _Problems,
+    postcodes: Collection[str] | None = None,
 ) -> AccountTable:
     """Header, then one account per non-blank row; raises with every problem once all rows are read."""
     body = ((n, cells) for n, cells in rows if not _blank_row(cells))
@@ -412,7 +425,7 @@ def _accounts(
     columns = _map_columns(header, header_row, problems)
     if problems:
         raise problems.error()
-    reader = _RowReader(columns, header, decimal_comma, csv_file, segments, problems)
+    reader = _RowReader(columns, header, decimal_comma, csv_file, segments, problems, postcodes)
     read = 0
     for number, cells in body:
         reader.account(number, cells)
@@ -489,8 +502,10 @@ class _RowReader:
         csv_file: bool,
         segments: Sequence[str] | None,
         problems: _Problems,
+        postcodes: Collection[str] | None = None,
     ) -> None:
         self.columns = columns
+        self.postcodes = None if postcodes is None else {postcode_key(c) for c in postcodes}
         self.names = {field: str(header[index]).strip() for field, index in columns.items()}
         self.width = len(header)
         self.decimal_comma = decimal_comma
@@ -528,6 +543,11 @@ class _RowReader:
                 values.append(_BAD)
         if _BAD in values:
             return
+        if (values[_X] is None) != (values[_Y] is None):
+            given, missing = ("x_km", "y_km") if values[_Y] is None else ("y_km", "x_km")
+            self.problems.add(f"is empty but {self.names.get(given, given)} is given; give both map coordinates of"
+                              " the account, or neither", row, self.names.get(missing, missing))
+            return
         country, subdivision = values[_COUNTRY], values[_SUBDIVISION]
         if country or subdivision:
             region = f"{country}-{subdivision}" if subdivision else country
@@ -541,7 +561,7 @@ class _RowReader:
         v = self.values
         regions = [f"{c}-{d}" if c and d else c for c, d in zip(v["country"], v["subdivision"], strict=True)]
         return AccountTable.from_columns(v["account_id"], v["balance"], v["dpd"], v["segment"], v["phones"],
-                                         v["timezone"], regions)
+                                         v["timezone"], regions, v["x_km"], v["y_km"], v["postcode"])
 
     def _account_id(self, row: int, cell: Any) -> str:
         if _blank(cell):
@@ -627,6 +647,31 @@ class _RowReader:
 
     def _subdivision(self, row: int, cell: Any) -> str:
         return "" if _blank(cell) else _cell_text(cell).upper()
+
+    def _x_km(self, row: int, cell: Any) -> float | None:
+        return self._coordinate(cell)
+
+    def _y_km(self, row: int, cell: Any) -> float | None:
+        return self._coordinate(cell)
+
+    def _coordinate(self, cell: Any) -> float | None:
+        if _blank(cell):
+            return None  # the account's place comes from its postcode or its zone
+        try:
+            return self._number(cell)
+        except ValueError:
+            example = "12,5" if self.decimal_comma else "12.5"
+            raise ValueError(f"{_show(cell)} is not a number; give the position on the field map in km, like"
+                             f" {example}, or leave it empty") from None
+
+    def _postcode(self, row: int, cell: Any) -> str:
+        if _blank(cell):
+            return ""
+        text = _cell_text(cell)
+        if self.postcodes is not None and postcode_key(text) not in self.postcodes:
+            raise ValueError(f"{_show(text)} is not in the zone table strategy.field.postcodes; add it there (code,"
+                             " zone, centre_km) or leave the cell empty to place the account by the zone shares")
+        return text
 
     def _region_known(self, region: str, row: int) -> bool:
         """Whether the row's country and subdivision are a jurisdiction the holidays package knows; a problem if not."""

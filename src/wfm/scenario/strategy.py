@@ -351,4 +351,5 @@ class Strategy(Model):
 
     def segments_named(self) -> set[str]:
         """Every segment name the strategy refers to (checked against the portfolio by the scenario)."""
-        return ({s for p in self.paths for s in p.segments} | set(self.payer_share) | set(self.self_cure_monthly))
+        field = set(self.field.outcomes_by_segment) if self.field is not None else set()
+        return {s for p in self.paths for s in p.segments} | set(self.payer_share) | set(self.self_cure_monthly) | field

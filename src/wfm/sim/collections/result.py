@@ -64,9 +64,14 @@ class StrategySeries:
         field_cost: field money per day: the agents' shifts on visiting days plus km × cost per km.
         field_log: one row per visit (`field.FIELD_LOG`), in the order the visits ended; None without a
             field team.
+        field_violations: visits the field auditor found breaking each visit rule
+            (`field_rules.FIELD_RULES`); zeros for a correct planner, empty without a field team.
+        field_team_names: the field teams (one, "field", without territories).
+        field_team_visits, field_team_km, field_team_cost: visits, km and money per day and team,
+            shape (days, teams).
         field_busy_s: the field agents' seconds driving and visiting per day (waits at a door not counted).
         field_paid_s: the field agents' paid shift seconds per day (utilisation = busy / paid).
-        field_bases: where the agents' routes start and end, one (x, y) km row per base.
+        field_bases: where the teams' routes start and end, one (x, y) km row per team.
     """
 
     channel_names: tuple[str, ...]
@@ -108,6 +113,11 @@ class StrategySeries:
     field_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_log: np.ndarray | None = None
+    field_violations: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    field_team_names: tuple[str, ...] = ()
+    field_team_visits: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    field_team_km: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    field_team_cost: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     field_busy_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_paid_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     field_bases: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))

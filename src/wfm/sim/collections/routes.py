@@ -128,8 +128,13 @@ class DaySpec:
     wage: float
 
 
-def plan_day(base: Point, points: Sequence[Point], day: DaySpec) -> DayPlan:
-    """Route `points` from `base`, then walk the route: the visits that fit the day, in order, and the rest left."""
+def plan_day(base: Point, points: Sequence[Point], day: DaySpec,
+             windows: Sequence[tuple[float, float]] | None = None) -> DayPlan:
+    """Route `points` from `base`, then walk the route: the visits that fit the day, in order, and the rest left.
+
+    `windows`: each point's own visiting hours (seconds of the day), for debtors whose local
+    clock is not the center's; None = `day.open_s` to `day.close_s` for every point.
+    """
     order = route(base, points)
     dist = distances(base, points)
     per_km_s = 3600.0 / day.speed_kmh
@@ -137,10 +142,11 @@ def plan_day(base: Point, points: Sequence[Point], day: DaySpec) -> DayPlan:
     visits: list[Visit] = []
     for k, i in enumerate(order):
         arrive = t + dist[here, i + 1] * per_km_s
-        start = max(arrive, day.open_s)
+        open_s, close_s = windows[i] if windows is not None else (day.open_s, day.close_s)
+        start = max(arrive, open_s)
         end = start + day.visit_s
         back = end + dist[i + 1, 0] * per_km_s
-        if end > day.close_s or back > day.shift_end_s:
+        if end > close_s or back > day.shift_end_s:
             return _plan(visits, order[k:], km, here, dist, t, per_km_s, day)
         km += dist[here, i + 1]
         visits.append(Visit(i, arrive, start, end))

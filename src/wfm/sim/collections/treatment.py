@@ -25,6 +25,7 @@ import numpy as np
 import simpy
 
 from wfm.scenario import DAY_S, Scenario
+from wfm.scenario.field import FieldVisits
 from wfm.scenario.strategy import CHANNELS, Step, Strategy
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour, expected_lift
@@ -35,10 +36,11 @@ from wfm.sim.collections.field import (
     PAID_ON_SPOT,
     VOID,
     WRONG_ADDRESS,
+    Debtors,
     FieldTeam,
     PlannedVisit,
-    outcome_of,
 )
+from wfm.sim.collections.field_rules import FieldAuditor
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
 from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, STATUS_BUCKETS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
@@ -135,11 +137,22 @@ class Treatment:
         self.debtor_calls = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
-        self.field = None if spec.field is None else FieldTeam(
-            spec.field, scenario.calendar.start_date, self.n_days, n, rng)
+        self.field = None if spec.field is None else self._field_team(spec.field, scenario, segments, rng)
         self.no_visit = [False] * n  # a visit found a wrong address: later visit steps are skipped
         dialer.day_hooks.append(self.begin_day)
         acd.on_debtor_call = self._debtor_call_ended
+
+    def _field_team(self, spec: FieldVisits, scenario: Scenario, segments: list[str],
+                    rng: np.random.Generator) -> FieldTeam:
+        """The field teams, with the debtors' clocks, jurisdictions, segments and imported places, and their auditor."""
+        book, pf, cal = self.book, self.book.pf, scenario.calendar
+        imported = scenario.outbound.portfolio.imported
+        debtors = Debtors(tz=book.tz, clock=pf.clock, region=book.region, region_names=pf.region_names,
+                          segment=book.seg, segment_names=segments, imported=imported if imported else None)
+        team = FieldTeam(spec, cal.start_date, self.n_days, pf.size, rng, debtors)
+        team.auditor = FieldAuditor(spec, cal.start_date, self.dialer.auditor, book.tz,
+                                    [pf.region_names[r] for r in book.region])
+        return team
 
     # ------------------------------------------------------------------------------------------
     # Placement
@@ -313,7 +326,7 @@ class Treatment:
                     self.version[a] += 1
                 return
             if step.kind == "visit":
-                if self.field is None or self.no_visit[a]:
+                if self.field is None or self.no_visit[a] or not self._selected(a, day):
                     self.step[a] += 1
                     continue
                 self._rest(a)
@@ -524,12 +537,50 @@ class Treatment:
         """Whether a queued account still waits at its visit step (not moved on, closed or promised)."""
         return version == self.version[a] and self.book.status[a] not in (*CLOSED, PROMISED)
 
+    def _selected(self, a: int, day: int) -> bool:
+        """Whether `a`, at a visit step today, passes the visit selection (else the step is skipped)."""
+        field = self.field
+        assert field is not None
+        rule, book = field.spec.selection, self.book
+        if book.balance[a] < rule.balance_min or book.dpd[a] + day < rule.dpd_min:
+            return False
+        if self.behaviour.percentile[a] < rule.score_percentile_min:
+            return False
+        if rule.failed_attempts_min:
+            reached = self.reached[a] or book.had_rpc[a]
+            return not reached and book.attempts_of[a] >= rule.failed_attempts_min
+        return True
+
+    def _visit_order(self, accounts: list[int]) -> list[int]:
+        """The queued accounts in the selection's priority order (first come among equals)."""
+        field = self.field
+        assert field is not None
+        priority, book = field.spec.selection.priority, self.book
+        if priority == "queue" or not accounts:
+            return accounts
+        value = np.array([book.balance[a] for a in accounts]) if priority != "score" else np.ones(len(accounts))
+        if priority in ("score", "expected_value"):
+            value = value * np.array([book.score_lift[a] for a in accounts]) if book.score_lift is not None \
+                else value
+        if priority == "expected_value":
+            value = value * np.array([self._visit_worth(a) for a in accounts])
+        return [accounts[i] for i in np.argsort(-value, kind="stable").tolist()]
+
+    def _visit_worth(self, a: int) -> float:
+        """Share of the balance a visit brings, before the debtor's type: reached × (paid at once + kept promises)."""
+        field = self.field
+        assert field is not None
+        seg = self.book.seg[a]
+        o = field.segment_outcomes[seg]
+        reached = 1.0 - o.nobody_home - o.wrong_address - o.third_party
+        return reached * (o.pay * o.pay_fraction + o.promise * self.book.seg_kept[seg])
+
     def _field_day(self, day: int) -> None:
-        """The field team plans today's visits from its queue; each acts at the visit's end."""
+        """The field teams plan today's visits from the queue, in priority order; each acts at the visit's end."""
         field = self.field
         assert field is not None
         field.queue = [(a, v) for a, v in field.queue if self._visitable(a, v)]
-        planned = field.plan(day, [a for a, _ in field.queue])
+        planned = field.plan(day, self._visit_order([a for a, _ in field.queue]))
         visited = {p.account for p in planned}
         field.queue = [(a, v) for a, v in field.queue if a not in visited]
         for p in planned:
@@ -548,14 +599,14 @@ class Treatment:
         if not self._visitable(a, version) or book.status[a] == IN_CALL:
             field.done(day, p, VOID)
             return
-        outcome = outcome_of(field.spec.outcomes, book.lift[a], u_door, u_reached)
+        outcome = field.outcome(p, book.lift[a], u_door, u_reached)
         field.done(day, p, outcome)
         if outcome >= PAID_ON_SPOT:
             self.reached[a] = True
         if outcome == WRONG_ADDRESS:
             self.no_visit[a] = True
         if outcome == PAID_ON_SPOT:
-            fraction = field.spec.outcomes.pay_fraction
+            fraction = field.segment_outcomes[book.seg[a]].pay_fraction
             self._pay(a, max(round(book.balance[a] * fraction, 2), 0.01), FIELD_VISIT)
             if book.status[a] in CLOSED:
                 return
@@ -703,6 +754,10 @@ class Treatment:
         field = self.field
         if field is None:  # the defaults: no visits
             return series
+        log = np.array(field.log, dtype=FIELD_LOG)
+        violations = np.array(field.auditor.violations if field.auditor is not None else [], dtype=np.int64)
         return replace(series, field_visits=field.visits, field_outcomes=field.outcomes, field_km=field.km,
-                       field_cost=field.cost, field_log=np.array(field.log, dtype=FIELD_LOG),
+                       field_cost=field.cost, field_log=log, field_violations=violations,
+                       field_team_names=tuple(g.name for g in field.groups), field_team_visits=field.team_visits,
+                       field_team_km=field.team_km, field_team_cost=field.team_cost,
                        field_busy_s=field.busy_s, field_paid_s=field.paid_s, field_bases=field.bases)
