@@ -340,7 +340,7 @@ def test_the_strategy_sheet_and_the_cli_show_legal_action_and_the_channel_table(
     assert ws.cell(row=legal_row, column=2).value == pytest.approx(econ.channels["cost"][i])
     assert ws.cell(row=legal_row, column=4).value == pytest.approx(econ.channels["cost_per_euro"][i])
     assert ws.cell(row=cells["sms_then_visit"].row, column=13).value == pytest.approx(econ.paths["cost"][1])
-    assert len(ws._charts) == 4  # recovery by path, cost per euro by channel, liquidation, messages per day
+    assert len(ws._charts) == 5  # recovery by path, visits by outcome, cost per euro by channel, liquidation, messages
 
     monkeypatch.setenv("COLUMNS", "250")
     file = save_scenario(spec, tmp_path / "legal.toml")

@@ -1,4 +1,4 @@
-"""The collection strategy's results: champion against challenger, paths, messages per day, channels, causes.
+"""The collection strategy's results: champion against challenger, paths, home visits, messages per day, channels.
 
 Every number comes from `wfm.views.strategy` (computed in the worker thread with the run, the
 same tables the Excel Strategy sheet writes); this widget formats and draws them. The window
@@ -18,17 +18,39 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wfm.gui.analysis import Outcome
-from wfm.gui.dashboards import SERIES_COLORS, DayAxis, RightAxisBox, from_zero, make_plot
+from wfm.gui.dashboards import SERIES_COLORS, DayAxis, RightAxisBox, from_zero, make_plot, set_title
 from wfm.gui.formatting import format_money, format_points
 from wfm.gui.kpi_table import left, right
 from wfm.gui.widgets import scrolled_layout
 from wfm.kpi import format_money as money_with
 from wfm.sim.collections.result import RESPONSES
-from wfm.views.common import kpi_interval
-from wfm.views.strategy import CAUSE_LABELS, CHANNEL_LABELS, OFFER_LABELS, StrategyView, gain_verdict
+from wfm.views.common import interval_caveat, kpi_interval
+from wfm.views.strategy import (
+    CAUSE_LABELS,
+    CHANNEL_LABELS,
+    FIELD_KPI_LABELS,
+    FIELD_KPIS,
+    FIELD_LABELS,
+    FIELD_MONEY,
+    FIELD_OUTCOME_COLORS,
+    FIELD_SHARES,
+    OFFER_LABELS,
+    FieldView,
+    StrategyView,
+    gain_verdict,
+)
 
 CHANNEL_COLORS = {"SMS": "#2d6cdf", "E-mail": "#17becf", "Letter": "#8c564b"}
 """By the channel's label in `wfm.views.strategy` (the order of its channel axis)."""
@@ -42,6 +64,13 @@ GROUP_TIPS = ("Accounts that entered it at placement", "Balance placed on those 
               "Accounts with a right-party conversation or a message response / accounts",
               "Money spent on messages per unit of money collected")
 VERDICT_COLORS = {"the challenger recovers more": "#1b7f3b", "the champion recovers more": "#1d4fa8"}
+FIELD_KPI_TEXT = {**FIELD_KPI_LABELS, "collected": "Collected by visits", "cost": "Field cost (shifts, km)",
+                  "utilisation": "Agent utilisation (busy / paid)"}
+"""Shorter labels than the sheet's: the table shares the pane's width with the map."""
+MAP_MIN_WIDTH = 480
+"""The map's narrowest width beside the table; a narrower pane puts the table above it."""
+MAP_OUTCOME_ORDER = ("nobody_home", "third_party", "wrong_address", "void", "refusal", "dispute", "promise", "paid")
+"""The map draws the common, uninformative outcomes first, so that payments and promises lie on top."""
 
 
 def _percent(value: float, decimals: int = 2) -> str:
@@ -155,6 +184,7 @@ class StrategyDashboard(QWidget):
                                      "days on book", legend_columns=3)
         self.liquidation.setMinimumHeight(230)
         self.offers_title = _title("Payment plans, settlements and reminders")
+        self.field_panel = FieldPanel()
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555; padding: 0 4px;")
@@ -165,6 +195,7 @@ class StrategyDashboard(QWidget):
         lay.addWidget(self.tables["arms"])
         lay.addWidget(_title("By path (accounts by the path they entered at placement)"))
         lay.addWidget(self.tables["paths"])
+        lay.addWidget(self.field_panel)
         lay.addWidget(self.per_day)
         lay.addWidget(self.liquidation)
         lay.addWidget(_title("Channels (messages counted on the day sent, responses with the message)"))
@@ -191,10 +222,12 @@ class StrategyDashboard(QWidget):
         self.liquidation.clear()
         self.calls_box.clear()
         self.curves.clear()
+        self.field_panel.clear()
         view = outcome.strategy
         if view is None:
             return []
         return [functools.partial(self._show_arms, view, outcome), functools.partial(self._show_paths, view, outcome),
+                functools.partial(self.field_panel.show_view, view.field_view, outcome),
                 functools.partial(self._draw_per_day, view, outcome),
                 functools.partial(self._draw_liquidation, view),
                 functools.partial(self._show_channels, view, outcome),
@@ -340,3 +373,118 @@ class StrategyDashboard(QWidget):
         self.per_day.setXRange(-0.6, n_days - 0.4, padding=0)
         self.calls_box.sync()
 
+
+
+class FieldPanel(QWidget):
+    """Home visits, shown only when the run made some: per-visit KPIs beside a map of the visited addresses.
+
+    The map is a scatter in the zones' km, one point per visit of the first replication, coloured
+    by what the visit found, with the agents' base(s) as black stars; its axes keep km square so
+    distances read true. Tests read `table` (cell texts), `points` (outcome → scatter) and `bases`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.points: dict[str, pg.ScatterPlotItem] = {}
+        self.bases: pg.ScatterPlotItem | None = None
+        self.table = _table(("Home visits", "Mean", "95% interval"))
+        self.map = make_plot("Visited addresses by outcome", "km north", "km east", legend_columns=3)
+        self.map.setMinimumHeight(360)
+        self.map.getPlotItem().setAspectLocked(True)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #555; padding: 0 4px;")
+        self.column = QWidget()
+        stack = _column(self.column)
+        stack.addWidget(self.table)
+        stack.addWidget(self.note)
+        stack.addStretch(1)
+        # Beside the map when the pane is wide enough for both, above it on a laptop's results pane.
+        self.row = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.addWidget(self.column, 0)
+        self.row.addWidget(self.map, 1)
+        lay = _column(self)
+        lay.addWidget(_title("Home visits"))
+        lay.addLayout(self.row)
+        self.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt override
+        """Put the table beside the map when both fit the width, else above it."""
+        super().resizeEvent(event)
+        wide = event.size().width() >= self.table.maximumWidth() + MAP_MIN_WIDTH
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != direction:
+            self.row.setDirection(direction)
+
+    def clear(self) -> None:
+        """Forget the last result's map (the panel stays hidden until a result with visits)."""
+        self.map.clear()
+        self.points.clear()
+        self.bases = None
+        self.hide()
+
+    def show_view(self, field: FieldView | None, outcome: Outcome) -> None:
+        """Fill the table and the map, or keep the panel hidden when the run made no visit."""
+        self.clear()
+        if field is None or not field.mean("visits") > 0:
+            return
+        self.show()
+        self._show_kpis(field, outcome)
+        self._draw_map(field)
+
+    def cell(self, row: int, column: int) -> str:
+        """A cell's text as shown."""
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
+    def _show_kpis(self, field: FieldView, outcome: Outcome) -> None:
+        currency = outcome.currency
+
+        def show(key: str, value: float) -> str:
+            if key in FIELD_SHARES:
+                return _percent(value, 1)
+            if key in FIELD_MONEY:
+                return money_with(value, currency, 2) if key == "cost_per_euro" else format_money(value, currency)
+            return _count(value) if key in ("visits", "km") else "–" if math.isnan(value) else f"{value:,.2f}"
+
+        rows = []
+        for key in FIELD_KPIS:
+            low, high = field.interval(key)
+            interval = "–" if field.replications < 2 or math.isnan(low) else f"{show(key, low)} – {show(key, high)}"
+            rows.append([left(FIELD_KPI_TEXT[key]), right(show(key, field.mean(key))), right(interval)])
+        _fill(self.table, rows)
+        self.column.setMinimumWidth(self.table.maximumWidth())  # beside the map, the table keeps its columns
+        caveat = interval_caveat(field.replications)
+        self.note.setText(
+            f"Means over {field.replications} replication(s); the map shows replication 1. Per visit: every visit"
+            " made, void ones included. Reached: paid, promise, refusal or dispute at the door. Busy: driving and"
+            f" visiting. {caveat}".strip())
+
+    def _draw_map(self, field: FieldView) -> None:
+        log = field.points
+        plot = self.map.getPlotItem()
+        for name in MAP_OUTCOME_ORDER:
+            rows = log[log["outcome"] == field.outcomes.index(name)]
+            if not len(rows):
+                continue  # an outcome no visit had: no legend entry
+            color = FIELD_OUTCOME_COLORS[name]
+            item = pg.ScatterPlotItem(x=rows["km_x"].astype(float), y=rows["km_y"].astype(float), size=7,
+                                      brush=pg.mkBrush(color + "cc"), pen=pg.mkPen(color),
+                                      name=f"{FIELD_LABELS[name]} ({len(rows)})")
+            plot.addItem(item)
+            self.points[name] = item
+        bases = np.asarray(field.bases, dtype=float).reshape(-1, 2)
+        self.bases = pg.ScatterPlotItem(x=bases[:, 0], y=bases[:, 1], symbol="star", size=18,
+                                        brush=pg.mkBrush("#111111"), pen=pg.mkPen("w"),
+                                        name="base" if len(bases) == 1 else "bases")
+        plot.addItem(self.bases)
+        set_title(self.map, f"Visited addresses, replication 1 ({len(log):,} visits)")
+        plot.autoRange()
+
+
+def _column(owner: QWidget) -> QVBoxLayout:
+    """A vertical layout for `owner` without margins (the dashboard around it has them)."""
+    lay = QVBoxLayout(owner)
+    lay.setContentsMargins(0, 0, 0, 0)
+    return lay

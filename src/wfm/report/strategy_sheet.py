@@ -13,20 +13,28 @@ from wfm.report.scenario_report import WEEKDAY_LABELS, ScenarioReport, place_cha
 from wfm.report.styles import LABEL_FONT, SUBTITLE_FONT, Column, Styled, set_print_layout, write_table
 from wfm.sim.collections.result import RESPONSES
 from wfm.views.channel_economics import ChannelEconomics, channel_economics
-from wfm.views.common import kpi_interval
+from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.strategy import (
     BUCKET_LABELS,
     CAUSE_LABELS,
     CHANNEL_LABELS,
+    FIELD_KPI_LABELS,
+    FIELD_KPIS,
     FIELD_LABELS,
+    FIELD_MONEY,
+    FIELD_OUTCOME_COLORS,
+    FIELD_SHARES,
     LEGAL_LABELS,
     OFFER_LABELS,
+    FieldView,
     Liquidation,
     gain_verdict,
     strategy_view,
 )
 
 GAP_ROWS = 2
+LEGEND_RIGHT_WIDTH_CM = 18.0
+"""A chart with its legend on the right: wider than the usual 14 cm, so the plot keeps its width."""
 RESPONSE_LABELS = {"call": "Calls", "pay": "Link payments", "promise": "Portal promises", "opt_out": "Opt-outs"}
 
 
@@ -117,13 +125,8 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
                                     offer_rows, freeze=False, autofilter=False, currency=currency)
         row = offer_last + GAP_ROWS + 1
 
-    if view.field:
-        field_top = _section(ws, row, "Home visits")
-        money = ("cost", "collected", "cost_per_euro")
-        field_rows = [[FIELD_LABELS[k], Styled(v, "money" if k in money else "number")] for k, v in view.field.items()]
-        _, field_last = write_table(ws, field_top, [Column("Field", "text", 40), Column("Mean", "number", 14)],
-                                    field_rows, freeze=False, autofilter=False, currency=currency)
-        row = field_last + GAP_ROWS + 1
+    if view.field_view is not None:
+        row = _home_visits(ws, row, view.field_view, rep, currency)
     if view.legal:
         legal_top = _section(ws, row, "Legal action")
         money = ("collected", "cost", "cost_per_euro")
@@ -194,3 +197,43 @@ def _liquidation(ws: Worksheet, row: int, liq: Liquidation, currency: str) -> in
     _, roll_last = write_table(ws, roll_top, [Column("From", "text", 24), *(Column(x, "ratio", 12) for x in labels)],
                                roll_rows, freeze=False, autofilter=False, currency=currency)
     return roll_last + GAP_ROWS + 1
+
+
+def _home_visits(ws: Worksheet, row: int, field: FieldView, rep: ScenarioReport, currency: str) -> int:
+    """Per-visit KPIs with their intervals, then visits per day by outcome with a stacked chart; the next free row."""
+    top = _section(ws, row, "Home visits: per visit, means over replications with 95% intervals")
+    rows = []
+    for key in FIELD_KPIS:
+        unit = "ratio" if key in FIELD_SHARES else "money" if key in FIELD_MONEY else "number"
+        low, high = field.interval(key) if field.replications > 1 else (None, None)
+        rows.append([FIELD_KPI_LABELS[key], Styled(field.mean(key), unit), Styled(low, unit), Styled(high, unit)])
+    columns = [Column("Home visits", "text", 52), Column("Mean", "number", 14), Column("95% low", "number", 12),
+               Column("95% high", "number", 12)]
+    _, last = write_table(ws, top, columns, rows, freeze=False, autofilter=False, currency=currency)
+    caveat = interval_caveat(field.replications)
+    notes = ("Per visit: over every visit made, void ones included (the account closed, promised or was on a call"
+             " between planning and the visit). Debtor reached: paid at the door, promise, refusal or dispute."
+             " Utilisation: driving and visiting time over the paid shifts (waiting at a door for the visiting hours"
+             " is not busy).")
+    ws.cell(row=last + 1, column=1, value=f"{notes} {caveat}".strip()).font = SUBTITLE_FONT
+
+    day_top = _section(ws, last + GAP_ROWS + 2, "Home visits by day and outcome (mean over replications)")
+    names = [FIELD_LABELS[k] if k != "void" else "Void" for k in field.outcomes]  # void: see the note above
+    day_columns = [Column("Date", "date", 11), Column("Weekday", "text", 9, "center"),
+                   *(Column(n, "count_mean", 11) for n in names), Column("All visits", "count_mean", 10)]
+    start = rep.scenario.calendar.start_date
+    day_rows = []
+    for d, counts in enumerate(field.by_day):
+        day = start + timedelta(days=d)
+        day_rows.append([day, WEEKDAY_LABELS[day.weekday()], *counts, counts.sum()])
+    _, day_last = write_table(ws, day_top, day_columns, day_rows, freeze=False, autofilter=False, currency=currency)
+    chart = charts.stacked_bars(
+        "Home visits per day by outcome", charts.Categories.days(ws, day_top, day_last),
+        [ColumnRange(ws, 3 + j, day_top, day_last) for j in range(len(names))], y_title="Visits", y_format="#,##0")
+    for series, outcome in zip(chart.series, field.outcomes, strict=True):
+        color = FIELD_OUTCOME_COLORS[outcome].lstrip("#").upper()
+        series.graphicalProperties.solidFill = color
+        series.graphicalProperties.line.solidFill = color
+    chart.legend.position = "r"  # eight outcomes under the chart would leave the bars a sliver
+    chart.width = LEGEND_RIGHT_WIDTH_CM  # type: ignore[assignment]  # stubs say int; openpyxl takes cm
+    return place_chart(ws, chart, day_top, day_last, len(day_columns)) + GAP_ROWS

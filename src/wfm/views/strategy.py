@@ -14,9 +14,9 @@ import numpy as np
 
 from wfm import kpi
 from wfm.experiment import Estimate, Summary
-from wfm.sim.collections.field import FIELD_OUTCOMES
+from wfm.sim.collections.field import FIELD_LOG, FIELD_OUTCOMES
 from wfm.sim.collections.result import ARMS, CAUSES, OFFER_COUNTS, RESPONSES, STATUS_BUCKETS, StrategySeries
-from wfm.views.common import kpi_interval
+from wfm.views.common import NON_NEGATIVE, SHARE, Band, kpi_interval
 
 OFFER_LABELS = {"plans": "Payment plans started", "instalments_kept": "Instalments kept",
                 "instalments_broken": "Instalments broken (plan ended)", "settlements": "Settlements agreed",
@@ -75,6 +75,8 @@ class StrategyView:
             empty without a field team.
         legal: legal cases (means over replications): handed over, ended, ended with money, pending
             at the run's end, money collected, cost and cost per euro; empty without legal action.
+        field_view: home visits per visit with intervals, by outcome and day, and the visited
+            addresses (`FieldView`); None without a field team.
     """
 
     channels: dict[str, np.ndarray]
@@ -89,6 +91,7 @@ class StrategyView:
     liquidation: Liquidation
     field: dict[str, float]
     legal: dict[str, float]
+    field_view: FieldView | None = None
 
 
 def strategy_view(summary: Summary) -> StrategyView | None:
@@ -121,6 +124,7 @@ def strategy_view(summary: Summary) -> StrategyView | None:
         liquidation=liquidation(series, segment_names(summary)),
         field=field_visits(series),
         legal=legal_cases(series),
+        field_view=field_view(series),
     )
 
 
@@ -160,6 +164,95 @@ def legal_cases(series: list[StrategySeries]) -> dict[str, float]:
            "cost": mean([s.legal_cost.sum() for s in series])}
     out["cost_per_euro"] = out["cost"] / out["collected"] if out["collected"] > 0 else float("nan")
     return out
+FIELD_KPIS: tuple[str, ...] = ("visits", "contact_rate", "promise_rate", "paid_rate", "km", "km_per_visit", "cost",
+                               "cost_per_visit", "collected", "collected_per_visit", "cost_per_euro", "utilisation")
+"""The field team's KPIs over a run, in the order of `FieldView.kpis`."""
+FIELD_SHARES = frozenset({"contact_rate", "promise_rate", "paid_rate", "utilisation"})
+"""Those that are shares (intervals within 0–100%); the others are counts or money (never below zero)."""
+FIELD_KPI_LABELS = {
+    "visits": "Visits", "contact_rate": "Debtor reached per visit", "promise_rate": "Promise per visit",
+    "paid_rate": "Paid at the door per visit", "km": "Kilometres driven", "km_per_visit": "Kilometres per visit",
+    "cost": "Field cost (shifts and km)", "cost_per_visit": "Field cost per visit",
+    "collected": "Collected by visits (at the door, promises kept)", "collected_per_visit": "Collected per visit",
+    "cost_per_euro": "Field cost per euro collected by visits",
+    "utilisation": "Field agent utilisation (driving and visiting / paid shift)",
+}
+FIELD_MONEY = frozenset({"cost", "cost_per_visit", "collected", "collected_per_visit", "cost_per_euro"})
+REACHED_OUTCOMES: tuple[str, ...] = ("paid", "promise", "refusal", "dispute")
+"""The visits that reached the debtor at the door (the contact rate's numerator)."""
+FIELD_OUTCOME_COLORS = {"nobody_home": "#9e9e9e", "wrong_address": "#8c564b", "third_party": "#9467bd",
+                        "paid": "#2ca02c", "promise": "#1f77b4", "refusal": "#ff7f0e", "dispute": "#d62728",
+                        "void": "#e6c229"}
+"""Each outcome's colour, shared by the sheet's chart and the tab's map so an outcome looks the same in both."""
+
+
+def field_run(s: StrategySeries) -> dict[str, float]:
+    """One run's field KPIs (`FIELD_KPIS`): rates are ratios of the run's sums (NaN when the denominator is 0).
+
+    Every visit made counts in the per-visit rates, void ones too (the agent went for nothing).
+    Utilisation is the agents' driving and visiting time over their paid shifts.
+    """
+    visits = float(s.field_visits.sum())
+    outcome = {name: float(s.field_outcomes[:, k].sum()) if s.field_outcomes.size else 0.0
+               for k, name in enumerate(FIELD_OUTCOMES)}
+    km, cost = float(s.field_km.sum()), float(s.field_cost.sum())
+    collected = float(s.collected[CAUSES.index("field_visit")].sum())
+    return {
+        "visits": visits, "contact_rate": _rate(sum(outcome[k] for k in REACHED_OUTCOMES), visits),
+        "promise_rate": _rate(outcome["promise"], visits), "paid_rate": _rate(outcome["paid"], visits),
+        "km": km, "km_per_visit": _rate(km, visits), "cost": cost, "cost_per_visit": _rate(cost, visits),
+        "collected": collected, "collected_per_visit": _rate(collected, visits),
+        "cost_per_euro": _rate(cost, collected),
+        "utilisation": _rate(float(s.field_busy_s.sum()), float(s.field_paid_s.sum())),
+    }
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """What the field team did, for the sheet's per-visit table and chart and the tab's map.
+
+    Attributes:
+        kpis: `FIELD_KPIS`, each run's value averaged over replications with its 95% interval
+            (shares within 0–100%, the rest not below zero; no interval from one replication).
+        replications: runs averaged.
+        outcomes: the outcome names (`FIELD_OUTCOMES`), the last axis of `by_day`.
+        by_day: visits per day and outcome, shape (days, outcomes), mean over replications.
+        points: the first replication's visits (`FIELD_LOG` rows): where, who and what was found.
+        bases: where the agents' routes start and end, (x, y) km rows.
+    """
+
+    kpis: Band
+    replications: int
+    outcomes: tuple[str, ...]
+    by_day: np.ndarray
+    points: np.ndarray
+    bases: np.ndarray
+
+    def mean(self, key: str) -> float:
+        """The KPI's mean over replications."""
+        return float(self.kpis.mean[FIELD_KPIS.index(key)])
+
+    def interval(self, key: str) -> tuple[float, float]:
+        """The KPI's 95% interval (equal to the mean with one replication)."""
+        k = FIELD_KPIS.index(key)
+        return float(self.kpis.low[k]), float(self.kpis.high[k])
+
+
+def field_view(series: list[StrategySeries]) -> FieldView | None:
+    """The field team's per-visit KPIs, visits by day and outcome, and the map (None without a field team)."""
+    if not series or any(s.field_log is None for s in series):
+        return None
+    runs = [field_run(s) for s in series]
+    rows = np.array([[run[k] for k in FIELD_KPIS] for run in runs])
+    shares, amounts = Band.of(rows, SHARE), Band.of(rows, NON_NEGATIVE)
+    is_share = np.array([k in FIELD_SHARES for k in FIELD_KPIS])
+    kpis = Band(mean=amounts.mean, low=np.where(is_share, shares.low, amounts.low),
+                high=np.where(is_share, shares.high, amounts.high))
+    first = series[0]
+    return FieldView(kpis=kpis, replications=len(series), outcomes=FIELD_OUTCOMES,
+                     by_day=np.mean([s.field_outcomes for s in series], axis=0),
+                     points=first.field_log if first.field_log is not None else np.zeros(0, dtype=FIELD_LOG),
+                     bases=first.field_bases)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,11 @@ one visit's fate never shifts another's. Agents are paid the whole shift on ever
 Local days use the run's `LocalClock` (as the dialer does): the debtor's offset from the
 center's wall clock at noon of the center's day. `FieldAuditor` (`field_rules`) re-checks every
 visit made with its own clock and calendar.
+
+The team keeps a log of every visit whether or not the run records calls (visits are few: a few
+dozen per agent and week), since the results' map of visited addresses needs it, and counts each
+day's paid shift seconds and busy seconds (driving and visiting, not waiting at a door for the
+visiting hours to open) for the agents' utilisation.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import numpy as np
 from wfm.scenario import DAY_S, HOUR_S, MINUTE_S
 from wfm.scenario.accounts import AccountTable
 from wfm.scenario.field import FieldGroup, FieldVisits, VisitOutcomes, VisitRules, postcode_key
-from wfm.sim.collections.routes import DaySpec, Visit, plan_day
+from wfm.sim.collections.routes import DayPlan, DaySpec, Visit, plan_day
 from wfm.sim.outbound.clock import LocalClock
 from wfm.sim.outbound.compliance import holiday_years, public_holidays
 
@@ -159,7 +164,7 @@ class FieldTeam:
     """
 
     def __init__(self, spec: FieldVisits, start: date, n_days: int, n_accounts: int, rng: np.random.Generator,
-                 record: bool = False, debtors: Debtors | None = None) -> None:
+                 debtors: Debtors | None = None) -> None:
         self.spec = spec
         self.start = start
         self.n_days = n_days
@@ -195,7 +200,9 @@ class FieldTeam:
         self.team_visits = np.zeros((n_days, n_teams), dtype=np.int64)
         self.team_km = np.zeros((n_days, n_teams))
         self.team_cost = np.zeros((n_days, n_teams))
-        self.log: list[tuple[int, int, float, float, float, float, int]] | None = [] if record else None
+        self.busy_s = np.zeros(n_days)  # agents' seconds driving and visiting, per day
+        self.paid_s = np.zeros(n_days)  # agents' paid shift seconds, per day
+        self.log: list[tuple[int, int, float, float, float, float, int]] = []  # `FIELD_LOG` rows, in visit order
         self.auditor: VisitAuditor | None = None
 
     @property
@@ -295,6 +302,7 @@ class FieldTeam:
             self.cost[day] += plan.cost
             self.team_km[day, team] += plan.km
             self.team_cost[day, team] += plan.cost
+            self._book_time(day, plan, self.day_specs[team])
             for v in plan.visits:
                 a, local_day, _, off = stops[v.point]
                 draws = tuple(float(u) for u in self.rng.random(DRAWS_PER_VISIT))
@@ -321,12 +329,22 @@ class FieldTeam:
         factor = self.spec.home_factor(weekday, local_s)
         return outcome_of(self.segment_outcomes[self.debtors.segment[a]], lift, u_door, u_reached, factor)
 
+    def _book_time(self, day: int, plan: DayPlan, spec: DaySpec) -> None:
+        """Count an agent's day for utilisation: the whole shift is paid; busy is base to base less door waits."""
+        waiting = sum(v.start_s - v.arrive_s for v in plan.visits)
+        self.paid_s[day] += spec.shift_end_s - spec.shift_start_s
+        self.busy_s[day] += plan.back_s - spec.shift_start_s - waiting
+
+    @property
+    def bases(self) -> np.ndarray:
+        """Where the teams' routes start and end, one (x, y) km row per team."""
+        return np.array([g.base_km for g in self.groups], dtype=float).reshape(-1, 2)
+
     def done(self, day: int, planned: PlannedVisit, outcome: int) -> None:
-        """Count a visit's outcome, have the auditor check it (and log it when the run records)."""
+        """Count a visit's outcome, have the auditor check it, and log it."""
         self.outcomes[day, outcome] += 1
         a = planned.account
         start_s, end_s = day * DAY_S + planned.visit.start_s, day * DAY_S + planned.visit.end_s
         if self.auditor is not None:
             self.auditor.visit(a, start_s, end_s)
-        if self.log is not None:
-            self.log.append((a, planned.agent, start_s, end_s, float(self.xy[a, 0]), float(self.xy[a, 1]), outcome))
+        self.log.append((a, planned.agent, start_s, end_s, float(self.xy[a, 0]), float(self.xy[a, 1]), outcome))

@@ -62,7 +62,8 @@ class StrategySeries:
         field_outcomes: visits per day and outcome, shape (days, `field.FIELD_OUTCOMES`).
         field_km: kilometres the field agents drove per day.
         field_cost: field money per day: the agents' shifts on visiting days plus km × cost per km.
-        field_log: one row per visit when the run recorded (`field.FIELD_LOG`), else None.
+        field_log: one row per visit (`field.FIELD_LOG`), in the order the visits ended; None without a
+            field team.
         field_violations: visits the field auditor found breaking each visit rule
             (`field_rules.FIELD_RULES`); zeros for a correct planner, empty without a field team.
         field_team_names: the field teams (one, "field", without territories).
@@ -77,6 +78,9 @@ class StrategySeries:
         legal_pending: cases still open at the end of the run (their outcome lies past the horizon).
         path_legal_cost: legal money spent on each path's accounts.
         legal_log: one row per case when the run recorded (`legal.LEGAL_LOG`), else None.
+        field_busy_s: the field agents' seconds driving and visiting per day (waits at a door not counted).
+        field_paid_s: the field agents' paid shift seconds per day (utilisation = busy / paid).
+        field_bases: where the teams' routes start and end, one (x, y) km row per team.
     """
 
     channel_names: tuple[str, ...]
@@ -131,6 +135,9 @@ class StrategySeries:
     legal_pending: int = 0
     path_legal_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
     legal_log: np.ndarray | None = None
+    field_busy_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    field_paid_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    field_bases: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
     @property
     def message_cost_per_day(self) -> np.ndarray:

@@ -153,7 +153,7 @@ class Treatment:
         imported = scenario.outbound.portfolio.imported
         debtors = Debtors(tz=book.tz, clock=pf.clock, region=book.region, region_names=pf.region_names,
                           segment=book.seg, segment_names=segments, imported=imported if imported else None)
-        team = FieldTeam(spec, cal.start_date, self.n_days, pf.size, rng, self.record, debtors)
+        team = FieldTeam(spec, cal.start_date, self.n_days, pf.size, rng, debtors)
         team.auditor = FieldAuditor(spec, cal.start_date, self.dialer.auditor, book.tz,
                                     [pf.region_names[r] for r in book.region])
         return team
@@ -778,9 +778,10 @@ class Treatment:
         field = self.field
         if field is None:  # the defaults: no visits
             return series
-        log = None if field.log is None else np.array(field.log, dtype=FIELD_LOG)
+        log = np.array(field.log, dtype=FIELD_LOG)
         violations = np.array(field.auditor.violations if field.auditor is not None else [], dtype=np.int64)
         return replace(series, field_visits=field.visits, field_outcomes=field.outcomes, field_km=field.km,
                        field_cost=field.cost, field_log=log, field_violations=violations,
                        field_team_names=tuple(g.name for g in field.groups), field_team_visits=field.team_visits,
-                       field_team_km=field.team_km, field_team_cost=field.team_cost)
+                       field_team_km=field.team_km, field_team_cost=field.team_cost,
+                       field_busy_s=field.busy_s, field_paid_s=field.paid_s, field_bases=field.bases)
