@@ -152,20 +152,21 @@ def test_the_strategy_sheet_shows_the_home_visits(tmp_path: Any) -> None:
 
     from wfm.experiment import RunPlan, replicate
     from wfm.report.excel import build_workbook
-    from wfm.views.strategy import FIELD_LABELS, strategy_view
+    from wfm.views.strategy import FIELD_KPI_LABELS, strategy_view
 
     strategy = {"paths": [{"name": "visit", "steps": STEPS}], "field": FIELD}
     spec = scenario(strategy, accounts=600, horizon_days=8, start_date=START.isoformat())
     summary = replicate(spec, RunPlan(2, SEED))
     view = strategy_view(summary)
-    assert view is not None and view.field
+    assert view is not None and view.field_view is not None
     series = [r.strategy for r in summary.runs if r.strategy is not None]
-    assert view.field["visits"] > 0
-    assert view.field["visits"] == pytest.approx(np.mean([s.field_visits.sum() for s in series]))
-    assert sum(view.field[k] for k in FIELD_OUTCOMES) == pytest.approx(view.field["visits"])
-    assert view.field["cost"] == pytest.approx(summary.kpis["cost_field"].mean)
+    field = view.field_view
+    assert field.mean("visits") > 0
+    assert field.mean("visits") == pytest.approx(np.mean([s.field_visits.sum() for s in series]))
+    assert field.by_day.sum() == pytest.approx(field.mean("visits"))
+    assert field.mean("cost") == pytest.approx(summary.kpis["cost_field"].mean)
     path = tmp_path / "field.xlsx"
     build_workbook([summary], [spec]).save(path)
     ws = load_workbook(path)["Strategy"]
     cells = {str(c.value): c for row in ws.iter_rows() for c in row if c.value is not None}
-    assert ws.cell(row=cells[FIELD_LABELS["visits"]].row, column=2).value == pytest.approx(view.field["visits"])
+    assert ws.cell(row=cells[FIELD_KPI_LABELS["visits"]].row, column=2).value == pytest.approx(field.mean("visits"))

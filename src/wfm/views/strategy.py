@@ -70,9 +70,6 @@ class StrategyView:
         offers: payment plans, instalments kept and broken, settlements, reminders and promises
             saved (means), with `discount_given` (balance written off by kept settlements).
         liquidation: cumulative share of the placed balance collected by days on book.
-        field: home visits (means over replications): visits, each outcome, km, cost, money
-            collected at the door or by a visit's promise kept, and the cost per euro so collected;
-            empty without a field team.
         legal: legal cases (means over replications): handed over, ended, ended with money, pending
             at the run's end, money collected, cost and cost per euro; empty without legal action.
         field_view: home visits per visit with intervals, by outcome and day, and the visited
@@ -89,7 +86,6 @@ class StrategyView:
     untreated: float
     offers: dict[str, float]
     liquidation: Liquidation
-    field: dict[str, float]
     legal: dict[str, float]
     field_view: FieldView | None = None
 
@@ -122,25 +118,9 @@ def strategy_view(summary: Summary) -> StrategyView | None:
         offers={**{k: float(np.mean([s.offers[k] for s in series])) for k in OFFER_COUNTS},
                 "discount_given": float(np.mean([s.discount_given for s in series]))},
         liquidation=liquidation(series, segment_names(summary)),
-        field=field_visits(series),
         legal=legal_cases(series),
         field_view=field_view(series),
     )
-
-
-def field_visits(series: list[StrategySeries]) -> dict[str, float]:
-    """Home visits over the run, mean over replications (empty when no run had a field team)."""
-    if not any(s.field_visits.sum() or s.field_cost.sum() for s in series):
-        return {}
-    cause = CAUSES.index("field_visit")
-    out = {"visits": float(np.mean([s.field_visits.sum() for s in series]))}
-    for k, name in enumerate(FIELD_OUTCOMES):
-        out[name] = float(np.mean([s.field_outcomes[:, k].sum() if s.field_outcomes.size else 0.0 for s in series]))
-    out["km"] = float(np.mean([s.field_km.sum() for s in series]))
-    out["cost"] = float(np.mean([s.field_cost.sum() for s in series]))
-    out["collected"] = float(np.mean([s.collected[cause].sum() for s in series]))
-    out["cost_per_euro"] = out["cost"] / out["collected"] if out["collected"] > 0 else float("nan")
-    return out
 
 
 def legal_cases(series: list[StrategySeries]) -> dict[str, float]:
