@@ -350,3 +350,34 @@ def test_the_strategy_sheet_and_the_cli_show_legal_action_and_the_channel_table(
     line = next(x for x in out.splitlines() if x.startswith(f"│ {ECONOMICS_LABELS['legal']} "))
     cells_out = [c.strip() for c in line.strip("│").split("│")]
     assert cells_out[1] == kpi.format_money(econ.channels["cost"][i], "EUR")
+
+
+def test_the_strategy_tab_shows_the_channel_table_and_legal_action(qtbot,
+                                                                   economics_summary: tuple[Scenario, Any]) -> None:
+    """The GUI's tables hold the views' numbers: cost per euro by channel, and the legal cases."""
+    from wfm.gui.analysis import Outcome
+    from wfm.gui.dashboards_strategy import StrategyDashboard
+    from wfm.gui.formatting import format_money
+    from wfm.views.strategy import LEGAL_LABELS
+
+    spec, summary = economics_summary
+    outcome = Outcome.analyse("legal", spec, summary)
+    econ, view = outcome.economics, outcome.strategy
+    assert econ is not None and view is not None and view.legal
+    dashboard = StrategyDashboard()
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    dashboard.show_outcome(outcome)
+    assert dashboard.tables["economics"].isVisible() and dashboard.tables["legal"].isVisible()
+    shown = {dashboard.cell("economics", r, 0): r for r in range(dashboard.tables["economics"].rowCount())}
+    ch = econ.channels
+    for i, label in enumerate(ch["channel"]):
+        if ch["cost"][i] or ch["collected"][i]:
+            r = shown.pop(str(label))
+            assert dashboard.cell("economics", r, 1) == format_money(float(ch["cost"][i]), outcome.currency)
+            assert dashboard.cell("economics", r, 2) == format_money(float(ch["collected"][i]), outcome.currency)
+    assert not shown  # no row the view does not have
+    legal_rows = {dashboard.cell("legal", r, 0): r for r in range(dashboard.tables["legal"].rowCount())}
+    r = legal_rows[LEGAL_LABELS["cost"]]
+    assert dashboard.cell("legal", r, 1) == format_money(view.legal["cost"], outcome.currency)
+    assert dashboard.cell("legal", legal_rows[LEGAL_LABELS["handed"]], 1) == f"{view.legal['handed']:,.1f}"

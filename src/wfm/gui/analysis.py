@@ -14,6 +14,7 @@ import numpy as np
 from wfm.experiment import Summary
 from wfm.scenario import Scenario
 from wfm.views import Band, currency_of
+from wfm.views.channel_economics import ChannelEconomics, channel_economics
 from wfm.views.daily import daily_bands
 from wfm.views.dialer import DialerView, dialer_view
 from wfm.views.funnel import FunnelView, funnel_view
@@ -38,6 +39,7 @@ class Outcome:
         recovery: cumulative money collected (None without an outbound campaign).
         workforce: headcount, turnover, stress and cost over days or weeks (None without days).
         strategy: the collection strategy's channels, paths and arms (None without a strategy).
+        economics: cost and money by channel and by path (None without a strategy).
     """
 
     name: str
@@ -50,6 +52,7 @@ class Outcome:
     recovery: RecoveryView | None = field(default=None, repr=False)
     workforce: WorkforceView | None = field(default=None, repr=False)
     strategy: StrategyView | None = field(default=None, repr=False)
+    economics: ChannelEconomics | None = field(default=None, repr=False)
 
     @property
     def currency(self) -> str:
@@ -67,4 +70,5 @@ class Outcome:
         currency = currency_of(summary)
         return cls(name, scenario, summary, intraday_profile(summary, scenario), daily_bands(summary),
                    dialer_view(summary), funnel_view(summary, currency), recovery_view(summary, currency),
-                   workforce_view(summary, scenario.workforce.stress.enabled, currency), strategy_view(summary))
+                   workforce_view(summary, scenario.workforce.stress.enabled, currency), strategy_view(summary),
+                   channel_economics(summary, scenario.costs))

@@ -36,6 +36,7 @@ from wfm.gui.kpi_table import left, right
 from wfm.gui.widgets import scrolled_layout
 from wfm.kpi import format_money as money_with
 from wfm.sim.collections.result import RESPONSES
+from wfm.views.channel_economics import ChannelEconomics
 from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.strategy import (
     CAUSE_LABELS,
@@ -46,6 +47,7 @@ from wfm.views.strategy import (
     FIELD_MONEY,
     FIELD_OUTCOME_COLORS,
     FIELD_SHARES,
+    LEGAL_LABELS,
     OFFER_LABELS,
     FieldView,
     StrategyView,
@@ -168,6 +170,11 @@ class StrategyDashboard(QWidget):
             "channels": _table(("", *(CHANNEL_LABELS.values()))),
             "causes": _table(("Cause", "Collected", "Share")),
             "offers": _table(("Offer", "Mean")),
+            "economics": _table(("Channel", "Cost", "Collected", "Cost per euro"),
+                                ("", "Mean cost over the replications (see the note for how the phone and inbound"
+                                 " costs are split)", "Mean money collected through the channel",
+                                 "Mean cost over mean money collected")),
+            "legal": _table(("Legal action", "Mean")),
         }
         self.day_axis = DayAxis("bottom")
         self.per_day = make_plot("Messages sent and debtor calls per day", "messages sent", "", self.day_axis,
@@ -184,6 +191,9 @@ class StrategyDashboard(QWidget):
                                      "days on book", legend_columns=3)
         self.liquidation.setMinimumHeight(230)
         self.offers_title = _title("Payment plans, settlements and reminders")
+        self.economics_title = _title("Cost per euro collected by channel (phone cost: dialer seats, outbound"
+                                      " telephony and the outbound share of the agents' labour)")
+        self.legal_title = _title("Legal action (cases still open at the end are pending, not lost)")
         self.field_panel = FieldPanel()
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -195,7 +205,11 @@ class StrategyDashboard(QWidget):
         lay.addWidget(self.tables["arms"])
         lay.addWidget(_title("By path (accounts by the path they entered at placement)"))
         lay.addWidget(self.tables["paths"])
+        lay.addWidget(self.economics_title)
+        lay.addWidget(self.tables["economics"])
         lay.addWidget(self.field_panel)
+        lay.addWidget(self.legal_title)
+        lay.addWidget(self.tables["legal"])
         lay.addWidget(self.per_day)
         lay.addWidget(self.liquidation)
         lay.addWidget(_title("Channels (messages counted on the day sent, responses with the message)"))
@@ -227,7 +241,9 @@ class StrategyDashboard(QWidget):
         if view is None:
             return []
         return [functools.partial(self._show_arms, view, outcome), functools.partial(self._show_paths, view, outcome),
+                functools.partial(self._show_economics, outcome.economics, outcome),
                 functools.partial(self.field_panel.show_view, view.field_view, outcome),
+                functools.partial(self._show_legal, view, outcome),
                 functools.partial(self._draw_per_day, view, outcome),
                 functools.partial(self._draw_liquidation, view),
                 functools.partial(self._show_channels, view, outcome),
@@ -312,6 +328,31 @@ class StrategyDashboard(QWidget):
             f"Means over {outcome.summary.replications} replication(s). Money by path and arm is everything collected"
             " from the accounts that entered it, dialer included; the dialer's cause is the rest of the campaign's"
             f" money. Accounts in no path: {_count(view.untreated)}.")
+
+    def _show_economics(self, economics: ChannelEconomics | None, outcome: Outcome) -> None:
+        """Cost, money and cost per euro per channel; channels with neither cost nor money are left out."""
+        shown = economics is not None
+        self.economics_title.setVisible(shown)
+        self.tables["economics"].setVisible(shown)
+        if economics is None:
+            return
+        ch, currency = economics.channels, outcome.currency
+        rows = [[left(str(ch["channel"][i])), right(format_money(float(ch["cost"][i]), currency)),
+                 right(format_money(float(ch["collected"][i]), currency)),
+                 right(money_with(float(ch["cost_per_euro"][i]), currency, 3))]
+                for i in range(len(ch["channel"])) if ch["cost"][i] or ch["collected"][i]]
+        _fill(self.tables["economics"], rows)
+
+    def _show_legal(self, view: StrategyView, outcome: Outcome) -> None:
+        shown = bool(view.legal)
+        self.legal_title.setVisible(shown)
+        self.tables["legal"].setVisible(shown)
+        money = {"collected", "cost"}
+        rows = [[left(LEGAL_LABELS[k]),
+                 right(format_money(v, outcome.currency) if k in money
+                       else money_with(v, outcome.currency, 3) if k == "cost_per_euro" else f"{v:,.1f}")]
+                for k, v in view.legal.items()]
+        _fill(self.tables["legal"], rows)
 
     def _show_offers(self, view: StrategyView, outcome: Outcome) -> None:
         shown = any(view.offers.values())  # a strategy without plans, settlements or reminders: no table of zeros

@@ -26,7 +26,9 @@ and none), so the path rows add up to the run's cost less the inbound line. Mone
 everything collected from the path's accounts, by every channel.
 
 Costs and money are means over replications; a cost per euro is the row's mean cost over its mean
-money (as the field and legal tables of `wfm.views.strategy` give it), so each row checks by hand.
+money (as the legal table of `wfm.views.strategy` gives it), so each row checks by hand. (The field
+view's per-visit figures are per-run ratios averaged, like the run KPIs: with few replications the
+two may differ by the ratio's bias.)
 """
 
 from __future__ import annotations
