@@ -2,9 +2,9 @@
 
 kpi_fingerprint.py covers the scenarios without a strategy; this covers omnichannel.toml and
 field.toml (with more accounts than shipped, so every path, channel and the field team are busy,
-over their shipped horizon). Besides the overall KPIs it hashes every array of the run's
-outbound and strategy series, so a change of one draw anywhere shows. Run before and after a
-restructuring and diff:
+over their shipped horizon), and omnichannel with the rest of the strategy's machinery switched
+on. Besides the overall KPIs it hashes every array of the run's outbound and strategy series,
+so a change of one draw anywhere shows. Run before and after a restructuring and diff:
 
     .venv/bin/python benchmarks/strategy_fingerprint.py > before.json
 """
@@ -27,7 +27,24 @@ from wfm.sim import run
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261201
-ACCOUNTS = {"omnichannel": 20_000, "field": 30_000}
+ACCOUNTS = {"omnichannel": 20_000, "field": 30_000, "omnichannel_offers": 20_000}
+
+
+def _offers(data: dict[str, Any]) -> None:
+    """The rest of the strategy's machinery on omnichannel: batches over time with a term, score priority,
+    follow-up of broken promises, plans, settlements, reminders, fading self-cure, a score-banded path."""
+    strategy = data["strategy"]
+    strategy["placements"] = [{"date": "2026-01-05", "share": 0.6}, {"date": "2026-01-14", "share": 0.4}]
+    strategy["placement_term_days"] = 21
+    strategy["follow_up_broken_promises"] = True
+    strategy["self_cure_halflife_days"] = 180
+    strategy["offers"] = {"plan_share": 0.3, "plan_every_days": 7, "settlement_share": 0.3, "reminder": "sms"}
+    strategy["paths"].insert(0, {"name": "best_scored", "score_band": [0.8, 1.0], "balance_max": 1500,
+                                 "steps": [{"kind": "email"}, {"kind": "phone", "attempts": 4, "days": 5}]})
+    data["outbound"]["selection"]["priority"] = "score"
+
+
+VARIANTS = {"omnichannel_offers": ("omnichannel", _offers)}
 
 
 def _digest(value: Any) -> str:
@@ -48,8 +65,11 @@ def _digest(value: Any) -> str:
 
 
 def fingerprint(name: str) -> dict[str, object]:
-    data = tomllib.loads((ROOT / "scenarios" / f"{name}.toml").read_text())
+    shipped, change = VARIANTS.get(name, (name, None))
+    data = tomllib.loads((ROOT / "scenarios" / f"{shipped}.toml").read_text())
     data["outbound"]["portfolio"]["accounts"] = ACCOUNTS[name]
+    if change is not None:
+        change(data)
     result = run(scenario_from_mapping(data, name), SEED, record_calls=True)
     overall = {k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v))
                for k, v in kpi.overall(result).items()}
