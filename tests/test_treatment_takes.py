@@ -1,4 +1,4 @@
-"""The treatment's whole-portfolio path entry (`treatment.takes`) agrees with `TreatmentPath.takes` account by account."""
+"""The whole-portfolio path entry (`treatment.takes`) agrees with `TreatmentPath.takes` account by account."""
 
 from __future__ import annotations
 
