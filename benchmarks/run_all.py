@@ -7,9 +7,10 @@ which want a clean `__main__`); its own output is shown and the table records it
 and exit status. Exit status 1 when a case misses its target or a script fails, so a
 regression is visible in CI logs; benchmarks are never part of `make test`.
 
-Scripts: bench_horizon.py, bench_outbound.py, bench_parallel.py and bench_gui_responsiveness.py
-(the GUI event loop never stalls 100 ms during a run: a wall-clock check that needs an idle
-machine, so it left the test suite, which runs in parallel workers).
+Scripts: bench_horizon.py, bench_outbound.py, bench_parallel.py, bench_strategy.py (the collection
+strategy at issue #12's and #13's sizes: CPU seconds and peak RSS per workload, each in a fresh
+process) and bench_gui_responsiveness.py (the GUI event loop never stalls 100 ms during a run: a
+wall-clock check that needs an idle machine, so it left the test suite, which runs in parallel workers).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import simpy
 
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.field import FieldVisits
-from wfm.scenario.strategy import CHANNELS, Step, Strategy
+from wfm.scenario.strategy import CHANNELS, Step, Strategy, TreatmentPath
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour, expected_lift
 from wfm.sim.collections.field import (
@@ -68,6 +68,21 @@ NO_PHONE = (DO_NOT_CALL, UNREACHABLE)
 LATE_CALL_MEAN_S = 1800.0
 """A debtor answering a message while the line is closed calls this long (mean) after it opens."""
 LINK_PAY, SELF_CURE, PORTAL, INBOUND, FIELD_VISIT, LEGAL_CASE = range(len(CAUSES))
+
+
+def takes(path: TreatmentPath, segments: list[str], segment: np.ndarray, percentile: np.ndarray,
+          balance: np.ndarray) -> np.ndarray:
+    """`TreatmentPath.takes` over the whole portfolio at once: which accounts enter `path`."""
+    low, high = path.score_band
+    ok = (low <= percentile) & (percentile < high)
+    if high == 1.0:
+        ok |= percentile == 1.0
+    if path.segments:
+        ok &= np.isin(segment, [k for k, name in enumerate(segments) if name in path.segments])
+    ok &= balance >= path.balance_min
+    if path.balance_max is not None:
+        ok &= balance < path.balance_max
+    return ok
 
 
 class Treatment:
@@ -120,16 +135,12 @@ class Treatment:
         self.placing: dict[int, list[int]] = {}  # day -> accounts placed that day
         self.term = spec.placement_term_days
         self.returning: dict[int, list[int]] = {}  # day -> accounts going back to the client
-        for a in range(n):
-            if book.status[a] == ACTIVE:
-                book.status[a] = RESTING
-            day = int(self.batch_day[self.batch_of[a]])
-            book.dpd[a] -= day  # days past due at placement, on the day it is placed
-            self.placing.setdefault(day, []).append(a)
+        self._hold_until_placed(n)
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
                                    rng, self._respond, record, dialer.contact_rules, dialer.auditor)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
         self.cure_halflife = spec.self_cure_halflife_days
+        self.placed_dpd = np.asarray(book.dpd, dtype=float)  # days past due at placement (fixed for the run)
         self.collected = np.zeros((len(CAUSES), self.n_days))
         n_seg = len(segments)
         self.collected_by_batch = np.zeros((len(self.batch_names), n_seg, self.n_days))
@@ -162,24 +173,33 @@ class Treatment:
     # Placement
     # ------------------------------------------------------------------------------------------
 
+    def _hold_until_placed(self, n: int) -> None:
+        """No account is dialed before its placement; each one's days past due count from its placement day."""
+        book = self.book
+        book.status[:] = [RESTING if status == ACTIVE else status for status in book.status]
+        day_of = self.batch_day[self.batch_of]
+        if day_of.any():  # days past due at placement, on the day it is placed
+            book.dpd[:] = (np.asarray(book.dpd, dtype=np.int64) - day_of).tolist()
+        for day in np.unique(day_of).tolist():
+            self.placing[day] = np.flatnonzero(day_of == day).tolist()
+
     def _enter(self, spec: Strategy, segments: list[str], segment: np.ndarray,
                balance: np.ndarray) -> tuple[list[int], list[int]]:
         """Each account's first path (or NO_PATH) and arm (0 champion, 1 challenger, -1 neither)."""
         names = [p.name for p in spec.paths]
         champion = names.index(spec.champion) if spec.champion else NO_PATH
         challenger = names.index(spec.challenger) if spec.challenger else NO_PATH
-        pct = self.behaviour.percentile.tolist()
-        u_arm = self.behaviour.challenger_u.tolist()
-        entry, arm = [], []
-        for a, (seg, bal) in enumerate(zip(segment.tolist(), balance.tolist(), strict=True)):
-            path = next((k for k, p in enumerate(spec.paths) if p.takes(segments[seg], pct[a], bal)), NO_PATH)
-            side = -1
-            if path == champion and champion != NO_PATH:
-                side = 1 if u_arm[a] < spec.challenger_share else 0
-                path = challenger if side else champion
-            entry.append(path)
-            arm.append(side)
-        return entry, arm
+        pct = self.behaviour.percentile
+        entry = np.full(len(segment), NO_PATH, dtype=np.int64)
+        for k, path in enumerate(spec.paths):
+            entry[(entry == NO_PATH) & takes(path, segments, segment, pct, balance)] = k
+        arm = np.full(len(segment), -1, dtype=np.int64)
+        if champion != NO_PATH:
+            mine = entry == champion
+            side = (self.behaviour.challenger_u < spec.challenger_share).astype(np.int64)
+            arm[mine] = side[mine]
+            entry[mine & (side == 1)] = challenger
+        return entry.tolist(), arm.tolist()
 
     def _self_cure_hazard(self, monthly: dict[str, float], segments: list[str], segment: np.ndarray) -> np.ndarray:
         """Daily chance per account of paying in full without contact: 30-day share, scaled by the hidden type."""
@@ -190,7 +210,7 @@ class Treatment:
         """Today's self-cure chances: the base, halved every `self_cure_halflife_days` past due."""
         if not self.cure_halflife:
             return self.cure
-        dpd = np.asarray(self.book.dpd, dtype=float) + day
+        dpd = self.placed_dpd + day
         return self.cure * 0.5 ** (np.maximum(dpd, 0.0) / self.cure_halflife)
 
     # ------------------------------------------------------------------------------------------
@@ -247,23 +267,27 @@ class Treatment:
 
     def _snapshot(self) -> None:
         """Count the placed accounts per status bucket and the moves since the last snapshot."""
-        now = np.array([self._bucket(a) if self.placed[a] else -1 for a in range(len(self.placed))], dtype=np.int64)
+        now = self._buckets()
         self.status_by_week.append(np.bincount(now[now >= 0], minlength=len(STATUS_BUCKETS)))
         moved = (self.bucket >= 0) & (now >= 0)
         np.add.at(self.roll, (self.bucket[moved], now[moved]), 1)
         self.bucket = now
 
-    def _bucket(self, a: int) -> int:
-        status = self.book.status[a]
-        if status == RETURNED:
-            return 5
-        if status == PAID:
-            return 3
-        if status in (DISPUTED, UNREACHABLE, LEGAL):
-            return 4
-        if status == PROMISED or self.in_plan[a]:
-            return 2
-        return 1 if self.reached[a] or self.book.had_rpc[a] else 0
+    def _buckets(self) -> np.ndarray:
+        """Each account's status bucket (index into STATUS_BUCKETS), -1 while not placed.
+
+        The first that applies: returned, paid, disputed, unreachable or at legal, promised (or in a plan),
+        reached (a message response, a visit or a right-party conversation), not reached.
+        """
+        book = self.book
+        n = len(self.placed)
+        status = np.fromiter(book.status, np.int64, n)
+        reached = np.fromiter(self.reached, bool, n) | np.fromiter(book.had_rpc, bool, n)
+        promised = (status == PROMISED) | np.fromiter(self.in_plan, bool, n)
+        bucket = np.select(
+            [status == RETURNED, status == PAID, np.isin(status, (DISPUTED, UNREACHABLE, LEGAL)), promised, reached],
+            [5, 3, 4, 2, 1], default=0)
+        return np.where(np.fromiter(self.placed, bool, n), bucket, -1).astype(np.int64)
 
     @staticmethod
     def _batches(spec: Strategy, start: date, n: int) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:

@@ -10,7 +10,7 @@ payments, and ranks the accounts for the day's selection order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -152,6 +152,11 @@ def promise_chance(ptp: Number, days_past_due: Number, halflife_days: Number) ->
     return ptp * 0.5 ** (days_past_due / halflife_days)
 
 
+def _gather(values: list[Any], rows: list[int], dtype: type | np.dtype[Any]) -> np.ndarray:
+    """`np.array(values, dtype)[rows]` without converting the entries outside `rows`."""
+    return np.fromiter(map(values.__getitem__, rows), dtype, len(rows))
+
+
 class Settlement(NamedTuple):
     """A promise that fell due today: paid (kept) or broken."""
 
@@ -267,23 +272,25 @@ class AccountBook:
     def rank(self, day: int, priority: str) -> list[int]:
         """The callable accounts, highest priority first (expected value, then the tie-breaker)."""
         pf = self.pf
-        status = np.array(self.status)
+        status = np.fromiter(self.status, np.int64, len(self.status))
         alive = np.flatnonzero((status == ACTIVE) | (status == PROMISED) | (status == IN_CALL))
-        balance = np.array(self.balance)[alive]
+        # Read the lists at the callable accounts only: under a strategy most accounts rest.
+        rows = alive.tolist()
+        balance = _gather(self.balance, rows, float)
         seg = pf.segment[alive]
-        dpd = np.array(self.dpd)[alive]  # at placement (a later batch's is moved to its placement day)
+        dpd = _gather(self.dpd, rows, np.int64)  # at placement (a later batch's is moved to its placement day)
         ptp = promise_chance(np.array(self.seg_ptp)[seg], dpd + day, np.array(self.seg_half)[seg])
         value = balance * ptp * np.array(self.seg_kept)[seg]
         if priority == "score" and self.score_lift is not None:
-            value = value * np.array(self.score_lift)[alive]
+            value = value * _gather(self.score_lift, rows, float)
         if priority in ("expected_value", "score"):
             keys: tuple[np.ndarray, ...] = (-value,)
         elif priority == "oldest_dpd":
             keys = (-value, -dpd)
         else:
-            keys = (-value, np.array(self.attempts_of)[alive])
+            keys = (-value, _gather(self.attempts_of, rows, np.int64))
         if any(self.follow_up):
-            keys = (*keys, ~np.array(self.follow_up)[alive])  # the last key sorts first: broken promises
+            keys = (*keys, ~_gather(self.follow_up, rows, bool))  # the last key sorts first: broken promises
         return alive[np.lexsort(keys)].tolist()
 
     def promise(self, a: int, now: float, agent: Agent | None, u_full: float, u_due: float, u_kept: float,

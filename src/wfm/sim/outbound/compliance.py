@@ -25,6 +25,7 @@ import math
 from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from wfm.scenario import WEEKDAYS
 from wfm.scenario.outbound import DEFAULT_PACK, Compliance, RulePack, Rules, Window, parse_tz
@@ -366,6 +367,9 @@ class Auditor:
         self.drop_memory_s = max(r.no_redial_after_drop_h for r in self.pack_rules) * HOUR_S
         self.amd_memory_s = max(r.no_redial_after_amd_h for r in self.pack_rules) * HOUR_S
         self._swept_day = 0
+        # (instant, key) of every write to the histories below, in time order: the daily sweep reads
+        # only the writes old enough to matter instead of every account with a history.
+        self._written: dict[str, deque[tuple[float, Any]]] = {name: deque() for name in _HISTORIES}
 
     # -- its own clock --------------------------------------------------------------------------
 
@@ -454,6 +458,7 @@ class Auditor:
         if r.min_gap_min and week and now - max(week) < r.min_gap_min * MINUTE_S:
             v[base + MIN_GAP] += 1
         past.append((now, local_day))
+        self._written["attempts"].append((now, a))
         if consented:
             self.uncounted.add((a, now))
 
@@ -478,6 +483,7 @@ class Auditor:
                 or any(c != channel and _same_week(day, local_date) for _, _, day, c in sent)):
             v[base + CHANNEL_WEEK] += 1
         sent.append((now, local_day, local_date, channel))
+        self._written["messages"].append((now, a))
 
     def _calendar_checks(self, a: int, pack: int, local: float) -> tuple[int, date]:
         """Count a contact at local wall time `local` outside its pack's window or on a holiday; (local day, date)."""
@@ -506,12 +512,26 @@ class Auditor:
         the histories of accounts left alone (paid, resting, exhausted) would pile up with the horizon.
         """
         self._swept_day = int(now // DAY_S)
-        self.attempts = {a: h for a, h in self.attempts.items() if now - h[-1][0] < self.attempt_memory_s}
-        self.rpcs = {a: h for a, h in self.rpcs.items() if now - h[-1][0] < self.rpc_memory_s}
-        self.drops = {a: t for a, t in self.drops.items() if now - t < self.drop_memory_s}
+        self._forget(self.attempts, "attempts", now, self.attempt_memory_s)
+        self._forget(self.rpcs, "rpcs", now, self.rpc_memory_s)
+        self._forget(self.drops, "drops", now, self.drop_memory_s)
         self.uncounted = {(a, s) for a, s in self.uncounted if now - s < self.attempt_memory_s}
-        self.machines = {k: s for k, s in self.machines.items() if now - s < self.amd_memory_s}
-        self.messages = {a: h for a, h in self.messages.items() if now - h[-1][0] < WEEK_S + DAY_S}
+        self._forget(self.machines, "machines", now, self.amd_memory_s)
+        self._forget(self.messages, "messages", now, WEEK_S + DAY_S)
+
+    def _forget(self, history: dict[Any, Any], name: str, now: float, memory_s: float) -> None:
+        """Drop the entries of `history` whose last instant is `memory_s` or more before `now`.
+
+        Every write to a history is noted in `_written[name]` in time order (instants never go
+        back), so an entry's last write is among the old notes at the queue's front exactly when
+        the entry is old: the same entries go as a scan of the whole history would drop.
+        """
+        written = self._written[name]
+        while written and now - written[0][0] >= memory_s:
+            key = written.popleft()[1]
+            entry = history.get(key)
+            if entry is not None and now - _last_instant(entry) >= memory_s:
+                del history[key]
 
     def unconnected(self, a: int, t_dialed: float) -> None:
         """The attempt to `a` dialed at run time `t_dialed` did not connect (busy, not in service)."""
@@ -520,7 +540,8 @@ class Auditor:
 
     def machine(self, a: int, phone: int, t: float) -> None:
         """Note that AMD detected a machine on number `phone` of `a` and hung up at run time `t`."""
-        self.machines[(a, phone)] = self.local(self.account_zone[a], t)[0]
+        when = self.machines[(a, phone)] = self.local(self.account_zone[a], t)[0]
+        self._written["machines"].append((when, (a, phone)))
 
     def silence(self, a: int, t_pickup: float, t_connect: float) -> None:
         """A live answer of `a` picked up at `t_pickup` reached an agent at `t_connect`: within its pack's 2 s rule?"""
@@ -542,10 +563,21 @@ class Auditor:
         keep = [(s, d) for s, d in self.rpcs.get(a, []) if end - s < self.rpc_memory_s]
         keep.append((end, dial_day))
         self.rpcs[a] = keep
+        self._written["rpcs"].append((end, a))
 
     def drop(self, a: int, t: float) -> None:
         """Note a dropped live answer at run time `t`."""
-        self.drops[a] = self.local(self.account_zone[a], t)[0]
+        when = self.drops[a] = self.local(self.account_zone[a], t)[0]
+        self._written["drops"].append((when, a))
+
+
+_HISTORIES = ("attempts", "rpcs", "drops", "machines", "messages")
+"""The auditor's per-key histories the daily sweep forgets (`Auditor._forget`)."""
+
+
+def _last_instant(entry: Any) -> float:
+    """The last instant of a history entry: an instant, or a time-ordered list of (instant, ...) rows."""
+    return float(entry[-1][0]) if isinstance(entry, (list, deque)) else float(entry)
 
 
 def own_pack(region: str, names: Mapping[str, int]) -> int:

@@ -39,17 +39,27 @@ class RingSurvival:
         # answer delay until connects have been seen.
         answered = max(cdf(answer_delay, timeout_s), NEVER_ANSWERED)
         self.later = [max(0.0, 1.0 - cdf(answer_delay, b - detection_s) / answered) for b in range(n_bins)]
+        self.recorded = 0  # lines counted so far ...
+        self.refreshed = 0  # ... and at the last refresh: nothing new, nothing to recompute
 
     def record(self, elapsed: float, connected: bool) -> None:
         """Count a resolved line."""
         b = min(int(elapsed), len(self.ratio) - 1)
+        self.recorded += 1
         if connected:
             self.connected[b] += 1
         else:
             self.failed[b] += 1
 
     def refresh(self) -> None:
-        """Recompute the odds factors from the counts (every pacing step, not per line: cheap and stable)."""
+        """Recompute the odds factors from the counts (every pacing step, not per line: cheap and stable).
+
+        The factors are a function of the counts alone, so a step with no line resolved since the
+        last one (nights, breaks, quiet minutes) keeps them as they are.
+        """
+        if self.recorded == self.refreshed:
+            return
+        self.refreshed = self.recorded
         n_c, n_f = sum(self.connected), sum(self.failed)
         if not n_c or not n_f:
             return
