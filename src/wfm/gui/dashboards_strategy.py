@@ -67,7 +67,7 @@ GROUP_TIPS = ("Accounts that entered it at placement", "Balance placed on those 
               "Money spent on messages per unit of money collected")
 VERDICT_COLORS = {"the challenger recovers more": "#1b7f3b", "the champion recovers more": "#1d4fa8"}
 FIELD_KPI_TEXT = {**FIELD_KPI_LABELS, "collected": "Collected by visits", "cost": "Field cost (shifts, km)",
-                  "utilisation": "Agent utilisation (busy / paid)"}
+                  "utilisation": "Agent utilisation (busy / paid)", "violations": "Visit rule violations"}
 """Shorter labels than the sheet's: the table shares the pane's width with the map."""
 MAP_MIN_WIDTH = 480
 """The map's narrowest width beside the table; a narrower pane puts the table above it."""
@@ -191,9 +191,10 @@ class StrategyDashboard(QWidget):
                                      "days on book", legend_columns=3)
         self.liquidation.setMinimumHeight(230)
         self.offers_title = _title("Payment plans, settlements and reminders")
-        self.economics_title = _title("Cost per euro collected by channel (phone cost: dialer seats, outbound"
-                                      " telephony and the outbound share of the agents' labour)")
-        self.legal_title = _title("Legal action (cases still open at the end are pending, not lost)")
+        self.economics_title = _title("Cost per euro collected by channel")
+        self.economics_title.setToolTip("Phone: dialer seats, outbound telephony and the outbound share of the"
+                                        " agents' labour; inbound line: the rest of the center's cost.")
+        self.legal_title = _title("Legal action (open cases at the end: pending, not lost)")
         self.field_panel = FieldPanel()
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -487,7 +488,9 @@ class FieldPanel(QWidget):
                 return _percent(value, 1)
             if key in FIELD_MONEY:
                 return money_with(value, currency, 2) if key == "cost_per_euro" else format_money(value, currency)
-            return _count(value) if key in ("visits", "km") else "–" if math.isnan(value) else f"{value:,.2f}"
+            if key in ("visits", "km", "violations"):
+                return _count(value)
+            return "–" if math.isnan(value) else f"{value:,.2f}"
 
         rows = []
         for key in FIELD_KPIS:

@@ -144,8 +144,11 @@ def legal_cases(series: list[StrategySeries]) -> dict[str, float]:
            "cost": mean([s.legal_cost.sum() for s in series])}
     out["cost_per_euro"] = out["cost"] / out["collected"] if out["collected"] > 0 else float("nan")
     return out
+
+
 FIELD_KPIS: tuple[str, ...] = ("visits", "contact_rate", "promise_rate", "paid_rate", "km", "km_per_visit", "cost",
-                               "cost_per_visit", "collected", "collected_per_visit", "cost_per_euro", "utilisation")
+                               "cost_per_visit", "collected", "collected_per_visit", "cost_per_euro", "utilisation",
+                               "violations")
 """The field team's KPIs over a run, in the order of `FieldView.kpis`."""
 FIELD_SHARES = frozenset({"contact_rate", "promise_rate", "paid_rate", "utilisation"})
 """Those that are shares (intervals within 0–100%); the others are counts or money (never below zero)."""
@@ -156,6 +159,7 @@ FIELD_KPI_LABELS = {
     "collected": "Collected by visits (at the door, promises kept)", "collected_per_visit": "Collected per visit",
     "cost_per_euro": "Field cost per euro collected by visits",
     "utilisation": "Field agent utilisation (driving and visiting / paid shift)",
+    "violations": "Visits breaking a visit rule (auditor: hours, days, holidays, frequency)",
 }
 FIELD_MONEY = frozenset({"cost", "cost_per_visit", "collected", "collected_per_visit", "cost_per_euro"})
 REACHED_OUTCOMES: tuple[str, ...] = ("paid", "promise", "refusal", "dispute")
@@ -184,6 +188,7 @@ def field_run(s: StrategySeries) -> dict[str, float]:
         "collected": collected, "collected_per_visit": _rate(collected, visits),
         "cost_per_euro": _rate(cost, collected),
         "utilisation": _rate(float(s.field_busy_s.sum()), float(s.field_paid_s.sum())),
+        "violations": float(s.field_violations.sum()),
     }
 
 
