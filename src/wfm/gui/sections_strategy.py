@@ -54,10 +54,11 @@ from wfm.scenario.strategy import CHANNELS
 ST = ("strategy",)
 PATHS = ("strategy", "paths")
 CHANNELS_PATH = ("strategy", "channels")
-STEP_KINDS = (("sms", "SMS"), ("email", "E-mail"), ("letter", "Letter"), ("phone", "Phone phase"), ("wait", "Wait"))
+STEP_KINDS = (("sms", "SMS"), ("email", "E-mail"), ("letter", "Letter"), ("registered_letter", "Registered letter"),
+              ("phone", "Phone phase"), ("wait", "Wait"))
 STEP_TEXT = dict(STEP_KINDS)
 MESSAGE_KINDS = frozenset(CHANNELS)
-CHANNEL_TEXT = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
+CHANNEL_TEXT = {"sms": "SMS", "email": "E-mail", "letter": "Letter", "registered_letter": "Registered letter"}
 STEP_COLUMNS = ("Step", "Days", "Attempts")
 DEFAULT_WINDOW = {"start": "09:00", "end": "20:00"}
 STARTER_PATH: dict[str, Any] = {

@@ -30,7 +30,7 @@ FIELD_LABELS = {"visits": "Visits", "nobody_home": "Nobody home", "wrong_address
                 "km": "Kilometres driven", "cost": "Field cost (shifts and km)",
                 "collected": "Collected by visits (at the door, promises kept)",
                 "cost_per_euro": "Field cost per euro collected by visits"}
-CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
+CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter", "registered_letter": "Registered letter"}
 CAUSE_LABELS = {"link_payment": "Payment through a message link", "self_cure": "Self-cure (no contact)",
                 "portal_promise": "Promise through the portal, kept",
                 "inbound_promise": "Promise on a debtor's call, kept",

@@ -10,7 +10,7 @@ day's order has exactly the accounts in a phone phase.
 
 A response to a message acts at its instant: a payment through the link pays the balance, a
 portal promise is booked like a phone promise (without an agent), an opt-out stops that
-channel, and a call joins the inbound queue as an identified debtor whose conversation can end
+channel (and moves the account to its path's `after_opt_out` path, if any), and a call joins the inbound queue as an identified debtor whose conversation can end
 in a promise and counts as a conversation for the contact rules (Reg F's 7-day rest).
 """
 
@@ -25,7 +25,7 @@ import numpy as np
 import simpy
 
 from wfm.scenario import DAY_S, Scenario
-from wfm.scenario.strategy import CHANNELS, Step, Strategy
+from wfm.scenario.strategy import CHANNELS, POSTAL, Step, Strategy
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour, expected_lift
 from wfm.sim.collections.field import (
@@ -93,6 +93,9 @@ class Treatment:
         names = [p.name for p in spec.paths]
         self.after_broken = [names.index(p.after_broken_promise) if p.after_broken_promise else NO_PATH
                              for p in spec.paths]
+        self.after_kept = [names.index(p.after_kept_promise) if p.after_kept_promise else NO_PATH for p in spec.paths]
+        self.after_opt_out = [names.index(p.after_opt_out) if p.after_opt_out else NO_PATH for p in spec.paths]
+        self.moving = [NO_PATH] * n  # a move decided while a promise was open: taken when it falls due
         self.entry, self.arm = self._enter(spec, segments, pf.segment, pf.balance)
         self.path = list(self.entry)
         self.step = [0] * n
@@ -123,7 +126,8 @@ class Treatment:
             book.dpd[a] -= day  # days past due at placement, on the day it is placed
             self.placing.setdefault(day, []).append(a)
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
-                                   rng, self._respond, record, dialer.contact_rules, dialer.auditor)
+                                   rng, self._respond, record, dialer.contact_rules, dialer.auditor,
+                                   self._returned)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
         self.cure_halflife = spec.self_cure_halflife_days
         self.collected = np.zeros((len(CAUSES), self.n_days))
@@ -137,7 +141,7 @@ class Treatment:
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
         self.field = None if spec.field is None else FieldTeam(
             spec.field, scenario.calendar.start_date, self.n_days, n, rng, record)
-        self.no_visit = [False] * n  # a visit found a wrong address: later visit steps are skipped
+        self.no_visit = [False] * n  # a wrong address (a visit, a returned registered letter): no more post or visits
         dialer.day_hooks.append(self.begin_day)
         acd.on_debtor_call = self._debtor_call_ended
 
@@ -188,7 +192,7 @@ class Treatment:
             self._snapshot()
         self._self_cure(day)
         for a in self.reminders.pop(day, []):
-            if self.book.status[a] == PROMISED:
+            if self.book.status[a] == PROMISED and not self.opted_out[a] & (1 << self.reminder_channel):
                 self.offer_counts["reminders"] += 1
                 self.messenger.send(a, self.reminder_channel, day, partial(self._reminded, a))
         for a, version in self.agenda.pop(day, []):
@@ -296,6 +300,9 @@ class Treatment:
                 self.step[a] = 0
             step = steps[self.step[a]]
             taken += 1
+            if not step.applies(book.balance[a]):
+                self.step[a] += 1
+                continue
             if step.kind == "wait":
                 self._rest(a)
                 self._timer(a, day + step.days)
@@ -320,7 +327,7 @@ class Treatment:
                 self.field.queue.append((a, self.version[a]))
                 return
             channel = CHANNELS.index(step.kind)
-            if not self.opted_out[a] & (1 << channel):
+            if not self.opted_out[a] & (1 << channel) and not (self.no_visit[a] and step.kind in POSTAL):
                 self.messenger.send(a, channel, day)
             self.step[a] += 1
 
@@ -377,8 +384,11 @@ class Treatment:
             return
         if not kept and self.follow_up:
             self.book.follow_up[a] = True
-        if not kept and self.after_broken[self.path[a]] != NO_PATH:
-            self.path[a] = self.after_broken[self.path[a]]
+        move = self.moving[a] if self.moving[a] != NO_PATH else (self.after_kept if kept else self.after_broken)[
+            self.path[a]]
+        self.moving[a] = NO_PATH
+        if move != NO_PATH:
+            self.path[a] = move
             self.step[a] = 0
         else:
             self.step[a] += 1
@@ -472,6 +482,9 @@ class Treatment:
         self.reached[a] = True
         if kind == OPT_OUT:
             self.opted_out[a] |= 1 << channel
+            p = self.path[a]
+            if p != NO_PATH and self.after_opt_out[p] != NO_PATH:
+                self._move(a, self.after_opt_out[p])
         elif kind == PAY:
             if book.status[a] != IN_CALL:
                 fraction = self.messenger.specs[channel].responses.pay_fraction
@@ -481,6 +494,24 @@ class Treatment:
                 self._portal_promise(a, when)
         elif kind == CALL:
             self._debtor_calls(a, when)
+
+    def _move(self, a: int, p: int) -> None:
+        """Move `a` to path `p` from its first step, tomorrow; an open promise holds the move until it falls due."""
+        book = self.book
+        if book.status[a] == PROMISED:
+            self.moving[a] = p
+            return
+        if self.in_phone[a]:  # the phone phase ends now (an attempt in hand ends it when released)
+            self.in_phone[a] = False
+            book.phase_left[a] = 1 if book.status[a] == IN_CALL else -1
+            self._rest(a)
+        self.path[a] = p
+        self.step[a] = 0
+        self._timer(a, int(self.env.now // DAY_S) + 1)
+
+    def _returned(self, a: int) -> None:
+        """A registered letter came back undelivered: the address is wrong (no more post or visits)."""
+        self.no_visit[a] = True
 
     def _pay(self, a: int, amount: float, cause: int) -> None:
         """A payment without a promise: into the dialer's collected money (recovery) and by cause."""
