@@ -339,3 +339,224 @@ def test_the_peak_service_level_drops_as_erlang_a_says(batches: list[tuple[RunRe
     se = drops.std(ddof=1) / math.sqrt(len(drops))
     assert analytic_drop > 6 * se  # the batch's calls move the service level measurably
     assert abs(drops.mean() - analytic_drop) < 4 * se, (drops.mean(), analytic_drop, se)
+
+
+# --------------------------------------------------------------------------------------------
+# Path conditions: opt-out, kept promise, balance; the registered letter; Reg F for texts
+# --------------------------------------------------------------------------------------------
+
+
+def small(strategy: dict[str, Any], *, accounts: int = 40, days: int = 10, certain: bool = False,
+          invalid: float = 0.0, presets: tuple[str, ...] = ("italy",),
+          zones: dict[str, float] | None = None) -> Scenario:
+    """A small portfolio under `strategy`; `certain`: every dial reaches the debtor, who promises and keeps."""
+    data = tomllib.loads(default_scenario_text())
+    data["calendar"]["horizon_days"] = days
+    data["inbound"]["demand"]["daily_volume"] = dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat"), 150)
+    portfolio = data["outbound"]["portfolio"]
+    portfolio.update(accounts=accounts, invalid_number_share=invalid, do_not_call_share=0.0)
+    if zones:
+        portfolio["timezones"] = zones
+    if certain:
+        for segment in portfolio["segments"]:
+            segment.update(contact=1.0, right_party=1.0, ptp=1.0, ptp_halflife_days=100_000, kept=1.0,
+                           full_payment=0.0)
+        data["outbound"]["attempts"].update(busy=0.0, machine=0.0, live_by_hour=[1.0] * 24)
+        data["outbound"]["conversation"].update(due_days_min=3, due_days_max=3)
+    data["outbound"]["compliance"] = {"presets": list(presets)}
+    data["strategy"] = {"enabled": True, "payer_lift": 1.0, **strategy}
+    return scenario_from_mapping(data, "<small strategy>")
+
+
+def by_account(log: np.ndarray, channel: int) -> dict[int, list[float]]:
+    """The send instants of `channel`'s messages per account."""
+    out: dict[int, list[float]] = {}
+    for row in log[log["channel"] == channel]:
+        out.setdefault(int(row["account"]), []).append(float(row["sent_s"]))
+    return out
+
+
+def fixed(**responses: Any) -> dict[str, Any]:
+    """Certain responses an hour after delivery, every message of a batch at its window's start."""
+    return {"delivery_failure": 0.0, "spread_min": 0, "responses": {"delay_h": 1.0, "delay_cv": 0.0, **responses}}
+
+
+def test_an_opt_out_moves_the_account_to_its_after_opt_out_path() -> None:
+    """Every delivered SMS draws a STOP: the texted path's second SMS never goes; the letter path takes over."""
+    strategy = {"channels": {"sms": {"cost": 0.05, **fixed(opt_out=1.0)}},
+                "paths": [{"name": "texted", "after_opt_out": "posted",
+                           "steps": [{"kind": "sms"}, {"kind": "wait", "days": 2}, {"kind": "sms"}]},
+                          {"name": "posted", "segments": ["none_enter"], "steps": [{"kind": "letter"}]}]}
+    with pytest.raises(ScenarioError, match="none_enter"):  # a path only moved to still names real segments
+        small(strategy)
+    strategy["paths"][1]["segments"] = ["late"]
+    strategy["paths"][1]["score_band"] = [0.0, 1e-9]  # (practically) nobody enters it at placement
+    sc = small(strategy, invalid=0.5)
+    result = run(sc, SEED, record_calls=True)
+    s = result.strategy
+    assert s is not None and s.message_log is not None and result.outbound is not None
+    log = s.message_log
+    texts, letters = by_account(log, SMS), by_account(log, LETTER)
+    delivered = {int(r["account"]) for r in log if r["channel"] == SMS and r["delivered"]}
+    assert 0 < len(delivered) < len(texts)  # some numbers are dead: those debtors cannot opt out
+    for a, sent in texts.items():
+        if a in delivered:  # opted out on day 0: one SMS, then the letter path from the next day
+            assert len(sent) == 1 and len(letters[a]) == 1
+            assert letters[a][0] == (sent[0] // 86_400 + 1) * 86_400 + 9 * 3600  # posted at 09:00 the next day
+        else:  # nothing delivered, nothing answered: the texted path goes on
+            assert len(sent) == 2 and a not in letters
+    assert s.opted_out[SMS] == len(delivered)
+    assert result.outbound.violations.sum() == 0
+
+
+def test_a_kept_promise_with_a_balance_left_moves_to_the_after_kept_promise_path() -> None:
+    """Instalment promises (a quarter of the balance) kept 3 days on: a thank-you letter, then nothing more."""
+    def letters_after(kept_path: str) -> tuple[RunResult, dict[int, list[float]]]:
+        strategy = {"paths": [{"name": "call", "after_kept_promise": kept_path,
+                               "steps": [{"kind": "phone", "attempts": 20, "days": 8}]},
+                              {"name": "thanks", "segments": ["late"], "score_band": [0.0, 1e-9],
+                               "steps": [{"kind": "letter"}]}]}
+        result = run(small(strategy, certain=True, days=8), SEED, record_calls=True)
+        assert result.strategy is not None and result.strategy.message_log is not None
+        return result, by_account(result.strategy.message_log, LETTER)
+
+    result, letters = letters_after("thanks")
+    out = result.outbound
+    assert out is not None and out.violations.sum() == 0
+    kept = int(out.promises_kept.sum())
+    assert kept > 0 and len(letters) == kept  # one letter per kept instalment, none otherwise
+    due_days = np.repeat(np.arange(len(out.promises_kept)), out.promises_kept.astype(np.int64))
+    posted_days = sorted(int(t[0] // 86_400) for t in letters.values())
+    assert posted_days == sorted(due_days.tolist())  # posted on the day the promise was kept
+    _, none = letters_after("")
+    assert none == {}
+
+
+def test_a_step_is_skipped_when_the_current_balance_is_outside_its_condition() -> None:
+    """An e-mail paid through its link (half the balance), then a letter only for balances still at 600 or more."""
+    strategy = {"channels": {"email": {"cost": 0.01, "window": {"start": "10:00", "end": "20:00"},
+                                       **fixed(pay=1.0, pay_fraction=0.5)},
+                             "sms": {"cost": 0.05, **fixed()}},  # no response: the money is the link's only
+                "paths": [{"name": "p", "steps": [{"kind": "email"}, {"kind": "wait", "days": 1},
+                                                  {"kind": "letter", "balance_min": 600},
+                                                  {"kind": "sms", "balance_max": 600}]}]}
+    sc = small(strategy, accounts=60, zones={"Europe/Rome": 1.0})
+    result = run(sc, SEED, record_calls=True)
+    s = result.strategy
+    assert s is not None and s.message_log is not None and s.account_collected is not None
+    pf = pf_of(sc)
+    left = np.array([b - max(round(b * 0.5, 2), 0.01) for b in pf.balance.tolist()])  # paid to the cent
+    letters, texts = by_account(s.message_log, LETTER), by_account(s.message_log, SMS)
+    assert set(letters) == {a for a in range(60) if left[a] >= 600}
+    assert set(texts) == {a for a in range(60) if left[a] < 600}
+    assert any(600 <= b < 1200 for b in pf.balance)  # some enter at 600 or more and fall below by paying
+    np.testing.assert_allclose(s.account_collected, pf.balance - left)
+    assert result.outbound is not None and result.outbound.violations.sum() == 0
+
+
+def test_a_returned_registered_letter_stops_the_later_post() -> None:
+    """Half the registered letters come back (5 days later): those debtors get no letter after them."""
+    strategy = {"channels": {"registered_letter": {"cost": 6.5, "delivery_failure": 0.5, "delivery_delay_h": 120,
+                                                   "proof_of_delivery": True}},
+                "paths": [{"name": "formal", "steps": [{"kind": "registered_letter"}, {"kind": "wait", "days": 6},
+                                                       {"kind": "letter"}]}]}
+    sc = small(strategy, accounts=60, days=8)
+    result = run(sc, SEED, record_calls=True)
+    s = result.strategy
+    assert s is not None and s.message_log is not None and result.outbound is not None
+    log = s.message_log
+    registered = log[log["channel"] == REGISTERED]
+    assert len(registered) == 60 and 0 < registered["delivered"].sum() < 60
+    arrived = set(registered["account"][registered["delivered"]].tolist())
+    assert set(by_account(log, LETTER)) == arrived
+    assert s.message_cost[REGISTERED].sum() == pytest.approx(60 * 6.5)
+    assert s.channel_names[REGISTERED] == "registered_letter"
+    assert result.outbound.violations.sum() == 0
+
+
+def test_under_reg_f_texts_go_out_in_the_debtors_convenient_hours_only() -> None:
+    """A sending window of 07:00-22:00 is clipped to Reg F's 08:00-21:00 local: every SMS at 08:00 sharp."""
+    early = {"start": "07:00", "end": "22:00"}
+    strategy = {"channels": {"sms": {"cost": 0.05, "window": early, **fixed(opt_out=0.05)}},
+                "paths": [{"name": "daily", "repeat": True, "steps": [{"kind": "sms"}, {"kind": "wait", "days": 1}]}]}
+    zones = {"America/New_York": 0.5, "America/Los_Angeles": 0.5}
+    sc = small(strategy, accounts=30, days=4, presets=("reg_f",), zones=zones)
+    result = run(sc, SEED, record_calls=True)
+    s, out = result.strategy, result.outbound
+    assert s is not None and s.message_log is not None and out is not None
+    pf = pf_of(sc)
+    # Every day from the first, none held back by the early window, until the debtor opts out (STOP).
+    days = {a: [int(t // 86_400) for t in sent] for a, sent in by_account(s.message_log, SMS).items()}
+    assert len(days) == 30 and all(d == list(range(len(d))) for d in days.values())
+    assert sum(len(d) < 4 for d in days.values()) <= s.opted_out[SMS] < 30
+    for row in s.message_log:
+        zone = ZoneInfo(pf.tz_names[pf.tz[int(row["account"])]])
+        local = (datetime(2026, 1, 5, tzinfo=CENTER) + timedelta(seconds=float(row["sent_s"]))).astimezone(zone)
+        assert (local.hour, local.minute, local.second) == (8, 0, 0), local
+    assert out.violations.sum() == 0
+
+
+def test_reg_f_needs_an_opt_out_in_every_text_and_e_mail() -> None:
+    silent = {"channels": {"sms": {"cost": 0.05, "responses": {"call": 0.02, "opt_out": 0.0}}},
+              "paths": [{"name": "p", "steps": [{"kind": "sms"}, {"kind": "letter"}]}]}
+    with pytest.raises(ScenarioError, match=r"1006\.6\(e\).*\['sms'\]"):
+        small(silent, presets=("reg_f",))
+    small(silent)  # the Italian preset has no such rule
+    posted = {"channels": {"sms": {"cost": 0.05, "responses": {"opt_out": 0.0}}},
+              "paths": [{"name": "p", "steps": [{"kind": "letter"}]}]}
+    small(posted, presets=("reg_f",))  # an SMS channel no path uses is not sent
+
+
+def test_a_reminder_is_not_texted_to_a_debtor_who_opted_out() -> None:
+    """Every delivered SMS draws a STOP on day 0; the phone then takes promises whose SMS reminders must not go."""
+    def reminders(opt_out: float) -> tuple[int, int]:
+        strategy = {"channels": {"sms": {"cost": 0.05, **fixed(opt_out=opt_out)}},
+                    "offers": {"reminder": "sms", "reminder_days_before": 1},
+                    "paths": [{"name": "p", "steps": [{"kind": "sms"}, {"kind": "wait", "days": 1},
+                                                      {"kind": "phone", "attempts": 20, "days": 6}]}]}
+        result = run(small(strategy, certain=True, days=8), SEED)
+        s, out = result.strategy, result.outbound
+        assert s is not None and out is not None and out.violations.sum() == 0
+        return s.offers["reminders"], int(out.ptp.sum())
+
+    sent, promises = reminders(0.0)
+    assert sent > 0 and promises > 0
+    sent, promises = reminders(1.0)
+    assert sent == 0 and promises > 0
+
+
+def test_the_baseline_documents_the_new_keys_and_they_parse() -> None:
+    """The commented [strategy] block of scenarios/baseline.toml shows the moves, step balances and channel keys."""
+    from pathlib import Path
+
+    from wfm.scenario.io import parse_scenario
+
+    text = (Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    block = [line[2:] for line in lines[lines.index("# [strategy]"):] if line.startswith("# ")]
+    sc = parse_scenario(text + "\n" + "\n".join(block) + "\n")
+    sms_first, call_first = sc.strategy.paths
+    assert sms_first.after_opt_out == "call_first" and sms_first.after_kept_promise == ""
+    assert call_first.steps[1].kind == "registered_letter" and call_first.steps[1].balance_min == 1000
+    assert call_first.steps[2].balance_max == 1000
+    sms = sc.strategy.channels["sms"]
+    assert sms.spread_min == 60 and not sms.proof_of_delivery
+    assert sc.strategy.channels["registered_letter"].proof_of_delivery  # the default
+    for key in ("after_kept_promise", "after_opt_out", "balance_min", "spread_min", "proof_of_delivery",
+                "registered_letter", "delay_cv = 0"):
+        assert any(key in line for line in block), key
+
+
+def test_the_strategy_editor_keeps_the_new_moves_and_step_balances() -> None:
+    from wfm.gui.sections_strategy import fit_step, removed, renamed, step_summary
+
+    data = {"strategy": {"champion": "", "challenger": "", "paths": [
+        {"name": "a", "after_opt_out": "b", "after_kept_promise": "b", "steps": []},
+        {"name": "b", "steps": []}]}}
+    renamed(data, "b", "c")
+    assert data["strategy"]["paths"][0]["after_opt_out"] == data["strategy"]["paths"][0]["after_kept_promise"] == "c"
+    removed(data, 1)
+    assert data["strategy"]["paths"][0]["after_opt_out"] == data["strategy"]["paths"][0]["after_kept_promise"] == ""
+    step = {"kind": "letter", "days": 0, "attempts": 0, "balance_min": 1000.0}
+    assert fit_step(step, "registered_letter") == {**step, "kind": "registered_letter"}
+    assert step_summary([step, {"kind": "sms", "balance_max": 500}]) == "Letter (balance ≥ 1,000) → SMS (balance < 500)"

@@ -49,7 +49,7 @@ from wfm.gui.editor import ErrorSink, LocatedErrorSink, Path, SectionTab, get_in
 from wfm.gui.section_helpers import hint, number, percent
 from wfm.gui.widgets import INVALID_FIELD_STYLE, ClockEdit, clear_layout, error_label, row_of, spin
 from wfm.scenario.io import Problem
-from wfm.scenario.strategy import CHANNELS
+from wfm.scenario.strategy import CHANNELS, MOVES
 
 ST = ("strategy",)
 PATHS = ("strategy", "paths")
@@ -84,7 +84,8 @@ def fit_step(step: dict[str, Any], kind: str) -> dict[str, Any]:
         days, attempts = max(days, 1), 0
     elif not (days or attempts):
         days, attempts = 7, 6
-    return {"kind": kind, "days": days, "attempts": attempts}
+    balance = {k: step[k] for k in ("balance_min", "balance_max") if step.get(k) is not None}  # the file's
+    return {"kind": kind, "days": days, "attempts": attempts, **balance}
 
 
 def step_summary(steps: Sequence[dict[str, Any]]) -> str:
@@ -100,6 +101,10 @@ def step_summary(steps: Sequence[dict[str, Any]]) -> str:
             parts.append("phone " + "/".join(limits))
         else:
             parts.append(STEP_TEXT.get(str(kind), str(kind)))
+        low, high = step.get("balance_min") or 0, step.get("balance_max")
+        if low or high is not None:  # a step only for some balances (edited in the file)
+            parts[-1] += " (balance " + " and ".join(
+                ([f"≥ {low:,.0f}"] if low else []) + ([f"< {high:,.0f}"] if high is not None else [])) + ")"
     return " → ".join(parts)
 
 
@@ -109,8 +114,9 @@ def renamed(data: dict[str, Any], old: str, new: str) -> None:
     for path in strategy["paths"]:
         if path.get("name") == old:
             path["name"] = new
-        if old and path.get("after_broken_promise") == old:
-            path["after_broken_promise"] = new
+        for key in MOVES:
+            if old and path.get(key) == old:
+                path[key] = new
     for key in ("champion", "challenger"):
         if old and strategy.get(key) == old:
             strategy[key] = new
@@ -121,8 +127,9 @@ def removed(data: dict[str, Any], index: int) -> None:
     strategy = data["strategy"]
     name = strategy["paths"].pop(index).get("name")
     for path in strategy["paths"]:
-        if path.get("after_broken_promise") == name:
-            path["after_broken_promise"] = ""
+        for key in MOVES:
+            if path.get(key) == name:
+                path[key] = ""
     if name and name in (strategy.get("champion"), strategy.get("challenger")):
         strategy["champion"] = strategy["challenger"] = ""
 

@@ -12,8 +12,9 @@ not arrive comes back to the sender at that instant (`returned`).
 
 Each message takes four draws from the strategy stream whatever happens to it (delivery,
 response, delay, spread), so one message's fate never shifts another's. A response comes at a
-lognormal delay after delivery (exactly `delay_h` with `delay_cv = 0`); its kind is drawn from the channel's shares, each scaled by the
-debtor's hidden-type factor (the opt-out share is not: payers opt out as often as the rest).
+lognormal delay after delivery (exactly `delay_h` with `delay_cv = 0`); its kind is drawn from
+the channel's shares, each scaled by the debtor's hidden-type factor (the opt-out share is not:
+payers opt out as often as the rest).
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ day's order has exactly the accounts in a phone phase.
 
 A response to a message acts at its instant: a payment through the link pays the balance, a
 portal promise is booked like a phone promise (without an agent), an opt-out stops that
-channel (and moves the account to its path's `after_opt_out` path, if any), and a call joins the inbound queue as an identified debtor whose conversation can end
-in a promise and counts as a conversation for the contact rules (Reg F's 7-day rest).
+channel (and moves the account to its path's `after_opt_out` path, if any), and a call joins
+the inbound queue as an identified debtor whose conversation can end in a promise and counts as
+a conversation for the contact rules (Reg F's 7-day rest). A step with a balance condition is
+skipped when the account's balance is outside it when the path reaches it.
 """
 
 from __future__ import annotations
