@@ -386,7 +386,8 @@ def test_an_opt_out_moves_the_account_to_its_after_opt_out_path() -> None:
     strategy = {"channels": {"sms": {"cost": 0.05, **fixed(opt_out=1.0)}},
                 "paths": [{"name": "texted", "after_opt_out": "posted",
                            "steps": [{"kind": "sms"}, {"kind": "wait", "days": 2}, {"kind": "sms"}]},
-                          {"name": "posted", "segments": ["none_enter"], "steps": [{"kind": "letter"}]}]}
+                          {"name": "posted", "segments": ["none_enter"],
+                           "steps": [{"kind": "wait", "days": 1}, {"kind": "letter"}]}]}
     with pytest.raises(ScenarioError, match="none_enter"):  # a path only moved to still names real segments
         small(strategy)
     strategy["paths"][1]["segments"] = ["late"]
@@ -402,7 +403,8 @@ def test_an_opt_out_moves_the_account_to_its_after_opt_out_path() -> None:
     for a, sent in texts.items():
         if a in delivered:  # opted out on day 0: one SMS, then the letter path from the next day
             assert len(sent) == 1 and len(letters[a]) == 1
-            assert letters[a][0] == (sent[0] // 86_400 + 1) * 86_400 + 9 * 3600  # posted at 09:00 the next day
+            # The move takes effect the next day and the letter path waits a day first: posted at 09:00.
+            assert letters[a][0] == (sent[0] // 86_400 + 2) * 86_400 + 9 * 3600
         else:  # nothing delivered, nothing answered: the texted path goes on
             assert len(sent) == 2 and a not in letters
     assert s.opted_out[SMS] == len(delivered)
@@ -560,3 +562,12 @@ def test_the_strategy_editor_keeps_the_new_moves_and_step_balances() -> None:
     step = {"kind": "letter", "days": 0, "attempts": 0, "balance_min": 1000.0}
     assert fit_step(step, "registered_letter") == {**step, "kind": "registered_letter"}
     assert step_summary([step, {"kind": "sms", "balance_max": 500}]) == "Letter (balance ≥ 1,000) → SMS (balance < 500)"
+
+
+def test_a_path_that_starts_with_a_wait_waits_before_its_first_message() -> None:
+    strategy = {"channels": {"sms": {"cost": 0.05, "window": {"start": "09:00", "end": "20:00"}, **fixed()}},
+                "paths": [{"name": "later", "steps": [{"kind": "wait", "days": 2}, {"kind": "sms"}]}]}
+    result = run(small(strategy, accounts=20, days=4, zones={"Europe/Rome": 1.0}), SEED, record_calls=True)
+    s = result.strategy
+    assert s is not None and s.message_log is not None and len(s.message_log) == 20
+    assert set(s.message_log["sent_s"].tolist()) == {2 * 86_400 + 9 * 3600}  # Wednesday 7 January, 09:00

@@ -60,6 +60,8 @@ STEP_TEXT = dict(STEP_KINDS)
 MESSAGE_KINDS = frozenset(CHANNELS)
 CHANNEL_TEXT = {"sms": "SMS", "email": "E-mail", "letter": "Letter", "registered_letter": "Registered letter"}
 STEP_COLUMNS = ("Step", "Days", "Attempts")
+CHANNEL_FIELD_W = 64
+"""Least width of a field of the channels grid: four channels side by side fit the editor at 1280 px."""
 DEFAULT_WINDOW = {"start": "09:00", "end": "20:00"}
 STARTER_PATH: dict[str, Any] = {
     "name": "sms_then_call", "segments": [], "score_band": [0.0, 1.0], "balance_min": 0.0, "balance_max": None,
@@ -573,18 +575,19 @@ class StrategyTab(SectionTab):
         self.channel_fields: dict[str, QWidget] = {}
         """Every field of the grid by its scenario path ("strategy.channels.sms.responses.call")."""
         for c, name in enumerate(CHANNELS, start=1):
-            grid.addWidget(QLabel(f"<b>{CHANNEL_TEXT[name]}</b>"), 0, c, alignment=Qt.AlignmentFlag.AlignCenter)
+            header = CHANNEL_TEXT[name].replace(" ", "<br>")  # "Registered / letter": four columns fit 1280 px
+            grid.addWidget(QLabel(f"<b>{header}</b>"), 0, c, alignment=Qt.AlignmentFlag.AlignCenter)
         rows: list[tuple[str, str, Callable[[], Any], float]] = [
             ("Cost per message", "cost", lambda: spin(0, 1000, "", 3, 0.01), 1.0),
             ("Delivery failure", "delivery_failure", lambda: spin(0, 100, " %", 1, 1), 100.0),
             ("Delivery delay", "delivery_delay_h", lambda: spin(0, 720, " h", 1, 1), 1.0),
             ("Calls back", "responses.call", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
-            ("Pays through the link", "responses.pay", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
+            ("Pays by link", "responses.pay", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Portal promises", "responses.promise", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Opts out", "responses.opt_out", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Response delay", "responses.delay_h", lambda: spin(0.1, 1440, " h", 1, 1), 1.0),
             ("Response delay CV", "responses.delay_cv", lambda: spin(0.01, 10, "", 2, 0.1), 1.0),
-            ("Link pays (of balance)", "responses.pay_fraction", lambda: spin(1, 100, " %", 0, 5), 100.0),
+            ("Link pays", "responses.pay_fraction", lambda: spin(1, 100, " %", 0, 5), 100.0),
         ]
         tips = {"cost": "Money per message sent, delivered or not",
                 "delivery_failure": "Share never delivered: bad number or address, bounced",
@@ -601,7 +604,7 @@ class StrategyTab(SectionTab):
             grid.addWidget(QLabel(text), r, 0)
             for c, name in enumerate(CHANNELS, start=1):
                 field = make()
-                field.setMinimumWidth(76)
+                field.setMinimumWidth(CHANNEL_FIELD_W)
                 field.setToolTip(f"{CHANNEL_TEXT[name]}: {tips[key]}")
                 path: Path = (*CHANNELS_PATH, name, *key.split("."))
                 grid.addWidget(self.bind_spin(path, field, scale=scale), r, c)
@@ -627,7 +630,7 @@ class StrategyTab(SectionTab):
             on.setToolTip(f"{CHANNEL_TEXT[name]}: send only within a window of the debtor's local time;"
                           " unchecked = at any hour (a letter is posted whatever the hour)")
             for clock in (start, end):
-                clock.setMinimumWidth(76)
+                clock.setMinimumWidth(CHANNEL_FIELD_W)
                 clock.setToolTip(f"{CHANNEL_TEXT[name]}: sending window, debtor's local time")
                 clock.valueChanged.connect(lambda _v, n=name: self._window_edited(n))
             on.toggled.connect(lambda _on, n=name: self._window_edited(n))

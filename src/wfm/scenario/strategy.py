@@ -97,8 +97,9 @@ class Channel(Model):
         delivery_failure: share of messages never delivered (bad number or address, bounced).
         delivery_delay_h: hours from sending to delivery (a letter's post).
         window: local sending window; a message step sends at the window's start (or at the start
-            of the debtor's calling window, when that opens later), spread over `spread_min`; a
-            letter is posted and delivered regardless of the hour.
+            of the debtor's calling window, when that opens later), spread over `spread_min`.
+            Without a window a letter is posted at 09:00 center time whatever the day, and a text
+            or e-mail (a contact) goes out when the debtor's calling window opens.
         spread_min: minutes over which a day's messages of the channel go out from the window's
             start (a platform's throughput); 0 = all at the start.
         proof_of_delivery: the post tells the center whether the message arrived (a registered

@@ -6,7 +6,8 @@ on the first day from the step's day that the debtor's contact rules allow (no S
 Italian preset, no public holidays of the debtor's jurisdiction). The sending window is clipped
 to the debtor's calling window of that day: a message is a contact, so Reg F's convenient hours
 (08:00-21:00 local, §1006.6(b)(1)(i)) hold for texts and e-mails as for calls; a window that
-opens before the debtor's sends from the debtor's opening. Letters (plain and registered) are
+opens before the debtor's sends from the debtor's opening (a text or e-mail without a window
+sends at the opening of the debtor's calling window). Letters (plain and registered) are
 posted at 09:00 center time and arrive `delivery_delay_h` later; a registered letter that does
 not arrive comes back to the sender at that instant (`returned`).
 
@@ -171,16 +172,18 @@ class Messenger:
         """
         spec = self.specs[channel]
         now = self.env.now
-        if spec.window is None:
+        if spec.window is None and not self._contact(channel):
             posted = float(day * DAY_S + LETTER_POSTED_S)
             return posted if day < self.n_days else None
+        # A text or e-mail without a window of its own goes out at any hour the debtor's rules allow.
+        first, last = (spec.window.start, spec.window.end) if spec.window is not None else (0.0, float(DAY_S))
         pack = self.pack[a]
         zone, key = self.book.tz[a], self.calendar.key(pack, self.book.region[a])
         for d in range(day, min(day + SEND_DAYS_AHEAD, self.n_days)):
             calling = self.calendar.windows[pack][self.calendar.weekday(d)]
             if calling is None:
                 continue
-            start, end = max(spec.window.start, calling[0]), min(spec.window.end, calling[1])
+            start, end = max(first, calling[0]), min(last, calling[1])
             if end <= start:
                 continue
             span = min(spec.spread_min * MINUTE_S, end - start)

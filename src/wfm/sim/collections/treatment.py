@@ -198,9 +198,12 @@ class Treatment:
                 self.offer_counts["reminders"] += 1
                 self.messenger.send(a, self.reminder_channel, day, partial(self._reminded, a))
         for a, version in self.agenda.pop(day, []):
-            if version != self.version[a]:
+            begins = version < 0  # a path begins (placed, moved): no step of it ends, a first wait is waited
+            if (~version if begins else version) != self.version[a]:
                 continue
-            if self.in_phone[a]:
+            if begins:
+                pass
+            elif self.in_phone[a]:
                 if not self._end_phone(a, day):
                     continue
             elif self._waiting(a):
@@ -216,7 +219,7 @@ class Treatment:
             if self.term:
                 self.returning.setdefault(day + self.term, []).append(a)
             if self.path[a] != NO_PATH:
-                self.agenda.setdefault(day, []).append((a, self.version[a]))
+                self.agenda.setdefault(day, []).append((a, ~self.version[a]))
 
     def _return(self, day: int) -> None:
         """Accounts at the end of their placement term go back to the client, open or not."""
@@ -509,7 +512,10 @@ class Treatment:
             self._rest(a)
         self.path[a] = p
         self.step[a] = 0
-        self._timer(a, int(self.env.now // DAY_S) + 1)
+        self.version[a] += 1
+        tomorrow = int(self.env.now // DAY_S) + 1
+        if tomorrow < self.n_days:
+            self.agenda.setdefault(tomorrow, []).append((a, ~self.version[a]))
 
     def _returned(self, a: int) -> None:
         """A registered letter came back undelivered: the address is wrong (no more post or visits)."""
