@@ -571,3 +571,4 @@ def test_a_path_that_starts_with_a_wait_waits_before_its_first_message() -> None
     s = result.strategy
     assert s is not None and s.message_log is not None and len(s.message_log) == 20
     assert set(s.message_log["sent_s"].tolist()) == {2 * 86_400 + 9 * 3600}  # Wednesday 7 January, 09:00
+    assert result.outbound is not None and result.outbound.violations.sum() == 0
