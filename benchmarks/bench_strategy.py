@@ -49,6 +49,7 @@ SEED = 20260105
 DAYS = 90
 CPU_TARGET_S = 60.0
 RSS_TARGET_MB = 1536.0
+FIELD_AGENTS = 20
 
 # 40 rostered agents in the omnichannel center's proportions (shipped: 12 + 11 + 8 inbound, 6 blended,
 # 8 + 6 outbound = 51).
@@ -75,15 +76,20 @@ def omnichannel_scenario() -> Scenario:
 
 
 def field_scenario() -> Scenario:
-    """field.toml with 200,000 accounts, 20 field agents (weekly budget per agent kept) and 90 days."""
+    """field.toml with 200,000 accounts, 20 field agents (split between its teams as shipped, weekly budget per
+    agent kept) and 90 days."""
     data = _shipped("field")
     data["name"] = "Strategy benchmark: field"
     data["calendar"]["horizon_days"] = DAYS
     data["outbound"]["portfolio"]["accounts"] = 200_000
     field = data["strategy"]["field"]
-    per_agent = field["weekly_budget"] / field["agents"]["count"]
-    field["agents"]["count"] = 20
-    field["weekly_budget"] = int(per_agent * 20)
+    teams = field["teams"]
+    shipped = sum(team["count"] for team in teams)
+    per_agent = field["weekly_budget"] / shipped
+    for team in teams:
+        team["count"] = FIELD_AGENTS * team["count"] // shipped
+    teams[0]["count"] += FIELD_AGENTS - sum(team["count"] for team in teams)
+    field["weekly_budget"] = int(per_agent * FIELD_AGENTS)
     return scenario_from_mapping(data)
 
 

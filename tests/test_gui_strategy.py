@@ -302,6 +302,9 @@ def test_the_results_tab_fits_a_laptop_screen(qtbot, window):
     dashboard = window.strategy_view
     assert not dashboard.findChild(QScrollArea).horizontalScrollBar().isVisible()
     for name, table in dashboard.tables.items():  # every column in view, no row hidden under a scroll bar
+        if name == "legal":  # no legal action in this scenario: its table stays hidden (test_legal shows it)
+            assert not table.isVisible()
+            continue
         assert table.isVisible() and not table.horizontalScrollBar().isVisible(), name
         assert not table.verticalScrollBar().isVisible(), name
     item = dashboard.per_day.getPlotItem()

@@ -49,16 +49,19 @@ from wfm.gui.editor import ErrorSink, LocatedErrorSink, Path, SectionTab, get_in
 from wfm.gui.section_helpers import hint, number, percent
 from wfm.gui.widgets import INVALID_FIELD_STYLE, ClockEdit, clear_layout, error_label, row_of, spin
 from wfm.scenario.io import Problem
-from wfm.scenario.strategy import CHANNELS
+from wfm.scenario.strategy import CHANNELS, MOVES
 
 ST = ("strategy",)
 PATHS = ("strategy", "paths")
 CHANNELS_PATH = ("strategy", "channels")
-STEP_KINDS = (("sms", "SMS"), ("email", "E-mail"), ("letter", "Letter"), ("phone", "Phone phase"), ("wait", "Wait"))
+STEP_KINDS = (("sms", "SMS"), ("email", "E-mail"), ("letter", "Letter"), ("registered_letter", "Registered letter"),
+              ("phone", "Phone phase"), ("wait", "Wait"))
 STEP_TEXT = dict(STEP_KINDS)
 MESSAGE_KINDS = frozenset(CHANNELS)
-CHANNEL_TEXT = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
+CHANNEL_TEXT = {"sms": "SMS", "email": "E-mail", "letter": "Letter", "registered_letter": "Registered letter"}
 STEP_COLUMNS = ("Step", "Days", "Attempts")
+CHANNEL_FIELD_W = 64
+"""Least width of a field of the channels grid: four channels side by side fit the editor at 1280 px."""
 DEFAULT_WINDOW = {"start": "09:00", "end": "20:00"}
 STARTER_PATH: dict[str, Any] = {
     "name": "sms_then_call", "segments": [], "score_band": [0.0, 1.0], "balance_min": 0.0, "balance_max": None,
@@ -83,7 +86,8 @@ def fit_step(step: dict[str, Any], kind: str) -> dict[str, Any]:
         days, attempts = max(days, 1), 0
     elif not (days or attempts):
         days, attempts = 7, 6
-    return {"kind": kind, "days": days, "attempts": attempts}
+    balance = {k: step[k] for k in ("balance_min", "balance_max") if step.get(k) is not None}  # the file's
+    return {"kind": kind, "days": days, "attempts": attempts, **balance}
 
 
 def step_summary(steps: Sequence[dict[str, Any]]) -> str:
@@ -99,6 +103,10 @@ def step_summary(steps: Sequence[dict[str, Any]]) -> str:
             parts.append("phone " + "/".join(limits))
         else:
             parts.append(STEP_TEXT.get(str(kind), str(kind)))
+        low, high = step.get("balance_min") or 0, step.get("balance_max")
+        if low or high is not None:  # a step only for some balances (edited in the file)
+            parts[-1] += " (balance " + " and ".join(
+                ([f"≥ {low:,.0f}"] if low else []) + ([f"< {high:,.0f}"] if high is not None else [])) + ")"
     return " → ".join(parts)
 
 
@@ -108,8 +116,9 @@ def renamed(data: dict[str, Any], old: str, new: str) -> None:
     for path in strategy["paths"]:
         if path.get("name") == old:
             path["name"] = new
-        if old and path.get("after_broken_promise") == old:
-            path["after_broken_promise"] = new
+        for key in MOVES:
+            if old and path.get(key) == old:
+                path[key] = new
     for key in ("champion", "challenger"):
         if old and strategy.get(key) == old:
             strategy[key] = new
@@ -120,8 +129,9 @@ def removed(data: dict[str, Any], index: int) -> None:
     strategy = data["strategy"]
     name = strategy["paths"].pop(index).get("name")
     for path in strategy["paths"]:
-        if path.get("after_broken_promise") == name:
-            path["after_broken_promise"] = ""
+        for key in MOVES:
+            if path.get(key) == name:
+                path[key] = ""
     if name and name in (strategy.get("champion"), strategy.get("challenger")):
         strategy["champion"] = strategy["challenger"] = ""
 
@@ -565,18 +575,19 @@ class StrategyTab(SectionTab):
         self.channel_fields: dict[str, QWidget] = {}
         """Every field of the grid by its scenario path ("strategy.channels.sms.responses.call")."""
         for c, name in enumerate(CHANNELS, start=1):
-            grid.addWidget(QLabel(f"<b>{CHANNEL_TEXT[name]}</b>"), 0, c, alignment=Qt.AlignmentFlag.AlignCenter)
+            header = CHANNEL_TEXT[name].replace(" ", "<br>")  # "Registered / letter": four columns fit 1280 px
+            grid.addWidget(QLabel(f"<b>{header}</b>"), 0, c, alignment=Qt.AlignmentFlag.AlignCenter)
         rows: list[tuple[str, str, Callable[[], Any], float]] = [
             ("Cost per message", "cost", lambda: spin(0, 1000, "", 3, 0.01), 1.0),
             ("Delivery failure", "delivery_failure", lambda: spin(0, 100, " %", 1, 1), 100.0),
             ("Delivery delay", "delivery_delay_h", lambda: spin(0, 720, " h", 1, 1), 1.0),
             ("Calls back", "responses.call", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
-            ("Pays through the link", "responses.pay", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
+            ("Pays by link", "responses.pay", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Portal promises", "responses.promise", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Opts out", "responses.opt_out", lambda: spin(0, 100, " %", 2, 0.5), 100.0),
             ("Response delay", "responses.delay_h", lambda: spin(0.1, 1440, " h", 1, 1), 1.0),
             ("Response delay CV", "responses.delay_cv", lambda: spin(0.01, 10, "", 2, 0.1), 1.0),
-            ("Link pays (of balance)", "responses.pay_fraction", lambda: spin(1, 100, " %", 0, 5), 100.0),
+            ("Link pays", "responses.pay_fraction", lambda: spin(1, 100, " %", 0, 5), 100.0),
         ]
         tips = {"cost": "Money per message sent, delivered or not",
                 "delivery_failure": "Share never delivered: bad number or address, bounced",
@@ -593,7 +604,7 @@ class StrategyTab(SectionTab):
             grid.addWidget(QLabel(text), r, 0)
             for c, name in enumerate(CHANNELS, start=1):
                 field = make()
-                field.setMinimumWidth(76)
+                field.setMinimumWidth(CHANNEL_FIELD_W)
                 field.setToolTip(f"{CHANNEL_TEXT[name]}: {tips[key]}")
                 path: Path = (*CHANNELS_PATH, name, *key.split("."))
                 grid.addWidget(self.bind_spin(path, field, scale=scale), r, c)
@@ -619,7 +630,7 @@ class StrategyTab(SectionTab):
             on.setToolTip(f"{CHANNEL_TEXT[name]}: send only within a window of the debtor's local time;"
                           " unchecked = at any hour (a letter is posted whatever the hour)")
             for clock in (start, end):
-                clock.setMinimumWidth(76)
+                clock.setMinimumWidth(CHANNEL_FIELD_W)
                 clock.setToolTip(f"{CHANNEL_TEXT[name]}: sending window, debtor's local time")
                 clock.valueChanged.connect(lambda _v, n=name: self._window_edited(n))
             on.toggled.connect(lambda _on, n=name: self._window_edited(n))

@@ -17,7 +17,6 @@ from wfm.views.common import interval_caveat, kpi_interval
 from wfm.views.strategy import (
     BUCKET_LABELS,
     CAUSE_LABELS,
-    CHANNEL_LABELS,
     FIELD_KPI_LABELS,
     FIELD_KPIS,
     FIELD_LABELS,
@@ -141,7 +140,7 @@ def strategy_sheet(wb: Workbook, rep: ScenarioReport) -> Worksheet | None:
     day_top = _section(ws, row, "Messages and debtor calls by day")
     start = rep.scenario.calendar.start_date
     n_days = view.sent_by_day.shape[1]
-    names = [CHANNEL_LABELS.get(c, c) for c in ("sms", "email", "letter")]
+    names = [str(c) for c in view.channels["channel"]]  # the order of the channel axis
     day_columns = [Column("Date", "date", 11), Column("Weekday", "text", 9, "center"),
                    *(Column(f"{n} sent", "count", 10) for n in names), Column("Debtor calls", "count", 10)]
     day_rows = []

@@ -377,6 +377,11 @@ def _strategy_to_toml_data(data: dict[str, Any]) -> None:
     for path in strategy["paths"]:
         if path["balance_max"] is None:
             del path["balance_max"]
+        for step in path["steps"]:  # a step without a balance condition is written as before them
+            if step["balance_max"] is None:
+                del step["balance_max"]
+            if not step["balance_min"]:
+                del step["balance_min"]
     field = strategy.pop("field")
     if field is not None:  # times as a file writes them; no field team: no table (TOML has no null)
         for agents in (field["agents"], *field["teams"]):

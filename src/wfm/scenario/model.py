@@ -15,7 +15,7 @@ from wfm.scenario.field import postcode_key
 from wfm.scenario.groups import AgentGroup
 from wfm.scenario.inbound import Inbound
 from wfm.scenario.outbound import Outbound
-from wfm.scenario.strategy import Strategy
+from wfm.scenario.strategy import ELECTRONIC, Strategy
 from wfm.scenario.targets import Targets
 from wfm.scenario.units import Model
 from wfm.scenario.workforce import Workforce
@@ -112,6 +112,7 @@ class Scenario(Model):
             raise ValueError(f"strategy names segment(s) {unknown}, which the portfolio does not have; use some of"
                              f" {sorted(known)}")
         self._postcodes_known()
+        self._reg_f_opt_out()
         return self
 
     def _postcodes_known(self) -> None:
@@ -126,6 +127,20 @@ class Scenario(Model):
                 raise ValueError(f"outbound.portfolio.imported[{i}] (account {imported.account_id[i]}): postcode"
                                  f" {code!r} is not in strategy.field.postcodes; add it to the zone table (code, zone,"
                                  " centre_km) or clear the account's postcode to place it by the zone shares")
+    def _reg_f_opt_out(self) -> None:
+        """Reg F §1006.6(e): every e-mail and text carries an opt-out, so debtors under it must be able to use it.
+
+        The model draws an opt-out response on every delivered SMS and e-mail; a channel whose
+        opt-out share is 0 would claim that no debtor ever opts out of a message that must offer it.
+        """
+        compliance = self.outbound.compliance
+        if not any("reg_f" in presets for presets in (compliance.presets, *compliance.by_country.values())):
+            return
+        silent = sorted(name for name in self.strategy.channels_used() & ELECTRONIC
+                        if self.strategy.channels[name].responses.opt_out <= 0)  # type: ignore[index]
+        if silent:
+            raise ValueError(f"Reg F (12 CFR 1006.6(e)) puts an opt-out in every e-mail and text, but strategy.channels"
+                             f" {silent} have responses.opt_out = 0; give each a share above 0 (e.g. 0.01)")
 
     @property
     def headcount(self) -> int:

@@ -7,9 +7,13 @@ or its days run out, or a right-party conversation ends it), or a wait. An accou
 phase is not dialed. Events move it on:
 
 - a right-party conversation ends the phone phase (the next step follows);
-- a promise holds the path until it falls due; kept, the path goes on if a balance is left;
-  broken, the account moves to the path's `after_broken_promise` path (or goes on);
-- an opt-out (STOP, unsubscribe) ends messages on that channel; a message step on it is skipped;
+- a promise holds the path until it falls due; kept, the path goes on if a balance is left (or
+  moves to the path's `after_kept_promise` path); broken, the account moves to the path's
+  `after_broken_promise` path (or goes on);
+- an opt-out (STOP, unsubscribe) ends messages on that channel; a message step on it is skipped,
+  and the account moves to the path's `after_opt_out` path when it names one;
+- a step with a balance condition (`balance_min`, `balance_max`) is skipped when the account's
+  balance at that moment is outside it;
 - paid, disputed or unreachable end the treatment.
 
 Champion/challenger: a share of the accounts that enter the champion path enter the challenger
@@ -33,9 +37,13 @@ from wfm.scenario.field import FieldVisits
 from wfm.scenario.legal import LegalAction
 from wfm.scenario.units import ClosingTime, Model, TimeOfDay, format_time_of_day
 
-ChannelName = Literal["sms", "email", "letter"]
-StepKind = Literal["sms", "email", "letter", "phone", "wait", "visit", "legal"]
-CHANNELS: tuple[ChannelName, ...] = ("sms", "email", "letter")
+ChannelName = Literal["sms", "email", "letter", "registered_letter"]
+StepKind = Literal["sms", "email", "letter", "registered_letter", "phone", "wait", "visit", "legal"]
+CHANNELS: tuple[ChannelName, ...] = ("sms", "email", "letter", "registered_letter")
+POSTAL: frozenset[str] = frozenset({"letter", "registered_letter"})
+"""Channels sent by post: no contact to the contact rules (Ley 2300 counts calls and electronic messages)."""
+ELECTRONIC: frozenset[str] = frozenset({"sms", "email"})
+"""Channels Reg F §1006.6(e) requires an opt-out notice in (e-mail, text)."""
 
 
 class Responses(Model):
@@ -47,7 +55,7 @@ class Responses(Model):
         promise: the debtor promises through the portal (kept like a promise taken on the phone).
         opt_out: the debtor opts out (STOP, unsubscribe): no more messages on this channel.
         delay_h: mean hours from delivery to the response (lognormal with `delay_cv`).
-        delay_cv: coefficient of variation of the delay.
+        delay_cv: coefficient of variation of the delay (0 = every response exactly `delay_h` after delivery).
         pay_fraction: share of the balance a payment through the link pays (1 = in full).
     """
 
@@ -56,7 +64,7 @@ class Responses(Model):
     promise: float = Field(default=0.0, ge=0, le=1)
     opt_out: float = Field(default=0.0, ge=0, le=1)
     delay_h: float = Field(default=4.0, gt=0, le=24 * 60)
-    delay_cv: float = Field(default=1.0, gt=0, le=10)
+    delay_cv: float = Field(default=1.0, ge=0, le=10)
     pay_fraction: float = Field(default=0.3, gt=0, le=1)
 
     @model_validator(mode="after")
@@ -89,8 +97,15 @@ class Channel(Model):
         cost: money per message sent (delivered or not).
         delivery_failure: share of messages never delivered (bad number or address, bounced).
         delivery_delay_h: hours from sending to delivery (a letter's post).
-        window: local sending window; a message step sends at the window's start, spread over its
-            first hour; a letter is posted and delivered regardless of the hour.
+        window: local sending window; a message step sends at the window's start (or at the start
+            of the debtor's calling window, when that opens later), spread over `spread_min`.
+            Without a window a letter is posted at 09:00 center time whatever the day, and a text
+            or e-mail (a contact) goes out when the debtor's calling window opens.
+        spread_min: minutes over which a day's messages of the channel go out from the window's
+            start (a platform's throughput); 0 = all at the start.
+        proof_of_delivery: the post tells the center whether the message arrived (a registered
+            letter): a returned one marks the address bad, and the account's later letters and
+            home visits are skipped.
         responses: what a delivered message leads to.
     """
 
@@ -98,6 +113,8 @@ class Channel(Model):
     delivery_failure: float = Field(default=0.05, ge=0, le=1)
     delivery_delay_h: float = Field(default=0.0, ge=0, le=24 * 30)
     window: SendingWindow | None = None
+    spread_min: float = Field(default=60.0, ge=0, le=24 * 60)
+    proof_of_delivery: bool = False
     responses: Responses = Responses()
 
 
@@ -114,6 +131,12 @@ def _default_channels() -> dict[ChannelName, Channel]:
                          responses=Responses(call=0.01, pay=0.005, promise=0.005, opt_out=0.005, delay_h=12.0)),
         "letter": Channel(cost=0.9, delivery_failure=0.05, delivery_delay_h=72.0,
                           responses=Responses(call=0.04, pay=0.01, promise=0.0, opt_out=0.0, delay_h=48.0)),
+        # A registered letter with return receipt (raccomandata A/R, burofax, certified mail): several
+        # times a letter's price, slower (delivery attempts, collection at the post office), its
+        # failures (not collected, wrong address) come back to the sender.
+        "registered_letter": Channel(cost=6.5, delivery_failure=0.12, delivery_delay_h=120.0, proof_of_delivery=True,
+                                     responses=Responses(call=0.07, pay=0.02, promise=0.0, opt_out=0.0,
+                                                         delay_h=48.0)),
     }
 
 
@@ -121,18 +144,24 @@ class Step(Model):
     """One step of a path.
 
     Attributes:
-        kind: sms, email or letter (send one message), phone (a phone phase), wait, or visit (join
-            the field team's queue; the path goes on the day after the visit; needs `[strategy.field]`), or
-            legal (hand the account to the lawyers when it meets `[strategy.legal]`'s rule: it leaves
-            every other channel for good; an account not meeting the rule skips the step).
+        kind: sms, email, letter or registered_letter (send one message), phone (a phone phase),
+            wait, visit (join the field team's queue; the path goes on the day after the visit;
+            needs `[strategy.field]`), or legal (hand the account to the lawyers when it meets
+            `[strategy.legal]`'s rule: it leaves every other channel for good; an account not meeting
+            the rule skips the step).
         days: wait: days to wait; phone: most days the phase lasts (0 = until the attempt budget
             is spent).
         attempts: phone: most dial attempts in the phase (0 = no budget, only `days`).
+        balance_min: the step is taken only when the account's balance, when the path reaches it,
+            is at least this (else it is skipped: e.g. a registered letter only from 1,000).
+        balance_max: ... and below this (None = no limit).
     """
 
     kind: StepKind
     days: int = Field(default=0, ge=0, le=365)
     attempts: int = Field(default=0, ge=0, le=1_000)
+    balance_min: float = Field(default=0.0, ge=0)
+    balance_max: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Step:
@@ -147,14 +176,25 @@ class Step(Model):
         if self.kind == "visit" and (self.days or self.attempts):
             raise ValueError("a visit step takes no days or attempts: the field team visits when the budget and"
                              " routes allow; add a wait step after it to wait")
-        if self.kind in ("sms", "email", "letter") and (self.days or self.attempts):
+        if self.kind in CHANNELS and (self.days or self.attempts):
             raise ValueError(f"a {self.kind} step sends one message and takes no days or attempts; add a wait step"
                              " after it to wait")
+        if self.balance_max is not None and self.balance_max <= self.balance_min:
+            raise ValueError(f"a {self.kind} step's balance_max {self.balance_max:g} must be above its balance_min"
+                             f" {self.balance_min:g}")
         return self
+
+    def applies(self, balance: float) -> bool:
+        """Whether the step is taken for an account with this balance (else it is skipped)."""
+        return balance >= self.balance_min and (self.balance_max is None or balance < self.balance_max)
+
+
+MOVES = ("after_broken_promise", "after_kept_promise", "after_opt_out")
+"""The keys of a path that move an account to another path."""
 
 
 class TreatmentPath(Model):
-    """A treatment path: who enters it, its steps, and where a broken promise leads.
+    """A treatment path: who enters it, its steps, and where a broken or kept promise or an opt-out leads.
 
     Attributes:
         name: unique name.
@@ -164,6 +204,9 @@ class TreatmentPath(Model):
         balance_min: entry from this balance.
         balance_max: entry below this balance (None = no limit).
         after_broken_promise: path to move to when a promise is broken ("" = go on with this one).
+        after_kept_promise: path to move to when a promise is kept and a balance is left ("" = go on).
+        after_opt_out: path to move to when the debtor opts out of a channel ("" = go on, skipping
+            the steps of that channel).
         repeat: after the last step, start the path again (else the account rests untreated).
     """
 
@@ -174,6 +217,8 @@ class TreatmentPath(Model):
     balance_min: float = Field(default=0.0, ge=0)
     balance_max: float | None = Field(default=None, gt=0)
     after_broken_promise: str = ""
+    after_kept_promise: str = ""
+    after_opt_out: str = ""
     repeat: bool = False
 
     @field_validator("score_band")
@@ -331,9 +376,11 @@ class Strategy(Model):
         if dupes:
             raise ValueError(f"path names {dupes} are used twice; give every path its own name")
         for path in self.paths:
-            if path.after_broken_promise and path.after_broken_promise not in names:
-                raise ValueError(f"path {path.name!r}: after_broken_promise = {path.after_broken_promise!r} names no"
-                                 f" path; use one of {names} or \"\"")
+            for key in MOVES:
+                target = getattr(path, key)
+                if target and target not in names:
+                    raise ValueError(f"path {path.name!r}: {key} = {target!r} names no path; use one of {names}"
+                                     " or \"\"")
         if bool(self.champion) != bool(self.challenger):
             raise ValueError("give both champion and challenger (path names), or neither")
         for key in ("champion", "challenger"):
@@ -360,6 +407,11 @@ class Strategy(Model):
     def payer_share_of(self, segment: str) -> float:
         """The share of payers in `segment`."""
         return self.payer_share.get(segment, self.default_payer_share)
+
+    def channels_used(self) -> set[str]:
+        """The message channels the paths' steps and the reminders send on."""
+        used = {s.kind for p in self.paths for s in p.steps if s.kind in CHANNELS}
+        return used | ({self.offers.reminder} if self.offers.reminder != "none" else set())
 
     def segments_named(self) -> set[str]:
         """Every segment name the strategy refers to (checked against the portfolio by the scenario)."""

@@ -31,7 +31,7 @@ FIELD_LABELS = {"visits": "Visits", "nobody_home": "Nobody home", "wrong_address
                 "km": "Kilometres driven", "cost": "Field cost (shifts and km)",
                 "collected": "Collected by visits (at the door, promises kept)",
                 "cost_per_euro": "Field cost per euro collected by visits"}
-CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter"}
+CHANNEL_LABELS = {"sms": "SMS", "email": "E-mail", "letter": "Letter", "registered_letter": "Registered letter"}
 LEGAL_LABELS = {"handed": "Accounts handed to legal", "resolved": "Cases ended", "recovered": "Cases ended with money",
                 "pending": "Cases pending at the run's end (outcome past the horizon)",
                 "collected": "Collected by legal", "cost": "Legal cost (fees, court, lawyer, contingency)",

@@ -10,8 +10,10 @@ day's order has exactly the accounts in a phone phase.
 
 A response to a message acts at its instant: a payment through the link pays the balance, a
 portal promise is booked like a phone promise (without an agent), an opt-out stops that
-channel, and a call joins the inbound queue as an identified debtor whose conversation can end
-in a promise and counts as a conversation for the contact rules (Reg F's 7-day rest).
+channel (and moves the account to its path's `after_opt_out` path, if any), and a call joins
+the inbound queue as an identified debtor whose conversation can end in a promise and counts as
+a conversation for the contact rules (Reg F's 7-day rest). A step with a balance condition is
+skipped when the account's balance is outside it when the path reaches it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import simpy
 
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.field import FieldVisits
-from wfm.scenario.strategy import CHANNELS, Step, Strategy, TreatmentPath
+from wfm.scenario.strategy import CHANNELS, POSTAL, Step, Strategy, TreatmentPath
 from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour, expected_lift
 from wfm.sim.collections.field import (
@@ -112,6 +114,9 @@ class Treatment:
         names = [p.name for p in spec.paths]
         self.after_broken = [names.index(p.after_broken_promise) if p.after_broken_promise else NO_PATH
                              for p in spec.paths]
+        self.after_kept = [names.index(p.after_kept_promise) if p.after_kept_promise else NO_PATH for p in spec.paths]
+        self.after_opt_out = [names.index(p.after_opt_out) if p.after_opt_out else NO_PATH for p in spec.paths]
+        self.moving = [NO_PATH] * n  # a move decided while a promise was open: taken when it falls due
         self.entry, self.arm = self._enter(spec, segments, pf.segment, pf.balance)
         self.path = list(self.entry)
         self.step = [0] * n
@@ -137,7 +142,8 @@ class Treatment:
         self.returning: dict[int, list[int]] = {}  # day -> accounts going back to the client
         self._hold_until_placed(n)
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
-                                   rng, self._respond, record, dialer.contact_rules, dialer.auditor)
+                                   rng, self._respond, record, dialer.contact_rules, dialer.auditor,
+                                   self._returned)
         self.cure = self._self_cure_hazard(spec.self_cure_monthly, segments, pf.segment)
         self.cure_halflife = spec.self_cure_halflife_days
         self.placed_dpd = np.asarray(book.dpd, dtype=float)  # days past due at placement (fixed for the run)
@@ -151,7 +157,7 @@ class Treatment:
         self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
         self.field = None if spec.field is None else self._field_team(spec.field, scenario, segments, rng)
-        self.no_visit = [False] * n  # a visit found a wrong address: later visit steps are skipped
+        self.no_visit = [False] * n  # a wrong address (a visit, a returned registered letter): no more post or visits
         self.visits_of = [0] * n  # visits planned for each account (the field cost of a path)
         self.legal = None if spec.legal is None else LegalDesk(spec.legal, self.n_days, n, record)
         dialer.day_hooks.append(self.begin_day)
@@ -227,17 +233,19 @@ class Treatment:
             self.legal.end_cases(day, self.book, lambda a, amount: self._pay(a, amount, LEGAL_CASE))
         self._self_cure(day)
         for a in self.reminders.pop(day, []):
-            if self.book.status[a] == PROMISED:
+            if self.book.status[a] == PROMISED and not self.opted_out[a] & (1 << self.reminder_channel):
                 self.offer_counts["reminders"] += 1
                 self.messenger.send(a, self.reminder_channel, day, partial(self._reminded, a))
         for a, version in self.agenda.pop(day, []):
-            if version != self.version[a]:
+            begins = version < 0  # a path begins (placed, moved): no step of it ends, a first wait is waited
+            if (~version if begins else version) != self.version[a]:
                 continue
-            if self.in_phone[a]:
-                if not self._end_phone(a, day):
-                    continue
-            elif self._waiting(a):
-                self.step[a] += 1
+            if not begins:
+                if self.in_phone[a]:
+                    if not self._end_phone(a, day):
+                        continue
+                elif self._waiting(a):
+                    self.step[a] += 1
             self._run(a, day)
         if self.field is not None:
             self._field_day(day)
@@ -249,7 +257,7 @@ class Treatment:
             if self.term:
                 self.returning.setdefault(day + self.term, []).append(a)
             if self.path[a] != NO_PATH:
-                self.agenda.setdefault(day, []).append((a, self.version[a]))
+                self.agenda.setdefault(day, []).append((a, ~self.version[a]))
 
     def _return(self, day: int) -> None:
         """Accounts at the end of their placement term go back to the client, open or not."""
@@ -339,6 +347,9 @@ class Treatment:
                 self.step[a] = 0
             step = steps[self.step[a]]
             taken += 1
+            if not step.applies(book.balance[a]):
+                self.step[a] += 1
+                continue
             if step.kind == "wait":
                 self._rest(a)
                 self._timer(a, day + step.days)
@@ -370,7 +381,7 @@ class Treatment:
                 self.field.queue.append((a, self.version[a]))
                 return
             channel = CHANNELS.index(step.kind)
-            if not self.opted_out[a] & (1 << channel):
+            if not self.opted_out[a] & (1 << channel) and not (self.no_visit[a] and step.kind in POSTAL):
                 self.messenger.send(a, channel, day)
             self.step[a] += 1
 
@@ -429,8 +440,11 @@ class Treatment:
             self.legal.broken[a] += 1
         if not kept and self.follow_up:
             self.book.follow_up[a] = True
-        if not kept and self.after_broken[self.path[a]] != NO_PATH:
-            self.path[a] = self.after_broken[self.path[a]]
+        move = self.moving[a] if self.moving[a] != NO_PATH else (self.after_kept if kept else self.after_broken)[
+            self.path[a]]
+        self.moving[a] = NO_PATH
+        if move != NO_PATH:
+            self.path[a] = move
             self.step[a] = 0
         else:
             self.step[a] += 1
@@ -524,6 +538,9 @@ class Treatment:
         self.reached[a] = True
         if kind == OPT_OUT:
             self.opted_out[a] |= 1 << channel
+            p = self.path[a]
+            if p != NO_PATH and self.after_opt_out[p] != NO_PATH:
+                self._move(a, self.after_opt_out[p])
         elif kind == PAY:
             if book.status[a] != IN_CALL:
                 fraction = self.messenger.specs[channel].responses.pay_fraction
@@ -533,6 +550,27 @@ class Treatment:
                 self._portal_promise(a, when)
         elif kind == CALL:
             self._debtor_calls(a, when)
+
+    def _move(self, a: int, p: int) -> None:
+        """Move `a` to path `p` from its first step, tomorrow; an open promise holds the move until it falls due."""
+        book = self.book
+        if book.status[a] == PROMISED:
+            self.moving[a] = p
+            return
+        if self.in_phone[a]:  # the phone phase ends now (an attempt in hand ends it when released)
+            self.in_phone[a] = False
+            book.phase_left[a] = 1 if book.status[a] == IN_CALL else -1
+            self._rest(a)
+        self.path[a] = p
+        self.step[a] = 0
+        self.version[a] += 1
+        tomorrow = int(self.env.now // DAY_S) + 1
+        if tomorrow < self.n_days:
+            self.agenda.setdefault(tomorrow, []).append((a, ~self.version[a]))
+
+    def _returned(self, a: int) -> None:
+        """A registered letter came back undelivered: the address is wrong (no more post or visits)."""
+        self.no_visit[a] = True
 
     def _pay(self, a: int, amount: float, cause: int) -> float:
         """A payment without a promise: into the dialer's collected money (recovery) and by cause; the amount paid."""
