@@ -146,6 +146,33 @@ def test_renaming_removing_and_adding_paths_keep_the_references(qtbot, window):
     assert strategy.champion == strategy.challenger == "" and strategy.paths[1].after_broken_promise == ""
 
 
+def test_every_path_move_and_the_visit_and_legal_steps_are_edited_in_the_tab(qtbot, window):
+    """A planner sets where kept promises and opt-outs lead, and picks home visits and legal as steps."""
+    editor, tab = window.editor, tab_of(window, StrategyTab)
+    tab.path_list.setCurrentRow(0)
+    for key, target in (("after_kept_promise", "call_first"), ("after_opt_out", "call_first")):
+        combo = tab.moves[key]
+        assert combo.itemData(0) == "" and combo.findData("sms_first") < 0  # no move to itself
+        combo.setCurrentIndex(combo.findData(target))
+        assert getattr(editor.scenario.strategy.paths[0], key) == target
+    tab.path_list.setCurrentRow(1)
+    tab.path_name.setFocus()
+    tab.path_name.selectAll()
+    qtbot.keyClicks(tab.path_name, "phone_first")  # the moves follow the rename
+    path = editor.scenario.strategy.paths[0]
+    assert path.after_kept_promise == path.after_opt_out == "phone_first"
+    tab.path_list.setCurrentRow(0)
+    assert tab.moves["after_opt_out"].currentData() == "phone_first"
+    step_kinds = tab.steps.cellWidget(0, 0)
+    assert step_kinds.findData("visit") >= 0 and step_kinds.findData("legal") >= 0
+    step_kinds.setCurrentIndex(step_kinds.findData("legal"))  # no [strategy.legal] yet: the planner is told
+    assert not editor.is_valid and any("add [strategy.legal]" in str(p) for p in editor.problems)
+    window.act_undo.trigger()
+    step_kinds = tab.steps.cellWidget(0, 0)
+    step_kinds.setCurrentIndex(step_kinds.findData("visit"))
+    assert not editor.is_valid and any("add [strategy.field]" in str(p) for p in editor.problems)
+
+
 def test_path_entry_rule_and_channels_round_trip(qtbot, window):
     editor, tab = window.editor, tab_of(window, StrategyTab)
     tab.segment_boxes["late"].setChecked(True)

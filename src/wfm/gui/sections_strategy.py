@@ -55,9 +55,15 @@ ST = ("strategy",)
 PATHS = ("strategy", "paths")
 CHANNELS_PATH = ("strategy", "channels")
 STEP_KINDS = (("sms", "SMS"), ("email", "E-mail"), ("letter", "Letter"), ("registered_letter", "Registered letter"),
-              ("phone", "Phone phase"), ("wait", "Wait"))
+              ("phone", "Phone phase"), ("wait", "Wait"), ("visit", "Home visit"), ("legal", "Hand to legal"))
 STEP_TEXT = dict(STEP_KINDS)
 MESSAGE_KINDS = frozenset(CHANNELS)
+ONE_SHOT_KINDS = MESSAGE_KINDS | {"visit", "legal"}
+"""Steps that act once and take neither days nor attempts (a message, a visit, the hand-off to legal)."""
+PATH_MOVES = {"after_broken_promise": "Where an account goes when it breaks a promise",
+              "after_kept_promise": "Where an account goes when it keeps a promise and a balance is left",
+              "after_opt_out": "Where an account goes when it opts out of a message channel (STOP, unsubscribe)"}
+"""The path moves (`wfm.scenario.strategy.MOVES`) with their tooltips, in the form's order."""
 CHANNEL_TEXT = {"sms": "SMS", "email": "E-mail", "letter": "Letter", "registered_letter": "Registered letter"}
 STEP_COLUMNS = ("Step", "Days", "Attempts")
 CHANNEL_FIELD_W = 64
@@ -80,7 +86,7 @@ def fit_step(step: dict[str, Any], kind: str) -> dict[str, Any]:
     gets the usual budget: the planner picks a kind and gets a valid step to adjust.
     """
     days, attempts = int(step.get("days") or 0), int(step.get("attempts") or 0)
-    if kind in MESSAGE_KINDS:
+    if kind in ONE_SHOT_KINDS:
         days = attempts = 0
     elif kind == "wait":
         days, attempts = max(days, 1), 0
@@ -134,6 +140,19 @@ def removed(data: dict[str, Any], index: int) -> None:
                 path[key] = ""
     if name and name in (strategy.get("champion"), strategy.get("challenger")):
         strategy["champion"] = strategy["challenger"] = ""
+
+
+def _fill_move(combo: QComboBox, path: dict[str, Any], paths: Sequence[dict[str, Any]], key: str) -> None:
+    """List "go on" and the other paths in a path-move box, and select the path's move (kept if unknown)."""
+    combo.clear()
+    combo.addItem("go on with this path", "")
+    for other in paths:
+        if other is not path:
+            combo.addItem(f"move to {other.get('name', '')}", other.get("name", ""))
+    move = path.get(key) or ""
+    if move and combo.findData(move) < 0:
+        combo.addItem(f"{move} (no such path)", move)
+    combo.setCurrentIndex(max(combo.findData(move), 0))
 
 
 def _box_of(form: QFormLayout) -> QWidget:
@@ -510,10 +529,13 @@ class StrategyTab(SectionTab):
         self.balance_min.valueChanged.connect(lambda v: self._path_value("balance_min", float(v)))
         self.balance_max.valueChanged.connect(lambda _v: self._balance_max_edited())
         self.balance_limit.toggled.connect(lambda _on: self._balance_max_edited())
-        self.after_broken = QComboBox()
-        self.after_broken.setToolTip("Where an account goes when it breaks a promise")
-        self.after_broken.currentIndexChanged.connect(
-            lambda _i: self._path_value("after_broken_promise", self.after_broken.currentData() or ""))
+        self.moves: dict[str, QComboBox] = {}
+        for key, tip in PATH_MOVES.items():
+            combo = QComboBox()
+            combo.setToolTip(tip)
+            combo.currentIndexChanged.connect(functools.partial(self._move_edited, key))
+            self.moves[key] = combo
+        self.after_broken = self.moves["after_broken_promise"]
         self.repeat = QCheckBox("Start again after the last step")
         self.repeat.setToolTip("Unchecked, an account rests untreated after the last step")
         self.repeat.toggled.connect(lambda on: self._path_value("repeat", bool(on)))
@@ -524,6 +546,8 @@ class StrategyTab(SectionTab):
             ("Balance from", row_of(self.balance_min, self.balance_limit, self.balance_max, self.no_limit,
                                     stretch=True)),
             ("After a broken promise", self.after_broken),
+            ("After a kept promise", self.moves["after_kept_promise"]),
+            ("After an opt-out", self.moves["after_opt_out"]),
             ("", self.repeat),
         ]
         for r, (text, widget) in enumerate(rows):
@@ -534,7 +558,8 @@ class StrategyTab(SectionTab):
         grid.setColumnStretch(1, 1)
         self.path_fields: dict[str, list[QWidget]] = {
             "name": [self.path_name], "score_band": [self.band_low, self.band_high], "balance_min": [self.balance_min],
-            "balance_max": [self.balance_max], "after_broken_promise": [self.after_broken], "repeat": [self.repeat]}
+            "balance_max": [self.balance_max], "repeat": [self.repeat],
+            **{key: [combo] for key, combo in self.moves.items()}}
 
     def _build_steps(self, lay: QVBoxLayout) -> None:
         lay.addWidget(hint("Steps in order. Phone: the dialer may call until the attempts or the days run out"
@@ -706,7 +731,7 @@ class StrategyTab(SectionTab):
             return
         path = paths[self.current]
         quiet: list[QWidget] = [self.path_name, self.band_low, self.band_high, self.balance_min, self.balance_max,
-                                self.balance_limit, self.after_broken, self.repeat]
+                                self.balance_limit, *self.moves.values(), self.repeat]
         for field in quiet:
             field.blockSignals(True)
         try:
@@ -724,15 +749,8 @@ class StrategyTab(SectionTab):
             self.no_limit.setVisible(maximum is None)
             if isinstance(maximum, int | float):
                 show_number(self.balance_max, maximum)
-            self.after_broken.clear()
-            self.after_broken.addItem("go on with this path", "")
-            for other in paths:
-                if other is not path:
-                    self.after_broken.addItem(f"move to {other.get('name', '')}", other.get("name", ""))
-            move = path.get("after_broken_promise") or ""
-            if move and self.after_broken.findData(move) < 0:
-                self.after_broken.addItem(f"{move} (no such path)", move)
-            self.after_broken.setCurrentIndex(max(self.after_broken.findData(move), 0))
+            for key, combo in self.moves.items():
+                _fill_move(combo, path, paths, key)
             self.repeat.setChecked(bool(path.get("repeat")))
         finally:
             for field in quiet:
@@ -791,9 +809,9 @@ class StrategyTab(SectionTab):
             self.steps.selectRow(selected)
 
     def _enable_step_fields(self, row: int, kind: str) -> None:
-        """A message takes no days or attempts, a wait no attempts: those fields are greyed out."""
+        """A message, a visit or legal takes no days or attempts, a wait no attempts: those fields are greyed out."""
         _, days, attempts = self.step_widgets[row]
-        days.setEnabled(kind not in MESSAGE_KINDS)
+        days.setEnabled(kind not in ONE_SHOT_KINDS)
         attempts.setEnabled(kind == "phone")
 
     def locate(self, where: str) -> str:
@@ -901,16 +919,15 @@ class StrategyTab(SectionTab):
         self.mark_path_problems()
 
     def _load_path_moves(self) -> None:
-        """Re-list the broken-promise moves with the new names (the name field keeps its cursor)."""
+        """Re-list the path moves with the new names (the name field keeps its cursor)."""
         path = self.paths()[self.current]
-        self.after_broken.blockSignals(True)
-        self.after_broken.clear()
-        self.after_broken.addItem("go on with this path", "")
-        for other in self.paths():
-            if other is not path:
-                self.after_broken.addItem(f"move to {other.get('name', '')}", other.get("name", ""))
-        self.after_broken.setCurrentIndex(max(self.after_broken.findData(path.get("after_broken_promise") or ""), 0))
-        self.after_broken.blockSignals(False)
+        for key, combo in self.moves.items():
+            combo.blockSignals(True)
+            _fill_move(combo, path, self.paths(), key)
+            combo.blockSignals(False)
+
+    def _move_edited(self, key: str, _index: int) -> None:
+        self._path_value(key, self.moves[key].currentData() or "")
 
     def _segments_edited(self) -> None:
         chosen = [name for name, check in self.segment_boxes.items() if check.isChecked()]
