@@ -25,10 +25,9 @@ are the path's own. The inbound line's cost is not shared out (it serves callers
 and none), so the path rows add up to the run's cost less the inbound line. Money by path is
 everything collected from the path's accounts, by every channel.
 
-Costs and money are means over replications; a cost per euro is the row's mean cost over its mean
-money (as the legal table of `wfm.views.strategy` gives it), so each row checks by hand. (The field
-view's per-visit figures are per-run ratios averaged, like the run KPIs: with few replications the
-two may differ by the ratio's bias.)
+Costs, money and costs per euro are means over replications of each run's figures, as every KPI
+estimate is: the total row's cost per euro is the run KPI "cost to collect", and a channel's is the
+field view's "cost per euro collected by visits" for the field row.
 """
 
 from __future__ import annotations
@@ -70,11 +69,14 @@ def channel_economics(summary: Summary, costs: Costs) -> ChannelEconomics | None
     runs = [r for r in summary.runs if r.strategy is not None and r.outbound is not None]
     if not runs or len(runs) != len(summary.runs):
         return None
-    channels = kpi.mean_over_runs([_channel_rows(r, costs) for r in runs], ("channel",))
-    paths = kpi.mean_over_runs([_path_rows(r, costs) for r in runs], ("path",))
-    for table in (channels, paths):
-        table["cost_per_euro"] = kpi.ratio(table["cost"], table["collected"])
+    channels = kpi.mean_over_runs([_with_ratio(_channel_rows(r, costs)) for r in runs], ("channel",))
+    paths = kpi.mean_over_runs([_with_ratio(_path_rows(r, costs)) for r in runs], ("path",))
     return ChannelEconomics(channels=channels, paths=paths)
+
+
+def _with_ratio(table: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One run's table with its cost per euro (NaN where the run collected nothing there)."""
+    return {**table, "cost_per_euro": kpi.ratio(table["cost"], table["collected"])}
 
 
 def phone_cost(run: RunResult, costs: Costs) -> float:

@@ -142,7 +142,8 @@ def legal_cases(series: list[StrategySeries]) -> dict[str, float]:
            "pending": mean([s.legal_pending for s in series]),
            "collected": mean([s.collected[cause].sum() for s in series]),
            "cost": mean([s.legal_cost.sum() for s in series])}
-    out["cost_per_euro"] = out["cost"] / out["collected"] if out["collected"] > 0 else float("nan")
+    per_run = [s.legal_cost.sum() / s.collected[cause].sum() for s in series if s.collected[cause].sum() > 0]
+    out["cost_per_euro"] = mean(per_run) if per_run else float("nan")  # each run's ratio, as every KPI
     return out
 
 
@@ -159,7 +160,7 @@ FIELD_KPI_LABELS = {
     "collected": "Collected by visits (at the door, promises kept)", "collected_per_visit": "Collected per visit",
     "cost_per_euro": "Field cost per euro collected by visits",
     "utilisation": "Field agent utilisation (driving and visiting / paid shift)",
-    "violations": "Visits breaking a visit rule (auditor: hours, days, holidays, frequency)",
+    "violations": "Visits breaking a visit rule (auditor)",
 }
 FIELD_MONEY = frozenset({"cost", "cost_per_visit", "collected", "collected_per_visit", "cost_per_euro"})
 REACHED_OUTCOMES: tuple[str, ...] = ("paid", "promise", "refusal", "dispute")
