@@ -8,14 +8,16 @@ skips the step. A handed-over account leaves the phone and field queues for good
 resolves after the drawn duration, paying the drawn share of its balance (or nothing), and a
 case still open at the end of the run is reported as pending.
 
-The defaults are illustrative orders of magnitude, not a calibration: the World Bank's Doing
-Business 2020 "Enforcing contracts" indicator puts a first-instance commercial claim at about
-1,120 days in Italy, 499 in Germany and 444 in the United States (New York), costing 27.6%,
-14.4% and 30.5% of the claim (court, lawyer and enforcement fees); consumer debts go through
-faster summary procedures (the Italian decreto ingiuntivo, the German Mahnverfahren), so the
-default median is nearer a year. Contingency fees of collection lawyers are commonly quoted
-between 20% and 35% of the money recovered. The share of cases recovering anything and the
-share of the balance they recover depend on the portfolio: set them from the lawyer's history.
+The defaults are illustrative orders of magnitude, not a calibration. The World Bank's Doing
+Business "Enforcing contracts" indicator, as the IMF quotes it (Esposito, Lanau & Pompe 2014,
+"Judicial System Reform in Italy - A Key to Growth", IMF WP/14/32), puts a first-instance
+commercial claim and its enforcement at 1,185 days in Italy, more than twice the OECD high-income
+average; the 2013 edition put Italian lawyers' fees at about 15% of the claim (21.8% the year
+before). Consumer debts go through faster summary procedures (the Italian decreto ingiuntivo, the
+German Mahnverfahren), so the default median is nearer a year. Contingency fees of collection
+lawyers are commonly quoted between 20% and 35% of the money recovered. The share of cases
+recovering anything and the share of the balance they recover depend on the portfolio: set them
+from the lawyer's history.
 """
 
 from __future__ import annotations
