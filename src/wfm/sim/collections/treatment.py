@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date
 from functools import partial
 
 import numpy as np
@@ -45,7 +44,8 @@ from wfm.sim.collections.field import (
 from wfm.sim.collections.field_rules import FieldAuditor
 from wfm.sim.collections.legal import LegalDesk
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
-from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, STATUS_BUCKETS, StrategySeries
+from wfm.sim.collections.placements import Placements
+from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, StrategySeries
 from wfm.sim.inbound import Call, InboundACD
 from wfm.sim.outbound.accounts import (
     ACTIVE,
@@ -135,12 +135,7 @@ class Treatment:
         self.offer_counts = dict.fromkeys(OFFER_COUNTS, 0)
         self.discount_given = 0.0
         self.agenda: dict[int, list[tuple[int, int]]] = {0: []}
-        self.batch_names, self.batch_day, self.batch_of = self._batches(spec, scenario.calendar.start_date, n)
-        self.placed = [False] * n
-        self.placing: dict[int, list[int]] = {}  # day -> accounts placed that day
-        self.term = spec.placement_term_days
-        self.returning: dict[int, list[int]] = {}  # day -> accounts going back to the client
-        self._hold_until_placed(n)
+        self.placements = Placements(spec, scenario.calendar.start_date, book, self.n_days, len(segments))
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
                                    rng, self._respond, record, dialer.contact_rules, dialer.auditor,
                                    self._returned)
@@ -148,11 +143,6 @@ class Treatment:
         self.cure_halflife = spec.self_cure_halflife_days
         self.placed_dpd = np.asarray(book.dpd, dtype=float)  # days past due at placement (fixed for the run)
         self.collected = np.zeros((len(CAUSES), self.n_days))
-        n_seg = len(segments)
-        self.collected_by_batch = np.zeros((len(self.batch_names), n_seg, self.n_days))
-        self.bucket = np.full(n, -1, dtype=np.int64)  # status bucket at the last weekly snapshot (-1: not placed)
-        self.status_by_week: list[np.ndarray] = []
-        self.roll = np.zeros((len(STATUS_BUCKETS), len(STATUS_BUCKETS)), dtype=np.int64)
         self.debtor_calls = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
         self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
@@ -174,20 +164,6 @@ class Treatment:
         team.auditor = FieldAuditor(spec, cal.start_date, self.dialer.auditor, book.tz,
                                     [pf.region_names[r] for r in book.region])
         return team
-
-    # ------------------------------------------------------------------------------------------
-    # Placement
-    # ------------------------------------------------------------------------------------------
-
-    def _hold_until_placed(self, n: int) -> None:
-        """No account is dialed before its placement; each one's days past due count from its placement day."""
-        book = self.book
-        book.status[:] = [RESTING if status == ACTIVE else status for status in book.status]
-        day_of = self.batch_day[self.batch_of]
-        if day_of.any():  # days past due at placement, on the day it is placed
-            book.dpd[:] = (np.asarray(book.dpd, dtype=np.int64) - day_of).tolist()
-        for day in np.unique(day_of).tolist():
-            self.placing[day] = np.flatnonzero(day_of == day).tolist()
 
     def _enter(self, spec: Strategy, segments: list[str], segment: np.ndarray,
                balance: np.ndarray) -> tuple[list[int], list[int]]:
@@ -228,7 +204,7 @@ class Treatment:
         self._place(day)
         self._return(day)
         if day % 7 == 0:
-            self._snapshot()
+            self.placements.snapshot(self.reached, self.in_plan)
         if self.legal is not None:  # cases ending today pay through the book
             self.legal.end_cases(day, self.book, lambda a, amount: self._pay(a, amount, LEGAL_CASE))
         self._self_cure(day)
@@ -252,60 +228,15 @@ class Treatment:
 
     def _place(self, day: int) -> None:
         """The accounts of batches placed today enter their paths (and may self-cure from now on)."""
-        for a in self.placing.pop(day, []):
-            self.placed[a] = True
-            if self.term:
-                self.returning.setdefault(day + self.term, []).append(a)
+        for a in self.placements.place(day):
             if self.path[a] != NO_PATH:
                 self.agenda.setdefault(day, []).append((a, ~self.version[a]))
 
     def _return(self, day: int) -> None:
-        """Accounts at the end of their placement term go back to the client, open or not."""
-        book = self.book
-        for a in self.returning.pop(day, []):
-            if book.status[a] in (PAID, DISPUTED, LEGAL):  # a legal case stays with the lawyers
-                continue
-            if book.status[a] == IN_CALL:  # the attempt in hand ends the phase; the account returns tomorrow
-                self.returning.setdefault(day + 1, []).append(a)
-                continue
-            book.status[a] = RETURNED
-            book.phase_left[a] = -1
+        """Accounts the placements send back to the client leave their paths."""
+        for a in self.placements.take_back(day):
             self.in_phone[a] = False
             self.version[a] += 1
-
-    def _snapshot(self) -> None:
-        """Count the placed accounts per status bucket and the moves since the last snapshot."""
-        now = self._buckets()
-        self.status_by_week.append(np.bincount(now[now >= 0], minlength=len(STATUS_BUCKETS)))
-        moved = (self.bucket >= 0) & (now >= 0)
-        np.add.at(self.roll, (self.bucket[moved], now[moved]), 1)
-        self.bucket = now
-
-    def _buckets(self) -> np.ndarray:
-        """Each account's status bucket (index into STATUS_BUCKETS), -1 while not placed.
-
-        The first that applies: returned, paid, disputed, unreachable or at legal, promised (or in a plan),
-        reached (a message response, a visit or a right-party conversation), not reached.
-        """
-        book = self.book
-        n = len(self.placed)
-        status = np.fromiter(book.status, np.int64, n)
-        reached = np.fromiter(self.reached, bool, n) | np.fromiter(book.had_rpc, bool, n)
-        promised = (status == PROMISED) | np.fromiter(self.in_plan, bool, n)
-        bucket = np.select(
-            [status == RETURNED, status == PAID, np.isin(status, (DISPUTED, UNREACHABLE, LEGAL)), promised, reached],
-            [5, 3, 4, 2, 1], default=0)
-        return np.where(np.fromiter(self.placed, bool, n), bucket, -1).astype(np.int64)
-
-    @staticmethod
-    def _batches(spec: Strategy, start: date, n: int) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-        """Batch names, placement day of each batch, and each account's batch (accounts in order)."""
-        if not spec.placements:
-            return ("all",), np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
-        days = np.array([max(0, (p.date - start).days) for p in spec.placements], dtype=np.int64)
-        edges = np.round(np.cumsum([p.share for p in spec.placements]) * n).astype(np.int64)
-        batch = np.searchsorted(edges, np.arange(n), side="right")
-        return tuple(p.label() for p in spec.placements), days, np.minimum(batch, len(days) - 1)
 
     def _waiting(self, a: int) -> bool:
         """Whether `a` sits on a wait step (its timer moves it on)."""
@@ -426,7 +357,7 @@ class Treatment:
         self.collected_of[a] += amount
         cause = self.promise_cause[a]
         day = int(self.env.now // DAY_S)
-        self.collected_by_batch[self.batch_of[a], self.book.seg[a], min(day, self.n_days - 1)] += amount
+        self.placements.credit(a, day, amount)
         if kept and cause >= 0:
             self.collected[cause, day] += amount
         if self._offer_settled(a, kept, paid_off, day):
@@ -586,7 +517,7 @@ class Treatment:
             self.in_phone[a] = False
         self.collected[cause, day] += paid
         self.collected_of[a] += paid
-        self.collected_by_batch[self.batch_of[a], book.seg[a], day] += paid
+        self.placements.credit(a, day, paid)
         return paid
 
     def _portal_promise(self, a: int, when: float) -> None:
@@ -602,9 +533,9 @@ class Treatment:
         u = self.rng.random(len(self.cure))
         if not self.cure.any():
             return
-        status = self.book.status
+        status, placed = self.book.status, self.placements.placed
         for a in np.flatnonzero(u < self._cure_today(day)).tolist():
-            if self.placed[a] and status[a] not in CLOSED and status[a] != IN_CALL:
+            if placed[a] and status[a] not in CLOSED and status[a] != IN_CALL:
                 self._pay(a, self.book.balance[a], SELF_CURE)
 
     # ------------------------------------------------------------------------------------------
@@ -766,34 +697,13 @@ class Treatment:
     # Results
     # ------------------------------------------------------------------------------------------
 
-    def _by_batch_segment(self, values: np.ndarray) -> np.ndarray:
-        n_seg = self.collected_by_batch.shape[1]
-        index = self.batch_of * n_seg + self.book.pf.segment
-        return np.bincount(index, weights=values, minlength=len(self.batch_names) * n_seg).reshape(-1, n_seg)
-
-    def _weeks(self) -> np.ndarray:
-        """The weekly status counts with a last row at the end of the run."""
-        self._snapshot()
-        return np.array(self.status_by_week, dtype=np.int64).reshape(-1, len(STATUS_BUCKETS))
-
     def placed_campaign(self, outbound: OutboundSeries) -> OutboundSeries:
         """The campaign's portfolio totals counting only the accounts placed by the end of the run."""
-        if all(self.placed):
-            return outbound
-        pf = self.book.pf
-        placed = np.array(self.placed)
-        n_seg = len(outbound.segments.names)
-        seg = pf.segment[placed]
-        segments = replace(outbound.segments,
-                           accounts=np.bincount(seg, minlength=n_seg).astype(np.int64),
-                           balance_placed=np.bincount(seg, weights=pf.balance[placed], minlength=n_seg))
-        return replace(outbound, accounts=int(placed.sum()),
-                       callable_accounts=int((placed & ~pf.do_not_call).sum()),
-                       balance_placed=float(pf.balance[placed].sum()), segments=segments)
+        return self.placements.placed_campaign(outbound)
 
     def freeze(self) -> StrategySeries:
         """The run's strategy counters as plain arrays; money and effort by entry path and arm."""
-        book, m = self.book, self.messenger
+        book, m, placements = self.book, self.messenger, self.placements
         entry = np.array(self.entry, dtype=np.int64)
         arm = np.array(self.arm, dtype=np.int64)
         balance = book.pf.balance
@@ -824,10 +734,10 @@ class Treatment:
             untreated=int((entry == NO_PATH).sum()),
             opted_out=np.array([int(((opted >> i) & 1).sum()) for i in range(len(CHANNELS))], dtype=np.int64),
             offers=dict(self.offer_counts), discount_given=self.discount_given,
-            batch_names=self.batch_names, batch_day=self.batch_day,
-            batch_accounts=self._by_batch_segment(np.ones(len(entry))).astype(np.int64),
-            batch_balance=self._by_batch_segment(balance), collected_by_batch=self.collected_by_batch,
-            status_by_week=self._weeks(), roll=self.roll,
+            batch_names=placements.batch_names, batch_day=placements.batch_day,
+            batch_accounts=placements.by_batch_segment(np.ones(len(entry))).astype(np.int64),
+            batch_balance=placements.by_batch_segment(balance), collected_by_batch=placements.collected_by_batch,
+            status_by_week=placements.weeks(self.reached, self.in_plan), roll=placements.roll,
             message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
             account_collected=collected if self.record else None,
             path_visits=by(entry, np.array(self.visits_of, dtype=float), k).astype(np.int64),
