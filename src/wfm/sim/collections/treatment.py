@@ -18,7 +18,6 @@ skipped when the account's balance is outside it when the path reaches it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from functools import partial
 
@@ -28,8 +27,8 @@ import simpy
 from wfm.scenario import DAY_S, Scenario
 from wfm.scenario.field import FieldVisits
 from wfm.scenario.strategy import CHANNELS, POSTAL, Step, Strategy, TreatmentPath
-from wfm.sim.agents import Agent
 from wfm.sim.collections.behaviour import Behaviour, draw_behaviour, expected_lift
+from wfm.sim.collections.debtor_calls import DebtorCalls
 from wfm.sim.collections.field import (
     DISPUTE,
     DOOR_PROMISE,
@@ -46,29 +45,21 @@ from wfm.sim.collections.legal import LegalDesk
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
 from wfm.sim.collections.placements import Placements
 from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, StrategySeries
-from wfm.sim.inbound import Call, InboundACD
+from wfm.sim.collections.statuses import CLOSED, NO_PHONE
+from wfm.sim.inbound import InboundACD
 from wfm.sim.outbound.accounts import (
     ACTIVE,
-    DISPUTED,
     DO_NOT_CALL,
     IN_CALL,
-    LEGAL,
     PAID,
     PROMISED,
     RESTING,
-    RETURNED,
     UNREACHABLE,
 )
-from wfm.sim.outbound.attempts import CALLBACK, PTP, conversation_result
 from wfm.sim.outbound.dialer import Dialer
-from wfm.sim.outbound.result import RPC_RESULTS, OutboundSeries
-from wfm.sim.sampling import draw_durations, draw_patience
+from wfm.sim.outbound.result import OutboundSeries
 
 NO_PATH = -1
-CLOSED = (PAID, DISPUTED, RETURNED, LEGAL)
-NO_PHONE = (DO_NOT_CALL, UNREACHABLE)
-LATE_CALL_MEAN_S = 1800.0
-"""A debtor answering a message while the line is closed calls this long (mean) after it opens."""
 LINK_PAY, SELF_CURE, PORTAL, INBOUND, FIELD_VISIT, LEGAL_CASE = range(len(CAUSES))
 
 
@@ -96,10 +87,8 @@ class Treatment:
         self.record = record
         self.env = env
         self.dialer = dialer
-        self.acd = acd
         self.book = book = dialer.book
         self.rng = rng
-        self.inbound = scenario.inbound
         self.n_days = scenario.calendar.horizon_days
         segments = [s.name for s in scenario.outbound.portfolio.segments]
         pf = book.pf
@@ -143,15 +132,13 @@ class Treatment:
         self.cure_halflife = spec.self_cure_halflife_days
         self.placed_dpd = np.asarray(book.dpd, dtype=float)  # days past due at placement (fixed for the run)
         self.collected = np.zeros((len(CAUSES), self.n_days))
-        self.debtor_calls = np.zeros(self.n_days, dtype=np.int64)
-        self.debtor_handled = np.zeros(self.n_days, dtype=np.int64)
-        self.debtor_promises = np.zeros(self.n_days, dtype=np.int64)
+        self.debtors = DebtorCalls(env, scenario.inbound, dialer, acd, rng, self.n_days,
+                                   partial(self._promised, INBOUND))
         self.field = None if spec.field is None else self._field_team(spec.field, scenario, segments, rng)
         self.no_visit = [False] * n  # a wrong address (a visit, a returned registered letter): no more post or visits
         self.visits_of = [0] * n  # visits planned for each account (the field cost of a path)
         self.legal = None if spec.legal is None else LegalDesk(spec.legal, self.n_days, n, record)
         dialer.day_hooks.append(self.begin_day)
-        acd.on_debtor_call = self._debtor_call_ended
 
     def _field_team(self, spec: FieldVisits, scenario: Scenario, segments: list[str],
                     rng: np.random.Generator) -> FieldTeam:
@@ -480,7 +467,7 @@ class Treatment:
             if book.status[a] in (ACTIVE, RESTING, DO_NOT_CALL, UNREACHABLE):
                 self._portal_promise(a, when)
         elif kind == CALL:
-            self._debtor_calls(a, when)
+            self.debtors.call(a, when)
 
     def _move(self, a: int, p: int) -> None:
         """Move `a` to path `p` from its first step, tomorrow; an open promise holds the move until it falls due."""
@@ -519,6 +506,10 @@ class Treatment:
         self.collected_of[a] += paid
         self.placements.credit(a, day, paid)
         return paid
+
+    def _promised(self, cause: int, a: int) -> None:
+        """A promise booked outside the dialer: its money counts to `cause` when kept."""
+        self.promise_cause[a] = cause
 
     def _portal_promise(self, a: int, when: float) -> None:
         status = self.book.status[a]
@@ -636,64 +627,6 @@ class Treatment:
         self._next_day(a)
 
     # ------------------------------------------------------------------------------------------
-    # Identified debtors on the inbound line
-    # ------------------------------------------------------------------------------------------
-
-    def _debtor_calls(self, a: int, when: float) -> None:
-        """The debtor phones the inbound line now, or after the line opens when it is closed."""
-        spec = self.inbound
-        talk = float(draw_durations(self.rng, spec.talk, 1)[0])
-        acw = float(draw_durations(self.rng, spec.acw, 1)[0])
-        patience = float(draw_patience(self.rng, spec.patience, 1)[0])
-        later = self.rng.exponential(LATE_CALL_MEAN_S)
-        at = when if self.acd.open_at(when) else self._next_opening(when) + later
-        if not math.isfinite(at) or at >= self.n_days * DAY_S or not self.acd.open_at(at):
-            return
-        day = int(at // DAY_S)
-        self.debtor_calls[day] += 1
-        self.env.timeout(at - self.env.now).callbacks.append(
-            lambda _e: self.acd.offer_debtor(at, talk, acw, patience, a))
-
-    def _next_opening(self, t: float) -> float:
-        cal = self.acd.calendar
-        day = int(t // DAY_S)
-        for d in range(day, self.n_days):
-            hours = cal.hours_on(d)
-            if hours is None:
-                continue
-            start = d * DAY_S + hours.open
-            if start >= t:
-                return float(start)
-        return math.inf
-
-    def _debtor_call_ended(self, call: Call, agent: Agent) -> None:
-        """An identified debtor's call was handled: a right-party conversation about the account."""
-        a = call.account
-        book = self.book
-        now = self.env.now
-        day = min(int(now // DAY_S), self.n_days - 1)
-        u, u_full, u_due, u_kept = self.rng.random(), self.rng.random(), self.rng.random(), self.rng.random()
-        self.debtor_handled[day] += 1
-        if book.status[a] in CLOSED or book.status[a] == PROMISED:
-            return
-        dialer = self.dialer
-        real = dialer.clock.real(now)
-        local_day, _ = dialer.clock.local_day(book.tz[a], real)
-        p_ptp = book.ptp_chance(a, day) * agent.conversion_factor()
-        result = conversation_result(u, p_ptp, dialer.p_refusal, dialer.p_dispute)
-        dialer.contact_rules.record_rpc(a, real, local_day, result == CALLBACK)
-        dialer.auditor.rpc(a, now, result == CALLBACK)
-        if result == PTP:
-            status = book.status[a]
-            book.promise(a, now, agent, u_full, u_due, u_kept, self.n_days)
-            if status in NO_PHONE:
-                book.status[a] = PROMISED
-            self.debtor_promises[day] += 1
-            self.promise_cause[a] = INBOUND
-        else:
-            book.answered_without_promise(a, RPC_RESULTS[result], now)
-
-    # ------------------------------------------------------------------------------------------
     # Results
     # ------------------------------------------------------------------------------------------
 
@@ -721,8 +654,8 @@ class Treatment:
         opted = np.array(self.opted_out, dtype=np.int64)
         series = StrategySeries(
             channel_names=CHANNELS, sent=m.sent, delivered=m.delivered, responses=m.responses,
-            message_cost=m.cost, collected=self.collected, debtor_calls=self.debtor_calls,
-            debtor_calls_handled=self.debtor_handled, debtor_promises=self.debtor_promises,
+            message_cost=m.cost, collected=self.collected, debtor_calls=self.debtors.calls,
+            debtor_calls_handled=self.debtors.handled, debtor_promises=self.debtors.promises,
             path_names=tuple(p.name for p in self.paths),
             path_accounts=by(entry, ones, k).astype(np.int64), path_balance=by(entry, balance, k),
             path_collected=by(entry, collected, k), path_message_cost=by(entry, cost, k),
