@@ -14,6 +14,13 @@ channel (and moves the account to its path's `after_opt_out` path, if any), and 
 the inbound queue as an identified debtor whose conversation can end in a promise and counts as
 a conversation for the contact rules (Reg F's 7-day rest). A step with a balance condition is
 skipped when the account's balance is outside it when the path reaches it.
+
+The treatment owns the parts with a job of their own and calls them at fixed points, so the order
+of the strategy stream's draws is the walk's: `Placements` (batches, the placement term, money by
+batch, the weekly status roll; no draws), `Offers` (settlements, plans, reminders: reshape a promise
+when booked, decide when it falls due), `DebtorCalls` (a message answered by a call on the inbound
+line), `Messenger` (sending and responses), `FieldTeam` (home visits) and `LegalDesk` (hand-off to
+the lawyers).
 """
 
 from __future__ import annotations
@@ -43,15 +50,15 @@ from wfm.sim.collections.field import (
 from wfm.sim.collections.field_rules import FieldAuditor
 from wfm.sim.collections.legal import LegalDesk
 from wfm.sim.collections.messages import CALL, OPT_OUT, PAY, PROMISE, Messenger
+from wfm.sim.collections.offers import Offers
 from wfm.sim.collections.placements import Placements
-from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, OFFER_COUNTS, StrategySeries
+from wfm.sim.collections.result import ARMS, CAUSES, MESSAGE_LOG, StrategySeries
 from wfm.sim.collections.statuses import CLOSED, NO_PHONE
 from wfm.sim.inbound import InboundACD
 from wfm.sim.outbound.accounts import (
     ACTIVE,
     DO_NOT_CALL,
     IN_CALL,
-    PAID,
     PROMISED,
     RESTING,
     UNREACHABLE,
@@ -79,7 +86,7 @@ def takes(path: TreatmentPath, segments: list[str], segment: np.ndarray, percent
 
 
 class Treatment:
-    """Paths, messages, responses, self-cure and identified inbound callers of one run."""
+    """The path walk of one run, with the responses, self-cure and visits that move it, and the parts it owns."""
 
     def __init__(self, env: simpy.Environment, scenario: Scenario, dialer: Dialer, acd: InboundACD,
                  rng: np.random.Generator, record: bool = False) -> None:
@@ -115,14 +122,7 @@ class Treatment:
         self.reached = [False] * n
         self.collected_of = [0.0] * n
         self.promise_cause = [-1] * n  # PORTAL or INBOUND while such a promise is open
-        self.offers = spec.offers
-        self.plan_left = [0] * n  # instalments still to book after the one open
-        self.in_plan = [False] * n
-        self.settling = [False] * n  # the open promise is a discounted settlement
-        self.reminders: dict[int, list[int]] = {}
-        self.reminder_channel = CHANNELS.index(spec.offers.reminder) if spec.offers.reminder != "none" else -1
-        self.offer_counts = dict.fromkeys(OFFER_COUNTS, 0)
-        self.discount_given = 0.0
+        self.offers = Offers(env, spec.offers, dialer, rng, self.n_days)
         self.agenda: dict[int, list[tuple[int, int]]] = {0: []}
         self.placements = Placements(spec, scenario.calendar.start_date, book, self.n_days, len(segments))
         self.messenger = Messenger(env, spec.channels, book, pf.clock, dialer.local_cal, dialer.pack, self.n_days,
@@ -191,14 +191,11 @@ class Treatment:
         self._place(day)
         self._return(day)
         if day % 7 == 0:
-            self.placements.snapshot(self.reached, self.in_plan)
+            self.placements.snapshot(self.reached, self.offers.in_plan)
         if self.legal is not None:  # cases ending today pay through the book
             self.legal.end_cases(day, self.book, lambda a, amount: self._pay(a, amount, LEGAL_CASE))
         self._self_cure(day)
-        for a in self.reminders.pop(day, []):
-            if self.book.status[a] == PROMISED and not self.opted_out[a] & (1 << self.reminder_channel):
-                self.offer_counts["reminders"] += 1
-                self.messenger.send(a, self.reminder_channel, day, partial(self._reminded, a))
+        self.offers.send_reminders(day, self.messenger, self.opted_out)
         for a, version in self.agenda.pop(day, []):
             begins = version < 0  # a path begins (placed, moved): no step of it ends, a first wait is waited
             if (~version if begins else version) != self.version[a]:
@@ -328,7 +325,7 @@ class Treatment:
         self.reached[a] = True
         self.book.follow_up[a] = False
         if result == "ptp":
-            self._shape_promise(a)
+            self.offers.shape(a)
         if result in ("ptp", "dispute"):
             self.version[a] += 1
             self.in_phone[a] = False
@@ -347,7 +344,7 @@ class Treatment:
         self.placements.credit(a, day, amount)
         if kept and cause >= 0:
             self.collected[cause, day] += amount
-        if self._offer_settled(a, kept, paid_off, day):
+        if self.offers.settled(a, kept, paid_off, day):
             return  # the plan goes on: the next instalment is booked
         self.promise_cause[a] = -1
         if paid_off or self.path[a] == NO_PATH:
@@ -368,82 +365,6 @@ class Treatment:
             self.step[a] += 1
         self.version[a] += 1
         self._run(a, day)
-
-    # ------------------------------------------------------------------------------------------
-    # Plans, settlements, reminders
-    # ------------------------------------------------------------------------------------------
-
-    def _shape_promise(self, a: int) -> None:
-        """Turn a promise just booked into a settlement or a payment plan, as the offers say (two draws)."""
-        book, offers = self.book, self.offers
-        u_settle, u_plan = self.rng.random(), self.rng.random()
-        balance = book.balance[a]
-        full = book.promise_amount[a] >= balance - 0.005
-        if full and u_settle < offers.settlement_share:
-            book.promise_amount[a] = max(round(balance * (1.0 - offers.settlement_discount), 2), 0.01)
-            self.settling[a] = True
-            self.offer_counts["settlements"] += 1
-        elif u_plan < offers.plan_share:
-            book.promise_amount[a] = max(round(balance / offers.plan_instalments, 2), 0.01)
-            self.plan_left[a] = offers.plan_instalments - 1
-            self.in_plan[a] = True
-            self.offer_counts["plans"] += 1
-        self._remind(a)
-
-    def _remind(self, a: int) -> None:
-        """Book a reminder before the open promise's due date."""
-        if self.reminder_channel < 0:
-            return
-        due = next((d for d, accounts in self.book.due.items() if a in accounts), None)
-        if due is None:
-            return
-        when = due - self.offers.reminder_days_before
-        if when > int(self.env.now // DAY_S):
-            self.reminders.setdefault(when, []).append(a)
-
-    def _reminded(self, a: int) -> None:
-        """A reminder arrived: it saves a share of the promises that would have been broken."""
-        u = self.rng.random()
-        book = self.book
-        if book.status[a] == PROMISED and not book.promise_kept[a] and u < self.offers.reminder_rescue:
-            book.promise_kept[a] = True
-            self.offer_counts["rescued"] += 1
-
-    def _offer_settled(self, a: int, kept: bool, paid_off: bool, day: int) -> bool:
-        """A kept settlement closes the account; a plan's kept instalment books the next (True: the plan goes on)."""
-        book = self.book
-        if self.settling[a]:
-            self.settling[a] = False
-            if kept and not paid_off:  # the discount is written off: the account is settled
-                self.discount_given += book.balance[a]
-                book.balance[a] = 0.0
-                book.min_balance = 0.0
-                book.status[a] = PAID
-                self.dialer.counters.paid_off[min(day, self.n_days - 1)] += 1
-            return False
-        if not self.in_plan[a]:
-            return False
-        if not kept:
-            self.offer_counts["instalments_broken"] += 1
-            self.in_plan[a] = False
-            self.plan_left[a] = 0
-            return False
-        self.offer_counts["instalments_kept"] += 1
-        if self.plan_left[a] == 0 or paid_off:
-            self.in_plan[a] = False
-            self.plan_left[a] = 0
-            return False
-        self.plan_left[a] -= 1
-        if self.plan_left[a] == 0:  # the last instalment clears what the rounding of the others left
-            book.promise_amount[a] = book.balance[a]
-        u_kept = self.rng.random()
-        book.promise_kept[a] = book.keeps(a, u_kept)
-        book.status[a] = PROMISED
-        due = day + self.offers.plan_every_days
-        if due < self.n_days:
-            book.due.setdefault(due, []).append(a)
-            self._remind(a)
-        return True
 
     # ------------------------------------------------------------------------------------------
     # Responses and money without the dialer
@@ -666,11 +587,11 @@ class Treatment:
             arm_attempts=by(arm, attempts.astype(float), len(ARMS)).astype(np.int64),
             untreated=int((entry == NO_PATH).sum()),
             opted_out=np.array([int(((opted >> i) & 1).sum()) for i in range(len(CHANNELS))], dtype=np.int64),
-            offers=dict(self.offer_counts), discount_given=self.discount_given,
+            offers=dict(self.offers.counts), discount_given=self.offers.discount_given,
             batch_names=placements.batch_names, batch_day=placements.batch_day,
             batch_accounts=placements.by_batch_segment(np.ones(len(entry))).astype(np.int64),
             batch_balance=placements.by_batch_segment(balance), collected_by_batch=placements.collected_by_batch,
-            status_by_week=placements.weeks(self.reached, self.in_plan), roll=placements.roll,
+            status_by_week=placements.weeks(self.reached, self.offers.in_plan), roll=placements.roll,
             message_log=None if m.log is None else np.array(m.log, dtype=MESSAGE_LOG),
             account_collected=collected if self.record else None,
             path_visits=by(entry, np.array(self.visits_of, dtype=float), k).astype(np.int64),
