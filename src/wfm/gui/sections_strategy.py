@@ -6,7 +6,9 @@ channels, the champion/challenger split, the hidden debtor types behind the scor
 shows the paths as a list (order matters: an account enters the first path whose rule it
 meets) with the selected path's entry rule and its steps in an editable table, and the three
 channels side by side in one compact grid (a row per setting, a column per channel), which fits
-the editor's width on a laptop screen.
+the editor's width on a laptop screen. The optional legal hand-off and home visits, which the
+"legal" and "visit" steps need, are switched on and edited at the foot
+(`wfm.gui.sections_field_legal`).
 
 Every change goes through the editor (`set_value`, or `replace_data` for structural edits such
 as adding or moving a step), so it can be undone, is validated at once, and a problem shows
@@ -47,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from wfm.gui.editor import ErrorSink, LocatedErrorSink, Path, SectionTab, get_in, show_number
 from wfm.gui.section_helpers import hint, number, percent
+from wfm.gui.sections_field_legal import TeamsTable, build_field, build_legal
 from wfm.gui.widgets import INVALID_FIELD_STYLE, ClockEdit, clear_layout, error_label, row_of, spin
 from wfm.scenario.io import Problem
 from wfm.scenario.strategy import CHANNELS, MOVES
@@ -308,7 +311,14 @@ class StrategyTab(SectionTab):
         boxes.append(self._build_channels())
         flow = self.flow()
         boxes += [self._build_offers(flow), self._build_placements(flow)]
+        flow = self.flow()
+        legal, self.legal_switch = build_legal(self, flow)
+        field, self.field_switch = build_field(self, flow)
+        self.teams = TeamsTable(self, self.layout_)
+        boxes += [legal, field]
         self.enable_when(boxes, lambda d: bool(d["strategy"]["enabled"]))
+        self.enable_when([self.teams.box],
+                         lambda d: bool(d["strategy"]["enabled"]) and d["strategy"].get("field") is not None)
 
     # ---- champion/challenger and score ---------------------------------------------------
 
@@ -686,6 +696,9 @@ class StrategyTab(SectionTab):
         self.segment_values.refresh()
         self._load_windows()
         self._fill_placements()
+        self.legal_switch.refresh()
+        self.field_switch.refresh()
+        self.teams.fill()
         self._fill_paths()
 
     def _fill_paths(self) -> None:
