@@ -80,44 +80,44 @@ def test_a_too_wide_recovery_cv_shows_its_message_at_the_field(window):
 
 def test_switching_home_visits_on_makes_a_visit_step_valid_and_its_fields_edit_the_scenario(qtbot, window):
     editor, tab = window.editor, tab_of(window, StrategyTab)
-    assert not tab.teams.box.isEnabled() and tab.teams.table.rowCount() == 0
+    assert not tab.teams.box.isEnabled() and tab.teams.table.columnCount() == 0
     first_step_as(tab, "visit")
     assert not editor.is_valid and "add [strategy.field]" in tab.field_switch.errors.text()
     tab.field_switch.check.setChecked(True)
     assert editor.is_valid and editor.scenario.strategy.field == FieldVisits()
-    assert tab.teams.box.isEnabled() and tab.teams.table.rowCount() == 1
+    assert tab.teams.box.isEnabled() and tab.teams.table.columnCount() == 1
     before = editor.scenario
     type_into(qtbot, editor.field(("strategy", "field", "weekly_budget")), "80")
     editor.field(("strategy", "field", "visiting_end")).setValue(18 * 60)
     priority = editor.field(("strategy", "field", "selection", "priority"))
     priority.setCurrentIndex(priority.findData("expected_value"))
-    tab.teams.table.cellWidget(0, 2).setValue(5)  # the single team's agents
+    tab.teams.cell(0, "count").setValue(5)  # the single team's agents
     field = editor.scenario.strategy.field
     assert field.weekly_budget == 80 and field.visiting_end == 18 * 3600
     assert field.selection.priority == "expected_value" and field.agents.count == 5 and field.teams == ()
     for _ in range(4):
         window.act_undo.trigger()
     assert editor.scenario == before
-    assert tab.teams.table.cellWidget(0, 2).value() == FieldAgents().count
+    assert tab.teams.cell(0, "count").value() == FieldAgents().count
 
 
 def test_adding_a_team_moves_the_single_team_into_the_teams_and_zones_make_it_valid(qtbot, window):
     editor, tab = window.editor, tab_of(window, StrategyTab)
     tab.field_switch.check.setChecked(True)
-    tab.teams.table.cellWidget(0, 2).setValue(3)
+    tab.teams.cell(0, "count").setValue(3)
     qtbot.mouseClick(tab.teams.add_button, Qt.MouseButton.LeftButton)
     # two teams taking "the rest": the model's message, and the planner gives the first one the city
     assert not editor.is_valid and "only one team may take" in editor.error_text(("strategy", "field"))
-    assert tab.teams.table.rowCount() == 2 and tab.teams.table.cellWidget(0, 0).isEnabled()
-    zones = tab.teams.table.cellWidget(0, 1)
+    assert tab.teams.table.columnCount() == 2 and tab.teams.cell(0, "name").isEnabled()
+    zones = tab.teams.cell(0, "zones")
     zones.setFocus()
     qtbot.keyClicks(zones, "city")
     field = editor.scenario.strategy.field
     assert [(t.name, t.zones, t.count) for t in field.teams] == [("field", ("city",), 3), ("team 2", (), 3)]
     assert field.agents == FieldAgents()
-    tab.teams.table.cellWidget(1, 2).setValue(1)
+    tab.teams.cell(1, "count").setValue(1)
     assert editor.scenario.strategy.field.teams[1].count == 1
-    tab.teams.table.selectRow(1)
+    tab.teams.table.selectColumn(1)
     qtbot.mouseClick(tab.teams.remove_button, Qt.MouseButton.LeftButton)
     assert [t.name for t in editor.scenario.strategy.field.teams] == ["field"]
     assert not tab.teams.remove_button.isEnabled()  # one team always stays
@@ -131,9 +131,9 @@ def test_field_and_legal_values_survive_save_and_open(qtbot, window, tmp_path):
     editor.field(("strategy", "field", "max_visits")).setValue(2)
     editor.field(("strategy", "field", "selection", "failed_attempts_min")).setValue(4)
     qtbot.mouseClick(tab.teams.add_button, Qt.MouseButton.LeftButton)
-    tab.teams.table.cellWidget(0, 1).setFocus()
-    qtbot.keyClicks(tab.teams.table.cellWidget(0, 1), "city")
-    tab.teams.table.cellWidget(1, 3).setValue(10 * 60)  # the new team leaves at 10:00
+    tab.teams.cell(0, "zones").setFocus()
+    qtbot.keyClicks(tab.teams.cell(0, "zones"), "city")
+    tab.teams.cell(1, "shift_start").setValue(10 * 60)  # the new team leaves at 10:00
     edited = editor.scenario
     assert edited is not None and edited.strategy.field.teams[1].shift_start == 10 * 3600
     window.dialogs.next_save = tmp_path / "visits"
@@ -144,7 +144,7 @@ def test_field_and_legal_values_survive_save_and_open(qtbot, window, tmp_path):
     assert editor.scenario == edited
     assert tab.legal_switch.check.isChecked() and tab.field_switch.check.isChecked()
     assert editor.field(("strategy", "legal", "placement_fee")).value() == 40
-    assert tab.teams.table.cellWidget(1, 3).time_text() == "10:00"
+    assert tab.teams.cell(1, "shift_start").time_text() == "10:00"
 
 
 def test_helpers():

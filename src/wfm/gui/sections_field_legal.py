@@ -6,8 +6,8 @@ model's defaults (`FieldVisits()`, `LegalAction()`) or takes it out; taking it o
 values, so checking it again (or undo) brings them back. While a path still has a step of a
 section that is off, the message validation gives is repeated under that section's check box.
 
-The field teams sit in a small table (a row per team: name, zones, agents, shift, costs,
-speed). A field without teams has a single team, `agents`, covering every zone: its row shows
+The field teams sit in a small table (a column per team, a row per setting: name, zones,
+agents, shift, costs, speed). A field without teams has a single team, `agents`, covering every zone: its row shows
 as "field" and edits `agents`. Adding a team turns that single team into the first team of
 `teams` (the model takes agents or teams, not both) and adds a copy of the last team with no
 zones, which means "the zones no other team covers"; zones are typed as "north, centre".
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGroupBox,
+    QHeaderView,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -50,7 +51,10 @@ TEAM_COLUMNS: tuple[tuple[str, str, float, float, str, int, float, str], ...] = 
     ("cost_per_km", "Cost/km", 0, 100, "", 2, 0.05, "Car cost per km driven"),
     ("speed_kmh", "Speed", 1, 200, " km/h", 0, 5, "Average travel speed, straight-line km per hour"),
 )
-TEAM_HEADERS = ("Team", "Zones", "Agents", "Shift start", "Hours", "Wage/h", "Cost/km", "Speed")
+TEAM_ROWS = (("name", "Team"), ("zones", "Zones"), ("count", "Agents"), ("shift_start", "Shift start"),
+             ("shift_hours", "Hours"), ("wage_per_hour", "Wage/h"), ("cost_per_km", "Cost/km"), ("speed_kmh", "Speed"))
+TEAM_COLUMN_W = 90
+"""Width of a team's column: four teams fit beside the row labels in the editor next to the results."""
 
 
 def default_section(key: str) -> dict[str, Any]:
@@ -221,7 +225,11 @@ def build_field(tab: SectionTab, into: Any) -> tuple[QWidget, SectionSwitch]:
 
 
 class TeamsTable:
-    """The field teams, a row each (or the single team `agents`), with Add and Remove."""
+    """The field teams, a column each (or the single team `agents`) and a row per setting, with Add and Remove.
+
+    A column per team, as the channels grid has a column per channel: the editor beside the
+    results is narrow, and a few teams side by side fit it where eight settings side by side do not.
+    """
 
     def __init__(self, tab: SectionTab, into: QVBoxLayout) -> None:
         self.tab = tab
@@ -229,14 +237,14 @@ class TeamsTable:
         lay = QVBoxLayout(self.box)
         lay.addWidget(hint("A team visits the accounts of its zones (none = the zones no other team covers), from its"
                            " base, within its shift. Zones, bases and visit lengths beyond these are set in the file."))
-        self.table = QTableWidget(0, len(TEAM_HEADERS))
-        self.table.setHorizontalHeaderLabels(list(TEAM_HEADERS))
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = QTableWidget(len(TEAM_ROWS), 0)
+        self.table.setVerticalHeaderLabels([text for _, text in TEAM_ROWS])
+        self.table.horizontalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectColumns)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumHeight(100)
-        self.table.setMaximumHeight(160)
+        self.table.setFixedHeight(len(TEAM_ROWS) * self.table.verticalHeader().defaultSectionSize()
+                                  + 2 * self.table.frameWidth() + 20)  # room for a scroll bar past four teams
         lay.addWidget(self.table)
         self.add_button, self.remove_button = QPushButton("Add team"), QPushButton("Remove team")
         self.add_button.setToolTip("Add a team like the last one, taking the zones no other team covers")
@@ -255,7 +263,7 @@ class TeamsTable:
         value = self.tab.editor.data["strategy"].get("field")
         return value if isinstance(value, dict) else None
 
-    def rows(self) -> list[tuple[Path, dict[str, Any]]]:
+    def teams(self) -> list[tuple[Path, dict[str, Any]]]:
         """Each team's path in the scenario and its values; the single team `agents` when there are no teams."""
         field = self.field()
         if field is None:
@@ -265,20 +273,25 @@ class TeamsTable:
             return [((*FIELD, "teams", r), team) for r, team in enumerate(teams)]
         return [((*FIELD, "agents"), {"name": "field", **field["agents"]})]
 
+    def cell(self, team: int, key: str) -> Any:
+        """The field of one team's setting (`key` as in the scenario: "name", "zones", "count", ...)."""
+        row = next(r for r, (k, _) in enumerate(TEAM_ROWS) if k == key)
+        return self.table.cellWidget(row, team)
+
     def _locate(self, where: str) -> str:
         rest = where.removeprefix("strategy.field.teams")
         if rest.startswith("["):
             index, _, key = rest[1:].partition("]")
-            rows = self.rows()
-            name = rows[int(index)][1].get("name", index) if index.isdigit() and int(index) < len(rows) else index
+            teams = self.teams()
+            name = teams[int(index)][1].get("name", index) if index.isdigit() and int(index) < len(teams) else index
             return f"{name} › {key.lstrip('.')}" if key else str(name)
         return where
 
     def fill(self) -> None:
-        """Rebuild the rows from the editor's dict."""
-        rows = self.rows()
-        self.table.setRowCount(len(rows))
-        for r, (path, team) in enumerate(rows):
+        """Rebuild the columns from the editor's dict."""
+        teams = self.teams()
+        self.table.setColumnCount(len(teams))
+        for c, (path, team) in enumerate(teams):
             single = path[-1] == "agents"
             name = QLineEdit(str(team.get("name", "")))
             zones = QLineEdit("every zone" if single else ", ".join(str(z) for z in team.get("zones") or []))
@@ -290,14 +303,14 @@ class TeamsTable:
             name.textEdited.connect(lambda text, p=path: self.tab.editor.set_value((*p, "name"), text, source=self.tab))
             zones.textEdited.connect(lambda text, p=path: self.tab.editor.set_value(
                 (*p, "zones"), parse_zones(text), source=self.tab))
-            self.table.setCellWidget(r, 0, name)
-            self.table.setCellWidget(r, 1, zones)
-            self.table.setCellWidget(r, 3, self._clock(path, team))
-            for c, column in zip((2, 4, 5, 6, 7), TEAM_COLUMNS, strict=True):
+            self.table.setCellWidget(0, c, name)
+            self.table.setCellWidget(1, c, zones)
+            self.table.setCellWidget(3, c, self._clock(path, team))
+            for r, column in zip((2, 4, 5, 6, 7), TEAM_COLUMNS, strict=True):
                 self.table.setCellWidget(r, c, self._spin(path, team, column))
-        self.table.resizeColumnsToContents()
-        self.remove_button.setEnabled(len(rows) > 1)
-        self.add_button.setEnabled(bool(rows))
+            self.table.setColumnWidth(c, TEAM_COLUMN_W)
+        self.remove_button.setEnabled(len(teams) > 1)
+        self.add_button.setEnabled(bool(teams))
 
     def _clock(self, path: Path, team: dict[str, Any]) -> ClockEdit:
         clock = ClockEdit()
@@ -330,7 +343,7 @@ class TeamsTable:
         at = added_team(get_in(data, FIELD))
         self.tab.editor.replace_data(data, source=self.tab)
         self.fill()
-        self.table.selectRow(at)
+        self.table.selectColumn(at)
 
     def remove(self) -> None:
         """Remove the selected team (the last when none is); one team always stays."""
@@ -338,8 +351,8 @@ class TeamsTable:
         teams = (field or {}).get("teams") or []
         if len(teams) < 2:
             return
-        row = self.table.currentRow()
-        index = row if 0 <= row < len(teams) else len(teams) - 1
+        column = self.table.currentColumn()
+        index = column if 0 <= column < len(teams) else len(teams) - 1
         data = copy.deepcopy(self.tab.editor.data)
         get_in(data, (*FIELD, "teams")).pop(index)
         self.tab.editor.replace_data(data, source=self.tab)
