@@ -154,3 +154,14 @@ def test_helpers():
     again = FieldVisits.model_validate({**field, "teams": [{**field["teams"][0], "zones": ["city"]},
                                                            field["teams"][1]]})
     assert [(t.name, t.count, t.zones) for t in again.teams] == [("field", 4, ("city",)), ("team 2", 4, ())]
+
+
+def test_opening_another_scenario_forgets_the_values_kept_for_switching_back_on(window):
+    """Values parked by switching a section off belong to that scenario: after loading another, on = defaults."""
+    editor, tab = window.editor, tab_of(window, StrategyTab)
+    tab.legal_switch.check.setChecked(True)
+    editor.field(("strategy", "legal", "contingency")).setValue(30)
+    tab.legal_switch.check.setChecked(False)
+    editor.set_scenario(omnichannel())  # as File ▸ Open does
+    tab.legal_switch.check.setChecked(True)
+    assert editor.scenario.strategy.legal == LegalAction()

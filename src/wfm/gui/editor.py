@@ -449,6 +449,8 @@ class ScenarioEditor(QWidget):
     edited = Signal()
     validity_changed = Signal(bool)
     problems_changed = Signal(list)
+    loaded = Signal()
+    """A scenario replaced every edit (a file opened, a new scenario): state kept for the old one goes."""
 
     def __init__(self, tab_classes: Sequence[type[SectionTab]], scenario: Scenario,
                  parent: QWidget | None = None) -> None:
@@ -555,6 +557,7 @@ class ScenarioEditor(QWidget):
         self._merge_key = None
         self._refresh_tabs()
         self._validate()
+        self.loaded.emit()
 
     def set_value(self, path: Path, value: Any, source: SectionTab | None = None) -> None:
         """Change one value; tabs other than `source` reload so they show it.

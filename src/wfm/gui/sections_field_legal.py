@@ -108,6 +108,11 @@ class SectionSwitch:
         self.errors = error_label()
         self._parked: dict[str, Any] | None = None
         tab.editor.problems_changed.connect(self._show)
+        tab.editor.loaded.connect(self._forget)
+
+    def _forget(self) -> None:
+        """Another scenario was loaded: switching on now gives the defaults, not the old scenario's values."""
+        self._parked = None
 
     def _toggled(self, on: bool) -> None:
         data = copy.deepcopy(self.tab.editor.data)
