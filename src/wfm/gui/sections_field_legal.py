@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QGroupBox,
     QHeaderView,
     QLineEdit,
@@ -138,14 +139,21 @@ class SectionSwitch:
         self.errors.setVisible(bool(mine))
 
 
-def build_legal(tab: SectionTab, into: Any) -> tuple[QWidget, SectionSwitch]:
-    """The legal hand-off box: its switch, the rule, the fees, the duration and the recovery."""
-    form = tab.group("Legal action", LEGAL, into)
-    switch = SectionSwitch(tab, "legal", "Hand accounts to lawyers at a \"legal\" step",
-                           "Add [strategy.legal] with the model's defaults; unchecked = no legal action"
-                           " (a path's legal step then is a problem)", tab.refresh)
+def _switched_group(tab: SectionTab, into: Any, title: str, key: str, text: str,
+                    off: str) -> tuple[QFormLayout, SectionSwitch]:
+    """A group box for `[strategy.<key>]` that opens with the switch adding or removing the section."""
+    form = tab.group(title, ("strategy", key), into)
+    switch = SectionSwitch(tab, key, text, f"Add [strategy.{key}] with the model's defaults; unchecked = {off}"
+                           f" (a path's {'visit' if key == 'field' else key} step then is a problem)", tab.refresh)
     form.insertRow(0, switch.check)
     form.insertRow(1, switch.errors)
+    return form, switch
+
+
+def build_legal(tab: SectionTab, into: Any) -> tuple[QWidget, SectionSwitch]:
+    """The legal hand-off box: its switch, the rule, the fees, the duration and the recovery."""
+    form, switch = _switched_group(tab, into, "Legal action", "legal", "Hand accounts to lawyers at a \"legal\" step",
+                                   "no legal action")
     rule, dur, rec = (*LEGAL, "rule"), (*LEGAL, "duration"), (*LEGAL, "recovery")
     fields = [
         number(tab, form, "Balance at least", (*rule, "balance_min"), 0, 100_000_000, "", 0, 100,
@@ -186,12 +194,8 @@ def build_legal(tab: SectionTab, into: Any) -> tuple[QWidget, SectionSwitch]:
 
 def build_field(tab: SectionTab, into: Any) -> tuple[QWidget, SectionSwitch]:
     """The home visits box: its switch, the visit rules, the budget and the selection of accounts."""
-    form = tab.group("Home visits", FIELD, into)
-    switch = SectionSwitch(tab, "field", "Visit accounts at home at a \"visit\" step",
-                           "Add [strategy.field] with the model's defaults; unchecked = no home visits"
-                           " (a path's visit step then is a problem)", tab.refresh)
-    form.insertRow(0, switch.check)
-    form.insertRow(1, switch.errors)
+    form, switch = _switched_group(tab, into, "Home visits", "field", "Visit accounts at home at a \"visit\" step",
+                                   "no home visits")
     start, end = ClockEdit(), ClockEdit(allow_24=True)
     tab.row(form, "Visits from", (*FIELD, "visiting_start"), tab.bind_clock((*FIELD, "visiting_start"), start),
             "No visit starts earlier (the debtor's local time)")
