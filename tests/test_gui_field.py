@@ -118,3 +118,13 @@ def test_the_panel_fits_a_laptop_screen(qtbot, window) -> None:
         assert x.min() >= x0 and x.max() <= x1 and y.min() >= y0 and y.max() <= y1
     legend = panel.map.getPlotItem().legend
     assert not legend.sceneBoundingRect().intersects(view_box.sceneBoundingRect())
+
+
+def test_redrawing_lists_the_right_axis_series_once_in_the_legend(qtbot) -> None:
+    """The debtor calls live in the right axis' box: each redraw takes their legend entry away with them."""
+    outcome = outcome_of(field_scenario(replications=1))
+    dashboard = drawn(qtbot, outcome)
+    dashboard.show_outcome(outcome)
+    dashboard.show_outcome(outcome)
+    names = [label.text for _, label in dashboard.per_day.getPlotItem().legend.items]
+    assert names.count("debtor calls (right axis)") == 1

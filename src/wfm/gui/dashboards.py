@@ -83,6 +83,28 @@ class RightAxisBox(pg.ViewBox):
         right.enableAutoSIPrefix(False)
         self.setXLink(item)
         item.vb.sigResized.connect(self.sync)
+        self._listed: list[pg.GraphicsObject] = []  # items `add` put in the plot's legend
+
+    def add(self, item: pg.GraphicsObject, name: str = "") -> None:
+        """Draw `item` on the right scale; with a `name`, list it in the plot's legend too.
+
+        The plot's own legend only hears of items added to the plot, so an item of this box is
+        listed (and, by `clear`, unlisted) here.
+        """
+        self.addItem(item)
+        legend = self.item.legend
+        if name and legend is not None:
+            legend.addItem(item, name)
+            self._listed.append(item)
+
+    def clear(self) -> None:
+        """Remove the box's items, and their entries in the plot's legend."""
+        legend = self.item.legend
+        for listed in self._listed:
+            if legend is not None:
+                legend.removeItem(listed)
+        self._listed.clear()
+        super().clear()
 
     def sync(self) -> None:
         """Lay the box over the plot's area again (after a resize or a redraw)."""

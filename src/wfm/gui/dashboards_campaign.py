@@ -217,10 +217,6 @@ class FunnelDashboard(QWidget):
         lay.addWidget(self.recovery, 1)
 
     def _clear(self) -> None:
-        legend = self.recovery.getPlotItem().legend
-        promised = self.curves.get("cumulative_promised")
-        if legend is not None and promised is not None:
-            legend.removeItem(promised)  # added by hand (it lives in the right axis' box): removed by hand
         self.funnel.clear()
         self.money_box.clear()
         self.promised_box.clear()
@@ -294,10 +290,7 @@ class FunnelDashboard(QWidget):
         promised = pg.PlotDataItem(days, view.cumulative_promised.mean, symbol="t", symbolSize=6,
                                    symbolBrush=COLORS["promised"], symbolPen=COLORS["promised"],
                                    pen=pg.mkPen(COLORS["promised"], width=1.5, style=Qt.PenStyle.DashLine))
-        self.promised_box.addItem(promised)
-        legend = self.recovery.getPlotItem().legend
-        if legend is not None:
-            legend.addItem(promised, "promised (right axis)")
+        self.promised_box.add(promised, "promised (right axis)")
         self.curves["cumulative_promised"] = promised
         self.recovery.getPlotItem().getAxis("right").setLabel(f"promised ({currency})", color=COLORS["promised"])
         self.recovery.setXRange(-0.4, max(len(days) - 0.6, 0.6), padding=0)

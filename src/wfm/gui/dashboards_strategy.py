@@ -229,10 +229,6 @@ class StrategyDashboard(QWidget):
 
     def drawing_steps(self, outcome: Outcome) -> list[Callable[[], None]]:
         """The tables and the plot of a new result, one callable each (see `wfm.gui.dashboards.draw_all`)."""
-        legend = self.per_day.getPlotItem().legend
-        calls = self.curves.get("debtor_calls")
-        if legend is not None and calls is not None:
-            legend.removeItem(calls)  # added by hand (it lives in the right axis' box): removed by hand
         self.per_day.clear()
         self.liquidation.clear()
         self.calls_box.clear()
@@ -404,10 +400,7 @@ class StrategyDashboard(QWidget):
         calls = np.nan_to_num(view.debtor_calls_by_day)
         line = pg.PlotDataItem(days, calls, pen=pg.mkPen(DEBTOR_CALLS_COLOR, width=2), symbol="o", symbolSize=6,
                                symbolBrush=DEBTOR_CALLS_COLOR, symbolPen=DEBTOR_CALLS_COLOR)
-        self.calls_box.addItem(line)
-        legend = self.per_day.getPlotItem().legend
-        if legend is not None:
-            legend.addItem(line, "debtor calls (right axis)")
+        self.calls_box.add(line, "debtor calls (right axis)")
         self.curves["debtor_calls"] = line
         from_zero(self.per_day, float(bottom.max(initial=0.0)), headroom=1.12)
         top = float(calls.max(initial=0.0))
